@@ -1,0 +1,65 @@
+"""Run every check CI runs, in order, and stop at the first failure.
+
+ruff (lint + format), mypy, the import-linter layer contract, then pytest. PostgreSQL must be
+reachable (ENVPLAN_TEST_POSTGRES_URL, default the local server's `test` database): the database
+tests run on SQLite and on PostgreSQL, and a missing server is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def run(step: str, args: list[str]) -> int:
+    print(f"\n=== {step}: {' '.join(args)}", flush=True)
+    return subprocess.call(args, cwd=ROOT)
+
+
+def postgres_reachable(url: str) -> str | None:
+    import sqlalchemy
+
+    try:
+        engine = sqlalchemy.create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(sqlalchemy.text("select 1"))
+        engine.dispose()
+    except Exception as exc:  # any driver error means: not usable
+        return str(exc).splitlines()[0]
+    return None
+
+
+def main(pytest_args: list[str]) -> int:
+    os.environ.setdefault("ENVPLAN_TEST_POSTGRES_URL", DEFAULT_PG)
+    error = postgres_reachable(os.environ["ENVPLAN_TEST_POSTGRES_URL"])
+    if error:
+        print(f"PostgreSQL unreachable at {os.environ['ENVPLAN_TEST_POSTGRES_URL']}: {error}")
+        return 1
+    steps = [
+        ("ruff lint", [str(BIN / "ruff"), "check", "src", "tests", "scripts", "benchmarks"]),
+        (
+            "ruff format",
+            [str(BIN / "ruff"), "format", "--check", "src", "tests", "scripts", "benchmarks"],
+        ),
+        ("mypy", [str(BIN / "mypy")]),
+        ("import contract", [str(BIN / "lint-imports")]),
+    ]
+    for step, args in steps:
+        if run(step, args) != 0:
+            print(f"FAILED: {step}")
+            return 1
+    code = run("pytest", [str(BIN / "pytest"), *pytest_args])
+    if code == 5:
+        print("FAILED: pytest collected no tests")
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,78 @@
+"""The envplan command line (Typer). Help texts are Chinese first, English after.
+
+Each command group lives in its own module and exposes ``app``; this module only mounts them.
+Heavy libraries are imported inside the commands so that ``envplan --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from envplan import __version__
+from envplan.cli import (
+    air_cmd,
+    audit_cmd,
+    db_cmd,
+    dispatch_cmd,
+    ledger_cmd,
+    plan_cmd,
+    report_cmd,
+    serve_cmd,
+    soil_cmd,
+    tasks_cmd,
+    users_cmd,
+    water_cmd,
+)
+
+app = typer.Typer(
+    name="envplan",
+    help=(
+        "envplan：城市污染防治行动计划运行平台（计划台账、标准计算、调度督办、月度通报）。\n\n"
+        "envplan: run a city's pollution-prevention action plans "
+        "(plan registry, standards engines, supervision, monthly bulletins)."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.add_typer(plan_cmd.app, name="plan")
+app.add_typer(air_cmd.app, name="air")
+app.add_typer(water_cmd.app, name="water")
+app.add_typer(soil_cmd.app, name="soil")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(users_cmd.app, name="users")
+app.add_typer(tasks_cmd.app, name="tasks")
+app.add_typer(dispatch_cmd.app, name="dispatch")
+app.add_typer(ledger_cmd.app, name="ledger")
+app.add_typer(audit_cmd.app, name="audit")
+app.add_typer(report_cmd.app, name="report")
+serve_cmd.register(app)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"envplan {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version_callback,
+        is_eager=True,
+        help="显示版本 / Show version.",
+    ),
+) -> None:
+    """envplan 命令行 / envplan command line."""
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Monitoring-data readers: map each source layout onto canonical long tables stored as Parquet."""

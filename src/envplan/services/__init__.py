@@ -1,0 +1,1 @@
+"""Use cases that combine plan, monitoring data and records: assessment, supervision, dispatch."""

@@ -1,0 +1,66 @@
+"""Runtime settings of an envplan installation.
+
+Only ``cli`` and ``web`` read configuration: they call :func:`load_settings` with the process
+environment and pass the resulting :class:`Settings` down. Lower layers receive paths and URLs as
+arguments and never look at the environment themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+ENV_HOME = "ENVPLAN_HOME"
+ENV_DATABASE_URL = "ENVPLAN_DATABASE_URL"
+ENV_SECRET_KEY = "ENVPLAN_SECRET_KEY"
+
+DEMO_SECRET_KEY = "envplan-demo-secret-do-not-use-in-production"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where envplan keeps its data and records.
+
+    home: data folder (records database by default, Parquet time series, evidence files).
+    database_url: SQLAlchemy URL of the records database (SQLite or PostgreSQL).
+    secret_key: signs session cookies and CSRF tokens.
+    demo: demo mode (labelled 示例 data, demo logins, the demo secret is allowed).
+    """
+
+    home: Path
+    database_url: str
+    secret_key: str
+    demo: bool = False
+
+    @property
+    def timeseries_dir(self) -> Path:
+        return self.home / "timeseries"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"
+
+
+def load_settings(environ: Mapping[str, str], *, demo: bool = False) -> Settings:
+    """Build settings from an environment mapping (``os.environ`` in cli/web).
+
+    ``ENVPLAN_HOME`` defaults to the per-user data directory; ``ENVPLAN_DATABASE_URL`` defaults to
+    SQLite ``envplan.sqlite3`` under the home; ``ENVPLAN_SECRET_KEY`` is required outside demo mode.
+    """
+    home = Path(environ.get(ENV_HOME) or platformdirs.user_data_dir("envplan")).expanduser()
+    database_url = environ.get(ENV_DATABASE_URL) or f"sqlite:///{home / 'envplan.sqlite3'}"
+    secret_key = environ.get(ENV_SECRET_KEY) or ""
+    if not secret_key:
+        if not demo:
+            raise ValueError(
+                f"未设置 {ENV_SECRET_KEY}：非演示模式必须配置密钥 / {ENV_SECRET_KEY} is required outside demo mode"
+            )
+        secret_key = DEMO_SECRET_KEY
+    elif secret_key == DEMO_SECRET_KEY and not demo:
+        raise ValueError(
+            "演示密钥不能用于正式环境 / the demo secret key is refused outside demo mode"
+        )
+    return Settings(home=home, database_url=database_url, secret_key=secret_key, demo=demo)

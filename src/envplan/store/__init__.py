@@ -1,0 +1,3 @@
+"""Records: SQLAlchemy models, migrations and repositories for supervision data (SQLite or
+PostgreSQL).
+"""

@@ -1,0 +1,1 @@
+"""FastAPI application: JSON API, server-rendered pages and public disclosure."""
