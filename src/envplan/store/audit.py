@@ -1,0 +1,125 @@
+"""Append-only, hash-chained audit log.
+
+Each entry stores who, when, what (action, entity, id) and the before/after values as canonical
+JSON, plus the hash of the previous entry; its own hash covers all of that. Editing, deleting or
+reordering any row breaks the chain from that row on, which :func:`verify_chain` reports.
+Entries are numbered 1, 2, 3 … (``seq`` is the primary key), so two concurrent writers can never
+fork the chain: the second insert of the same number fails and its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from envplan.store.models import AuditEntry
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_json(value: Any) -> str | None:
+    """Stable JSON text (sorted keys, no spaces, UTF-8 kept) — the form that is hashed."""
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def entry_hash(
+    *,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: str | None,
+    after: str | None,
+    prev_hash: str,
+) -> str:
+    payload = canonical_json([seq, at, actor, action, entity, entity_id, before, after, prev_hash])
+    assert payload is not None
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def append(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: object,
+    before: Any = None,
+    after: Any = None,
+    at: dt.datetime | None = None,
+) -> AuditEntry:
+    """Add one entry to the chain inside the caller's transaction (committed with the change)."""
+    session.flush()
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq = 1 if last is None else last.seq + 1
+    prev_hash = GENESIS_HASH if last is None else last.hash
+    at_text = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+    before_text = canonical_json(before)
+    after_text = canonical_json(after)
+    fields = {
+        "seq": seq,
+        "at": at_text,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": str(entity_id),
+        "before": before_text,
+        "after": after_text,
+        "prev_hash": prev_hash,
+    }
+    entry = AuditEntry(**fields, hash=entry_hash(**fields))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str  # zh-CN, shown to the user
+
+
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
+    """Recompute every hash; return (number of entries checked, problems found)."""
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq)):
+        count += 1
+        if entry.seq != expected_seq:
+            problems.append(
+                ChainProblem(
+                    entry.seq, f"序号不连续：应为 {expected_seq}，实为 {entry.seq}（有记录被删除）"
+                )
+            )
+        if entry.prev_hash != expected_prev:
+            problems.append(ChainProblem(entry.seq, "前序哈希与上一条记录不符（链条断裂）"))
+        recomputed = entry_hash(
+            seq=entry.seq,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            before=entry.before,
+            after=entry.after,
+            prev_hash=entry.prev_hash,
+        )
+        if recomputed != entry.hash:
+            problems.append(ChainProblem(entry.seq, "内容哈希不符（该条记录被修改）"))
+        expected_prev = entry.hash
+        expected_seq = entry.seq + 1
+    return count, problems

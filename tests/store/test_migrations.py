@@ -1,0 +1,56 @@
+from sqlalchemy import Engine, inspect, text
+
+from envplan.store import current_revision, downgrade, head_revision, upgrade
+
+EXPECTED_TABLES = {
+    "units",
+    "users",
+    "plan_versions",
+    "tasks",
+    "occurrences",
+    "progress_reports",
+    "report_reviews",
+    "evidence_files",
+    "report_evidence",
+    "comments",
+    "notices",
+    "clock_items",
+    "dispatch_snapshots",
+    "audit_log",
+}
+
+
+def _tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_from_empty_then_downgrade_cleanly(db_engine: Engine) -> None:
+    assert _tables(db_engine) == set()
+    assert current_revision(db_engine) is None
+    upgrade(db_engine)
+    assert current_revision(db_engine) == head_revision()
+    assert _tables(db_engine) == EXPECTED_TABLES
+    downgrade(db_engine)
+    assert _tables(db_engine) == set()
+    assert current_revision(db_engine) is None
+    # and up again: the downgrade left nothing behind (triggers, functions) that blocks it
+    upgrade(db_engine)
+    assert _tables(db_engine) == EXPECTED_TABLES
+
+
+def test_append_only_tables_refuse_update_and_delete(migrated_engine: Engine) -> None:
+    import pytest
+    from sqlalchemy.exc import DBAPIError
+
+    with migrated_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, prev_hash, hash)"
+                " VALUES (1, 'x', 'a', 'b', 'c', 'd', 'p', 'h')"
+            )
+        )
+    for statement in ("UPDATE audit_log SET actor = 'z'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError, match="append-only"), migrated_engine.begin() as conn:
+            conn.execute(text(statement))
+    with migrated_engine.connect() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_log")).scalar_one() == "a"
