@@ -68,18 +68,29 @@ def append(
     at_text = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
     before_text = canonical_json(before)
     after_text = canonical_json(after)
-    fields = {
-        "seq": seq,
-        "at": at_text,
-        "actor": actor,
-        "action": action,
-        "entity": entity,
-        "entity_id": str(entity_id),
-        "before": before_text,
-        "after": after_text,
-        "prev_hash": prev_hash,
-    }
-    entry = AuditEntry(**fields, hash=entry_hash(**fields))
+    digest = entry_hash(
+        seq=seq,
+        at=at_text,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=before_text,
+        after=after_text,
+        prev_hash=prev_hash,
+    )
+    entry = AuditEntry(
+        seq=seq,
+        at=at_text,
+        actor=actor,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        before=before_text,
+        after=after_text,
+        prev_hash=prev_hash,
+        hash=digest,
+    )
     session.add(entry)
     session.flush()
     return entry
