@@ -1,0 +1,155 @@
+"""The FastAPI application factory.
+
+``create_app(settings)`` validates the settings (default secrets are refused outside demo mode),
+then builds the app: JSON API under ``/api/v1``, server-rendered pages, public pages under
+``/public/``, static files (vendored ECharts, no CDN), sessions with CSRF on every unsafe request.
+The records database and the monitoring data are opened (and, on a fresh home, loaded) in the
+lifespan by :func:`envplan.services.dashboard.open_platform`; ``/healthz`` answers 200 once ready.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from envplan import __version__
+from envplan.services.settings import DEMO_SECRET_KEY, Settings
+from envplan.web.errors import install_error_handlers, render_error
+from envplan.web.i18n import pick_lang, translator
+from envplan.web.routes import api, auth, pages, public
+from envplan.web.security import (
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE_S,
+    Session,
+    SessionCodec,
+    csrf_protect,
+)
+from envplan.web.state import WebState
+
+WEB_DIR = Path(__file__).resolve().parent
+MIN_SECRET_LENGTH = 32
+# A request body above this is refused before it is read (uploads have their own, lower limits).
+MAX_REQUEST_BYTES = 60 * 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """The settings cannot run a platform safely."""
+
+
+def validate_settings(settings: Settings) -> None:
+    """Refuse unsafe settings at start: outside demo mode the secret must be real and long."""
+    if settings.demo:
+        return
+    if settings.secret_key == DEMO_SECRET_KEY:
+        raise SettingsError("演示密钥不能用于正式环境：请设置 ENVPLAN_SECRET_KEY")
+    if len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise SettingsError(
+            f"ENVPLAN_SECRET_KEY 过短：至少 {MIN_SECRET_LENGTH} 个字符（当前 {len(settings.secret_key)}）"
+        )
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+    templates.env.globals["version"] = __version__
+    templates.env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
+    return templates
+
+
+def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
+    """Build the web app for these settings.
+
+    platform: an already opened :class:`envplan.services.dashboard.Platform` (the serve command
+    opens it before binding the port so it can print progress); opened in the lifespan otherwise.
+    """
+    validate_settings(settings)
+    state = WebState(
+        settings=settings, templates=_templates(), codec=SessionCodec(settings.secret_key)
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if state.platform is None:
+            from envplan.services.dashboard import open_platform
+
+            state.platform = open_platform(settings)
+        state.ready.set()
+        yield
+        close = getattr(state.platform, "close", None)
+        if callable(close):
+            close()
+
+    if platform is not None:
+        state.platform = platform
+
+    app = FastAPI(
+        title="envplan 城市污染防治行动计划运行平台 API",
+        version=__version__,
+        description=(
+            "晋城市污染防治行动计划运行平台的 JSON 接口。数值由平台的标准计算引擎根据随附的真实监测数据"
+            "计算；标注“第三方处理数据”的为第三方网站处理后的日均值，标注“示例”的为演示数据。"
+            "写操作需要登录会话，并在请求头 X-CSRF-Token 中携带会话的 CSRF 令牌。"
+        ),
+        lifespan=lifespan,
+        dependencies=[Depends(csrf_protect)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.web = state
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    _install_session_middleware(app, state)
+
+    app.include_router(auth.router)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.include_router(public.router)
+    return app
+
+
+def _install_session_middleware(app: FastAPI, state: WebState) -> None:
+    @app.middleware("http")
+    async def session_middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        loaded = state.codec.loads(request.cookies.get(SESSION_COOKIE))
+        session = loaded or Session(dirty=True)
+        request.state.session = session
+        request.state.lang = pick_lang(request.cookies.get(LANG_COOKIE))
+        request.state.t = translator(request.state.lang)
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+            return render_error(
+                request, 413, f"请求内容过大：上限 {MAX_REQUEST_BYTES // (1024 * 1024)} MB"
+            )
+        response = await call_next(request)
+        if session.dirty:
+            response.set_cookie(
+                SESSION_COOKIE,
+                state.codec.dumps(session),
+                max_age=SESSION_MAX_AGE_S,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if response.headers.get("content-type", "").startswith("text/html"):
+            # Scripts only from this server (vendored ECharts + our charts.js), no inline script.
+            response.headers.setdefault(
+                "Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+                "form-action 'self'",
+            )
+        return response

@@ -1,0 +1,91 @@
+"""Typed dependencies and the page renderer shared by every route."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from envplan.web.security import Session, get_session
+from envplan.web.state import WebState
+
+
+class LoginRequired(HTTPException):
+    """Raised by page routes; the handler redirects to the login page."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(status_code=401, detail="需要登录")
+        self.next_path = next_path
+
+
+def get_state(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def get_platform(request: Request) -> Any:
+    state = get_state(request)
+    if state.platform is None or not state.ready.is_set():
+        raise HTTPException(status_code=503, detail="平台正在启动，请稍后再试")
+    return state.platform
+
+
+def optional_user(request: Request) -> Any:
+    """The logged-in user (``UserInfo`` of the dashboard service) or None."""
+    if hasattr(request.state, "user"):
+        return request.state.user
+    session = get_session(request)
+    user = None
+    if session.user_id is not None:
+        state = get_state(request)
+        if state.platform is not None:
+            user = state.platform.user(session.user_id)
+    request.state.user = user
+    return user
+
+
+def api_user(request: Request) -> Any:
+    user = optional_user(request)
+    if user is None:
+        raise HTTPException(status_code=401, detail="需要登录：请先通过 /login 登录")
+    return user
+
+
+def page_user(request: Request) -> Any:
+    user = optional_user(request)
+    if user is None:
+        raise LoginRequired(request.url.path)
+    return user
+
+
+StateDep = Annotated[WebState, Depends(get_state)]
+PlatformDep = Annotated[Any, Depends(get_platform)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ApiUserDep = Annotated[Any, Depends(api_user)]
+PageUserDep = Annotated[Any, Depends(page_user)]
+OptionalUserDep = Annotated[Any, Depends(optional_user)]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    public_page: bool = False,
+) -> HTMLResponse:
+    """Render a page with the chrome every template expects (t, user, CSRF token, demo flag)."""
+    state = get_state(request)
+    full: dict[str, Any] = {
+        "t": request.state.t,
+        "user": None if public_page else optional_user(request),
+        "csrf_token": get_session(request).csrf,
+        "demo_mode": state.settings.demo,
+        "public_page": public_page,
+    }
+    full.update(context or {})
+    response: HTMLResponse = state.templates.TemplateResponse(
+        request, template, full, status_code=status_code
+    )
+    return response

@@ -1,0 +1,75 @@
+"""Fixtures of the web tests: settings on a temporary home, an in-process client, a live server.
+
+The in-process client (``fastapi.testclient``) runs the app's lifespan, so the platform opens
+exactly as under ``envplan serve``. Browser tests use ``live_server``: uvicorn in a background
+thread on a free localhost port.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from envplan.services.settings import Settings
+from envplan.web import create_app
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def demo_settings(home: Path, database_url: str | None = None) -> Settings:
+    return Settings(
+        home=home,
+        database_url=database_url or f"sqlite:///{home / 'envplan.sqlite3'}",
+        secret_key="test-secret-" + "x" * 40,
+        demo=True,
+    )
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    """The session's CSRF token, read from a form the way a browser gets it."""
+    match = CSRF_RE.search(client.get(path).text)
+    assert match, f"no csrf_token field on {path}"
+    return match.group(1)
+
+
+@pytest.fixture
+def bare_client(tmp_path: Path) -> Iterator[TestClient]:
+    """A client on an app whose platform opened on an empty temporary home."""
+    with TestClient(create_app(demo_settings(tmp_path))) as client:
+        yield client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 120
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("live server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
