@@ -1,0 +1,155 @@
+"""Single-indicator water-quality class under GB 3838-2002 Table 1, with evaluation rounding.
+
+Document: GB 3838-2002 《地表水环境质量标准》, clause 4.1 (Table 1) and clause 5.1 (单因子评价,
+超标项目和超标倍数). The standard gives limits, not an algorithm; the rules below are those of
+``shared/reference/water-soil-standards.md`` §1.3:
+
+* "≤" items: the class is the best class k whose limit the value does not exceed; equal limits in
+  adjacent classes resolve to the better class (COD 12 → Ⅰ); above the Ⅴ limit → 劣Ⅴ.
+* DO ("≥"): the best class whose limit the value reaches; below 2 mg/L → 劣Ⅴ.
+* pH: inside 6–9 meets every class (class Ⅰ, never worsens a section); outside → 劣Ⅴ.
+* Water temperature has no class (always 0 = not classed).
+* Total phosphorus: the 湖、库 column for lakes and reservoirs.
+* Missing values (NaN) → class 0 (not classed).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from envplan.standards.water.gb3838 import (
+    NOT_CLASSED,
+    PH_RANGE,
+    TABLE_1_BY_ID,
+    WORSE_THAN_V,
+    Table1Indicator,
+)
+
+_CLASS_III_INDEX: Final = 2
+
+
+def round_half_even(values: ArrayLike, decimals: int) -> NDArray[np.float64]:
+    """Round to ``decimals`` places by GB/T 8170-2008 clause 3.1-3.3 (四舍六入五成双).
+
+    Units are those of the input. A trailing 5 followed only by zeros goes to the even digit; the
+    decimal value written in the data is what counts, so binary representation noise (4.05 stored
+    as 4.0499999…) is removed first by rounding the scaled value to 6 places. A positive value that
+    would round to 0 keeps one significant figure (统计技术规定, reference §2.2 [R]). NaN stays NaN.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    scale = 10.0**decimals
+    rounded: NDArray[np.float64] = np.rint(np.round(array * scale, 6)) / scale
+    vanished = (rounded == 0.0) & (array > 0.0)
+    if np.any(vanished):
+        magnitude = np.floor(np.log10(array[vanished]))
+        significant = round_half_even_significant(array[vanished], magnitude)
+        rounded[vanished] = significant
+    return rounded
+
+
+def round_half_even_significant(
+    values: NDArray[np.float64], magnitude: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Round positive ``values`` to one significant figure (GB/T 8170-2008 clause 3), half to even.
+
+    ``magnitude`` is floor(log10(value)); units are those of the input.
+    """
+    scale = 10.0 ** (-magnitude)
+    result: NDArray[np.float64] = np.rint(np.round(values * scale, 6)) / scale
+    return result
+
+
+def non_detect_value(detection_limit: ArrayLike) -> NDArray[np.float64]:
+    """Value used in calculations for a result reported as "DL + L" (e.g. "0.05L"): half the DL.
+
+    Document: 《地表水环境质量监测数据统计技术规定（试行）》 环办监测函〔2020〕82号 (reference §2.2 and
+    anchors §1.5: 未检出按检出限的 1/2 参与统计). Units: those of the detection limit [mg/L].
+    """
+    return np.asarray(detection_limit, dtype=np.float64) / 2.0
+
+
+def indicator(indicator_id: str) -> Table1Indicator:
+    """The GB 3838-2002 Table 1 row for ``indicator_id``; KeyError names the unknown id."""
+    try:
+        return TABLE_1_BY_ID[indicator_id]
+    except KeyError:
+        raise KeyError(f"GB 3838-2002 Table 1 has no indicator {indicator_id!r}") from None
+
+
+def class_limits(indicator_id: str, lake: ArrayLike | bool = False) -> NDArray[np.float64]:
+    """Class Ⅰ..Ⅴ limits of one indicator, shape (n, 5) for n rows of ``lake`` flags.
+
+    GB 3838-2002 Table 1 [mg/L, 个/L for fecal coliform]; TP uses the 湖、库 column where ``lake``.
+    Raises ValueError for indicators without class limits (water temperature, pH).
+    """
+    row = indicator(indicator_id)
+    if row.limits is None:
+        raise ValueError(f"{indicator_id} has no class limits in GB 3838-2002 Table 1")
+    lake_flags = np.atleast_1d(np.asarray(lake, dtype=bool))
+    river = np.asarray(row.limits, dtype=np.float64)
+    lake_row = np.asarray(row.lake_limits or row.limits, dtype=np.float64)
+    return np.where(lake_flags[:, None], lake_row[None, :], river[None, :])
+
+
+def indicator_class(
+    indicator_id: str,
+    values: ArrayLike,
+    *,
+    lake: ArrayLike | bool = False,
+    round_values: bool = True,
+) -> NDArray[np.int8]:
+    """Class code (1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ, 0 = not measured) of each value of one indicator.
+
+    Document: GB 3838-2002, clause 4.1 Table 1 and clause 5.1; rules in the module docstring.
+    ``values`` in the Table 1 unit of the indicator [mg/L; pH dimensionless; 个/L for fecal coliform];
+    ``lake`` (scalar or per value) selects the 湖、库 TP column. With ``round_values`` the values are
+    first rounded half-even to the indicator's evaluation precision (``Table1Indicator.decimals``).
+    NaN → 0. Water temperature → always 0 (no class in Table 1).
+    """
+    row = indicator(indicator_id)
+    array = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    if round_values and row.decimals is not None:
+        array = round_half_even(array, row.decimals)
+    missing = np.isnan(array)
+    codes = np.zeros(array.shape, dtype=np.int8)
+    if row.direction == "none":
+        return codes
+    if row.direction == "range":
+        inside = (array >= PH_RANGE[0]) & (array <= PH_RANGE[1])
+        codes[:] = np.where(inside, 1, WORSE_THAN_V)
+    else:
+        limits = np.broadcast_to(class_limits(indicator_id, lake), (array.size, 5))
+        passes = array[:, None] <= limits if row.direction == "le" else array[:, None] >= limits
+        # argmax finds the first (best) class the value meets; no class met → 劣Ⅴ.
+        best = np.argmax(passes, axis=1) + 1
+        codes[:] = np.where(passes.any(axis=1), best, WORSE_THAN_V)
+    codes[missing] = NOT_CLASSED
+    return codes
+
+
+def exceedance_multiple(
+    indicator_id: str,
+    values: ArrayLike,
+    *,
+    lake: ArrayLike | bool = False,
+    round_values: bool = True,
+) -> NDArray[np.float64]:
+    """超标倍数 against the class Ⅲ limit: (C − C_Ⅲ) / C_Ⅲ [dimensionless].
+
+    Document: GB 3838-2002 clause 5.1 (超标倍数) with the class-Ⅲ reference of 环办〔2011〕22号
+    (reference §2.6 item 4). C in the Table 1 unit; TP against 0.05 for lakes/reservoirs. NaN where
+    the value does not exceed the Ⅲ limit, is missing, or the indicator has no multiple (water
+    temperature, pH, DO).
+    """
+    row = indicator(indicator_id)
+    array = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    if row.direction != "le":
+        return np.full(array.shape, np.nan)
+    if round_values and row.decimals is not None:
+        array = round_half_even(array, row.decimals)
+    limit_iii = np.broadcast_to(class_limits(indicator_id, lake)[:, _CLASS_III_INDEX], array.shape)
+    multiple: NDArray[np.float64] = (array - limit_iii) / limit_iii
+    return np.where(array > limit_iii, multiple, np.nan)

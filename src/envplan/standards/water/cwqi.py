@@ -1,0 +1,86 @@
+"""City surface-water quality index CWQI (城市地表水环境质量指数) for city ranking.
+
+Document: 《城市地表水环境质量排名技术规定（试行）》 环办监测〔2017〕51号 (2017-06-12), reference §3:
+single-indicator index against the GB 3838-2002 class-Ⅲ limit over the 21 evaluation items,
+section index = sum, city index = mean over ranking sections and points, smaller is better.
+The single-indicator formulas are [R] (two implementations by one author, reference S9); the city
+aggregation is [U].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+from numpy.typing import ArrayLike, NDArray
+
+from envplan.standards.water.classify import class_limits
+from envplan.standards.water.sections import EVAL_2011_21
+
+_DO_III = 5.0  # [mg/L], GB 3838-2002 Table 1 item 3, class Ⅲ
+_PH_NEUTRAL, _PH_LOW, _PH_HIGH = 7.0, 6.0, 9.0
+
+
+def cwqi_indicator(
+    indicator_id: str, values: ArrayLike, *, lake: ArrayLike | bool = False
+) -> NDArray[np.float64]:
+    """Single-indicator CWQI(i) [dimensionless] (环办监测〔2017〕51号 §4.1).
+
+    General items: C/C_Ⅲ with C_Ⅲ the GB 3838-2002 class-Ⅲ limit (TP 0.05 for lakes and reservoirs,
+    0.2 for rivers) [mg/L]. DO: 5/C. pH: (7−pH)/(7−6) when pH ≤ 7, (pH−7)/(9−7) above. NaN → NaN.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if indicator_id == "ph":
+        result: NDArray[np.float64] = np.where(
+            array <= _PH_NEUTRAL,
+            (_PH_NEUTRAL - array) / (_PH_NEUTRAL - _PH_LOW),
+            (array - _PH_NEUTRAL) / (_PH_HIGH - _PH_NEUTRAL),
+        )
+        return result
+    if indicator_id == "do":
+        with np.errstate(divide="ignore"):
+            do_index: NDArray[np.float64] = _DO_III / array
+        return do_index
+    limit_iii = class_limits(indicator_id, lake)[:, 2]
+    general: NDArray[np.float64] = array / limit_iii if array.ndim else array / limit_iii[0]
+    return general
+
+
+def cwqi_sections(
+    frame: pl.DataFrame, indicators: Sequence[str] = EVAL_2011_21
+) -> NDArray[np.float64]:
+    """Section CWQI = Σ CWQI(i) over the 21 evaluation items present (环办监测〔2017〕51号 §4.2).
+
+    ``frame`` is wide: one row per section, one column per indicator id with period-mean values
+    [mg/L] (pH dimensionless), optional Boolean ``lake``. Missing values do not contribute.
+    """
+    lake = (
+        frame.get_column("lake").cast(pl.Boolean).fill_null(False).to_numpy()
+        if "lake" in frame.columns
+        else np.zeros(frame.height, dtype=bool)
+    )
+    total = np.zeros(frame.height)
+    for item in indicators:
+        if item not in frame.columns:
+            continue
+        values = frame.get_column(item).cast(pl.Float64).fill_null(np.nan).to_numpy()
+        total += np.nan_to_num(cwqi_indicator(item, values, lake=lake), nan=0.0)
+    return total
+
+
+def cwqi_city(section_indices: ArrayLike) -> float:
+    """City CWQI = mean of the river-section and lake-point indices, weighted by their counts,
+    i.e. the mean over all ranking sections and points (环办监测〔2017〕51号 §4.3, reference §3 [U]).
+    Empty → NaN."""
+    array = np.asarray(section_indices, dtype=np.float64)
+    return float(np.mean(array)) if array.size else float("nan")
+
+
+def cwqi_change(current: ArrayLike, base: ArrayLike) -> NDArray[np.float64]:
+    """ΔCWQI [%] = (CWQI_current − CWQI_base) / CWQI_base × 100; negative = improvement
+    (环办监测〔2017〕51号 §5.2, reference §3: ordering confirmed, formula [R])."""
+    now = np.asarray(current, dtype=np.float64)
+    before = np.asarray(base, dtype=np.float64)
+    result: NDArray[np.float64] = (now - before) / before * 100.0
+    return result
