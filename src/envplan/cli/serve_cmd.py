@@ -1,6 +1,14 @@
-"""`envplan serve`: start the web platform."""
+"""`envplan serve`: start the web platform.
+
+Opens the installation under ``ENVPLAN_HOME`` / ``ENVPLAN_DATABASE_URL`` (a fresh home is loaded
+once with the Jincheng 2021 plan, the bundled real monitoring data and, in demo mode, the 示例
+progress data), prints the address and the demo logins, then serves with uvicorn.
+"""
 
 from __future__ import annotations
+
+import os
+import time
 
 import typer
 
@@ -11,9 +19,40 @@ def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
         host: str = typer.Option("127.0.0.1", "--host", help="监听地址 / Bind address."),
-        port: int = typer.Option(8000, "--port", help="端口 / Port."),
-        demo: bool = typer.Option(False, "--demo", help="演示模式 / Demo mode."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535, help="端口 / Port."),
+        demo: bool = typer.Option(
+            False, "--demo", help="演示模式（示例进展数据与演示账号）/ Demo mode."
+        ),
     ) -> None:
-        """启动平台 / Start the platform."""
-        typer.echo("平台尚未实现 / the web platform is not built yet", err=True)
-        raise typer.Exit(1)
+        """启动 Web 平台 / Start the web platform."""
+        import uvicorn
+
+        from envplan.services.dashboard import open_platform
+        from envplan.services.settings import load_settings
+        from envplan.web import create_app
+        from envplan.web.app import SettingsError, validate_settings
+
+        try:
+            settings = load_settings(os.environ, demo=demo)
+            validate_settings(settings)
+        except (ValueError, SettingsError) as exc:
+            typer.echo(f"配置错误 / configuration error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+
+        started = time.monotonic()
+        typer.echo(f"数据目录 / home: {settings.home}")
+        platform = open_platform(settings, progress=lambda line: typer.echo(f"  · {line}"))
+        web_app = create_app(settings, platform=platform)
+        shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+        typer.echo(f"准备就绪，用时 {time.monotonic() - started:.1f} 秒 / ready")
+        typer.echo(f"平台地址 / address: http://{shown_host}:{port}/")
+        typer.echo(f"信息公开 / public pages: http://{shown_host}:{port}/public/")
+        logins = platform.demo_logins() if demo else []
+        if logins:
+            typer.echo("演示账号（示例）/ demo logins:")
+            for login in logins:
+                unit = f"  {login.unit_name}" if login.unit_name else ""
+                typer.echo(
+                    f"  {login.username:<16} 密码 {login.password:<16} {login.role_label}{unit}"
+                )
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)

@@ -9,6 +9,7 @@ data, so a page view reads a cached value.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,17 @@ class Platform:
         return None
 
 
-def open_platform(settings: Settings) -> Platform:
-    """Open (and on a fresh home, load) the installation described by ``settings``."""
+def open_platform(
+    settings: Settings,
+    *,
+    engine: Any = None,
+    progress: Callable[[str], None] | None = None,
+) -> Platform:
+    """Open (and on a fresh home, load) the installation described by ``settings``.
+
+    engine: an already built records engine (tests pass a PostgreSQL engine bound to a schema);
+    built from ``settings.database_url`` otherwise.
+    progress: receives one zh-CN line per loading step (the serve command prints them).
+    """
     settings.home.mkdir(parents=True, exist_ok=True)
     return Platform(home=settings.home, database_url=settings.database_url, demo=settings.demo)
