@@ -24,6 +24,8 @@ from envplan.standards.water.gb3838 import (
     NOT_CLASSED,
     PH_RANGE,
     TABLE_1_BY_ID,
+    TABLE_2,
+    TABLE_3,
     WORSE_THAN_V,
     Table1Indicator,
 )
@@ -153,3 +155,24 @@ def exceedance_multiple(
     limit_iii = np.broadcast_to(class_limits(indicator_id, lake)[:, _CLASS_III_INDEX], array.shape)
     multiple: NDArray[np.float64] = (array - limit_iii) / limit_iii
     return np.where(array > limit_iii, multiple, np.nan)
+
+
+def drinking_source_limit_met(item: str, values: ArrayLike) -> NDArray[np.int8]:
+    """1 where a value meets its GB 3838-2002 Table 2 or Table 3 limit (C ≤ limit), 0 where it
+    exceeds, −1 where missing (NaN).
+
+    Document: GB 3838-2002 clause 4.2 (Table 2, supplementary items) and clause 4.3 (Table 3,
+    specific items) for centralized drinking-water sources, clause 5.3. ``item`` is the Table 2 id
+    (``sulfate`` …) or a Table 2/3 Chinese name (``三氯甲烷`` …); values [mg/L]. KeyError if unknown.
+    """
+    limit = _single_limit(item)
+    array = np.atleast_1d(np.asarray(values, dtype=np.float64))
+    met = np.where(np.isnan(array), -1, (array <= limit).astype(np.int8))
+    return met.astype(np.int8)
+
+
+def _single_limit(item: str) -> float:
+    for row in TABLE_2 + TABLE_3:
+        if item in (row.id, row.name_zh) or row.name_zh.startswith(item + "（"):
+            return row.limit
+    raise KeyError(f"GB 3838-2002 Tables 2-3 have no item {item!r}")

@@ -1,0 +1,420 @@
+"""Readers for surface-water monitoring data: the CNEMC automatic-station table and the manual
+monthly section template, plus the provincial-targets file of `envplan water assess`.
+
+Every reader returns a canonical *wide* Polars frame, one row per section and sampling time, one
+Float64 column per GB 3838-2002 Table 1 indicator id (``ph``, ``do``, ``codmn``, ``nh3n``, ``tp``…,
+[mg/L], pH dimensionless), ready for :func:`envplan.standards.water.sections.assess_sections`.
+Bad input raises :class:`~envplan.monitoring.errors.InputFileError` listing every problem with
+file, row (header = row 1) and column, before anything is returned: all or nothing.
+
+Cell conventions: ``--`` / empty = not measured (null); ``0.05L`` = not detected at detection limit
+0.05, used as half the limit (环办监测函〔2020〕82号) and counted in ``n_non_detects``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import polars as pl
+
+from envplan.monitoring.air_io import ROW, LoadedTable, file_error, is_missing, load_csv, load_xlsx
+from envplan.monitoring.errors import PROBLEM_SCHEMA, problem_frame, raise_if_problems
+from envplan.standards.water.targets import parse_class_label
+
+#: Column layout of the CNEMC national automatic water-station table (shared/data/water/
+#: cnemc-water-auto-*.csv): header → canonical column.
+CNEMC_AUTO_COLUMNS: Final[dict[str, str]] = {
+    "省份": "province",
+    "流域": "basin",
+    "断面名称": "section",
+    "监测时间": "time",
+    "水质类别": "official_class",
+    "水温(℃)": "water_temperature",
+    "pH(无量纲)": "ph",
+    "溶解氧(mg/L)": "do",
+    "电导率(μS/cm)": "conductivity",
+    "浊度(NTU)": "turbidity",
+    "高锰酸盐指数(mg/L)": "codmn",
+    "氨氮(mg/L)": "nh3n",
+    "总磷(mg/L)": "tp",
+    "总氮(mg/L)": "tn",
+    "叶绿素α(mg/L)": "chla_mg_l",
+    "藻密度(cells/L)": "algae_density",
+}
+_CNEMC_TEXT = ("province", "basin", "section", "time", "official_class")
+
+#: Template indicator headers (unit suffix optional) → canonical id. Units: mg/L unless noted.
+TEMPLATE_INDICATORS: Final[dict[str, str]] = {
+    "水温": "water_temperature",
+    "pH": "ph",
+    "pH值": "ph",
+    "溶解氧": "do",
+    "高锰酸盐指数": "codmn",
+    "化学需氧量": "cod",
+    "五日生化需氧量": "bod5",
+    "氨氮": "nh3n",
+    "总磷": "tp",
+    "总氮": "tn",
+    "铜": "cu",
+    "锌": "zn",
+    "氟化物": "fluoride",
+    "硒": "se",
+    "砷": "as",
+    "汞": "hg",
+    "镉": "cd",
+    "铬(六价)": "cr6",
+    "六价铬": "cr6",
+    "铅": "pb",
+    "氰化物": "cyanide",
+    "挥发酚": "volatile_phenol",
+    "石油类": "petroleum",
+    "阴离子表面活性剂": "las",
+    "硫化物": "sulfide",
+    "粪大肠菌群": "fecal_coliform",
+    "叶绿素a": "chla",  # [mg/m³]
+    "透明度": "sd",  # [m]
+}
+TEMPLATE_TEXT: Final[dict[str, str]] = {
+    "断面名称": "section",
+    "监测时间": "time",
+    "省份": "province",
+    "流域": "basin",
+    "县（市、区）": "county",
+    "水体类型": "water_body_type",
+    "备注": "note",
+}
+WATER_BODY_TYPES: Final[dict[str, str]] = {
+    "河流": "river",
+    "湖泊": "lake",
+    "水库": "reservoir",
+    "river": "river",
+    "lake": "lake",
+    "reservoir": "reservoir",
+}
+_NUMBER = r"^[+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+_NON_DETECT = r"^(\d+(\.\d*)?|\.\d+)\s*[Ll]$"
+_HEADER_UNIT = re.compile(r"^(.*?)[(（]([^()（）]*(?:/|无量纲|个|m|℃)[^()（）]*)[)）]$")
+
+
+@dataclass(frozen=True)
+class WaterReadResult:
+    """Canonical wide frame plus the file's provenance facts."""
+
+    frame: pl.DataFrame
+    source_file: str
+    format: str
+    n_non_detects: int
+
+
+def _load(path: Path) -> LoadedTable:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return load_xlsx(path)
+    return load_csv(path)
+
+
+def _numeric_problems(
+    frame: pl.DataFrame, file: str, header: str, column: str, *, lower: float, upper: float | None
+) -> tuple[pl.Expr, pl.DataFrame]:
+    """Parse one text column to Float64 (non-detects → half DL); problem rows as a frame."""
+    raw = pl.col(column).str.strip_chars()
+    number = raw.cast(pl.Float64, strict=False)
+    detection = raw.str.extract(r"^([\d.]+)\s*[Ll]$", 1).cast(pl.Float64, strict=False)
+    missing = is_missing(pl.col(column))
+    value = (
+        pl.when(missing)
+        .then(None)
+        .when(raw.str.contains(_NON_DETECT))
+        .then(detection / 2.0)
+        .when(raw.str.contains(_NUMBER))
+        .then(number)
+        .otherwise(None)
+    )
+    bad_text = ~missing & ~raw.str.contains(_NUMBER) & ~raw.str.contains(_NON_DETECT)
+    out_of_range = ~missing & ~bad_text & (value < lower)
+    if upper is not None:
+        out_of_range = out_of_range | (~missing & ~bad_text & (value > upper))
+    range_text = f"{lower:g}–{upper:g}" if upper is not None else f"不小于 {lower:g}"
+    problems = frame.select(
+        pl.lit(file).alias("file"),
+        pl.col(ROW).alias("row"),
+        pl.lit(header).alias("column"),
+        pl.when(bad_text)
+        .then(
+            pl.format(
+                "「{}」不是数值（应为数字、“--”表示未监测，或“检出限+L”如 0.05L 表示未检出）",
+                pl.col(column),
+            )
+        )
+        .when(out_of_range)
+        .then(pl.format("数值 {} 超出合理范围（{}）", pl.col(column), pl.lit(range_text)))
+        .alias("message"),
+    ).filter(pl.col("message").is_not_null())
+    return value, problems
+
+
+def _range_of(indicator: str) -> tuple[float, float | None]:
+    if indicator == "ph":
+        return 0.0, 14.0
+    if indicator == "water_temperature":
+        return -5.0, 50.0
+    return 0.0, None
+
+
+def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
+    """Read the CNEMC national automatic water-station table (layout of cnemc-water-auto-*.csv).
+
+    Columns kept as text: province, basin, section, time ("MM-DD HH:MM" as published, local time),
+    official_class (published 水质类别, "--" when none). Indicators [mg/L], pH, temperature [℃],
+    conductivity [µS/cm], turbidity [NTU]; the published 叶绿素α is in mg/L and is also given as
+    ``chla`` [mg/m³] for the TLI. lat/lon are ignored (geocoded by the crawler, not official).
+    """
+    path = Path(path)
+    table = _load(path)
+    missing = [h for h in CNEMC_AUTO_COLUMNS if h not in table.frame.columns]
+    if missing:
+        raise file_error(path, f"不是国家地表水自动站表格式：缺少列 {'、'.join(missing)}", row=1)
+    problems: list[pl.DataFrame] = []
+    expressions: list[pl.Expr] = []
+    for header, column in CNEMC_AUTO_COLUMNS.items():
+        if column in _CNEMC_TEXT:
+            expressions.append(pl.col(header).str.strip_chars().alias(column))
+            continue
+        lower, upper = _range_of(column) if column != "water_temperature" else (-5.0, 50.0)
+        value, found = _numeric_problems(
+            table.frame, table.name, header, header, lower=lower, upper=upper
+        )
+        problems.append(found)
+        expressions.append(value.alias(column))
+    empty_section = table.frame.filter(is_missing(pl.col("断面名称"))).select(
+        pl.lit(table.name).alias("file"),
+        pl.col(ROW).alias("row"),
+        pl.lit("断面名称").alias("column"),
+        pl.lit("断面名称为空").alias("message"),
+    )
+    problems.append(empty_section)
+    raise_if_problems(problems)
+    non_detects = _count_non_detects(table.frame, [h for h in CNEMC_AUTO_COLUMNS])
+    frame = table.frame.select(pl.col(ROW).alias("source_row"), *expressions).with_columns(
+        (pl.col("chla_mg_l") * 1000.0).alias("chla"),
+        pl.col("official_class").replace({"--": None}),
+    )
+    return WaterReadResult(frame, table.name, "cnemc-auto", non_detects)
+
+
+def _count_non_detects(frame: pl.DataFrame, headers: list[str]) -> int:
+    present = [h for h in headers if h in frame.columns]
+    if not present:
+        return 0
+    counts = frame.select(
+        pl.sum_horizontal(
+            [
+                pl.col(h).str.strip_chars().str.contains(_NON_DETECT).fill_null(False)
+                for h in present
+            ]
+        ).sum()
+    )
+    return int(counts.item())
+
+
+def _template_header(name: str) -> str | None:
+    """Canonical id of a template header: exact text, or text with a unit suffix "（mg/L）"."""
+    clean = "".join(name.split()).replace("（", "(").replace("）", ")")
+    for candidate in (clean, name.strip()):
+        if candidate in TEMPLATE_TEXT:
+            return TEMPLATE_TEXT[candidate]
+        if candidate in TEMPLATE_INDICATORS:
+            return TEMPLATE_INDICATORS[candidate]
+    match = _HEADER_UNIT.match(clean)
+    if match and match.group(1) in TEMPLATE_INDICATORS:
+        return TEMPLATE_INDICATORS[match.group(1)]
+    return None
+
+
+def read_water_template(path: str | Path) -> WaterReadResult:
+    """Read the manual monthly section template (CSV UTF-8/GBK or .xlsx), see docs/water-soil.md.
+
+    Required columns: 断面名称, 监测时间 (``YYYY-MM`` or ``YYYY-MM-DD``). Optional: 省份, 流域,
+    县（市、区）, 水体类型 (河流/湖泊/水库), 备注, and any GB 3838 Table 1 indicator column named as
+    in :data:`TEMPLATE_INDICATORS`, optionally followed by its unit, e.g. ``总磷（mg/L）``.
+    Output: section, time (text as written), period (``YYYY-MM``), optional text columns, the
+    indicator columns [mg/L] and ``lake`` when 水体类型 is given.
+    """
+    path = Path(path)
+    table = _load(path)
+    frame = table.frame
+    mapping: dict[str, str] = {}
+    problems: list[pl.DataFrame] = []
+    for header in frame.columns:
+        if header == ROW:
+            continue
+        canonical = _template_header(header)
+        if canonical is None:
+            problems.append(
+                problem_frame(
+                    table.name,
+                    f"无法识别的列名「{header}」（可用列见模板说明 docs/water-soil.md）",
+                    row=1,
+                    column=header,
+                )
+            )
+        elif canonical in mapping.values():
+            problems.append(
+                problem_frame(table.name, f"列「{header}」与其他列重复", row=1, column=header)
+            )
+        else:
+            mapping[header] = canonical
+    for required, label in (("section", "断面名称"), ("time", "监测时间")):
+        if required not in mapping.values():
+            problems.append(problem_frame(table.name, f"缺少必填列「{label}」", row=1))
+    raise_if_problems(problems)
+    by_canonical = {canonical: header for header, canonical in mapping.items()}
+    expressions: list[pl.Expr] = [pl.col(ROW).alias("source_row")]
+    for header, canonical in mapping.items():
+        if canonical in TEMPLATE_TEXT.values():
+            continue
+        lower, upper = _range_of(canonical)
+        value, found = _numeric_problems(
+            frame, table.name, header, header, lower=lower, upper=upper
+        )
+        problems.append(found)
+        expressions.append(value.alias(canonical))
+    section = pl.col(by_canonical["section"]).str.strip_chars()
+    time_raw = pl.col(by_canonical["time"]).str.strip_chars()
+    period = time_raw.str.extract(r"^(\d{4})[-/.年](\d{1,2})", 0)
+    year = time_raw.str.extract(r"^(\d{4})", 1).cast(pl.Int32, strict=False)
+    month = time_raw.str.extract(r"^\d{4}[-/.年](\d{1,2})", 1).cast(pl.Int32, strict=False)
+    problems.append(
+        frame.select(
+            pl.lit(table.name).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.lit(by_canonical["section"]).alias("column"),
+            pl.when(is_missing(pl.col(by_canonical["section"])))
+            .then(pl.lit("断面名称为空"))
+            .alias("message"),
+        ).filter(pl.col("message").is_not_null())
+    )
+    problems.append(
+        frame.select(
+            pl.lit(table.name).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.lit(by_canonical["time"]).alias("column"),
+            pl.when(period.is_null() | ~month.is_between(1, 12))
+            .then(pl.format("监测时间「{}」无法识别，应为 2021-05 或 2021-05-12", time_raw))
+            .alias("message"),
+        ).filter(pl.col("message").is_not_null())
+    )
+    text_columns: list[pl.Expr] = [
+        section.alias("section"),
+        time_raw.alias("time"),
+        pl.format("{}-{}", year, month.cast(pl.String).str.zfill(2)).alias("period"),
+    ]
+    for canonical in ("province", "basin", "county", "note"):
+        if canonical in by_canonical:
+            text_columns.append(pl.col(by_canonical[canonical]).str.strip_chars().alias(canonical))
+    if "water_body_type" in by_canonical:
+        header = by_canonical["water_body_type"]
+        raw_type = pl.col(header).str.strip_chars()
+        problems.append(
+            frame.select(
+                pl.lit(table.name).alias("file"),
+                pl.col(ROW).alias("row"),
+                pl.lit(header).alias("column"),
+                pl.when(~is_missing(pl.col(header)) & ~raw_type.is_in(list(WATER_BODY_TYPES)))
+                .then(pl.format("水体类型「{}」应为 河流、湖泊 或 水库", raw_type))
+                .alias("message"),
+            ).filter(pl.col("message").is_not_null())
+        )
+        body = raw_type.replace_strict(WATER_BODY_TYPES, default=None)
+        text_columns.append(body.alias("water_body_type"))
+        text_columns.append(body.is_in(["lake", "reservoir"]).fill_null(False).alias("lake"))
+    raise_if_problems(problems)
+    if frame.height == 0:
+        raise file_error(path, "文件没有数据行")
+    out = frame.select(*text_columns, *expressions)
+    non_detects = _count_non_detects(
+        frame, [h for h, c in mapping.items() if c not in TEMPLATE_TEXT.values()]
+    )
+    return WaterReadResult(out, table.name, "template", non_detects)
+
+
+def read_provincial_targets(path: str | Path) -> pl.DataFrame:
+    """Read the provincial targets of "完成省定目标" sections (CSV or YAML), see docs/water-soil.md.
+
+    CSV columns: 断面名称, 年份, 目标水质 (e.g. "Ⅲ类", "III", "劣Ⅴ"). YAML: a mapping
+    ``{year: {section name: class}}``. Returns section, year (Int32), target_class (code 1..6).
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        rows = _provincial_yaml(path)
+    else:
+        table = _load(path)
+        needed = {"断面名称", "年份", "目标水质"}
+        absent = needed - set(table.frame.columns)
+        if absent:
+            raise file_error(path, f"缺少列 {'、'.join(sorted(absent))}", row=1)
+        rows = [
+            (r[ROW], r["断面名称"], r["年份"], r["目标水质"])
+            for r in table.frame.iter_rows(named=True)
+        ]
+    problems: list[pl.DataFrame] = []
+    records: list[tuple[str, int, int]] = []
+    # One small configuration file: row-wise parsing keeps the messages exact.
+    for row, section, year, target in rows:
+        code = parse_class_label(str(target or ""))
+        year_text = str(year or "").strip()
+        if not section or not str(section).strip():
+            problems.append(problem_frame(path.name, "断面名称为空", row=row, column="断面名称"))
+        elif not year_text.isdigit():
+            problems.append(
+                problem_frame(path.name, f"年份「{year_text}」不是整数", row=row, column="年份")
+            )
+        elif code is None:
+            problems.append(
+                problem_frame(
+                    path.name,
+                    f"目标水质「{target}」无法识别，应为 Ⅰ类…Ⅴ类 或 劣Ⅴ类",
+                    row=row,
+                    column="目标水质",
+                )
+            )
+        else:
+            records.append((str(section).strip(), int(year_text), code))
+    raise_if_problems(problems)
+    return pl.DataFrame(
+        records,
+        schema={"section": pl.String, "year": pl.Int32, "target_class": pl.Int8},
+        orient="row",
+    )
+
+
+def _provincial_yaml(path: Path) -> list[tuple[int | None, object, object, object]]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError) as exc:
+        raise file_error(path, f"YAML 文件无法解析：{exc}") from exc
+    if not isinstance(data, dict):
+        raise file_error(path, "YAML 顶层应为 {年份: {断面名称: 目标水质}} 的映射")
+    rows: list[tuple[int | None, object, object, object]] = []
+    for year, sections in data.items():
+        if not isinstance(sections, dict):
+            raise file_error(path, f"年份 {year} 下应为 {{断面名称: 目标水质}} 的映射")
+        for section, target in sections.items():
+            rows.append((None, section, year, target))
+    return rows
+
+
+__all__ = [
+    "CNEMC_AUTO_COLUMNS",
+    "PROBLEM_SCHEMA",
+    "TEMPLATE_INDICATORS",
+    "WaterReadResult",
+    "read_cnemc_water_auto",
+    "read_provincial_targets",
+    "read_water_template",
+]
