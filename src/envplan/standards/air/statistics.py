@@ -1,0 +1,310 @@
+"""Concentration statistics and their validity: daily means, O3 8-h moving means and daily
+maximum, HJ 663 percentiles, period statistics, compliance and exceedance multiples.
+
+Frames (Polars):
+- hourly (wide): ``site`` (str), ``interval_end`` (Datetime, CNEMC hour-end label: the value
+  labelled 16:00 covers 15:00–16:00), 1-h values ``SO2 NO2 CO O3 PM10 PM2.5`` (Float64, null =
+  missing) [µg/m³; CO mg/m³].
+- daily: ``site``, ``date``, 24-h means ``SO2 NO2 CO PM10 PM2.5``, ``O3_8h_max`` (daily maximum 8-h
+  mean), ``O3_1h_max``, each null when invalid, rounded by GB/T 8170 [µg/m³; CO mg/m³].
+
+Sources: GB 3095-2012 §3 (definitions), §7 Table 4 and GB 3095-2026 §3.7–3.13, §6.4 Table 4
+(validity); HJ 663-2013 §5, §6 and Appendix A (statistics, percentiles); GB/T 8170-2008 (rounding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from envplan.standards.air.rules import POLLUTANT_DECIMALS, LimitSet
+
+#: GB 3095 Table 4 minimums (identical in the 2012 and 2026 editions).
+MIN_HOURS_PER_DAY = 20
+MIN_HOURS_PER_8H = 6
+MIN_O3_8H_WINDOWS = 14
+MIN_DAYS_PER_MONTH = 27
+MIN_DAYS_FEBRUARY = 25
+MIN_DAYS_PER_YEAR = 324
+
+DAILY_MEAN_POLLUTANTS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
+HOURLY_POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
+
+#: HJ 663-2013 annual assessment items: statistic column → (daily column, percentile or None).
+PERIOD_ITEMS: dict[str, tuple[str, float | None]] = {
+    "SO2_mean": ("SO2", None),
+    "SO2_P98": ("SO2", 0.98),
+    "NO2_mean": ("NO2", None),
+    "NO2_P98": ("NO2", 0.98),
+    "PM10_mean": ("PM10", None),
+    "PM10_P95": ("PM10", 0.95),
+    "PM2.5_mean": ("PM2.5", None),
+    "PM2.5_P95": ("PM2.5", 0.95),
+    "CO_P95": ("CO", 0.95),
+    "O3_8h_P90": ("O3_8h_max", 0.90),
+}
+
+
+def gbt8170_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
+    """GB/T 8170-2008 §3.2 round half to even on the decimal value, as a Polars expression
+    [units of the input]. Binary noise below 1e-6 of the last kept digit is removed first so that
+    decimal ties (2.675) are treated as ties."""
+    scale = 10.0**decimals
+    return ((expr * scale).round(6).round(0, mode="half_to_even") / scale).alias(
+        expr.meta.output_name()
+    )
+
+
+def _decimals(column: str) -> int:
+    return POLLUTANT_DECIMALS.get(column.split("_")[0], 0)
+
+
+def hour_label_day(interval_end: pl.Expr) -> pl.Expr:
+    """Natural day of an hour-end label (GB 3095-2012 §3; CNEMC convention): the hours labelled
+    01:00 … 24:00 of day D belong to D, and 24:00 is stored as 00:00 of D+1 (HJ 633-2012 §5.1.2:
+    the 24 hours before midnight)."""
+    return (interval_end - pl.duration(hours=1)).dt.date()
+
+
+def complete_hourly_grid(hourly: pl.DataFrame) -> pl.DataFrame:
+    """Insert a null row for every missing hour of each site between its first and last label,
+    so that moving means count absent rows as missing hours (openair#271 pitfall). The grid spans
+    whole natural days: from 01:00 of the first day to 24:00 (next day 00:00) of the last."""
+    day = hour_label_day(pl.col("interval_end"))
+    bounds = hourly.group_by("site").agg(day.min().alias("_first"), day.max().alias("_last"))
+    edges = pl.concat(
+        [
+            bounds.select(
+                "site",
+                (pl.col("_first").cast(pl.Datetime("us")) + pl.duration(hours=1)).alias(
+                    "interval_end"
+                ),
+            ),
+            bounds.select(
+                "site",
+                (pl.col("_last").cast(pl.Datetime("us")) + pl.duration(days=1)).alias(
+                    "interval_end"
+                ),
+            ),
+        ]
+    ).with_columns(pl.col("interval_end").cast(hourly.schema["interval_end"]))
+    missing_edges = edges.join(
+        hourly.select("site", "interval_end"), on=["site", "interval_end"], how="anti"
+    )
+    with_edges = pl.concat([hourly, missing_edges], how="diagonal_relaxed")
+    return (
+        with_edges.sort("site", "interval_end")
+        .upsample("interval_end", every="1h", group_by="site", maintain_order=True)
+        .with_columns(pl.col("site").forward_fill())
+    )
+
+
+def o3_8h_moving(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS_PER_8H) -> pl.DataFrame:
+    """O3 8-h moving mean labelled by its last hour: mean of the hours labelled t−7 … t, valid
+    with ≥ ``min_hours`` valid hours of 8 (GB 3095-2012 Table 4; GB 3095-2026 §3.8, Table 4)
+    [µg/m³]. Returns the completed hourly grid with column ``O3_8h`` (null when invalid; not
+    rounded)."""
+    grid = complete_hourly_grid(hourly)
+    return grid.with_columns(
+        pl.col("O3").rolling_mean(window_size=8, min_samples=min_hours).over("site").alias("O3_8h")
+    )
+
+
+def daily_statistics(
+    hourly: pl.DataFrame,
+    *,
+    min_hours: int = MIN_HOURS_PER_DAY,
+    min_o3_windows: int = MIN_O3_8H_WINDOWS,
+    o3_8h_limit: float | None = None,
+) -> pl.DataFrame:
+    """Daily statistics per site and natural day from 1-h values [µg/m³; CO mg/m³].
+
+    - 24-h means of SO2, NO2, CO, PM10, PM2.5 (GB 3095-2012 Table 4, GB 3095-2026 Table 4: valid
+      with ≥ ``min_hours`` = 20 hourly values of the day).
+    - ``O3_8h_max``: maximum of the 8-h moving means labelled 08:00 … 24:00 of the day (17 windows
+      inside the day; HJ 663-2013 Appendix A), each valid with ≥ 6 of 8 hours; the maximum is valid
+      with ≥ ``min_o3_windows`` = 14 valid windows, or, when fewer, if it already exceeds
+      ``o3_8h_limit`` (HJ 663-2013 §6 exception; not applied when ``o3_8h_limit`` is None).
+    - ``O3_1h_max``: maximum valid 1-h O3 of the day, valid with ≥ ``min_hours`` hours (an
+      assumption: GB 3095 Table 4 names no minimum for it).
+    Values are rounded by GB/T 8170 (integers; CO 1 decimal) and null when invalid. Count columns
+    ``hours_<pollutant>`` and ``o3_8h_windows`` give the data capture.
+    """
+    grid = o3_8h_moving(hourly)
+    grid = grid.with_columns(
+        hour_label_day(pl.col("interval_end")).alias("date"),
+        (pl.col("interval_end") - pl.duration(hours=1)).dt.hour().alias("_start_hour"),
+    )
+    in_day_window = pl.col("_start_hour") >= 7  # labels 08:00 … 24:00
+    o3_windows = pl.col("O3_8h").filter(in_day_window)
+    aggregations: list[pl.Expr] = []
+    for p in DAILY_MEAN_POLLUTANTS:
+        aggregations += [pl.col(p).count().alias(f"hours_{p}"), pl.col(p).mean().alias(f"_{p}")]
+    aggregations += [
+        pl.col("O3").count().alias("hours_O3"),
+        pl.col("O3").max().alias("_O3_1h_max"),
+        o3_windows.count().alias("o3_8h_windows"),
+        o3_windows.max().alias("_O3_8h_max"),
+    ]
+    daily = grid.group_by("site", "date").agg(aggregations).sort("site", "date")
+    o3_valid = pl.col("o3_8h_windows") >= min_o3_windows
+    if o3_8h_limit is not None:
+        o3_valid = o3_valid | (gbt8170_expr(pl.col("_O3_8h_max"), 0) > o3_8h_limit).fill_null(False)
+    outputs: list[pl.Expr] = [
+        gbt8170_expr(
+            pl.when(pl.col(f"hours_{p}") >= min_hours).then(pl.col(f"_{p}")), _decimals(p)
+        ).alias(p)
+        for p in DAILY_MEAN_POLLUTANTS
+    ]
+    outputs += [
+        gbt8170_expr(pl.when(o3_valid).then(pl.col("_O3_8h_max")), 0).alias("O3_8h_max"),
+        gbt8170_expr(pl.when(pl.col("hours_O3") >= min_hours).then(pl.col("_O3_1h_max")), 0).alias(
+            "O3_1h_max"
+        ),
+    ]
+    counts = [f"hours_{p}" for p in (*DAILY_MEAN_POLLUTANTS, "O3")] + ["o3_8h_windows"]
+    return daily.select("site", "date", *outputs, *counts)
+
+
+def percentile_hj663(values: npt.ArrayLike, p: float) -> float:
+    """Percentile of HJ 663-2013 Appendix A [units of the input]: sort the n valid values,
+    k = 1 + (n − 1)·p, m = X(s) + (X(s+1) − X(s))·(k − s) with s = ⌊k⌋. NaN values are ignored;
+    no valid value gives NaN. ``p`` in [0, 1] (0.9 for P90). Equals numpy's "linear" method.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    array = np.sort(array[~np.isnan(array)])
+    if array.size == 0:
+        return float("nan")
+    k = 1 + (array.size - 1) * p
+    s = int(np.floor(k))
+    if s >= array.size:
+        return float(array[-1])
+    return float(array[s - 1] + (array[s] - array[s - 1]) * (k - s))
+
+
+def month_minimum_days(year: int, month: int) -> int:
+    """GB 3095 Table 4: ≥ 27 daily values per month, ≥ 25 in February [days]."""
+    return MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_PER_MONTH
+
+
+def period_statistics(
+    daily: pl.DataFrame,
+    start: dt.date,
+    end: dt.date,
+    *,
+    group: Sequence[str] = ("site",),
+) -> pl.DataFrame:
+    """HJ 663-2013 period statistics per ``group`` for days ``start`` ≤ date ≤ ``end``.
+
+    Columns of ``PERIOD_ITEMS``: means of the valid daily values (SO2, NO2, PM10, PM2.5) and the
+    Appendix A percentiles (SO2/NO2 P98, PM10/PM2.5 P95, CO P95 of 24-h means, O3 P90 of daily
+    maximum 8-h means), rounded by GB/T 8170 (integers; CO 1 decimal) [µg/m³; CO mg/m³];
+    ``days_<pollutant>`` counts of valid days; ``valid_<pollutant>``: GB 3095 Table 4 — every
+    calendar month of the period has ≥ 27 valid days (≥ 25 in February) and, for a whole
+    calendar year, ≥ 324 in the year. A percentile's validity follows the same rule (HJ 663
+    clause not retrieved: an assumption, documented in docs/air.md).
+    """
+    in_period = daily.filter(pl.col("date").is_between(start, end))
+    keys = list(group)
+    pollutants = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max")
+    aggregations: list[pl.Expr] = []
+    for name, (column, p) in PERIOD_ITEMS.items():
+        raw = pl.col(column).mean() if p is None else pl.col(column).quantile(p, "linear")
+        aggregations.append(gbt8170_expr(raw, _decimals(column)).alias(name))
+    aggregations += [pl.col(c).count().alias(f"days_{c}") for c in pollutants]
+    stats = in_period.group_by(keys).agg(aggregations)
+    monthly = (
+        in_period.with_columns(
+            pl.col("date").dt.year().alias("_y"), pl.col("date").dt.month().alias("_m")
+        )
+        .group_by([*keys, "_y", "_m"])
+        .agg([pl.col(c).count().alias(c) for c in pollutants])
+    )
+    months = _months(start, end)
+    whole_year = start.month == 1 and start.day == 1 and end == dt.date(start.year, 12, 31)
+    validity: list[pl.Expr] = []
+    for c in pollutants:
+        need = pl.col("_m").replace_strict({2: MIN_DAYS_FEBRUARY}, default=MIN_DAYS_PER_MONTH)
+        ok_months = (pl.col(c) >= need).sum()
+        validity.append((ok_months == len(months)).alias(f"valid_{c}"))
+    valid = monthly.group_by(keys).agg(validity)
+    stats = stats.join(valid, on=keys, how="left")
+    if whole_year:
+        stats = stats.with_columns(
+            [
+                (pl.col(f"valid_{c}") & (pl.col(f"days_{c}") >= MIN_DAYS_PER_YEAR)).alias(
+                    f"valid_{c}"
+                )
+                for c in pollutants
+            ]
+        )
+    return stats.sort(keys)
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    months: list[tuple[int, int]] = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        months.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+#: Statistic → (pollutant, GB 3095 averaging time of the limit it is compared with).
+COMPLIANCE_ITEMS: dict[str, tuple[str, str]] = {
+    "SO2_mean": ("SO2", "annual"),
+    "SO2_P98": ("SO2", "24h"),
+    "NO2_mean": ("NO2", "annual"),
+    "NO2_P98": ("NO2", "24h"),
+    "PM10_mean": ("PM10", "annual"),
+    "PM10_P95": ("PM10", "24h"),
+    "PM2.5_mean": ("PM2.5", "annual"),
+    "PM2.5_P95": ("PM2.5", "24h"),
+    "CO_P95": ("CO", "24h"),
+    "O3_8h_P90": ("O3", "8h_max_day"),
+}
+
+
+def compliance(stats: pl.DataFrame, limits: LimitSet, level: int = 2) -> pl.DataFrame:
+    """Compliance of period statistics against GB 3095 level ``level`` limits (HJ 663-2013 §5).
+
+    For each statistic: ``<stat>_limit`` [µg/m³; CO mg/m³], ``<stat>_ok`` (value ≤ limit) and
+    ``<stat>_exceedance`` = (C − S)/S [dimensionless, 2 decimals GB/T 8170; null when ≤ limit].
+    Per pollutant ``<pollutant>_ok``: mean and percentile both within limits (CO and O3: the
+    percentile only). ``city_ok``: all six pollutants compliant (HJ 663 §5; null if any is
+    unknown). Missing statistics give null. Limits come from ``limits`` (pick the edition with
+    ``rules.select_limits``; GB 3095-2026 transitional vs final is the caller's choice).
+    """
+    columns: list[pl.Expr] = []
+    for stat, (pollutant, averaging) in COMPLIANCE_ITEMS.items():
+        limit = limits.limit(pollutant, averaging, level)
+        if limit is None:
+            continue
+        value = pl.col(stat)
+        columns += [
+            pl.lit(limit).alias(f"{stat}_limit"),
+            (value <= limit).alias(f"{stat}_ok"),
+            gbt8170_expr(pl.when(value > limit).then((value - limit) / limit), 2).alias(
+                f"{stat}_exceedance"
+            ),
+        ]
+    result = stats.with_columns(columns)
+    per_pollutant: list[pl.Expr] = []
+    for pollutant in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3"):
+        oks = [
+            pl.col(f"{stat}_ok")
+            for stat, (p, _) in COMPLIANCE_ITEMS.items()
+            if p == pollutant and f"{stat}_ok" in result.columns
+        ]
+        per_pollutant.append(pl.all_horizontal(oks).alias(f"{pollutant}_ok"))
+    result = result.with_columns(per_pollutant)
+    # all_horizontal uses Kleene logic: False wins over null, null when only nulls and Trues.
+    return result.with_columns(
+        pl.all_horizontal(
+            [pl.col(f"{p}_ok") for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")]
+        ).alias("city_ok")
+    )
