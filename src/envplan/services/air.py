@@ -1,0 +1,636 @@
+"""Air-quality use cases: hourly AQI, daily statistics, period assessment, city ranking, good-day
+ratio, heavy-pollution warnings.
+
+Input is the canonical long measurement table of ``envplan.monitoring.air_readers`` (``site``,
+``site_kind``, ``city``, ``interval_end`` (hour-end label), ``pollutant``, ``averaging``, ``value``,
+``unit``, ``data_version`` …). The ``*_wide`` functions take the wide hourly frame
+(``site, interval_end, SO2 NO2 CO O3 PM10 PM2.5``) for callers that already have one. The
+arithmetic lives in ``envplan.standards.air``; this module only shapes frames and picks the rule
+sets in force, recording their codes in a ``rules`` / ``limits`` column.
+
+Web dashboard, bulletin and CLI call these functions so that every view gives the same number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import polars as pl
+
+from envplan.standards.air.aqi import (
+    AqiResult,
+    daily_aqi,
+    level_categories,
+)
+from envplan.standards.air.aqi import (
+    hourly_aqi as _hourly_aqi,
+)
+from envplan.standards.air.ranking import (
+    change_rate,
+    composite_index,
+    day_counts,
+    rank_ascending,
+    warning_level,
+)
+from envplan.standards.air.rules import (
+    HJ633_2026,
+    PRIMARY_ORDER,
+    WARNING_2019,
+    AqiRuleSet,
+    LimitSet,
+    WarningRuleSet,
+    select_aqi_rules,
+    select_limits,
+)
+from envplan.standards.air.statistics import (
+    HOURLY_POLLUTANTS,
+    compliance,
+    gbt8170_expr,
+    hour_label_day,
+    period_statistics,
+)
+from envplan.standards.air.statistics import (
+    daily_statistics as _daily_statistics,
+)
+
+#: Output columns of ``envplan air aqi`` (stable contract, issue 3).
+HOURLY_AQI_COLUMNS = (
+    "site",
+    "time",
+    "aqi",
+    "complete",
+    "published",
+    "primary_pollutant",
+    "iaqi_so2",
+    "iaqi_no2",
+    "iaqi_co",
+    "iaqi_o3_1h",
+    "iaqi_o3_8h",
+    "iaqi_pm10",
+    "iaqi_pm25",
+    "level",
+    "category",
+)
+
+_IAQI_COLUMN = {
+    "SO2": "iaqi_so2",
+    "NO2": "iaqi_no2",
+    "CO": "iaqi_co",
+    "O3_1h": "iaqi_o3_1h",
+    "O3_8h": "iaqi_o3_8h",
+    "PM10": "iaqi_pm10",
+    "PM2.5": "iaqi_pm25",
+}
+
+_VERSION_PRIORITY = {"audited": 0, "realtime": 1, "third-party": 2}
+
+#: Jincheng's background station (对照点), excluded from the city mean by default.
+DEFAULT_EXCLUDED_STATIONS: frozenset[str] = frozenset({"2165A"})
+
+
+class AirServiceError(ValueError):
+    """A request the air services cannot answer (zh-CN message for the user)."""
+
+
+# --------------------------------------------------------------------------- shaping
+
+
+def _dedupe_versions(long: pl.DataFrame) -> pl.DataFrame:
+    """One value per (site, hour, pollutant, averaging): audited beats real-time beats third-party."""
+    if "data_version" not in long.columns:
+        return long
+    return (
+        long.with_columns(
+            pl.col("data_version").replace_strict(_VERSION_PRIORITY, default=9).alias("_prio")
+        )
+        .sort("_prio")
+        .unique(["site", "interval_end", "pollutant", "averaging"], keep="first")
+        .drop("_prio")
+    )
+
+
+def hourly_wide(measurements: pl.DataFrame) -> pl.DataFrame:
+    """Wide hourly frame from the long table: one row per (site, interval_end) with the 1-h values
+    ``SO2 NO2 CO O3 PM10 PM2.5`` [µg/m³; CO mg/m³], the 24-h SO2 moving mean ``SO2_24h`` (for the
+    HJ 633-2012 SO2 > 800 rule) when the source has it, and ``site_kind``/``city`` when known."""
+    long = _dedupe_versions(
+        measurements.filter(
+            (pl.col("averaging") == "1h")
+            | ((pl.col("averaging") == "24h") & (pl.col("pollutant") == "SO2"))
+        )
+    ).with_columns(
+        pl.when(pl.col("averaging") == "1h")
+        .then(pl.col("pollutant"))
+        .otherwise(pl.col("pollutant") + "_" + pl.col("averaging"))
+        .alias("_column")
+    )
+    wide = long.pivot(
+        on="_column", index=["site", "interval_end"], values="value", aggregate_function="first"
+    )
+    for column in (*HOURLY_POLLUTANTS, "SO2_24h"):
+        if column not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
+    attributes = [c for c in ("site_kind", "city", "site_name") if c in measurements.columns]
+    if attributes:
+        sites = measurements.select("site", *attributes).unique("site", keep="first")
+        wide = wide.join(sites, on="site", how="left")
+    return wide.select("site", "interval_end", *attributes, *HOURLY_POLLUTANTS, "SO2_24h").sort(
+        "site", "interval_end"
+    )
+
+
+@dataclass(frozen=True)
+class CityStations:
+    """Which stations make a city's value (HJ 663 §? city = mean of its assessment stations).
+
+    include: city → station codes that count (None = every station of the city in the data).
+    exclude: station codes never counted (background/对照点 stations such as Jincheng's 2165A).
+    order: "hourly" = station hours → city hourly means → daily statistics (the CNEMC city
+    real-time practice); "daily" = station daily statistics → city daily means.
+    """
+
+    include: Mapping[str, Collection[str]] | None = None
+    exclude: frozenset[str] = field(default_factory=lambda: DEFAULT_EXCLUDED_STATIONS)
+    order: Literal["hourly", "daily"] = "hourly"
+
+
+def _city_members(frame: pl.DataFrame, config: CityStations) -> pl.DataFrame:
+    if "city" not in frame.columns:
+        raise AirServiceError("数据缺少 city 列，无法由站点计算城市均值")
+    stations = frame.filter(
+        pl.col("city").is_not_null() & ~pl.col("site").is_in(list(config.exclude))
+    )
+    if "site_kind" in stations.columns:
+        stations = stations.filter(pl.col("site_kind") == "station")
+    if config.include is not None:
+        pairs = pl.DataFrame(
+            [(city, code) for city, codes in config.include.items() for code in codes],
+            schema={"city": pl.String, "site": pl.String},
+            orient="row",
+        )
+        stations = stations.join(pairs, on=["city", "site"], how="semi")
+    return stations
+
+
+def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -> pl.DataFrame:
+    """City hourly values = mean of the valid values of the city's assessment stations, per hour
+    and pollutant [µg/m³; CO mg/m³] (air-standards.md §3.4: city AQI from city-mean
+    concentrations). ``site`` becomes the city name, ``site_kind`` "city"."""
+    config = config or CityStations()
+    stations = _city_members(hourly, config)
+    return (
+        stations.group_by("city", "interval_end")
+        .agg([pl.col(p).mean() for p in HOURLY_POLLUTANTS])
+        .with_columns(
+            pl.col("city").alias("site"),
+            pl.lit("city").alias("site_kind"),
+            pl.lit(None, dtype=pl.Float64).alias("SO2_24h"),
+        )
+        .select("site", "site_kind", "city", "interval_end", *HOURLY_POLLUTANTS, "SO2_24h")
+        .sort("site", "interval_end")
+    )
+
+
+# --------------------------------------------------------------------------- hourly
+
+
+def _edition_masks(
+    days: pl.Series, rules: AqiRuleSet | None
+) -> list[tuple[AqiRuleSet, np.ndarray]]:
+    if rules is not None:
+        return [(rules, np.ones(days.len(), dtype=bool))]
+    switch = days.to_numpy() >= np.datetime64(HJ633_2026.effective_from)
+    return [(select_aqi_rules(code="hj633-2012"), ~switch), (HJ633_2026, switch)]
+
+
+def _result_columns(
+    result: AqiResult, index: np.ndarray, n: int, store: dict[str, np.ndarray]
+) -> None:
+    for code, column in _IAQI_COLUMN.items():
+        store.setdefault(column, np.full(n, np.nan))[index] = result.iaqi[code]
+    store.setdefault("aqi", np.full(n, np.nan))[index] = result.aqi
+    store.setdefault("complete", np.zeros(n, dtype=bool))[index] = result.complete
+    store.setdefault("published", np.zeros(n, dtype=bool))[index] = result.published
+    store.setdefault("primary_pollutant", np.full(n, "", dtype=object))[index] = result.primary
+    store.setdefault("exceeding_pollutants", np.full(n, "", dtype=object))[index] = result.exceeding
+    store.setdefault("level", np.zeros(n, dtype=np.int64))[index] = result.level
+    store.setdefault("rules", np.full(n, "", dtype=object))[index] = result.rules.code
+
+
+def _result_frame(store: dict[str, np.ndarray]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        {
+            "aqi": pl.Series(store["aqi"], nan_to_null=True).cast(pl.Int64),
+            "complete": store["complete"],
+            "published": store["published"],
+            "primary_pollutant": pl.Series(store["primary_pollutant"], dtype=pl.String),
+            "exceeding_pollutants": pl.Series(store["exceeding_pollutants"], dtype=pl.String),
+            **{
+                c: pl.Series(store[c], nan_to_null=True).cast(pl.Int64)
+                for c in _IAQI_COLUMN.values()
+            },
+            "level": pl.Series(store["level"]).replace(0, None),
+            "category": pl.Series(level_categories(store["level"]), dtype=pl.String).replace(
+                "", None
+            ),
+            "rules": pl.Series(store["rules"], dtype=pl.String),
+        }
+    )
+    return frame
+
+
+def hourly_aqi_wide(hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> pl.DataFrame:
+    """Hourly (real-time) AQI for every row of a wide hourly frame; see ``hourly_aqi``."""
+    n = hourly.height
+    store: dict[str, np.ndarray] = {}
+    days = hourly.select(hour_label_day(pl.col("interval_end"))).to_series()
+    so2_24h = hourly["SO2_24h"] if "SO2_24h" in hourly.columns else None
+    for edition, mask in _edition_masks(days, rules):
+        if not mask.any() and rules is None:
+            continue
+        index = np.flatnonzero(mask)
+
+        def take(column: str, index: np.ndarray = index) -> np.ndarray:
+            values: np.ndarray = hourly[column].to_numpy().astype(np.float64)
+            return np.asarray(values[index], dtype=np.float64)
+
+        result = _hourly_aqi(
+            so2=take("SO2"),
+            no2=take("NO2"),
+            co=take("CO"),
+            o3=take("O3"),
+            pm10=take("PM10"),
+            pm25=take("PM2.5"),
+            rules=edition,
+            so2_24h=None if so2_24h is None else take("SO2_24h"),
+        )
+        _result_columns(result, index, n, store)
+    if not store:
+        _result_columns(
+            _hourly_aqi(so2=[], no2=[], co=[], o3=[], pm10=[], pm25=[], rules=HJ633_2026),
+            np.array([], dtype=np.int64),
+            0,
+            store,
+        )
+    results = _result_frame(store)
+    time = pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time")
+    return pl.concat([hourly.select("site", "interval_end", time), results], how="horizontal")
+
+
+def hourly_aqi(
+    measurements: pl.DataFrame,
+    *,
+    rules: AqiRuleSet | None = None,
+    published: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Hourly AQI per (site, hour) from the long measurement table.
+
+    Rule set: ``rules`` if given, else the HJ 633 edition in force on each hour's day (column
+    ``rules``). Columns: ``HOURLY_AQI_COLUMNS`` plus ``interval_end``, ``exceeding_pollutants``,
+    ``rules`` and, when ``published`` (the reader's ``.published`` table) is given,
+    ``official_aqi`` / ``official_primary`` for comparison. Time = CNEMC hour-end label.
+    """
+    result = hourly_aqi_wide(hourly_wide(measurements), rules=rules)
+    if published is not None and published.height:
+        official = published.select(
+            "site",
+            "interval_end",
+            pl.col("aqi").cast(pl.Int64).alias("official_aqi"),
+            pl.col("primary_pollutant").alias("official_primary"),
+        ).unique(["site", "interval_end"], keep="first")
+        result = result.join(official, on=["site", "interval_end"], how="left")
+    return result
+
+
+# --------------------------------------------------------------------------- daily
+
+
+def daily_aqi_frame(daily: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> pl.DataFrame:
+    """Adds the daily AQI columns to a daily-statistics frame (``aqi``, ``complete``,
+    ``published``, ``primary_pollutant``, ``exceeding_pollutants``, ``iaqi_*``, ``level``,
+    ``category``, ``rules``): HJ 633-2012 §5.1.2 (7 indicators) or HJ 633-2026 §4.2.2 (6) by day."""
+    n = daily.height
+    store: dict[str, np.ndarray] = {}
+    for edition, mask in _edition_masks(daily["date"], rules):
+        index = np.flatnonzero(mask)
+
+        def take(column: str, index: np.ndarray = index) -> np.ndarray:
+            values: np.ndarray = daily[column].to_numpy().astype(np.float64)
+            return np.asarray(values[index], dtype=np.float64)
+
+        result = daily_aqi(
+            so2=take("SO2"),
+            no2=take("NO2"),
+            co=take("CO"),
+            pm10=take("PM10"),
+            pm25=take("PM2.5"),
+            o3_8h_max=take("O3_8h_max"),
+            o3_1h_max=take("O3_1h_max"),
+            rules=edition,
+        )
+        _result_columns(result, index, n, store)
+    if n == 0:
+        return daily.with_columns(
+            *[
+                pl.lit(None, dtype=pl.Int64).alias(c)
+                for c in ("aqi", *_IAQI_COLUMN.values(), "level")
+            ],
+            pl.lit(None, dtype=pl.Boolean).alias("complete"),
+            pl.lit(None, dtype=pl.Boolean).alias("published"),
+            *[
+                pl.lit(None, dtype=pl.String).alias(c)
+                for c in ("primary_pollutant", "exceeding_pollutants", "category", "rules")
+            ],
+        )
+    return pl.concat([daily, _result_frame(store)], how="horizontal")
+
+
+def daily_statistics_wide(
+    hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None, o3_8h_limit: float | None = None
+) -> pl.DataFrame:
+    """Daily statistics with their validity and the daily AQI, per site and natural day, from a
+    wide hourly frame (see ``daily_statistics``)."""
+    stats = _daily_statistics(
+        hourly.select("site", "interval_end", *HOURLY_POLLUTANTS), o3_8h_limit=o3_8h_limit
+    )
+    return daily_aqi_frame(stats, rules=rules)
+
+
+def daily_statistics(
+    measurements: pl.DataFrame,
+    *,
+    rules: AqiRuleSet | None = None,
+    cities: CityStations | None = None,
+    o3_8h_limit: float | None = 160.0,
+) -> pl.DataFrame:
+    """Daily statistics per site and natural day: 24-h means (≥ 20 h), O3 daily max 8-h (windows
+    ending 08:00–24:00, ≥ 14 valid; kept when fewer but above ``o3_8h_limit``), O3 daily max 1-h,
+    data-capture counts, then the daily AQI, primary pollutant, level (see ``daily_aqi_frame``).
+
+    ``cities``: also compute city rows from the stations (``CityStations``; order hourly/daily).
+    Values [µg/m³; CO mg/m³] rounded by GB/T 8170.
+    """
+    hourly = hourly_wide(measurements)
+    frames = [daily_statistics_wide(hourly, rules=rules, o3_8h_limit=o3_8h_limit)]
+    if cities is not None:
+        frames.append(city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit))
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+def city_daily_statistics(
+    hourly: pl.DataFrame,
+    cities: CityStations,
+    *,
+    rules: AqiRuleSet | None = None,
+    o3_8h_limit: float | None = 160.0,
+) -> pl.DataFrame:
+    """City daily statistics from station hours, in the averaging order ``cities.order``."""
+    if cities.order == "hourly":
+        return daily_statistics_wide(
+            city_hourly_wide(hourly, cities), rules=rules, o3_8h_limit=o3_8h_limit
+        )
+    station_daily = _daily_statistics(
+        _city_members(hourly, cities).select("site", "interval_end", *HOURLY_POLLUTANTS),
+        o3_8h_limit=o3_8h_limit,
+    )
+    city_of = _city_members(hourly, cities).select("site", "city").unique()
+    values = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max", "O3_1h_max")
+
+    city_daily = (
+        station_daily.join(city_of, on="site")
+        .group_by("city", "date")
+        .agg([gbt8170_expr(pl.col(v).mean(), 1 if v == "CO" else 0).alias(v) for v in values])
+        .rename({"city": "site"})
+        .sort("site", "date")
+    )
+    return daily_aqi_frame(city_daily, rules=rules)
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period: ``label`` as typed (2021, 2021-06, 2021Q2), first and last day."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+
+    def same_period_last_year(self) -> Period:
+        start = self.start.replace(year=self.start.year - 1)
+        end = _month_end(self.end.year - 1, self.end.month)
+        return Period(label=f"{self.label}（上年同期）", start=start, end=end)
+
+    def year_to_date(self) -> Period:
+        return Period(
+            label=f"{self.start.year}年初至{self.end}",
+            start=dt.date(self.start.year, 1, 1),
+            end=self.end,
+        )
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first_next - dt.timedelta(days=1)
+
+
+def parse_period(text: str) -> Period:
+    """``2021`` (year), ``2021-06`` (month) or ``2021Q2`` (quarter); anything else raises
+    ``AirServiceError`` with a zh-CN message."""
+    value = text.strip()
+    if m := re.fullmatch(r"(\d{4})", value):
+        year = int(m.group(1))
+        return Period(value, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
+        year, month = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            return Period(value, dt.date(year, month, 1), _month_end(year, month))
+    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", value):
+        year, quarter = int(m.group(1)), int(m.group(2))
+        return Period(value, dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
+    raise AirServiceError(f"无法识别的时段“{text}”：应为 2021、2021-06 或 2021Q2 形式")
+
+
+def _as_period(period: Period | str) -> Period:
+    return parse_period(period) if isinstance(period, str) else period
+
+
+def _dust_removed(daily: pl.DataFrame) -> pl.DataFrame:
+    """Daily frame with PM10 and PM2.5 removed on dust-flagged days (环办监测〔2016〕120号)."""
+    return daily.with_columns(
+        [
+            pl.when(pl.col("dust").fill_null(False)).then(None).otherwise(pl.col(p)).alias(p)
+            for p in ("PM10", "PM2.5")
+        ]
+    )
+
+
+def assess_period(
+    daily: pl.DataFrame,
+    period: Period | str,
+    *,
+    site: str | None = None,
+    limits: LimitSet | None = None,
+    level: int = 2,
+) -> pl.DataFrame:
+    """Period assessment per site: HJ 663 statistics and validity, compliance against GB 3095
+    level ``level`` (edition in force on the period's first day unless ``limits`` is given),
+    exceedance multiples, composite index, good-day ratio, heavy-pollution days.
+
+    ``daily`` is the frame of ``daily_statistics``. If it has a boolean ``dust`` column, the
+    PM10/PM2.5 statistics and the composite index are also given dust-removed (suffix
+    ``_dust_removed``) while the day counts keep the dust days (CNEMC 2021 practice).
+    """
+    span = _as_period(period)
+    frame = daily if site is None else daily.filter(pl.col("site") == site)
+    if site is not None and frame.is_empty():
+        raise AirServiceError(f"数据中没有站点或城市“{site}”")
+    limit_set = limits or select_limits(span.start)
+    stats = period_statistics(frame, span.start, span.end)
+    result = composite_index(compliance(stats, limit_set, level), limit_set)
+    counts = (
+        frame.filter(pl.col("date").is_between(span.start, span.end))
+        .group_by("site")
+        .agg(day_counts(pl.col("aqi"), pl.col("complete").fill_null(False)))
+    )
+    result = result.join(counts, on="site", how="left")
+    if "dust" in frame.columns:
+        removed = composite_index(
+            period_statistics(_dust_removed(frame), span.start, span.end), limit_set
+        )
+        keep = [
+            "PM10_mean",
+            "PM10_P95",
+            "PM2.5_mean",
+            "PM2.5_P95",
+            "composite_index",
+            "max_index",
+            "max_index_pollutants",
+        ]
+        result = result.join(
+            removed.select("site", *[pl.col(c).alias(f"{c}_dust_removed") for c in keep]),
+            on="site",
+            how="left",
+        )
+    return result.with_columns(
+        pl.lit(span.label).alias("period"),
+        pl.lit(span.start).alias("period_start"),
+        pl.lit(span.end).alias("period_end"),
+        pl.lit(limit_set.code).alias("limits"),
+        pl.lit(level).alias("limit_level"),
+    ).sort("site")
+
+
+def rank_cities(
+    daily: pl.DataFrame,
+    period: Period | str,
+    *,
+    limits: LimitSet | None = None,
+    sites: Collection[str] | None = None,
+) -> pl.DataFrame:
+    """Composite-index ranking of every site (city) in ``daily`` for ``period``: ascending, ties
+    share the rank (环办监测〔2018〕19号); with ``change_rate`` [%] against the same period last
+    year when ``daily`` covers it. Sites without a composite index are listed unranked."""
+    span = _as_period(period)
+    limit_set = limits or select_limits(span.start)
+    frame = daily if sites is None else daily.filter(pl.col("site").is_in(list(sites)))
+    current = composite_index(period_statistics(frame, span.start, span.end), limit_set)
+    last = span.same_period_last_year()
+    previous = composite_index(period_statistics(frame, last.start, last.end), limit_set).select(
+        "site", pl.col("composite_index").alias("composite_index_last_year")
+    )
+    ranked = current.join(previous, on="site", how="left").with_columns(
+        rank_ascending(pl.col("composite_index")).alias("rank"),
+        change_rate(pl.col("composite_index"), pl.col("composite_index_last_year")).alias(
+            "change_rate"
+        ),
+        pl.lit(span.label).alias("period"),
+        pl.lit(limit_set.code).alias("limits"),
+    )
+    return ranked.sort(pl.col("rank").fill_null(10**9), "site").select(
+        "rank",
+        "site",
+        "composite_index",
+        "max_index",
+        "max_index_pollutants",
+        *[f"index_{p}" for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")],
+        "SO2_mean",
+        "NO2_mean",
+        "PM10_mean",
+        "PM2.5_mean",
+        "CO_P95",
+        "O3_8h_P90",
+        "composite_index_last_year",
+        "change_rate",
+        "period",
+        "limits",
+    )
+
+
+def good_day_ratio_ytd(
+    daily: pl.DataFrame, as_of: dt.date, *, site: str | None = None
+) -> pl.DataFrame:
+    """Good-day ratio from 1 January to ``as_of`` per site, with the same span of last year:
+    ``valid_days, good_days, good_day_ratio`` [%], ``heavy_days``, ``severe_days``,
+    ``heavy_day_ratio`` and ``*_last_year``. Valid day = complete daily AQI."""
+    frame = daily if site is None else daily.filter(pl.col("site") == site)
+
+    def span(start: dt.date, end: dt.date) -> pl.DataFrame:
+        return (
+            frame.filter(pl.col("date").is_between(start, end))
+            .group_by("site")
+            .agg(day_counts(pl.col("aqi"), pl.col("complete").fill_null(False)))
+        )
+
+    now = span(dt.date(as_of.year, 1, 1), as_of)
+    last_end = (
+        as_of.replace(year=as_of.year - 1)
+        if not (as_of.month == 2 and as_of.day == 29)
+        else dt.date(as_of.year - 1, 2, 28)
+    )
+    last = span(dt.date(as_of.year - 1, 1, 1), last_end)
+    last = last.rename({c: f"{c}_last_year" for c in last.columns if c != "site"})
+    return (
+        now.join(last, on="site", how="left")
+        .with_columns(pl.lit(as_of).alias("as_of"))
+        .sort("site")
+    )
+
+
+def warning_for_forecast(
+    forecast_daily_aqi: list[float] | np.ndarray, rules: WarningRuleSet = WARNING_2019
+) -> str:
+    """Heavy-pollution warning level ("", "yellow", "orange", "red") for a forecast daily AQI
+    series under ``rules`` (default: the 2019 unified thresholds)."""
+    return warning_level(np.asarray(forecast_daily_aqi, dtype=np.float64), rules)
+
+
+__all__ = [
+    "DEFAULT_EXCLUDED_STATIONS",
+    "HOURLY_AQI_COLUMNS",
+    "PRIMARY_ORDER",
+    "AirServiceError",
+    "CityStations",
+    "Period",
+    "assess_period",
+    "city_daily_statistics",
+    "city_hourly_wide",
+    "daily_aqi_frame",
+    "daily_statistics",
+    "daily_statistics_wide",
+    "good_day_ratio_ytd",
+    "hourly_aqi",
+    "hourly_aqi_wide",
+    "hourly_wide",
+    "parse_period",
+    "rank_cities",
+    "select_aqi_rules",
+    "select_limits",
+    "warning_for_forecast",
+]
