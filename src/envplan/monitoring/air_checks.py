@@ -314,7 +314,6 @@ def finish_published(
         for c in PUBLISHED_SCHEMA
     ]
     extras = [expr.alias(name) for name, expr in (extra or {}).items()]
-    out = work.select(*columns, *extras)
-    return out.cast(
-        pl.Schema({**PUBLISHED_SCHEMA, **{n: out.schema[n] for n in (extra or {})}})
-    ), problems
+    # _file/_row stay until read_air has checked duplicates across all files, then are dropped.
+    out = work.select(*columns, *extras, pl.col(FILE), pl.col(ROW), aqi_column.alias(COLUMN))
+    return out.cast(pl.Schema({**PUBLISHED_SCHEMA})), problems

@@ -55,7 +55,9 @@ from envplan.monitoring.air_io import (
 )
 from envplan.monitoring.air_schema import (
     MEASUREMENT_SCHEMA,
+    PUBLISHED_KEY,
     PUBLISHED_SCHEMA,
+    empty_measurements,
 )
 from envplan.monitoring.errors import InputFileError, problem_frame, raise_if_problems
 
@@ -146,7 +148,57 @@ _AQISTUDY_POLLUTANTS: dict[str, tuple[str, str]] = {
     "pm25": ("PM2.5", "24h"),
 }
 
-_CITY_SUFFIXES = ("市", "州", "盟", "地区", "特别行政区")
+#: Prefecture-level names the MEE city table writes without "市" (autonomous prefectures 州,
+#: leagues 盟 and prefectures 地区), as they appear in mee-city-hourly-2019-02-04_2019-02-12.
+_MEE_NAMES_WITHOUT_SHI = frozenset(
+    [
+        "临夏州",
+        "伊犁哈萨克州",
+        "克州",
+        "兴安盟",
+        "凉山州",
+        "博州",
+        "吐鲁番地区",
+        "和田地区",
+        "哈密地区",
+        "喀什地区",
+        "塔城地区",
+        "大兴安岭地区",
+        "大理州",
+        "延边州",
+        "德宏州",
+        "怒江州",
+        "恩施州",
+        "文山州",
+        "昌吉州",
+        "果洛州",
+        "楚雄州",
+        "海东地区",
+        "海北州",
+        "海南州",
+        "海西州",
+        "湘西州",
+        "玉树州",
+        "甘南州",
+        "甘孜州",
+        "红河州",
+        "西双版纳州",
+        "迪庆州",
+        "那曲地区",
+        "铜仁地区",
+        "锡林郭勒盟",
+        "阿克苏地区",
+        "阿勒泰地区",
+        "阿坝州",
+        "阿拉善盟",
+        "阿里地区",
+        "黄南州",
+        "黔东南州",
+        "黔南州",
+        "黔西南州",
+    ]
+)
+_CITY_SUFFIXES = ("市", "盟", "地区", "特别行政区")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,14 +315,19 @@ def read_air(
             problems.extend(probs)
         slots = pl.concat(slot_parts, how="vertical_relaxed") if slot_parts else pl.DataFrame()
         restricted = format in ("cnemc-live", "cnemc-sites", "cnemc-cities")
-    raise_if_problems(problems)  # structural problems first: the value checks need the columns
-    measurements, value_problems = finish_measurements(slots, restricted_day_8h=restricted)
-    raise_if_problems(value_problems)
+    if slots.width:
+        measurements, value_problems = finish_measurements(slots, restricted_day_8h=restricted)
+        problems.extend(value_problems)
+    else:
+        measurements = empty_measurements()
+    parts = [p for p in published_parts if p.height]
     published = (
-        pl.concat(published_parts, how="diagonal_relaxed")
-        if published_parts
-        else pl.DataFrame(schema=PUBLISHED_SCHEMA)
+        pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=PUBLISHED_SCHEMA)
     )
+    if published.height:
+        problems.append(duplicate_problems(published, list(PUBLISHED_KEY), "AQI/首要污染物"))
+    raise_if_problems(problems)  # all or nothing: every problem of every file at once
+    published = published.drop(FILE, ROW, COLUMN, strict=False)
     return AirReadResult(
         measurements=measurements.sort("site", "interval_end", "pollutant", "averaging"),
         published=published.sort("site", "interval_end"),
@@ -324,10 +381,13 @@ def _source(table: LoadedTable, format: str) -> str:
 
 
 def city_name(name: pl.Expr) -> pl.Expr:
-    """Normalize a city name to the MEE form ("晋城" → "晋城市"); leaves 州/盟/地区 names alone."""
+    """Normalize a city name to the MEE form: "晋城" → "晋城市", "忻州" → "忻州市", "临夏州" kept."""
     stripped = name.str.strip_chars()
-    has_suffix = pl.any_horizontal([stripped.str.ends_with(s) for s in _CITY_SUFFIXES])
-    return pl.when(has_suffix).then(stripped).otherwise(stripped + "市")
+    keep = pl.any_horizontal(
+        [stripped.str.ends_with(s) for s in _CITY_SUFFIXES]
+        + [stripped.is_in(list(_MEE_NAMES_WITHOUT_SHI))]
+    )
+    return pl.when(keep).then(stripped).otherwise(stripped + "市")
 
 
 _Reader = Callable[[LoadedTable, str], tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]]
@@ -507,8 +567,7 @@ def _read_quotsoft(
     published, pub_problems = finish_published(
         aqi_rows, aqi_raw="raw", primary_raw=None, aqi_column=pl.col(COLUMN)
     )
-    aqi_dupes = duplicate_problems(aqi_rows, ["site", "interval_end"], "AQI")
-    return slots, published, [*problems, *pub_problems, aqi_dupes]
+    return slots, published, [*problems, *pub_problems]
 
 
 def _read_aqistudy(

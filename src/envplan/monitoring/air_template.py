@@ -16,7 +16,6 @@ from envplan.monitoring.air_checks import (
     COLUMN,
     FILE,
     blank_problems,
-    duplicate_problems,
     finish_published,
     problems_where,
     time_problems,
@@ -147,7 +146,8 @@ def read_template_tables(
         slots.append(s)
         published.append(p)
         problems.extend(probs)
-    all_slots = pl.concat([s for s in slots if s.height or s.width], how="diagonal_relaxed")
+    nonempty = [s for s in slots if s.width]
+    all_slots = pl.concat(nonempty, how="diagonal_relaxed") if nonempty else pl.DataFrame()
     return all_slots, published, problems
 
 
@@ -334,8 +334,5 @@ def _read_one(
                 )
             )
             for p in pub_problems
-        )
-        problems.append(
-            duplicate_problems(rows, ["site", "interval_end", "data_version"], "AQI/首要污染物")
         )
     return slots, published, problems
