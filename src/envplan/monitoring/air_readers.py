@@ -512,7 +512,12 @@ def _read_quotsoft(
     # A concatenated file repeats the header line before each day.
     frame = table.frame.filter(pl.col("date").str.strip_chars() != "date")
     hour = pl.col("hour").str.strip_chars().cast(pl.Float64, strict=False)
-    day = pl.col("date").str.strip_chars().str.strptime(pl.Date, "%Y%m%d", strict=False)
+    date_text = pl.col("date").str.strip_chars()
+    day = (
+        pl.when(date_text.str.contains(r"^\d{8}$"))
+        .then(date_text.str.strptime(pl.Date, "%Y%m%d", strict=False))
+        .otherwise(None)
+    )
     valid_hour = hour.is_between(0, 24) & (hour == hour.round(0))
     frame = _with_file(frame, table, format, "realtime").with_columns(
         interval_end=pl.when(valid_hour)

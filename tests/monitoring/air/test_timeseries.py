@@ -1,0 +1,134 @@
+"""Parquet store: round trip, idempotent re-import, overlap, all-or-nothing, queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from envplan.monitoring.air_bundled import air_template_path
+from envplan.monitoring.air_readers import read_air
+from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.timeseries import (
+    import_air_file,
+    list_imports,
+    query_air,
+    query_published,
+    write_air,
+)
+
+KEY = ["site", "interval_end", "pollutant", "averaging", "data_version"]
+
+
+@pytest.fixture(scope="module")
+def air_dir(shared_dir: Path) -> Path:
+    return shared_dir / "data" / "air"
+
+
+def stored_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_round_trip_and_partitions(air_dir: Path, tmp_path: Path) -> None:
+    source = air_dir / "cnemc-live-jincheng-stations-2022-06-15.csv"
+    result = read_air(source)
+    summary = write_air(result, tmp_path)
+    assert not summary.already_imported
+    assert (summary.measurement_rows, summary.published_rows) == (700, 50)
+    stored = query_air(tmp_path)
+    assert stored.sort(KEY).equals(result.measurements.sort(KEY))
+    published = query_published(tmp_path)
+    assert published.height == 50
+    assert published.filter(pl.col("site") == "2165A", pl.col("aqi") == 117).height == 1
+    parts = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")]
+    assert f"air/measurements/format=cnemc-live/year=2022/part-{summary.import_id}.parquet" in parts
+
+
+def test_reimport_is_idempotent(air_dir: Path, tmp_path: Path) -> None:
+    source = air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+    first = import_air_file(source, tmp_path)
+    files = stored_files(tmp_path)
+    again = import_air_file(source, tmp_path)
+    assert again.already_imported and again.import_id == first.import_id
+    assert stored_files(tmp_path) == files
+    assert query_air(tmp_path).height == 201 * 6
+    assert list_imports(tmp_path).height == 1
+
+
+def test_overlapping_files_do_not_double_count(air_dir: Path, tmp_path: Path) -> None:
+    source = air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    first_hundred = tmp_path / "first-100-hours.csv"
+    first_hundred.write_text("\n".join(lines[:101]) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    import_air_file(first_hundred, store)
+    import_air_file(source, store)
+    stored = query_air(store)
+    assert stored.height == 201 * 6
+    assert stored.select(KEY).is_duplicated().sum() == 0
+    assert list_imports(store).height == 2
+
+
+def test_bad_file_writes_nothing(air_dir: Path, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    import_air_file(air_dir / "cnemc-live-shanxi-stations-2022-01-01T00.csv", store)
+    before = stored_files(store)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "city,AQI,PM2.5,PM10,SO2,NO2,CO,O3,main_pollution,time\n"
+        "晋城市,62,14,73,12,13,0.5,76,PM10,2019-02-04 00:00:00\n"
+        "晋城市,60,16,69,13,17,700,65,PM10,2019-02-04 01:00:00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputFileError):
+        import_air_file(bad, store)
+    assert stored_files(store) == before
+    assert query_air(store, sites=["晋城市"]).height == 0
+
+
+def test_queries_by_site_period_pollutant_and_version(air_dir: Path, tmp_path: Path) -> None:
+    import_air_file(air_dir / "cnemc-live-jincheng-stations-2022-06-15.csv", tmp_path)
+    # The same station-hours again as an audited bureau export: kept beside the real-time data.
+    import_air_file(air_template_path("xlsx"), tmp_path)
+    read = read_air(air_template_path("csv"), data_version="audited")
+    assert set(read.measurements["data_version"].unique()) == {"realtime"}  # file column wins
+    pm10 = query_air(
+        tmp_path,
+        sites=["2160A"],
+        pollutants=["PM10"],
+        averagings=["1h"],
+        start=dt.datetime(2022, 6, 15, 0),
+        end=dt.datetime(2022, 6, 15, 8),
+    )
+    # hours labelled 01:00 … 08:00 (the 00:00 value covers 23:00–24:00 of the 14th)
+    assert pm10["interval_end"].dt.hour().to_list() == list(range(1, 9))
+    # 2022-06-15T08:00:00,2160A,…,60,69,… → PM10 1-h 69
+    assert pm10["value"][-1] == 69
+    template_rows = query_air(tmp_path, formats=["template"])
+    assert template_rows.height == 9 * 6
+    pub = query_published(tmp_path, sites=["2160A"], formats=["template"])
+    assert pub["aqi"].to_list() == [48, 36, 32, 33, 34, 38, 45, 52, 60]
+
+
+def test_versions_are_kept_apart(air_dir: Path, tmp_path: Path) -> None:
+    import_air_file(air_template_path("csv"), tmp_path)
+    audited = tmp_path / "audited.csv"
+    audited.write_text(
+        "site,time,data_version,PM10\n2160A,2022-06-15 08:00,audited,70\n", encoding="utf-8"
+    )
+    import_air_file(audited, tmp_path)
+    rows = query_air(tmp_path, pollutants=["PM10"], end=dt.datetime(2022, 6, 15, 8)).filter(
+        pl.col("interval_end") == dt.datetime(2022, 6, 15, 8)
+    )
+    assert dict(rows.select("data_version", "value").iter_rows()) == {
+        "realtime": 69,
+        "audited": 70,
+    }
+
+
+def test_empty_store(tmp_path: Path) -> None:
+    assert query_air(tmp_path).height == 0
+    assert query_published(tmp_path).height == 0
+    assert list_imports(tmp_path).height == 0
