@@ -1,10 +1,312 @@
-"""`envplan air` command group."""
+"""`envplan air` command group: hourly AQI, daily statistics, period assessment, city ranking.
+
+Thin layer: read the input with ``envplan.monitoring.air_readers.read_air``, call
+``envplan.services.air``, write/print. Every message a user reads is zh-CN; outputs are written
+to a temporary file first and renamed, so a failed run leaves nothing partial.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+if TYPE_CHECKING:
+    import polars as pl
 
 app = typer.Typer(
     help="环境空气：AQI、日评价、期间评价、排名 / Air quality: AQI, daily statistics, assessment, ranking.",
     no_args_is_help=True,
 )
+
+
+class HourlyFormat(StrEnum):
+    mee_city = "mee-city"
+    cnemc_live = "cnemc-live"
+    cnemc_sites = "cnemc-sites"
+    cnemc_cities = "cnemc-cities"
+
+
+class AnyFormat(StrEnum):
+    mee_city = "mee-city"
+    cnemc_live = "cnemc-live"
+    cnemc_sites = "cnemc-sites"
+    cnemc_cities = "cnemc-cities"
+    aqistudy_daily = "aqistudy-daily"
+    template = "template"
+
+
+class Rules(StrEnum):
+    hj633_2012 = "hj633-2012"
+    hj633_2026 = "hj633-2026"
+
+
+class Order(StrEnum):
+    hourly = "hourly"
+    daily = "daily"
+
+
+INPUT_HELP = (
+    "输入文件（或 cnemc-sites/cnemc-cities 的日文件夹） / Input file (or folder of daily files)."
+)
+FORMAT_HELP = "数据格式 / Input layout."
+RULES_HELP = (
+    "强制使用的 HJ 633 版本（默认按数据日期自动选择） / Force an HJ 633 edition (default: by date)."
+)
+PERIOD_HELP = "评价时段：2021、2021-06 或 2021Q2 / Period: year, month or quarter."
+LIMITS_HELP = (
+    "GB 3095 限值版本：gb3095-2012、gb3095-2026-transitional、gb3095-2026（默认按时段首日） / "
+    "GB 3095 limit set (default: in force on the period's first day)."
+)
+EXCLUDE_HELP = (
+    "不参与城市均值的站点（对照点），逗号分隔 / Stations left out of city means (comma-separated)."
+)
+ORDER_HELP = (
+    "城市均值顺序：hourly＝先站点小时均值再算日统计；daily＝先站点日统计再求均值 / "
+    "City averaging order."
+)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"错误：{message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _read(path: Path, fmt: str) -> Any:
+    from envplan.monitoring.air_readers import read_air
+    from envplan.monitoring.errors import InputFileError
+
+    try:
+        return read_air(path, fmt)
+    except InputFileError as error:
+        raise _fail(str(error)) from None
+
+
+def _rules(rules: Rules | None) -> Any:
+    if rules is None:
+        return None
+    from envplan.services.air import select_aqi_rules
+
+    return select_aqi_rules(code=rules.value)
+
+
+def _write_csv(frame: pl.DataFrame, output: Path) -> None:
+    """Write all or nothing: a temporary file beside the target, then an atomic rename."""
+    output = output.expanduser()
+    if not output.parent.exists():
+        raise _fail(f"输出目录不存在：{output.parent}")
+    handle, temporary = tempfile.mkstemp(prefix=".envplan-", suffix=".csv", dir=output.parent)
+    os.close(handle)
+    try:
+        frame.write_csv(temporary, datetime_format="%Y-%m-%d %H:%M", date_format="%Y-%m-%d")
+        os.replace(temporary, output)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _fail(f"无法写入输出文件 {output}：{error.strerror}") from None
+
+
+def _city_config(exclude: str | None, order: Order) -> Any:
+    from envplan.services.air import DEFAULT_EXCLUDED_STATIONS, CityStations
+
+    excluded = (
+        DEFAULT_EXCLUDED_STATIONS
+        if exclude is None
+        else frozenset(s.strip() for s in exclude.split(",") if s.strip())
+    )
+    return CityStations(exclude=excluded, order=order.value)
+
+
+def _daily(
+    measurements: pl.DataFrame, rules: Any, exclude: str | None, order: Order
+) -> pl.DataFrame:
+    """Daily frame of every site, plus city rows when the input is station data."""
+    import polars as pl
+
+    from envplan.services.air import AirServiceError, daily_statistics
+
+    has_stations = (
+        "site_kind" in measurements.columns
+        and measurements.filter(pl.col("site_kind") == "station").height > 0
+    )
+    try:
+        return daily_statistics(
+            measurements, rules=rules, cities=_city_config(exclude, order) if has_stations else None
+        )
+    except AirServiceError as error:
+        raise _fail(str(error)) from None
+
+
+@app.command("aqi")
+def aqi_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help=INPUT_HELP),
+    fmt: HourlyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
+    output: Path = typer.Option(..., "--output", "-o", help="输出 CSV / Output CSV."),
+    rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+) -> None:
+    """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
+    import polars as pl
+
+    from envplan.services.air import HOURLY_AQI_COLUMNS, hourly_aqi
+
+    result = _read(input_path, fmt.value)
+    frame = hourly_aqi(result.measurements, rules=_rules(rules), published=result.published)
+    _write_csv(frame.select(HOURLY_AQI_COLUMNS), output)
+    used = "、".join(sorted(frame["rules"].unique().to_list())) or "—"
+    typer.echo(f"已写入 {output}：{frame.height} 行（站点×小时），计算规则：{used}")
+    if "official_aqi" in frame.columns:
+        compared = frame.filter(pl.col("official_aqi").is_not_null())
+        same = int((compared["official_aqi"] == compared["aqi"]).sum())
+        typer.echo(f"与文件发布的 AQI 一致：{same}/{compared.height}")
+
+
+@app.command("daily")
+def daily_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help=INPUT_HELP),
+    fmt: AnyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
+    output: Path = typer.Option(..., "--output", "-o", help="输出 CSV / Output CSV."),
+    rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+    exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
+    order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+) -> None:
+    """逐日统计、有效性、日 AQI、首要污染物与级别 / Daily statistics, validity and daily AQI."""
+    result = _read(input_path, fmt.value)
+    daily = _daily(result.measurements, _rules(rules), exclude, order)
+    _write_csv(daily, output)
+    valid = int(daily["complete"].fill_null(False).sum())
+    typer.echo(f"已写入 {output}：{daily.height} 个站点日，其中 {valid} 个日 AQI 有效")
+
+
+def _jsonable(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    rows = frame.to_dicts()
+    for row in rows:
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                row[key] = value.isoformat()
+    return rows
+
+
+ASSESS_LABELS = {
+    "period": "时段",
+    "limits": "限值标准",
+    "SO2_mean": "SO2 均值 µg/m³",
+    "SO2_P98": "SO2 第98百分位 µg/m³",
+    "NO2_mean": "NO2 均值 µg/m³",
+    "NO2_P98": "NO2 第98百分位 µg/m³",
+    "PM10_mean": "PM10 均值 µg/m³",
+    "PM10_P95": "PM10 第95百分位 µg/m³",
+    "PM2.5_mean": "PM2.5 均值 µg/m³",
+    "PM2.5_P95": "PM2.5 第95百分位 µg/m³",
+    "CO_P95": "CO 第95百分位 mg/m³",
+    "O3_8h_P90": "O3 日最大8小时第90百分位 µg/m³",
+    "city_ok": "六项污染物均达标",
+    "composite_index": "综合指数",
+    "max_index": "最大单项指数",
+    "max_index_pollutants": "最大单项指数污染物",
+    "valid_days": "有效天数",
+    "good_days": "优良天数",
+    "good_day_ratio": "优良天数比例 %",
+    "heavy_days": "重度及以上污染天数",
+    "severe_days": "严重污染天数",
+}
+
+
+@app.command("assess")
+def assess_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help=INPUT_HELP),
+    fmt: AnyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
+    period: str = typer.Option(..., "--period", help=PERIOD_HELP),
+    site: str | None = typer.Option(
+        None, "--site", help="站点代码或城市名 / Station code or city."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / Print JSON."),
+    limits: str | None = typer.Option(None, "--limits", help=LIMITS_HELP),
+    level: int = typer.Option(2, "--level", min=1, max=2, help="GB 3095 级别 1 或 2 / Level."),
+    rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+    exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
+    order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+) -> None:
+    """期间评价：统计量、达标、超标倍数、综合指数、优良天数比例、重污染天数 / Period assessment."""
+    from envplan.services.air import AirServiceError, assess_period, parse_period, select_limits
+
+    try:
+        span = parse_period(period)
+        limit_set = select_limits(code=limits) if limits else None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    result = _read(input_path, fmt.value)
+    daily = _daily(result.measurements, _rules(rules), exclude, order)
+    try:
+        assessed = assess_period(daily, span, site=site, limits=limit_set, level=level)
+    except AirServiceError as error:
+        raise _fail(str(error)) from None
+    if as_json:
+        typer.echo(json.dumps(_jsonable(assessed), ensure_ascii=False, indent=2))
+        return
+    for row in assessed.to_dicts():
+        typer.echo(f"【{row['site']}】")
+        for key, label in ASSESS_LABELS.items():
+            value = row.get(key)
+            shown = (
+                "—"
+                if value is None
+                else ("是" if value is True else "否" if value is False else value)
+            )
+            typer.echo(f"  {label}：{shown}")
+
+
+@app.command("rank")
+def rank_command(
+    input_path: Path = typer.Argument(..., metavar="INPUT", help=INPUT_HELP),
+    fmt: AnyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
+    period: str = typer.Option(..., "--period", help=PERIOD_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / Print JSON."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="另存为 CSV / Also write CSV."),
+    limits: str | None = typer.Option(None, "--limits", help=LIMITS_HELP),
+    rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+    exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
+    order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+) -> None:
+    """城市综合指数排名（由小到大，并列同名次） / Composite-index ranking of all cities present."""
+    import polars as pl
+
+    from envplan.services.air import parse_period, rank_cities, select_limits
+
+    try:
+        span = parse_period(period)
+        limit_set = select_limits(code=limits) if limits else None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    result = _read(input_path, fmt.value)
+    daily = _daily(result.measurements, _rules(rules), exclude, order)
+    cities = result.measurements.filter(pl.col("site_kind") == "city")["site"].unique().to_list()
+    if not cities:
+        cities = (
+            daily.filter(~pl.col("site").is_in(result.measurements["site"].unique().to_list()))[
+                "site"
+            ]
+            .unique()
+            .to_list()
+        )
+    ranked = rank_cities(daily, span, limits=limit_set, sites=cities)
+    if output is not None:
+        _write_csv(ranked, output)
+    if as_json:
+        typer.echo(json.dumps(_jsonable(ranked), ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{span.label} 城市环境空气质量综合指数排名（{ranked['limits'][0] if ranked.height else '—'}）"
+    )
+    typer.echo("名次\t城市\t综合指数\t最大单项指数\t首要污染物\t同比变化率%")
+    for row in ranked.to_dicts():
+        rank = "—" if row["rank"] is None else row["rank"]
+        change = "—" if row["change_rate"] is None else row["change_rate"]
+        typer.echo(
+            f"{rank}\t{row['site']}\t{row['composite_index'] if row['composite_index'] is not None else '—'}"
+            f"\t{row['max_index'] if row['max_index'] is not None else '—'}"
+            f"\t{row['max_index_pollutants'] or '—'}\t{change}"
+        )

@@ -228,8 +228,12 @@ def _result_frame(store: dict[str, np.ndarray]) -> pl.DataFrame:
             "aqi": pl.Series(store["aqi"], nan_to_null=True).cast(pl.Int64),
             "complete": store["complete"],
             "published": store["published"],
-            "primary_pollutant": pl.Series(store["primary_pollutant"], dtype=pl.String),
-            "exceeding_pollutants": pl.Series(store["exceeding_pollutants"], dtype=pl.String),
+            "primary_pollutant": pl.Series(store["primary_pollutant"], dtype=pl.String).replace(
+                "", None
+            ),
+            "exceeding_pollutants": pl.Series(
+                store["exceeding_pollutants"], dtype=pl.String
+            ).replace("", None),
             **{
                 c: pl.Series(store[c], nan_to_null=True).cast(pl.Int64)
                 for c in _IAQI_COLUMN.values()
@@ -310,7 +314,9 @@ def hourly_aqi(
 # --------------------------------------------------------------------------- daily
 
 
-def daily_aqi_frame(daily: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> pl.DataFrame:
+def daily_aqi_frame(
+    daily: pl.DataFrame, *, rules: AqiRuleSet | None = None, require_o3_1h_max: bool = True
+) -> pl.DataFrame:
     """Adds the daily AQI columns to a daily-statistics frame (``aqi``, ``complete``,
     ``published``, ``primary_pollutant``, ``exceeding_pollutants``, ``iaqi_*``, ``level``,
     ``category``, ``rules``): HJ 633-2012 §5.1.2 (7 indicators) or HJ 633-2026 §4.2.2 (6) by day."""
@@ -332,6 +338,7 @@ def daily_aqi_frame(daily: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> 
             o3_8h_max=take("O3_8h_max"),
             o3_1h_max=take("O3_1h_max"),
             rules=edition,
+            require_o3_1h_max=require_o3_1h_max,
         )
         _result_columns(result, index, n, store)
     if n == 0:
@@ -375,11 +382,47 @@ def daily_statistics(
     ``cities``: also compute city rows from the stations (``CityStations``; order hourly/daily).
     Values [µg/m³; CO mg/m³] rounded by GB/T 8170.
     """
+    if measurements.filter(pl.col("averaging") == "1h").is_empty():
+        return daily_from_means(measurements, rules=rules)
     hourly = hourly_wide(measurements)
     frames = [daily_statistics_wide(hourly, rules=rules, o3_8h_limit=o3_8h_limit)]
     if cities is not None:
         frames.append(city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit))
     return pl.concat(frames, how="diagonal_relaxed")
+
+
+def daily_from_means(
+    measurements: pl.DataFrame, *, rules: AqiRuleSet | None = None
+) -> pl.DataFrame:
+    """Daily frame from sources that publish daily values only (e.g. ``aqistudy-daily``): the
+    natural-day 24-h means and the O3 daily maximum 8-h mean, rounded by GB/T 8170, then the daily
+    AQI. Such sources carry no O3 daily maximum 1-h value, so a 2012 day is complete without it."""
+    is_day = (pl.col("interval_end") - pl.col("interval_start")) == pl.duration(days=1)
+    long = _dedupe_versions(
+        measurements.filter(
+            ((pl.col("averaging") == "24h") & is_day) | (pl.col("averaging") == "8h_max_day")
+        )
+    ).with_columns(
+        (pl.col("interval_end") - pl.duration(hours=1)).dt.date().alias("date"),
+        pl.when(pl.col("averaging") == "8h_max_day")
+        .then(pl.lit("O3_8h_max"))
+        .otherwise(pl.col("pollutant"))
+        .alias("_column"),
+    )
+    wide = long.pivot(
+        on="_column", index=["site", "date"], values="value", aggregate_function="first"
+    )
+    values = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max", "O3_1h_max")
+    for column in values:
+        if column not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
+    daily = wide.select(
+        "site",
+        "date",
+        *[gbt8170_expr(pl.col(v).cast(pl.Float64), 1 if v == "CO" else 0).alias(v) for v in values],
+    ).sort("site", "date")
+    has_o3_1h = daily["O3_1h_max"].null_count() < daily.height
+    return daily_aqi_frame(daily, rules=rules, require_o3_1h_max=has_o3_1h)
 
 
 def city_daily_statistics(
@@ -622,6 +665,7 @@ __all__ = [
     "city_daily_statistics",
     "city_hourly_wide",
     "daily_aqi_frame",
+    "daily_from_means",
     "daily_statistics",
     "daily_statistics_wide",
     "good_day_ratio_ytd",

@@ -219,6 +219,7 @@ def daily_aqi(
     o3_8h_max: npt.ArrayLike,
     o3_1h_max: npt.ArrayLike | None,
     rules: AqiRuleSet,
+    require_o3_1h_max: bool = True,
 ) -> AqiResult:
     """Daily AQI from the daily statistics [µg/m³; CO mg/m³]: 24-h means of SO2, NO2, CO, PM10,
     PM2.5 and the O3 daily maximum 8-h mean, plus — HJ 633-2012 §5.1.2 only (7 indicators) — the O3
@@ -228,7 +229,9 @@ def daily_aqi(
     Every value is scored on the 24-h / 8-h columns (2012 Table 1 note (1)). O3 8-h > 800: 2012
     note (3) — no 8-h sub-index (the 1-h maximum's stands); 2026 note c — IAQI 300.
     ``complete`` = every indicator of the edition available (an O3 8-h replaced by note (3) counts
-    as available); ``published`` as in ``hourly_aqi``.
+    as available); ``published`` as in ``hourly_aqi``. ``require_o3_1h_max=False`` counts a 2012
+    day as complete without the O3 1-h maximum, for sources that publish only daily means (their
+    O3 1-h IAQI then does not take part).
     """
     so2_a = np.asarray(so2, dtype=np.float64)
     n = so2_a.shape[0]
@@ -249,5 +252,6 @@ def daily_aqi(
     required_ok &= o3_8h_present
     if rules.daily_o3_1h_max:
         sub["O3_1h"] = iaqi(_as_array(o3_1h_max, n), cols["O3_1h"])
-        required_ok &= ~np.isnan(sub["O3_1h"])
+        if require_o3_1h_max:
+            required_ok &= ~np.isnan(sub["O3_1h"])
     return _combine(sub, required_ok, rules, n)

@@ -54,9 +54,10 @@ def gbt8170_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
     [units of the input]. Binary noise below 1e-6 of the last kept digit is removed first so that
     decimal ties (2.675) are treated as ties."""
     scale = 10.0**decimals
-    return ((expr * scale).round(6).round(0, mode="half_to_even") / scale).alias(
-        expr.meta.output_name()
-    )
+    # The final round(decimals) returns the double nearest the decimal result (606 / 100 may
+    # otherwise come out as 6.0600000000000005).
+    rounded = ((expr * scale).round(6).round(0, mode="half_to_even") / scale).round(decimals)
+    return rounded.alias(expr.meta.output_name())
 
 
 def _decimals(column: str) -> int:
