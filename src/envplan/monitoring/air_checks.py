@@ -210,6 +210,11 @@ def _unit_problems(frame: pl.DataFrame) -> pl.DataFrame:
 def duplicate_problems(frame: pl.DataFrame, key: list[str], what: pl.Expr | str) -> pl.DataFrame:
     """Every repeat of `key` is a problem naming the file and row where it first appeared."""
     what_expr = pl.lit(what) if isinstance(what, str) else what
+    # Fast path: a 64-bit row hash finds candidate repeats; the exact group-by runs on those only.
+    candidates = frame.filter(pl.struct(key).hash().is_duplicated())
+    if candidates.height == 0:
+        return pl.DataFrame(schema=PROBLEM_SCHEMA)
+    frame = candidates
     first = frame.group_by(key).agg(
         _first_file=pl.col(FILE).sort_by(FILE, ROW).first(),
         _first_row=pl.col(ROW).sort_by(FILE, ROW).first(),

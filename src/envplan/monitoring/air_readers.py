@@ -205,8 +205,8 @@ _CITY_SUFFIXES = ("市", "盟", "地区", "特别行政区")
 class AirReadResult:
     """What `read_air` returns: canonical measurements and the file's published fields.
 
-    measurements: `MEASUREMENT_SCHEMA` (one row per site, interval, pollutant, averaging; `value`
-    is null where the source had the slot but no value).
+    measurements: `MEASUREMENT_SCHEMA`, in file order (one row per site, interval, pollutant,
+    averaging; `value` is null where the source had the slot but no value).
     published: `PUBLISHED_SCHEMA` first, then format-specific published fields.
     """
 
@@ -329,8 +329,8 @@ def read_air(
     raise_if_problems(problems)  # all or nothing: every problem of every file at once
     published = published.drop(FILE, ROW, COLUMN, strict=False)
     return AirReadResult(
-        measurements=measurements.sort("site", "interval_end", "pollutant", "averaging"),
-        published=published.sort("site", "interval_end"),
+        measurements=measurements,  # in file order; sort when order matters
+        published=published,
         format=format,
         files=tuple(files),
         encodings=tuple(t.encoding for t in tables),
