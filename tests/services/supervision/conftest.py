@@ -146,7 +146,7 @@ def _fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def mini_session(db_session: Session) -> Session:
+def mini_session(db_session: Session) -> Session:  # noqa: F811
     load_plan_into_db(db_session, mini_plan())
     db_session.commit()
     return db_session
