@@ -41,12 +41,10 @@ def main(pytest_args: list[str]) -> int:
     if error:
         print(f"PostgreSQL unreachable at {os.environ['ENVPLAN_TEST_POSTGRES_URL']}: {error}")
         return 1
+    code_dirs = [d for d in ("src", "tests", "scripts", "benchmarks") if (ROOT / d).is_dir()]
     steps = [
-        ("ruff lint", [str(BIN / "ruff"), "check", "src", "tests", "scripts", "benchmarks"]),
-        (
-            "ruff format",
-            [str(BIN / "ruff"), "format", "--check", "src", "tests", "scripts", "benchmarks"],
-        ),
+        ("ruff lint", [str(BIN / "ruff"), "check", *code_dirs]),
+        ("ruff format", [str(BIN / "ruff"), "format", "--check", *code_dirs]),
         ("mypy", [str(BIN / "mypy")]),
         ("import contract", [str(BIN / "lint-imports")]),
     ]
