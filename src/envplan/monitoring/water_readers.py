@@ -109,13 +109,14 @@ class WaterReadResult:
     n_non_detects: int
 
 
-def _load(path: Path) -> LoadedTable:
+def load_table(path: Path) -> LoadedTable:
+    """Load a CSV (UTF-8/GBK) or .xlsx file as an all-text frame with spreadsheet row numbers."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return load_xlsx(path)
     return load_csv(path)
 
 
-def _numeric_problems(
+def numeric_cells(
     frame: pl.DataFrame, file: str, header: str, column: str, *, lower: float, upper: float | None
 ) -> tuple[pl.Expr, pl.DataFrame]:
     """Parse one text column to Float64 (non-detects → half DL); problem rows as a frame."""
@@ -172,18 +173,25 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
     ``chla`` [mg/m³] for the TLI. lat/lon are ignored (geocoded by the crawler, not official).
     """
     path = Path(path)
-    table = _load(path)
-    missing = [h for h in CNEMC_AUTO_COLUMNS if h not in table.frame.columns]
-    if missing:
-        raise file_error(path, f"不是国家地表水自动站表格式：缺少列 {'、'.join(missing)}", row=1)
+    table = load_table(path)
+    required = ("省份", "流域", "断面名称", "监测时间")
+    missing = [h for h in required if h not in table.frame.columns]
+    indicators = [h for h in CNEMC_AUTO_COLUMNS if h not in required and h != "水质类别"]
+    if missing or not any(h in table.frame.columns for h in indicators):
+        absent = missing or ["任一监测指标列（如 pH(无量纲)、溶解氧(mg/L)）"]
+        raise file_error(path, f"不是国家地表水自动站表格式：缺少列 {'、'.join(absent)}", row=1)
     problems: list[pl.DataFrame] = []
     expressions: list[pl.Expr] = []
     for header, column in CNEMC_AUTO_COLUMNS.items():
+        if header not in table.frame.columns:
+            kind = pl.String if column in _CNEMC_TEXT else pl.Float64
+            expressions.append(pl.lit(None, dtype=kind).alias(column))
+            continue
         if column in _CNEMC_TEXT:
             expressions.append(pl.col(header).str.strip_chars().alias(column))
             continue
         lower, upper = _range_of(column) if column != "water_temperature" else (-5.0, 50.0)
-        value, found = _numeric_problems(
+        value, found = numeric_cells(
             table.frame, table.name, header, header, lower=lower, upper=upper
         )
         problems.append(found)
@@ -243,7 +251,7 @@ def read_water_template(path: str | Path) -> WaterReadResult:
     indicator columns [mg/L] and ``lake`` when 水体类型 is given.
     """
     path = Path(path)
-    table = _load(path)
+    table = load_table(path)
     frame = table.frame
     mapping: dict[str, str] = {}
     problems: list[pl.DataFrame] = []
@@ -276,9 +284,7 @@ def read_water_template(path: str | Path) -> WaterReadResult:
         if canonical in TEMPLATE_TEXT.values():
             continue
         lower, upper = _range_of(canonical)
-        value, found = _numeric_problems(
-            frame, table.name, header, header, lower=lower, upper=upper
-        )
+        value, found = numeric_cells(frame, table.name, header, header, lower=lower, upper=upper)
         problems.append(found)
         expressions.append(value.alias(canonical))
     section = pl.col(by_canonical["section"]).str.strip_chars()
@@ -350,7 +356,7 @@ def read_provincial_targets(path: str | Path) -> pl.DataFrame:
     if path.suffix.lower() in (".yaml", ".yml"):
         rows = _provincial_yaml(path)
     else:
-        table = _load(path)
+        table = load_table(path)
         needed = {"断面名称", "年份", "目标水质"}
         absent = needed - set(table.frame.columns)
         if absent:

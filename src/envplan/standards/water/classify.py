@@ -15,8 +15,6 @@ Document: GB 3838-2002 《地表水环境质量标准》, clause 4.1 (Table 1) a
 
 from __future__ import annotations
 
-from typing import Final
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -29,9 +27,6 @@ from envplan.standards.water.gb3838 import (
     WORSE_THAN_V,
     Table1Indicator,
 )
-
-_CLASS_III_INDEX: Final = 2
-
 
 def round_half_even(values: ArrayLike, decimals: int) -> NDArray[np.float64]:
     """Round to ``decimals`` places by GB/T 8170-2008 clause 3.1-3.3 (四舍六入五成双).
@@ -138,13 +133,15 @@ def exceedance_multiple(
     *,
     lake: ArrayLike | bool = False,
     round_values: bool = True,
+    reference_class: ArrayLike | int = 3,
 ) -> NDArray[np.float64]:
-    """超标倍数 against the class Ⅲ limit: (C − C_Ⅲ) / C_Ⅲ [dimensionless].
+    """超标倍数 against a class limit, by default class Ⅲ: (C − C_ref) / C_ref [dimensionless].
 
     Document: GB 3838-2002 clause 5.1 (超标倍数) with the class-Ⅲ reference of 环办〔2011〕22号
-    (reference §2.6 item 4). C in the Table 1 unit; TP against 0.05 for lakes/reservoirs. NaN where
-    the value does not exceed the Ⅲ limit, is missing, or the indicator has no multiple (water
-    temperature, pH, DO).
+    (reference §2.6 item 4); ``reference_class`` (1..5, scalar or per value) gives the multiple
+    against a target class instead. C in the Table 1 unit; TP against the 湖、库 column for lakes.
+    NaN where the value does not exceed the reference limit, is missing, the reference class is
+    outside 1..5 (劣Ⅴ target), or the indicator has no multiple (water temperature, pH, DO).
     """
     row = indicator(indicator_id)
     array = np.atleast_1d(np.asarray(values, dtype=np.float64))
@@ -152,9 +149,13 @@ def exceedance_multiple(
         return np.full(array.shape, np.nan)
     if round_values and row.decimals is not None:
         array = round_half_even(array, row.decimals)
-    limit_iii = np.broadcast_to(class_limits(indicator_id, lake)[:, _CLASS_III_INDEX], array.shape)
-    multiple: NDArray[np.float64] = (array - limit_iii) / limit_iii
-    return np.where(array > limit_iii, multiple, np.nan)
+    limits = np.broadcast_to(class_limits(indicator_id, lake), (array.size, 5))
+    reference = np.broadcast_to(np.asarray(reference_class, dtype=np.int64), array.shape)
+    valid = (reference >= 1) & (reference <= 5)
+    column = np.clip(reference, 1, 5) - 1
+    limit = limits[np.arange(array.size), column]
+    multiple: NDArray[np.float64] = (array - limit) / limit
+    return np.where(valid & (array > limit), multiple, np.nan)
 
 
 def drinking_source_limit_met(item: str, values: ArrayLike) -> NDArray[np.int8]:
