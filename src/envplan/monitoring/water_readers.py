@@ -94,7 +94,7 @@ WATER_BODY_TYPES: Final[dict[str, str]] = {
     "lake": "lake",
     "reservoir": "reservoir",
 }
-_NUMBER = r"^[+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
+_NUMBER = r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$"
 _NON_DETECT = r"^(\d+(\.\d*)?|\.\d+)\s*[Ll]$"
 _HEADER_UNIT = re.compile(r"^(.*?)[(（]([^()（）]*(?:/|无量纲|个|m|℃)[^()（）]*)[)）]$")
 
