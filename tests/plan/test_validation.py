@@ -123,3 +123,12 @@ def test_problem_text_is_chinese_with_location(tmp_path: Path) -> None:
     problem = _problem(validate_file(plan_dir), "water.yaml", "provincial_key")
     assert str(problem).startswith(f"{plan_dir / 'water.yaml'}:{line}：字段 ")
     assert "布尔值" in problem.message
+
+
+def test_indicator_set_must_be_known_to_the_standards_layer(tmp_path: Path) -> None:
+    plan_dir = _copy_plan(tmp_path)
+    line = _replace_once(
+        plan_dir / "water.yaml", "indicator_set: eval-2011-21\n", "indicator_set: eval-2099\n"
+    )
+    problem = _problem(validate_file(plan_dir), "water.yaml", "indicator_set")
+    assert problem.line == line and "eval-2099" in problem.message

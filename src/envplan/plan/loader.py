@@ -46,6 +46,7 @@ from envplan.plan.model import (
     Zone,
 )
 from envplan.plan.responsibility import merge_responsibilities, parse_responsible
+from envplan.standards.water.sections import INDICATOR_SETS
 
 M = TypeVar("M", bound=FrozenModel)
 
@@ -837,6 +838,15 @@ def _read_section(f: _File, reg: _Registry, node: CommentedMap, where: str) -> S
     if county not in reg.county_ids:
         f.report(
             _line(node, "county"), f"{where}.county", f"条目 {item_id}：未知的县级区域 id“{county}”"
+        )
+        return None
+    indicator_set = str(node["indicator_set"])
+    if indicator_set not in INDICATOR_SETS:
+        known = "、".join(INDICATOR_SETS)
+        f.report(
+            _line(node, "indicator_set"),
+            f"{where}.indicator_set",
+            f"条目 {item_id}：未知的评价指标集“{indicator_set}”（可用：{known}）",
         )
         return None
     target_raw = str(node["target_raw"])
