@@ -8,9 +8,11 @@ instead of exceptions.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import io
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +89,9 @@ def load_csv(path: Path) -> LoadedTable:
     text, encoding = decode_text(path, read_bytes(path))
     if not text.strip():
         raise file_error(path, "文件为空")
+    duplicated = [c for c, n in Counter(_header_names(text)).items() if n > 1]
+    if duplicated:
+        raise file_error(path, f"表头有重复的列名：{'、'.join(sorted(duplicated))}", row=1)
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
@@ -97,9 +102,6 @@ def load_csv(path: Path) -> LoadedTable:
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise file_error(path, f"CSV 结构无法解析（列数不一致或引号不配对）：{exc}") from exc
     frame = _strip_header_names(frame)
-    duplicated = [c for c in set(frame.columns) if frame.columns.count(c) > 1]
-    if duplicated:
-        raise file_error(path, f"表头有重复的列名：{'、'.join(sorted(duplicated))}", row=1)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     return LoadedTable(path=path, name=path.name, encoding=encoding, frame=frame)
 
@@ -147,6 +149,11 @@ def _cell_text(cell: object) -> str | None:
         return str(int(cell))
     text = str(cell).strip()
     return text or None
+
+
+def _header_names(text: str) -> list[str]:
+    first = text.split("\n", 1)[0]
+    return [name.strip() for name in next(csv.reader([first]), [])]
 
 
 def _strip_header_names(frame: pl.DataFrame) -> pl.DataFrame:

@@ -224,7 +224,7 @@ def detect_air_format(path: str | Path) -> str:
     """Name the layout of an air file (or of a folder of daily files); raise if unknown."""
     path = Path(path)
     if path.is_dir():
-        files = _folder_files(path)
+        files = folder_files(path)
         if not files:
             raise file_error(path, "文件夹中没有 CSV 文件")
         path = files[0]
@@ -268,7 +268,8 @@ def _format_of_columns(columns: list[str], file_name: str) -> str | None:
     return None
 
 
-def _folder_files(folder: Path) -> list[Path]:
+def folder_files(folder: Path) -> list[Path]:
+    """The CSV / CSV.GZ files of a folder of daily files, by name."""
     return sorted(
         p
         for p in folder.iterdir()
@@ -346,7 +347,7 @@ def _input_files(path: Path, format: str) -> list[Path]:
         raise file_error(
             path, f"格式 {format} 只接受单个文件；只有 cnemc-sites / cnemc-cities 可读取整个文件夹"
         )
-    files = _folder_files(path)
+    files = folder_files(path)
     if not files:
         raise file_error(path, "文件夹中没有 CSV 文件")
     return files

@@ -26,13 +26,19 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from envplan.monitoring.air_readers import AirReadResult, read_air
+from envplan.monitoring.air_readers import (
+    AirReadResult,
+    detect_air_format,
+    folder_files,
+    read_air,
+)
 from envplan.monitoring.air_schema import (
     MEASUREMENT_KEY,
     MEASUREMENT_SCHEMA,
     PUBLISHED_KEY,
     PUBLISHED_SCHEMA,
 )
+from envplan.monitoring.errors import InputFileError, InputProblem
 
 _AIR = "air"
 _MEASUREMENTS = "measurements"
@@ -54,75 +60,183 @@ class ImportSummary:
 
 def import_id_of(result: AirReadResult) -> str:
     """Stable id of an import: format plus the SHA-256 of each input file's bytes."""
-    digest = hashlib.sha256(result.format.encode())
-    for path in sorted(result.files, key=lambda p: p.name):
+    return _import_id(result.format, result.files)
+
+
+def _import_id(format: str, files: Sequence[Path]) -> str:
+    digest = hashlib.sha256(format.encode())
+    for path in sorted(files, key=lambda p: p.name):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:20]
 
 
-def write_air(result: AirReadResult, root: str | Path) -> ImportSummary:
-    """Store a read result under `root` (idempotent: the same files again change nothing)."""
-    base = Path(root) / _AIR
-    import_id = import_id_of(result)
-    marker = base / _IMPORTS / f"{import_id}.json"
-    summary = ImportSummary(
-        import_id=import_id,
-        format=result.format,
-        files=tuple(p.name for p in result.files),
-        measurement_rows=result.measurements.height,
-        published_rows=result.published.height,
-        already_imported=marker.exists(),
-    )
-    if summary.already_imported:
-        return summary
-    imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    stamp = [pl.lit(import_id).alias("import_id"), pl.lit(imported_at).alias("imported_at")]
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for table, frame in (
-            (_MEASUREMENTS, result.measurements),
-            (_PUBLISHED, result.published),
-        ):
+class _Staging:
+    """Parquet parts written under temporary names, renamed into place only on commit."""
+
+    def __init__(self, root: Path, format: str, import_id: str) -> None:
+        self.base = root / _AIR
+        self.format = format
+        self.import_id = import_id
+        self.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        self.staged: list[tuple[Path, Path]] = []
+        self.sequence = 0
+
+    @property
+    def marker(self) -> Path:
+        return self.base / _IMPORTS / f"{self.import_id}.json"
+
+    def add(self, result: AirReadResult) -> None:
+        stamp = [
+            pl.lit(self.import_id).alias("import_id"),
+            pl.lit(self.imported_at).alias("imported_at"),
+        ]
+        for table, frame in ((_MEASUREMENTS, result.measurements), (_PUBLISHED, result.published)):
             if frame.height == 0:
                 continue
             stamped = frame.with_columns(*stamp, _year=pl.col("interval_end").dt.year())
             for (year,), part in stamped.group_by("_year", maintain_order=True):
-                folder = base / table / f"format={result.format}" / f"year={year}"
+                folder = self.base / table / f"format={self.format}" / f"year={year}"
                 folder.mkdir(parents=True, exist_ok=True)
-                final = folder / f"part-{import_id}.parquet"
+                final = folder / f"part-{self.import_id}-{self.sequence:05d}.parquet"
                 temp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
-                part.drop("_year").write_parquet(temp)
-                staged.append((temp, final))
-        for temp, final in staged:
+                self.staged.append((temp, final))
+                part.drop("_year").write_parquet(temp, compression="lz4")
+        self.sequence += 1
+
+    def commit(self, summary: ImportSummary, encodings: Sequence[str]) -> None:
+        for temp, final in self.staged:
             os.replace(temp, final)
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        temp_marker = marker.with_suffix(".tmp")
-        temp_marker.write_text(
-            json.dumps(
-                {
-                    "import_id": import_id,
-                    "format": result.format,
-                    "files": list(summary.files),
-                    "encodings": list(result.encodings),
-                    "measurement_rows": summary.measurement_rows,
-                    "published_rows": summary.published_rows,
-                    "imported_at": imported_at.isoformat(),
-                },
-                ensure_ascii=False,
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
-        os.replace(temp_marker, marker)
-    finally:
-        for temp, _ in staged:
+        self.marker.parent.mkdir(parents=True, exist_ok=True)
+        record = {
+            "import_id": self.import_id,
+            "format": self.format,
+            "files": list(summary.files),
+            "encodings": list(encodings),
+            "measurement_rows": summary.measurement_rows,
+            "published_rows": summary.published_rows,
+            "imported_at": self.imported_at.isoformat(),
+        }
+        temp_marker = self.marker.with_suffix(".tmp")
+        temp_marker.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(temp_marker, self.marker)
+
+    def discard(self) -> None:
+        for temp, _ in self.staged:
             temp.unlink(missing_ok=True)
+
+
+def write_air(result: AirReadResult, root: str | Path) -> ImportSummary:
+    """Store a read result under `root` (idempotent: the same files again change nothing)."""
+    staging = _Staging(Path(root), result.format, import_id_of(result))
+    summary = ImportSummary(
+        import_id=staging.import_id,
+        format=result.format,
+        files=tuple(p.name for p in result.files),
+        measurement_rows=result.measurements.height,
+        published_rows=result.published.height,
+        already_imported=staging.marker.exists(),
+    )
+    if summary.already_imported:
+        return summary
+    try:
+        staging.add(result)
+        staging.commit(summary, result.encodings)
+    finally:
+        staging.discard()  # no-op after a commit: the temporary names are gone
     return summary
 
 
 def import_air_file(path: str | Path, root: str | Path, format: str | None = None) -> ImportSummary:
-    """Read (all checks first; `InputFileError` writes nothing) and store one file or folder."""
+    """Read (all checks first; `InputFileError` writes nothing) and store one file or folder.
+
+    A folder of daily files is imported one file at a time (memory stays at one day's data);
+    its parts stay under temporary names until every file has passed, so it is still all or
+    nothing. Repeats between files are reported per pair of files.
+    """
+    path = Path(path)
+    if path.is_dir():
+        return _import_folder(path, Path(root), format or detect_air_format(path))
     return write_air(read_air(path, format), root)
+
+
+def _import_folder(folder: Path, root: Path, format: str) -> ImportSummary:
+    files = folder_files(folder)
+    if not files:
+        raise InputFileError([InputProblem(folder.name, None, None, "文件夹中没有 CSV 文件")])
+    staging = _Staging(root, format, _import_id(format, files))
+    names = tuple(p.name for p in files)
+    if staging.marker.exists():
+        return ImportSummary(staging.import_id, format, names, 0, 0, already_imported=True)
+    problems: list[InputProblem] = []
+    total = 0
+    keys: list[pl.DataFrame] = []
+    encodings: list[str] = []
+    rows = [0, 0]
+    try:
+        for index, path in enumerate(files):
+            try:
+                result = read_air(path, format)
+            except InputFileError as error:
+                problems.extend(error.problems)
+                total += error.total
+                continue
+            encodings.extend(result.encodings)
+            # Only the hours are kept per file (memory stays small for a national year); files
+            # sharing hours are compared in full afterwards.
+            keys.append(
+                result.measurements.select(
+                    pl.col("interval_end").unique(), _file=pl.lit(index, dtype=pl.UInt32)
+                )
+            )
+            if not problems:  # after the first bad file, only keep checking
+                staging.add(result)
+                rows[0] += result.measurements.height
+                rows[1] += result.published.height
+        repeats = _repeats_between_files(keys, files, format)
+        problems.extend(repeats)
+        total += len(repeats)
+        if problems:
+            raise InputFileError(problems, total=total)
+        summary = ImportSummary(staging.import_id, format, names, rows[0], rows[1], False)
+        staging.commit(summary, encodings)
+        return summary
+    finally:
+        staging.discard()
+
+
+def _repeats_between_files(
+    hours: list[pl.DataFrame], files: list[Path], format: str
+) -> list[InputProblem]:
+    """One problem per pair of files holding the same (site, hour, pollutant, averaging)."""
+    if not hours:
+        return []
+    allhours = pl.concat(hours)
+    shared = allhours.filter(pl.col("interval_end").is_duplicated())
+    if shared.height == 0:
+        return []
+    pairs = (
+        shared.join(shared, on="interval_end", suffix="_other")
+        .filter(pl.col("_file") > pl.col("_file_other"))
+        .select("_file", "_file_other")
+        .unique()
+        .sort("_file", "_file_other")
+    )
+    key = list(MEASUREMENT_KEY)
+    problems = []
+    for later, earlier in pairs.iter_rows():  # a handful of pairs, not rows
+        a = read_air(files[later], format).measurements.select(key)
+        b = read_air(files[earlier], format).measurements.select(key)
+        count = a.join(b, on=key, how="semi", nulls_equal=True).height
+        if count:
+            problems.append(
+                InputProblem(
+                    file=files[later].name,
+                    row=None,
+                    column=None,
+                    message=f"与文件「{files[earlier].name}」有 {count} 个相同的站点、时刻、污染物和统计类型（重复数据）",
+                )
+            )
+    return problems
 
 
 def list_imports(root: str | Path) -> pl.DataFrame:

@@ -43,7 +43,10 @@ def test_round_trip_and_partitions(air_dir: Path, tmp_path: Path) -> None:
     assert published.height == 50
     assert published.filter(pl.col("site") == "2165A", pl.col("aqi") == 117).height == 1
     parts = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")]
-    assert f"air/measurements/format=cnemc-live/year=2022/part-{summary.import_id}.parquet" in parts
+    assert (
+        f"air/measurements/format=cnemc-live/year=2022/part-{summary.import_id}-00000.parquet"
+        in parts
+    )
 
 
 def test_reimport_is_idempotent(air_dir: Path, tmp_path: Path) -> None:
@@ -132,3 +135,55 @@ def test_empty_store(tmp_path: Path) -> None:
     assert query_air(tmp_path).height == 0
     assert query_published(tmp_path).height == 0
     assert list_imports(tmp_path).height == 0
+
+
+def split_guangzhou(air_dir: Path, folder: Path) -> None:
+    """The real Guangzhou day as two daily-style files (hours 0–11 and 12–23)."""
+    header, *lines = (air_dir / "cnemc-sites-guangzhou-2025-04-01.csv").read_text(
+        encoding="utf-8"
+    ).splitlines()
+    folder.mkdir()
+    for suffix, keep in (("a", lambda h: h < 12), ("b", lambda h: h >= 12)):
+        part = [ln for ln in lines if keep(int(ln.split(",")[1]))]
+        (folder / f"china_sites_20250401{suffix}.csv").write_text(
+            "\n".join([header, *part]) + "\n", encoding="utf-8"
+        )
+
+
+def test_folder_import_streams_files_and_matches_the_single_file(
+    air_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "days"
+    split_guangzhou(air_dir, folder)
+    summary = import_air_file(folder, tmp_path / "store")
+    assert summary.files == ("china_sites_20250401a.csv", "china_sites_20250401b.csv")
+    assert (summary.measurement_rows, summary.published_rows) == (3024, 504)
+    single = read_air(air_dir / "cnemc-sites-guangzhou-2025-04-01.csv").measurements
+    stored = query_air(tmp_path / "store")
+    assert stored.drop("source").sort(KEY).equals(single.drop("source").sort(KEY))
+    assert import_air_file(folder, tmp_path / "store").already_imported
+
+
+def test_folder_import_is_all_or_nothing(air_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "days"
+    split_guangzhou(air_dir, folder)
+    # A third file repeating the morning, and a fourth with a negative value in row 3.
+    morning = (folder / "china_sites_20250401a.csv").read_text(encoding="utf-8")
+    (folder / "china_sites_20250401c.csv").write_text(morning, encoding="utf-8")
+    bad_lines = morning.splitlines()[:3]
+    bad_lines[2] = bad_lines[2].replace("20250401,0,PM2.5,10.0", "20250402,0,PM2.5,-10.0")
+    (folder / "china_sites_20250402.csv").write_text("\n".join(bad_lines) + "\n", "utf-8")
+    store = tmp_path / "store"
+    with pytest.raises(InputFileError) as caught:
+        import_air_file(folder, store)
+    problems = caught.value.problems
+    assert any(
+        p.file == "china_sites_20250401c.csv" and "china_sites_20250401a.csv" in p.message
+        for p in problems
+    )
+    assert any(
+        p.file == "china_sites_20250402.csv" and p.row == 3 and p.column == "1345A"
+        for p in problems
+    )
+    assert not list(store.rglob("*.parquet")) and not list(store.rglob("*.json"))
+    assert query_air(store).height == 0
