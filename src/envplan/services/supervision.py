@@ -509,6 +509,11 @@ def _load_occurrence(session: Session, occurrence_id: int) -> Occurrence:
     return occurrence
 
 
+def load_occurrence(session: Session, occurrence_id: int) -> Occurrence:
+    """The occurrence with its task, unit, reports, reviews and notices loaded (NotFound if none)."""
+    return _load_occurrence(session, occurrence_id)
+
+
 def find_occurrence(session: Session, task_key: str, seq: int = 1) -> Occurrence:
     """The occurrence ``seq`` of task ``task_key`` in the current plan versions."""
     occurrence = session.scalar(
@@ -1264,6 +1269,7 @@ __all__ = [
     "list_notices",
     "list_occurrences",
     "list_snapshots",
+    "load_occurrence",
     "load_plan_into_db",
     "occurrence_history",
     "parse_month",

@@ -1,0 +1,161 @@
+"""Excel ledger (台账) export: one sheet per plan in the layout bureaus circulate.
+
+Row 1 is the title ("…重点任务台账（截至2021年6月30日）"), row 2 the filler's unit, contact person
+and date, row 3 the header (序号, 类别, 主要任务, 完成时限, 牵头单位, 责任单位, 进展情况, 完成状态,
+备注, and the 编号 key used on import). The header is frozen, columns have working widths, text
+wraps, and 完成状态 is filled with the traffic-light colour. The monthly bulletin reuses
+:func:`write_ledger_workbook` with rows it selected itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from envplan.services.access import Principal
+from envplan.services.ledger import (
+    LEDGER_COLUMNS,
+    PLAN_SHEET_NAMES,
+    ledger_rows,
+    occurrence_key,
+    status_text,
+)
+from envplan.services.supervision import (
+    COUNTY_GROUP_UNIT_NAME,
+    NOTICE_LEVEL_LABELS,
+    OccurrenceState,
+)
+from envplan.store.models import PlanVersion, Unit
+
+COLUMN_WIDTHS = (6, 18, 60, 22, 20, 24, 48, 16, 20, 16)
+LIGHT_FILLS = {
+    "green": PatternFill("solid", fgColor="C6EFCE"),
+    "yellow": PatternFill("solid", fgColor="FFEB9C"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+}
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_ROW = 3
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def row_values(state: OccurrenceState, number: int, unit_names: Mapping[str, str]) -> list[object]:
+    """The cells of one ledger row, in LEDGER_COLUMNS order."""
+    lead = "、".join(unit_names.get(u, u) for u in state.lead_unit_ids) or state.unit_name
+    responsible = [state.unit_name]
+    if state.all_counties:
+        responsible.append(COUNTY_GROUP_UNIT_NAME)
+    deadline = state.deadline_raw or "（未写明）"
+    period = f"本期：{state.label}，{state.due_date.isoformat()}"
+    remarks = []
+    if state.awaiting_approval:
+        remarks.append("完成待审核")
+    if state.status == "done" and state.on_time is False:
+        remarks.append("逾期完成")
+    if state.notice_level:
+        remarks.append(f"已发{NOTICE_LEVEL_LABELS[state.notice_level]}")
+    return [
+        number,
+        state.category,
+        state.task_text,
+        f"{deadline}\n{period}",
+        lead,
+        "、".join(dict.fromkeys(responsible)),
+        state.narrative,
+        status_text(state),
+        "；".join(remarks),
+        occurrence_key(state),
+    ]
+
+
+def write_ledger_workbook(
+    sheets: Sequence[tuple[str, str, Sequence[OccurrenceState]]],
+    out: Path | IO[bytes],
+    *,
+    as_of: dt.date,
+    unit_names: Mapping[str, str],
+    demo: bool = False,
+) -> None:
+    """Write ``sheets`` = [(sheet name, plan title, rows)] to ``out`` (.xlsx)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    last_col = get_column_letter(len(LEDGER_COLUMNS))
+    for sheet_name, plan_title, rows in sheets:
+        sheet = workbook.create_sheet(sheet_name)
+        prefix = "【示例数据】" if demo else ""
+        sheet["A1"] = f"{prefix}{plan_title}重点任务台账（截至{_cn_date(as_of)}）"
+        sheet["A1"].font = Font(name="SimHei", size=16, bold=True)
+        sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+        sheet.merge_cells(f"A1:{last_col}1")
+        sheet.row_dimensions[1].height = 32
+        sheet["A2"] = (
+            "填报单位：                联系人：              联系电话：              填报日期："
+        )
+        sheet.merge_cells(f"A2:{last_col}2")
+        for col, (name, width) in enumerate(zip(LEDGER_COLUMNS, COLUMN_WIDTHS, strict=True), 1):
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=name)
+            cell.font = Font(bold=True)
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        status_col = LEDGER_COLUMNS.index("完成状态") + 1
+        for offset, state in enumerate(rows, start=1):
+            row = HEADER_ROW + offset
+            for col, value in enumerate(row_values(state, offset, unit_names), start=1):
+                cell = sheet.cell(row=row, column=col, value=value)
+                cell.border = BORDER
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+            sheet.cell(row=row, column=status_col).fill = LIGHT_FILLS[state.light]
+        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.page_setup.orientation = "landscape"
+    workbook.save(out)
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    sheets: dict[str, int]  # sheet name -> number of rows
+
+
+def export_ledger(
+    session: Session,
+    out: Path | IO[bytes],
+    *,
+    as_of: dt.date,
+    month: str | None = None,
+    plan_key: str | None = None,
+    principal: Principal | None = None,
+    demo: bool = False,
+) -> LedgerExport:
+    """Export the ledger of the current plan versions (one sheet per plan) to ``out``."""
+    unit_names = {unit_id: name for unit_id, name in session.execute(select(Unit.id, Unit.name))}
+    versions = session.scalars(
+        select(PlanVersion).where(PlanVersion.is_current.is_(True)).order_by(PlanVersion.id)
+    ).all()
+    sheets = []
+    for version in versions:
+        if plan_key and version.plan_key != plan_key:
+            continue
+        rows = ledger_rows(
+            session, as_of=as_of, month=month, plan_key=version.plan_key, principal=principal
+        )
+        sheets.append(
+            (PLAN_SHEET_NAMES.get(version.plan_key, version.plan_key), version.title, rows)
+        )
+    write_ledger_workbook(sheets, out, as_of=as_of, unit_names=unit_names, demo=demo)
+    return LedgerExport({name: len(rows) for name, _, rows in sheets})
