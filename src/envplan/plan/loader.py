@@ -427,7 +427,13 @@ class _Registry:
     unit_by_name: dict[str, str] = field(default_factory=dict)
     unit_ids: set[str] = field(default_factory=set)
     county_ids: set[str] = field(default_factory=set)
+    county_by_name: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # id → "file:line" where first defined
+
+    def resolve_county(self, name: str) -> str | None:
+        """County id from an id or a name ("城区", "泽州县")."""
+        key = "".join(name.split())
+        return key if key in self.county_ids else self.county_by_name.get(key)
 
     def resolve_unit(self, name: str) -> str | None:
         key = "".join(name.split())
@@ -535,6 +541,7 @@ def _read_units(f: _File, reg: _Registry) -> tuple[list[County], list[Unit]]:
             continue
         _register_id(f, reg, county.id, node, where)
         reg.county_ids.add(county.id)
+        reg.county_by_name[county.name] = county.id
         if county.government_unit not in reg.unit_ids:
             f.report(
                 _line(node, "government_unit"),
@@ -567,7 +574,7 @@ def _read_zones(f: _File, reg: _Registry) -> list[Zone]:
         ok = True
         for sub_where, area in _items(f, node, "whole_areas", f"{where}."):
             ok &= _check(f, area, sub_where, AREA_SPEC, zone_id)
-            if ok and area["county"] not in reg.county_ids:
+            if ok and reg.resolve_county(str(area["county"])) is None:
                 f.report(
                     _line(area, "county"),
                     f"{sub_where}.county",
@@ -577,7 +584,7 @@ def _read_zones(f: _File, reg: _Registry) -> list[Zone]:
             if not _check(f, town, sub_where, TOWN_SPEC, zone_id):
                 ok = False
                 continue
-            if town["county"] not in reg.county_ids:
+            if reg.resolve_county(str(town["county"])) is None:
                 f.report(
                     _line(town, "county"),
                     f"{sub_where}.county",
@@ -598,7 +605,10 @@ def _read_zones(f: _File, reg: _Registry) -> list[Zone]:
                 )
         if not ok:
             continue
-        zone = _build_model(f, node, where, Zone, _plain(node))
+        values = _plain(node)
+        for place in (*values.get("whole_areas", []), *values.get("towns", [])):
+            place["county"] = reg.resolve_county(place["county"])
+        zone = _build_model(f, node, where, Zone, values)
         if zone is None:
             continue
         _register_id(f, reg, zone.id, node, where)
@@ -834,10 +844,12 @@ def _read_key_task(
 def _read_section(f: _File, reg: _Registry, node: CommentedMap, where: str) -> Section | None:
     item_id = str(node["id"])
     _register_id(f, reg, item_id, node, where)
-    county = str(node["county"])
-    if county not in reg.county_ids:
+    county = reg.resolve_county(str(node["county"]))
+    if county is None:
         f.report(
-            _line(node, "county"), f"{where}.county", f"条目 {item_id}：未知的县级区域 id“{county}”"
+            _line(node, "county"),
+            f"{where}.county",
+            f"条目 {item_id}：未知的县级区域“{node['county']}”",
         )
         return None
     indicator_set = str(node["indicator_set"])
@@ -865,7 +877,12 @@ def _read_section(f: _File, reg: _Registry, node: CommentedMap, where: str) -> S
             return None
         roman = _ROMAN_CLASS[match.group(2)]
         target_kind, target_class = "class", ("劣" + roman if match.group(1) else roman)
-    values = {**_plain(node), "target_kind": target_kind, "target_class": target_class}
+    values = {
+        **_plain(node),
+        "county": county,
+        "target_kind": target_kind,
+        "target_class": target_class,
+    }
     return _build_model(f, node, where, Section, values)
 
 
@@ -1023,6 +1040,7 @@ def _build_lone_subplan(f: _File) -> tuple[Plan | None, list[Problem]]:
         for name in unit.names():
             reg.unit_by_name[name] = unit.id
     reg.county_ids = {c.id for c in context.counties}
+    reg.county_by_name = {c.name: c.id for c in context.counties}
     sub, refs = _read_subplan(f, reg, context.plan_year)
     known = {m.id for m in sub.measures} if sub else set()
     known |= {m.id for s in context.subplans for m in s.measures if sub is None or s.key != sub.key}

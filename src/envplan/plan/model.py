@@ -288,6 +288,7 @@ class SupervisedItem(FrozenModel):
     all_counties: bool
     includes_dev_zone: bool
     measure_id: str | None  # for key tasks and projects: the body measure restated
+    heading: str = ""  # measure: its section heading; key task: its category; project: ""
 
 
 class Plan(FrozenModel):
@@ -357,6 +358,7 @@ class Plan(FrozenModel):
                     all_counties=m.all_counties,
                     includes_dev_zone=m.includes_dev_zone,
                     measure_id=None,
+                    heading=m.section,
                 )
             for k in sub.key_tasks:
                 yield SupervisedItem(
@@ -371,6 +373,7 @@ class Plan(FrozenModel):
                     all_counties=k.all_counties,
                     includes_dev_zone=k.includes_dev_zone,
                     measure_id=k.measure_id,
+                    heading=k.category,
                 )
             for p in sub.projects:
                 yield SupervisedItem(
@@ -386,6 +389,10 @@ class Plan(FrozenModel):
                     includes_dev_zone=p.includes_dev_zone,
                     measure_id=p.measure_id,
                 )
+
+    def find_item(self, item_id: str) -> SupervisedItem | None:
+        """The supervised item with this id (measure, key task or project), if any."""
+        return next((i for i in self.supervised_items() if i.id == item_id), None)
 
     def responsible_counties(self, item: SupervisedItem) -> tuple[str, ...]:
         """County ids responsible for an item: the group flag plus any named county government."""
