@@ -127,3 +127,19 @@ def test_classify_measurements_lake_list(shared_dir: Path) -> None:
     published = out.filter(pl.col("official_class").is_not_null())
     assert published.height == 240
     assert (published["water_class"] == published["official_class"]).all()
+
+
+def test_lake_trophic_state_and_tn(tmp_path: Path) -> None:
+    # 九女湖 (lake): reference W4 row 1 → TLI 53.25, 轻度富营养; TN 1.5 → Ⅳ (separate).
+    path = tmp_path / "lake.csv"
+    path.write_text(
+        "断面名称,监测时间,叶绿素a（mg/m³）,总磷,总氮,透明度（m）,高锰酸盐指数\n"
+        "九女湖,2021-06,10,0.1,1.5,0.8,5\n芦苇河,2021-06,10,0.1,1.5,0.8,5\n",
+        encoding="utf-8",
+    )
+    sections = assess_plan_sections(default_plan(), read_water_template(path).frame).sections
+    lake = _row(sections, "九女湖")
+    assert lake["tli"] == pytest.approx(53.25, abs=0.01)
+    assert (lake["trophic_grade"], lake["tn_class"]) == ("轻度富营养", "Ⅳ")
+    river = _row(sections, "芦苇河")
+    assert (river["tli"], river["trophic_grade"], river["tn_class"]) == (None, "", "")

@@ -27,8 +27,14 @@ from envplan.standards.water.periods import (
     network_status,
     period_means,
 )
-from envplan.standards.water.sections import EVAL_2011_21, INDICATOR_SETS, assess_sections
+from envplan.standards.water.sections import (
+    EVAL_2011_21,
+    INDICATOR_SETS,
+    assess_sections,
+    network_main_pollutants,
+)
 from envplan.standards.water.targets import parse_class_label
+from envplan.standards.water.trophic import tli, trophic_grade
 
 CONTRACT_COLUMNS = (
     "province",
@@ -139,8 +145,10 @@ class PlanAssessment:
 
     ``sections``: one row per plan section (number, county, section, assessment_level,
     water_body_type, indicator_set, target_raw, target_class, target_source, water_class, status,
-    compliance, exceeding, main_pollutants, n_samples). ``shares``: plan-level figures over the
-    classed sections (all, and per assessment level). ``unmatched``: section names in the data that
+    compliance, exceeding, main_pollutants, tn_class (lakes/reservoirs, separate), tli and
+    trophic_grade (lakes/reservoirs with chlorophyll a), n_samples). ``shares``: plan-level figures
+    over the classed sections (all, and per assessment level); ``shares["全部断面"]`` also lists
+    the network main pollutants by 断面超标率. ``unmatched``: section names in the data that
     are not plan sections.
     """
 
@@ -226,7 +234,7 @@ def assess_plan_sections(
     joined = _with_targets(joined, provincial_targets, year)
     assessed = _assess_by_indicator_set(joined)
     exceeding = _exceeding_against_target(assessed, round_values=round_values)
-    assessed = assessed.with_columns(exceeding)
+    assessed = assessed.with_columns(exceeding, *_trophic_columns(assessed))
     result = assessed.select(
         "number",
         "county",
@@ -250,10 +258,38 @@ def assess_plan_sections(
         _compliance().alias("compliance"),
         "exceeding",
         "main_pollutants",
+        pl.col("tn_class")
+        .replace_strict(dict(enumerate(CLASS_LABELS)), default="")
+        .alias("tn_class"),
+        "tli",
+        "trophic_grade",
         "n_samples",
         pl.col("water_class").alias("water_class_code"),
     ).sort("number")
-    return PlanAssessment(period, result, _plan_shares(result), unmatched)
+    shares = _plan_shares(result)
+    classed = assessed.filter(pl.col("n_samples") > 0)
+    shares["全部断面"]["main_pollutants"] = [
+        {"indicator": name, "exceedance_rate": round(rate, 1)}
+        for name, rate in network_main_pollutants(classed)
+    ]
+    return PlanAssessment(period, result, shares, unmatched)
+
+
+def _trophic_columns(frame: pl.DataFrame) -> list[pl.Series]:
+    """TLI(Σ) and grade for lake and reservoir sections with chlorophyll a (总站 2004 rule)."""
+
+    def column(name: str) -> Any:
+        if name not in frame.columns:
+            return np.full(frame.height, np.nan)
+        return frame.get_column(name).cast(pl.Float64).fill_null(np.nan).to_numpy()
+
+    index = tli(column("chla"), column("tp"), column("tn"), column("sd"), column("codmn"))
+    index = np.where(frame.get_column("lake").to_numpy(), index, np.nan)
+    grades = trophic_grade(index)
+    return [
+        pl.Series("tli", np.round(index, 2), dtype=pl.Float64).fill_nan(None),
+        pl.Series("trophic_grade", grades, dtype=pl.String),
+    ]
 
 
 def _with_targets(

@@ -181,3 +181,40 @@ def test_target_compliance() -> None:
     ]  # fmt: skip
     assert target_met([2, 3, 4, 0], [3, 3, 3, 3]).tolist() == [1, 1, 0, -1]
     assert np.asarray(target_met([6], [5])).tolist() == [0]
+
+
+def test_network_main_pollutants_by_exceedance_rate() -> None:
+    # 4 sections: TP worse than Ⅲ in 3 (0.25, 0.35, 0.5), NH3-N in 1 (1.6), CODMn in none.
+    frame = pl.DataFrame(
+        {"codmn": [3.0, 3.0, 3.0, 3.0], "nh3n": [0.5, 1.6, 0.5, 0.5], "tp": [0.25, 0.35, 0.5, 0.1]}
+    )
+    out = assess_sections(frame)
+    from envplan.standards.water.sections import network_main_pollutants
+
+    assert network_main_pollutants(out) == [("总磷", 75.0), ("氨氮", 25.0)]
+
+
+def test_river_status_small_and_large() -> None:
+    from envplan.standards.water.periods import river_status
+
+    four = pl.DataFrame({"water_class": [2, 3, 4, 6]})
+    assert river_status(four, mean_class=4) == "轻度污染"  # < 5 sections: class of the means
+    assert river_status(four) == ""
+    ten = pl.DataFrame({"water_class": [2, 2, 3, 3, 3, 4, 5, 6, 6, 6]})
+    assert river_status(ten) == "中度污染"  # W3
+
+
+def test_cwqi_change_ranking_exclusion() -> None:
+    from envplan.standards.water.cwqi import excluded_from_change_ranking
+
+    assert excluded_from_change_ranking([1, 2], [2, 2], [1, 1], [1, 1])
+    assert not excluded_from_change_ranking([1, 3], [2, 2], [1, 1], [1, 1])  # Ⅲ in base year
+    assert not excluded_from_change_ranking([1, 2], [2, 2], [1, 1], [1, 0])  # target missed
+    assert not excluded_from_change_ranking([], [], [], [])
+
+
+def test_lake_total_nitrogen_is_separate() -> None:
+    frame = pl.DataFrame({"codmn": [3.0, 3.0], "tn": [1.2, 1.2], "lake": [True, False]})
+    out = assess_sections(frame)
+    assert out["water_class_label"].to_list() == ["Ⅱ", "Ⅱ"]
+    assert out["tn_class"].to_list() == [4, 0]  # TN 1.2: 1.0 < 1.2 ≤ 1.5 → Ⅳ, lakes only

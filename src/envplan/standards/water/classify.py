@@ -28,6 +28,7 @@ from envplan.standards.water.gb3838 import (
     Table1Indicator,
 )
 
+
 def round_half_even(values: ArrayLike, decimals: int) -> NDArray[np.float64]:
     """Round to ``decimals`` places by GB/T 8170-2008 clause 3.1-3.3 (四舍六入五成双).
 

@@ -84,3 +84,20 @@ def cwqi_change(current: ArrayLike, base: ArrayLike) -> NDArray[np.float64]:
     before = np.asarray(base, dtype=np.float64)
     result: NDArray[np.float64] = (now - before) / before * 100.0
     return result
+
+
+def excluded_from_change_ranking(
+    base_classes: ArrayLike,
+    current_classes: ArrayLike,
+    base_met: ArrayLike,
+    current_met: ArrayLike,
+) -> bool:
+    """True when a city leaves the CWQI change ranking (环办监测〔2017〕51号, reference §3 [X]):
+    every ranking section is class Ⅱ or better and meets its target in both the base and the
+    current period. Class codes 1..6; met flags 1/0 (or booleans), one entry per section."""
+    base = np.asarray(base_classes, dtype=np.int64)
+    now = np.asarray(current_classes, dtype=np.int64)
+    met_before = np.asarray(base_met, dtype=bool)
+    met_now = np.asarray(current_met, dtype=bool)
+    good = (base >= 1) & (base <= 2) & (now >= 1) & (now <= 2)
+    return bool(base.size) and bool(np.all(good & met_before & met_now))

@@ -172,3 +172,19 @@ def spearman_trend(values: ArrayLike, *, significance: float = 0.05) -> Spearman
     wp = SPEARMAN_WP[table_n][0 if significance == 0.05 else 1]
     verdict = ("显著上升" if rs > 0 else "显著下降") if abs(rs) >= wp else "无明显变化趋势"
     return SpearmanTrend(n, rs, wp, verdict)
+
+
+def river_status(assessed: pl.DataFrame, mean_class: int | None = None) -> str:
+    """Status word of a river, basin or lake from its sections (环办〔2011〕22号 §3.2).
+
+    ``assessed``: one row per section with ``water_class`` codes (output of
+    ``assess_sections``). With 5 or more classed sections the share table of
+    :func:`network_status` applies; with fewer, the status is that of ``mean_class`` — the class
+    of the section-averaged concentrations, which the caller computes with :func:`period_means`
+    and ``assess_sections`` — and "" when it is not given.
+    """
+    shares = class_shares(assessed.get_column("water_class").to_numpy())
+    if shares.sections >= MIN_SECTIONS_FOR_SHARES:
+        return str(network_status(shares.share_i_iii, shares.share_worse_than_v).item())
+    statuses = {1: "优", 2: "优", 3: "良好", 4: "轻度污染", 5: "中度污染", 6: "重度污染"}
+    return statuses.get(mean_class or 0, "")

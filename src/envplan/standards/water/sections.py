@@ -134,7 +134,8 @@ def assess_sections(
     class when ``target_column`` (class codes 1..6) holds a Ⅰ/Ⅱ target.
 
     Returns the input with ``cls_<id>`` (per indicator, 0 = not measured), ``mul_<id>``
-    (超标倍数 vs Ⅲ), ``water_class`` (0..6; 0 when no indicator of the set was measured),
+    (超标倍数 vs Ⅲ), ``tn_class`` (total nitrogen of lakes/reservoirs, evaluated separately and
+    never part of the class; 0 for rivers), ``water_class`` (0..6; 0 when no indicator of the set was measured),
     ``water_class_label``, ``status``, ``colour`` and ``main_pollutants`` (e.g. "总磷(1.2),氨氮(0.4)":
     only for classes worse than Ⅲ, up to ``max_main_pollutants`` items by class then 超标倍数,
     pH/DO without a multiple, multiples rounded half-even to ``multiple_decimals``).
@@ -169,10 +170,15 @@ def assess_sections(
         multiple_columns.append(pl.Series(f"mul_{item}", multiples, dtype=pl.Float64))
         counted.append(counted_codes)
     section = np.max(np.vstack(counted), axis=0).astype(np.int8)
+    # Total nitrogen of lakes and reservoirs is evaluated separately and never sets the class.
+    tn_codes = indicator_class(
+        "tn", _float_column(frame, "tn"), lake=lake, round_values=round_values
+    )
     out = frame.with_columns(
         *class_columns,
         *multiple_columns,
         pl.Series("water_class", section, dtype=pl.Int8),
+        pl.Series("tn_class", np.where(lake, tn_codes, 0), dtype=pl.Int8),
     ).with_columns(
         class_label(pl.col("water_class")).alias("water_class_label"),
         class_status(pl.col("water_class")).alias("status"),
@@ -248,3 +254,28 @@ def _half_even(scaled: pl.Expr, scale: float) -> pl.Expr:
     is_even = (floor % 2) == 0
     up = (fraction > 0.5) | ((fraction == 0.5) & ~is_even)
     return pl.when(up).then(floor + 1).otherwise(floor) / scale
+
+
+def network_main_pollutants(
+    assessed: pl.DataFrame, *, limit: int = 3, items: tuple[str, ...] = EVAL_2011_21
+) -> list[tuple[str, float]]:
+    """Main pollutants of a river, basin or lake with several sections: indicators ranked by
+    断面超标率 = sections where the indicator is worse than Ⅲ ÷ classed sections × 100 [%], top
+    ``limit`` with a non-zero rate (环办〔2011〕22号 §5, reference §2.6 [R]).
+
+    ``assessed`` is the output of :func:`assess_sections` (uses ``cls_<id>`` and ``water_class``).
+    Returns (name_zh, rate %) pairs; ties keep Table 1 order.
+    """
+    classed = assessed.filter(pl.col("water_class") > 0)
+    if classed.height == 0:
+        return []
+    rates: list[tuple[str, float]] = []
+    for item in items:
+        column = f"cls_{item}"
+        if column not in classed.columns:
+            continue
+        exceeding = int((classed.get_column(column) > 3).sum())
+        if exceeding:
+            rates.append((TABLE_1_BY_ID[item].name_zh, exceeding * 100.0 / classed.height))
+    rates.sort(key=lambda pair: -pair[1])  # stable: equal rates keep Table 1 order
+    return rates[:limit]
