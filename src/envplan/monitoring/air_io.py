@@ -142,6 +142,9 @@ def _cell_text(cell: object) -> str | None:
     if cell is None:
         return None
     if isinstance(cell, dt.datetime):
+        # Excel stores a date cell as midnight: keep it a date, so a daily row means its day.
+        if cell.time() == dt.time(0):
+            return cell.strftime("%Y-%m-%d")
         return cell.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(cell, dt.date):
         return cell.strftime("%Y-%m-%d")

@@ -155,6 +155,7 @@ def _read_one(
     table: LoadedTable, default_version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     name = table.name
+    from_excel = table.encoding == "xlsx"
     problems: list[pl.DataFrame] = []
     renames: dict[str, str] = {}
     header_units: dict[str, str] = {}
@@ -259,6 +260,9 @@ def _read_one(
     frame = frame.with_columns(
         interval_end=pl.when(pl.col("_has_time"))
         .then(pl.col("_label"))
+        # An Excel date-time cell at 00:00 arrives as a date: for hourly rows it is the 00:00 label.
+        .when(pl.lit(from_excel) & ~pl.col("averaging").is_in(list(_DAILY)))
+        .then(pl.col("_label"))
         .when(pl.col("averaging").is_in(list(_DAILY)))
         .then(pl.col("_label") + pl.duration(days=1))
         .otherwise(None)
@@ -281,6 +285,7 @@ def _read_one(
             frame.with_columns(pl.lit(original["time"]).alias(COLUMN)),
             pl.col("_label").is_not_null()
             & ~pl.col("_has_time")
+            & pl.lit(not from_excel)
             & pl.col("averaging").is_not_null()
             & ~pl.col("averaging").is_in(list(_DAILY)),
             pl.format("「{}」只有日期：小时值必须写整点时间（YYYY-MM-DD HH:00）", pl.col("time")),

@@ -251,3 +251,28 @@ def test_bundled_air_data_are_unchanged_copies(air_dir: Path) -> None:
         assert bundled_air_file(name).read_bytes() == (air_dir / name).read_bytes()
     provenance = (bundled_air_file(names[0]).parent / "PROVENANCE.md").read_text(encoding="utf-8")
     assert "commit 8a63dbc5" in provenance and "commit 88f594f7" in provenance
+
+
+def test_template_excel_date_and_datetime_cells(tmp_path: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["站点编码", "时间", "统计类型", "PM10(μg/m³)", "CO(mg/m³)"])
+    # Hourly values as Excel date-times (00:00 is the label of hour 24 of the previous day)
+    sheet.append(["2160A", dt.datetime(2022, 6, 15, 0), "1h", 34, 0.4])
+    sheet.append(["2160A", dt.datetime(2022, 6, 15, 1), "1h", 36, 0.5])
+    # A daily mean as an Excel date: the natural day 2022-06-15
+    sheet.append(["2160A", dt.date(2022, 6, 15), "日均值", 40, 0.6])
+    path = tmp_path / "bureau.xlsx"
+    workbook.save(path)
+    m = read_air(path).measurements
+    assert m.height == 6
+    hourly_midnight = one(m, pollutant="PM10", averaging="1h", value=34.0)
+    assert hourly_midnight["interval_end"] == dt.datetime(2022, 6, 15, 0)
+    daily = one(m, pollutant="PM10", averaging="24h")
+    assert (daily["interval_start"], daily["interval_end"]) == (
+        dt.datetime(2022, 6, 15),
+        dt.datetime(2022, 6, 16),
+    )
