@@ -51,3 +51,11 @@ def test_construction(land_class: int, samples: dict[str, int], parcels: dict[st
     assert got == samples
     got_parcels = dict(zip(result.parcels["parcel_id"], result.parcels["result_code"], strict=True))
     assert got_parcels == parcels
+
+
+def test_construction_safe_use_rate() -> None:
+    frame = read_construction_samples(TEMPLATES / "soil_construction_示例.csv")
+    # class 1: plots 甲 (30 亩, safely used) and 乙 (20 亩, not) both exceed screening → 30/50
+    assert classify_construction(frame, 1).safe_use_rate == pytest.approx(60.0)
+    # class 2: 甲 does not exceed screening, 乙 does and is not safely used → 0/20
+    assert classify_construction(frame, 2).safe_use_rate == pytest.approx(0.0)

@@ -119,3 +119,5 @@ def _print_construction(result: Any, source: str) -> None:
     console.print(table)
     for row in result.parcels.iter_rows(named=True):
         console.print(f"地块 {row['parcel_id']}（{row['n_samples']} 个样点）：{row['result']}")
+    if result.safe_use_rate is not None:
+        console.print(f"污染地块安全利用率（按超过筛选值的地块计）：{result.safe_use_rate}%")

@@ -144,19 +144,7 @@ def read_farmland_samples(path: str | Path) -> pl.DataFrame:
             .alias("crop_exceedance")
         )
     if "已安全利用" in headers:
-        safe_header = headers["已安全利用"]
-        safe_raw = pl.col(safe_header).str.strip_chars()
-        problems.append(
-            _row_problems(
-                frame,
-                table.name,
-                safe_header,
-                pl.when(~is_missing(pl.col(safe_header)) & ~safe_raw.is_in(["是", "否"])).then(
-                    pl.format("已安全利用「{}」应为 是 或 否", safe_raw)
-                ),
-            )
-        )
-        expressions.append((safe_raw == "是").fill_null(False).alias("safely_used"))
+        expressions.append(_yes_no(frame, table.name, headers["已安全利用"], problems))
     raise_if_problems(problems)
     return frame.select(*expressions)
 
@@ -166,8 +154,10 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
     ``soil_construction_template.csv``).
 
     Required: 样点编号, 检测项目 (a GB 36600-2018 Table 1/2 name, e.g. 苯, 砷, 苯并[a]芘),
-    含量（mg/kg）. Optional: 地块编号, 背景值（mg/kg） (footnote ① for 砷/钴/钒).
-    Output: sample_id, item, value [mg/kg], background [mg/kg], parcel_id, source_row.
+    含量（mg/kg）. Optional: 地块编号, 背景值（mg/kg） (footnote ① for 砷/钴/钒), 面积（亩） and
+    已安全利用 (是/否) of the plot, repeated on its rows.
+    Output: sample_id, item, value [mg/kg], background [mg/kg], parcel_id, area_mu, safely_used,
+    source_row.
     """
     path = Path(path)
     table = load_table(path)
@@ -210,8 +200,31 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
         expressions.append(background.alias("background"))
     if "地块编号" in headers:
         expressions.append(pl.col(headers["地块编号"]).str.strip_chars().alias("parcel_id"))
+    if "面积" in headers:
+        area, found = numeric_cells(
+            frame, table.name, headers["面积"], headers["面积"], lower=0.0, upper=None
+        )
+        problems.append(found)
+        expressions.append(area.alias("area_mu"))
+    if "已安全利用" in headers:
+        expressions.append(_yes_no(frame, table.name, headers["已安全利用"], problems))
     raise_if_problems(problems)
     return frame.select(*expressions)
+
+
+def _yes_no(frame: pl.DataFrame, file: str, header: str, problems: list[pl.DataFrame]) -> pl.Expr:
+    raw = pl.col(header).str.strip_chars()
+    problems.append(
+        _row_problems(
+            frame,
+            file,
+            header,
+            pl.when(~is_missing(pl.col(header)) & ~raw.is_in(["是", "否"])).then(
+                pl.format("已安全利用「{}」应为 是 或 否", raw)
+            ),
+        )
+    )
+    return (raw == "是").fill_null(False).alias("safely_used")
 
 
 def _row_problems(frame: pl.DataFrame, file: str, column: str, message: pl.Expr) -> pl.DataFrame:

@@ -24,6 +24,14 @@ from envplan.monitoring.air_io import ROW, LoadedTable, file_error, is_missing, 
 from envplan.monitoring.errors import PROBLEM_SCHEMA, problem_frame, raise_if_problems
 from envplan.standards.water.targets import parse_class_label
 
+_BUNDLED = Path(__file__).resolve().parent / "bundled"
+#: Real official snapshot (PROVENANCE.md beside it): CNEMC automatic stations, 2026-02-04.
+CNEMC_SNAPSHOT: Final = _BUNDLED / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+#: Demo data for the 22 Jincheng sections: 示例数据（非实测）, labelled in name and rows.
+WATER_DEMO_TEMPLATE: Final = _BUNDLED / "templates" / "water_monthly_示例_jincheng-2021.csv"
+#: Empty templates users fill in.
+WATER_TEMPLATE: Final = _BUNDLED / "templates" / "water_monthly_template.csv"
+
 #: Column layout of the CNEMC national automatic water-station table (shared/data/water/
 #: cnemc-water-auto-*.csv): header → canonical column.
 CNEMC_AUTO_COLUMNS: Final[dict[str, str]] = {
@@ -417,8 +425,11 @@ def _provincial_yaml(path: Path) -> list[tuple[int | None, object, object, objec
 
 __all__ = [
     "CNEMC_AUTO_COLUMNS",
+    "CNEMC_SNAPSHOT",
     "PROBLEM_SCHEMA",
     "TEMPLATE_INDICATORS",
+    "WATER_DEMO_TEMPLATE",
+    "WATER_TEMPLATE",
     "WaterReadResult",
     "read_cnemc_water_auto",
     "read_provincial_targets",

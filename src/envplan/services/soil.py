@@ -159,11 +159,13 @@ class ConstructionResult:
     measurements: pl.DataFrame
     samples: pl.DataFrame
     parcels: pl.DataFrame
+    safe_use_rate: float | None = None  # [%] over plots above screening, when areas are given
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "standard": "GB 36600-2018",
             "land_class": self.land_class,
+            "safe_use_rate": self.safe_use_rate,
             "measurements": self.measurements.to_dicts(),
             "samples": self.samples.to_dicts(),
             "parcels": self.parcels.to_dicts(),
@@ -196,15 +198,34 @@ def classify_construction(frame: pl.DataFrame, land_class: int) -> ConstructionR
         pl.col("result_code").max(),
         label.drop_nulls().str.join(",").alias("exceeding"),
     )
+    plot_facts = [
+        getattr(pl.col(name), how)().alias(name)
+        for name, how in (("area_mu", "max"), ("safely_used", "all"))
+        if name in measured.columns
+    ]
     parcels = measured.group_by("parcel_id", maintain_order=True).agg(
         pl.col("result_code").max(),
         label.drop_nulls().unique(maintain_order=True).str.join(",").alias("exceeding"),
         pl.col("sample_id").n_unique().alias("n_samples"),
+        *plot_facts,
     )
+    rate = None
+    if {"area_mu", "safely_used"} <= set(parcels.columns):
+        # Plots above the screening value stand for contaminated plots here; the provincial
+        # register (名录) remains the authority on which plots are contaminated.
+        contaminated = parcels.filter(pl.col("result_code") >= 2)
+        value = safe_use_rate(
+            contaminated.select(
+                pl.when(pl.col("safely_used")).then(pl.col("area_mu")).otherwise(0.0)
+            ).to_series(),
+            contaminated.get_column("area_mu"),
+        )
+        rate = None if value != value else round(value, 1)
     as_text = pl.col("result_code").replace_strict(RESULT_LABELS, return_dtype=pl.String)
     return ConstructionResult(
         land_class,
         measured,
         samples.with_columns(as_text.alias("result")),
         parcels.with_columns(as_text.alias("result")),
+        rate,
     )
