@@ -7,6 +7,7 @@ thread on a free localhost port.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import socket
 import threading
@@ -18,7 +19,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 
+from envplan.services.dashboard import Platform, open_platform
 from envplan.services.settings import Settings
 from envplan.web import create_app
 
@@ -41,11 +44,74 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+#: The evaluation date of the test platforms (the demo's month end of June 2021).
+TODAY = dt.date(2021, 6, 30)
+PASSWORD = "test-password-1"
+#: Test accounts: username → (role, unit id). The clerk's unit, 市生态环境局, leads many tasks.
+ACCOUNTS = {
+    "t-admin": ("admin", None),
+    "t-clerk": ("unit_clerk", "city-ecology-environment"),
+    "t-leader": ("unit_leader", "city-ecology-environment"),
+    "t-viewer": ("viewer", None),
+}
+
+
+def ensure_accounts(platform: Platform) -> None:
+    """Create the test accounts (argon2 passwords, through the access service) if missing."""
+    from sqlalchemy import select
+
+    from envplan.services.access import create_user
+    from envplan.store.models import User
+
+    with platform.write() as session:
+        for username, (role, unit_id) in ACCOUNTS.items():
+            if session.scalar(select(User).where(User.username == username)) is None:
+                create_user(
+                    session,
+                    username=username,
+                    password=PASSWORD,
+                    role=role,
+                    unit_id=unit_id,
+                    display_name=f"测试{username}",
+                )
+
+
+def open_test_platform(home: Path, engine: Engine | None = None) -> Platform:
+    platform = open_platform(demo_settings(home), engine=engine, today=TODAY)
+    ensure_accounts(platform)
+    return platform
+
+
+@pytest.fixture(scope="session")
+def shared_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """One opened demo platform (SQLite) for the tests that only read."""
+    platform = open_test_platform(tmp_path_factory.mktemp("home"))
+    yield platform
+    platform.close()
+
+
 @pytest.fixture
-def bare_client(tmp_path: Path) -> Iterator[TestClient]:
-    """A client on an app whose platform opened on an empty temporary home."""
-    with TestClient(create_app(demo_settings(tmp_path))) as client:
+def bare_client(shared_platform: Platform) -> Iterator[TestClient]:
+    """A fresh app (fresh sessions and login throttle) on the shared platform, not logged in."""
+    with TestClient(
+        create_app(demo_settings(shared_platform.home), platform=shared_platform)
+    ) as client:
         yield client
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_of(client)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
+
+
+@pytest.fixture
+def admin_client(bare_client: TestClient) -> TestClient:
+    login(bare_client, "t-admin")
+    return bare_client
 
 
 def free_port() -> int:

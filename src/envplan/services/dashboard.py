@@ -1,25 +1,45 @@
-"""View models of the web platform: what the pages and the JSON API show, computed once.
+"""View models of the web platform: what the pages and the JSON API show.
 
-Pages and JSON routes call the same functions here, and these call the engines (air, water, soil,
-supervision); nothing is computed twice in two ways. Heavy results (a year of daily AQI, rankings,
-section classes) are computed once when the platform opens and again after an import changes the
-data, so a page view reads a cached value.
+Pages and JSON routes call the same methods of :class:`Platform`, and these call the engines
+(air, water, soil, supervision); nothing is computed twice in two ways. Heavy results (years of
+daily AQI, rankings, section classes) are computed once when the platform opens and again after
+an import changes the data; task boards are cached until the next write. A page view therefore
+reads a cached value.
+
+``open_platform(settings)`` opens an installation: it migrates the records database, loads the
+plan and (demo mode) the 示例 progress data on a fresh database, imports the bundled real
+monitoring files into the Parquet store (idempotent: an import is keyed by file content), and
+computes the cached view models.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
-from collections.abc import Callable
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from envplan.plan import Plan, default_plan
+from envplan.services import supervision
+from envplan.services.access import ROLE_LABELS, Principal, Role, authenticate
 from envplan.services.settings import Settings
+from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade
+from envplan.store.models import PlanVersion, User
+
+Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class UserInfo:
-    """The logged-in user as the web layer needs it."""
+    """The logged-in user as the web layer needs it (no password hash, no audit data)."""
 
     id: int
     username: str
@@ -30,6 +50,14 @@ class UserInfo:
     unit_name: str | None = None
     county: str | None = None
 
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.id, self.username, Role(self.role), self.unit_id, self.county)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -39,41 +67,341 @@ class DemoLogin:
     unit_name: str | None
 
 
+class PlatformError(ValueError):
+    """A request the platform cannot serve (zh-CN message, shown as a 4xx)."""
+
+
 @dataclass
 class Platform:
     """An opened installation: records database, monitoring store, plan, cached view models."""
 
     home: Path
-    database_url: str
     demo: bool
-    cache: dict[str, Any] = field(default_factory=dict)
-    lock: threading.RLock = field(default_factory=threading.RLock)
+    engine: Engine
+    sessions: sessionmaker[Session]
+    plan: Plan
+    evidence: EvidenceStore
+    timeseries_dir: Path
+    today: dt.date
+    demo_accounts: tuple[DemoLogin, ...] = ()
+    views: dict[str, Any] = field(default_factory=dict)
     startup_log: list[str] = field(default_factory=list)
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
+    _write_generation: int = 0
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _users: dict[int, UserInfo | None] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ sessions and caching
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A unit of work: committed on success, rolled back on any error; caches invalidated."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                with self._lock:
+                    self._write_generation += 1
+                    self._cache.clear()
+
+    def invalidate(self) -> None:
+        """Drop every cached view (after an import or a write)."""
+        with self._lock:
+            self._write_generation += 1
+            self._cache.clear()
+
+    def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        with self._lock:
+            generation = self._write_generation
+            hit = self._cache.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        value = build()
+        with self._lock:
+            if generation == self._write_generation:
+                self._cache[key] = (generation, value)
+        return value
+
+    # ------------------------------------------------------------------ users
 
     def authenticate(self, username: str, password: str) -> UserInfo | None:
-        return None
+        with self.session() as session:
+            user = authenticate(session, username, password)
+            return _user_info(user) if user is not None else None
 
     def user(self, user_id: int) -> UserInfo | None:
-        return None
+        with self._lock:
+            if user_id in self._users:
+                return self._users[user_id]
+        with self.session() as session:
+            row = session.get(User, user_id)
+            info = _user_info(row) if row is not None and row.active else None
+        with self._lock:
+            self._users[user_id] = info
+        return info
 
     def demo_logins(self) -> list[DemoLogin]:
-        return []
+        return list(self.demo_accounts)
 
     def close(self) -> None:
-        return None
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ supervision views
+
+    def task_states(
+        self,
+        user: UserInfo,
+        *,
+        plan_key: str | None = None,
+        unit_id: str | None = None,
+        county: str | None = None,
+        status: str | None = None,
+        month: str | None = None,
+    ) -> list[supervision.OccurrenceState]:
+        """Occurrences the user may read, with their state as of the platform's date."""
+        key = ("tasks", user.id, plan_key, unit_id, county, status, month)
+
+        def build() -> list[supervision.OccurrenceState]:
+            with self.session() as session:
+                return supervision.list_occurrences(
+                    session,
+                    as_of=self.today,
+                    principal=user.principal,
+                    plan_key=plan_key or None,
+                    unit_id=unit_id or None,
+                    county=county or None,
+                    status=status or None,
+                    month=month or None,
+                )
+
+        try:
+            states: list[supervision.OccurrenceState] = self.cached(key, build)
+        except supervision.SupervisionError as exc:
+            raise PlatformError(str(exc)) from exc
+        return states
+
+    def task_board(self, user: UserInfo, **filters: str | None) -> dict[str, Any]:
+        """The task board: occurrences, traffic-light counts, overdue list, completion rates."""
+        states = self.task_states(user, **filters)
+        lights = Counter(s.light for s in states)
+        statuses = Counter(s.status for s in states)
+        overdue = sorted(
+            (s for s in states if s.status == "overdue"),
+            key=lambda s: (-s.working_days_overdue, s.unit_name),
+        )
+        return {
+            "as_of": self.today,
+            "states": states,
+            "lights": {k: lights.get(k, 0) for k in ("green", "yellow", "red")},
+            "statuses": {k: statuses.get(k, 0) for k in supervision.STATUS_LABELS},
+            "overdue": overdue,
+            "rates_by_unit": supervision.completion_rates(states, by="unit"),
+            "rates_by_county": supervision.completion_rates(states, by="county"),
+            "rates_by_plan": supervision.completion_rates(states, by="plan"),
+        }
+
+    def task_filters(self) -> dict[str, Any]:
+        """Choices of the task-board filters (plans, units, counties) from the registry."""
+        return {
+            "plans": [(sub.key, sub.title) for sub in self.plan.subplans],
+            "units": [(u.id, u.name) for u in self.plan.units],
+            "counties": [supervision.CITY_LEVEL, *[c.name for c in self.plan.counties]],
+            "statuses": list(supervision.STATUS_LABELS.items()),
+        }
+
+    def occurrence(self, user: UserInfo, occurrence_id: int) -> dict[str, Any]:
+        with self.session() as session:
+            try:
+                state = supervision.get_occurrence_state(
+                    session, occurrence_id, as_of=self.today, principal=user.principal
+                )
+                history = supervision.occurrence_history(
+                    session, occurrence_id, principal=user.principal
+                )
+            except supervision.NotFound as exc:
+                raise LookupError(str(exc)) from exc
+        reviewed = {h.detail.get("report_id") for h in history if h.kind == "review"}
+        entries = [
+            {
+                "kind": h.kind,
+                "on": h.on,
+                "who": h.who,
+                "text": h.text,
+                "report_id": h.detail.get("report_id"),
+                "state": h.detail.get("state"),
+                "percent": h.detail.get("percent"),
+                "decision": h.detail.get("decision"),
+                "evidence": [e["filename"] for e in h.detail.get("evidence", [])],
+                "reviewable": h.kind == "report"
+                and h.detail.get("state") == "done"
+                and h.detail.get("report_id") not in reviewed,
+            }
+            for h in history
+        ]
+        return {"state": state, "history": entries}
+
+    def submit_progress(
+        self,
+        user: UserInfo,
+        occurrence_id: int,
+        *,
+        expected_version: int,
+        state: str,
+        percent: int,
+        narrative: str,
+        evidence: Sequence[supervision.EvidenceUpload] = (),
+    ) -> supervision.OccurrenceState:
+        """Record a progress report (the service writes the audit entry) and return the new state."""
+        with self.write() as session:
+            supervision.submit_report(
+                session,
+                user.principal,
+                occurrence_id,
+                expected_version=expected_version,
+                reported_on=self.today,
+                state=state,
+                percent=percent,
+                narrative=narrative,
+                evidence=evidence,
+                evidence_store=self.evidence,
+            )
+        with self.session() as session:
+            return supervision.get_occurrence_state(
+                session, occurrence_id, as_of=self.today, principal=user.principal
+            )
+
+    def review(
+        self,
+        user: UserInfo,
+        report_id: int,
+        *,
+        expected_version: int,
+        decision: str,
+        comment: str,
+    ) -> None:
+        with self.write() as session:
+            supervision.review_report(
+                session,
+                user.principal,
+                report_id,
+                expected_version=expected_version,
+                reviewed_on=self.today,
+                decision=decision,
+                comment=comment,
+            )
+
+    def notices(self, user: UserInfo, *, state: str | None = None) -> list[supervision.NoticeState]:
+        key = ("notices", user.id, state)
+
+        def build() -> list[supervision.NoticeState]:
+            with self.session() as session:
+                return supervision.list_notices(
+                    session, as_of=self.today, principal=user.principal, state=state or None
+                )
+
+        notices: list[supervision.NoticeState] = self.cached(key, build)
+        return notices
+
+    def reply_notice(self, user: UserInfo, notice_id: int, *, text: str) -> None:
+        with self.write() as session:
+            supervision.reply_notice(
+                session, user.principal, notice_id, replied_on=self.today, text=text
+            )
+
+
+def _user_info(user: User) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        role_label=ROLE_LABELS.get(Role(user.role), user.role),
+        unit_id=user.unit_id,
+        unit_name=user.unit.name if user.unit is not None else None,
+        county=user.county,
+    )
+
+
+# ---------------------------------------------------------------------- opening
 
 
 def open_platform(
     settings: Settings,
     *,
-    engine: Any = None,
-    progress: Callable[[str], None] | None = None,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> Platform:
     """Open (and on a fresh home, load) the installation described by ``settings``.
 
     engine: an already built records engine (tests pass a PostgreSQL engine bound to a schema);
     built from ``settings.database_url`` otherwise.
     progress: receives one zh-CN line per loading step (the serve command prints them).
+    today: the platform's evaluation date; default the demo's reference date in demo mode, the
+    calendar date otherwise.
     """
+    say = progress or (lambda _line: None)
     settings.home.mkdir(parents=True, exist_ok=True)
-    return Platform(home=settings.home, database_url=settings.database_url, demo=settings.demo)
+    log: list[str] = []
+
+    def step(message: str, began: float) -> None:
+        line = f"{message}（{time.monotonic() - began:.1f} 秒）"
+        log.append(line)
+        say(line)
+
+    began = time.monotonic()
+    engine = engine or make_engine(settings.database_url)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    plan = default_plan()
+    with sessions() as session:
+        loaded = session.scalar(select(func.count(PlanVersion.id))) or 0
+        if not loaded:
+            supervision.load_plan_into_db(session, plan)
+            session.commit()
+    step(f"记录库就绪，已载入计划 {plan.document_number}", began)
+
+    demo_accounts: tuple[DemoLogin, ...] = ()
+    reference_day = today or dt.date.today()
+    import importlib.util
+
+    if settings.demo and importlib.util.find_spec("envplan.services.demo") is not None:
+        from envplan.services import demo  # type: ignore[attr-defined]
+
+        began = time.monotonic()
+        with sessions() as session:
+            seeded = demo.seed_demo(
+                session, plan=plan, evidence_store=EvidenceStore(settings.evidence_dir)
+            )
+            session.commit()
+        demo_accounts = tuple(
+            DemoLogin(a.username, a.password, a.role_label, a.unit_name) for a in seeded.accounts
+        )
+        reference_day = today or seeded.as_of
+        step(f"示例进展数据就绪（评估日期 {reference_day}）", began)
+
+    platform = Platform(
+        home=settings.home,
+        demo=settings.demo,
+        engine=engine,
+        sessions=sessions,
+        plan=plan,
+        evidence=EvidenceStore(settings.evidence_dir),
+        timeseries_dir=settings.timeseries_dir,
+        today=reference_day,
+        demo_accounts=demo_accounts,
+        startup_log=log,
+    )
+    from envplan.services.dashboard_data import load_monitoring_views
+
+    load_monitoring_views(platform, step)
+    return platform

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 
 from envplan import __version__
 from envplan.services.settings import DEMO_SECRET_KEY, Settings
+from envplan.web import charts
 from envplan.web.errors import install_error_handlers, render_error
 from envplan.web.i18n import pick_lang, translator
 from envplan.web.routes import api, auth, pages, public
@@ -59,6 +60,7 @@ def validate_settings(settings: Settings) -> None:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
     templates.env.globals["version"] = __version__
+    templates.env.globals["class_colour"] = charts.water_class_colour
     templates.env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False}
     return templates
 
@@ -76,15 +78,15 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if state.platform is None:
+        owned = state.platform is None
+        if owned:
             from envplan.services.dashboard import open_platform
 
             state.platform = open_platform(settings)
         state.ready.set()
         yield
-        close = getattr(state.platform, "close", None)
-        if callable(close):
-            close()
+        if owned:
+            state.platform.close()
 
     if platform is not None:
         state.platform = platform

@@ -66,7 +66,12 @@ def render_error(
     return render(
         request,
         "error.html",
-        {"status": status, "title": _STATUS_WORDS.get(status, "出错了"), "message": message},
+        {
+            "status": status,
+            "title": _STATUS_WORDS.get(status, "出错了"),
+            "message": message,
+            "problems": (extra or {}).get("problems") or (extra or {}).get("errors") or [],
+        },
         status_code=status,
         public_page=request.url.path.startswith("/public"),
     )
@@ -85,12 +90,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
         if isinstance(exc, LoginRequired) and not wants_json(request):
             return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        extra: dict[str, Any] | None = None
+        if isinstance(exc.detail, dict):
+            extra = {k: v for k, v in exc.detail.items() if k != "detail"}
+            detail = str(exc.detail.get("detail", ""))
+        else:
+            detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"未找到页面或资源：{request.url.path}"
         elif exc.status_code == 405 and detail == "Method Not Allowed":
             detail = f"{request.url.path} 不支持 {request.method} 请求"
-        response = render_error(request, exc.status_code, detail)
+        response = render_error(request, exc.status_code, detail, extra)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response

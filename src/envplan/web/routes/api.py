@@ -1,8 +1,258 @@
 """JSON API under /api/v1. Every route declares its response schema; the pages call the same
-service functions."""
+Platform methods. Internal routes need a logged-in session; /api/v1/public/* does not."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import datetime as dt
+from typing import Annotated, Any
 
-router = APIRouter(prefix="/api/v1", tags=["API"])
+from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+
+from envplan.services.public import public_air_monthly, public_water_sections
+from envplan.web.deps import ApiUserDep, PlatformDep, SessionDep
+from envplan.web.schemas import (
+    ERROR_RESPONSES,
+    AirHourlyRead,
+    AirRankingRead,
+    AirYearRead,
+    ImportRead,
+    MeRead,
+    NoticeList,
+    NoticeReplyCreate,
+    OccurrenceDetailRead,
+    OccurrenceRead,
+    PublicAirRead,
+    PublicWaterRead,
+    TaskBoardRead,
+    WaterRead,
+)
+from envplan.web.views import (
+    air_page_data,
+    occurrence_detail,
+    read_upload,
+    run_air_import,
+    run_notice_reply,
+    run_progress_submit,
+    task_board,
+    water_view_or_none,
+)
+
+router = APIRouter(prefix="/api/v1", responses=ERROR_RESPONSES)
+
+YearQuery = Annotated[
+    int | None, Query(ge=2000, le=2100, description="数据年份（默认最近完整年份）")
+]
+AsOfQuery = Annotated[
+    dt.date | None, Query(description="评估日期 YYYY-MM-DD（默认与平台评估日期同月同日）")
+]
+
+
+@router.get("/me", response_model=MeRead, tags=["用户"], summary="当前登录用户与 CSRF 令牌")
+def me(user: ApiUserDep, session: SessionDep) -> dict[str, Any]:
+    return {**user.__dict__, "csrf_token": session.csrf}
+
+
+def _air(platform: PlatformDep, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
+    air = air_page_data(platform, year, as_of)
+    if air is None:
+        raise HTTPException(status_code=404, detail="尚无空气质量日均数据")
+    return air
+
+
+@router.get(
+    "/air/daily",
+    response_model=AirYearRead,
+    tags=["空气质量"],
+    summary="晋城市一年的日 AQI、优良天数比例与目标、重污染天数、排名（第三方处理数据）",
+)
+def air_daily(
+    user: ApiUserDep, platform: PlatformDep, year: YearQuery = None, as_of: AsOfQuery = None
+) -> dict[str, Any]:
+    return _air(platform, year, as_of)
+
+
+@router.get(
+    "/air/ranking",
+    response_model=AirRankingRead,
+    tags=["空气质量"],
+    summary="数据中各城市年初至评估日期的综合指数排名",
+)
+def air_ranking(
+    user: ApiUserDep, platform: PlatformDep, year: YearQuery = None, as_of: AsOfQuery = None
+) -> dict[str, Any]:
+    air = _air(platform, year, as_of)
+    return {
+        "year": air["year"],
+        "as_of": air["as_of"],
+        "period": air["ranking_period"],
+        "label": air["label"],
+        "ranking": air["ranking"],
+    }
+
+
+@router.get(
+    "/air/hourly",
+    response_model=AirHourlyRead,
+    tags=["空气质量"],
+    summary="官方逐时数据：晋城市小时 AQI 与发布值对照、367 城市同期综合指数排名、站点样本",
+)
+def air_hourly(user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
+    hourly: dict[str, Any] | None = platform.views.get("air_hourly")
+    if not hourly:
+        raise HTTPException(status_code=404, detail="尚无官方逐时数据")
+    return hourly
+
+
+@router.get(
+    "/water/sections",
+    response_model=WaterRead,
+    tags=["地表水"],
+    summary="计划考核断面的水质类别、目标与超标指标（国家自动站实时快照）",
+)
+def water_sections(user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
+    water = water_view_or_none(platform)
+    if water is None:
+        raise HTTPException(status_code=404, detail="尚无地表水监测数据")
+    return water
+
+
+def _board(
+    platform: PlatformDep,
+    user: ApiUserDep,
+    plan: str | None,
+    unit: str | None,
+    county: str | None,
+    status: str | None,
+    month: str | None,
+) -> dict[str, Any]:
+    board = task_board(
+        platform, user, plan_key=plan, unit_id=unit, county=county, status=status, month=month
+    )
+    return {**board, "data": board["states"], "count": len(board["states"])}
+
+
+@router.get(
+    "/tasks",
+    response_model=TaskBoardRead,
+    tags=["调度督办"],
+    summary="任务节点（按计划、单位、县、状态、到期月份筛选）与红黄绿灯、逾期清单、按期完成率",
+)
+def tasks(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    plan: Annotated[str | None, Query(max_length=16, description="air / water / soil")] = None,
+    unit: Annotated[str | None, Query(max_length=64, description="责任单位编号")] = None,
+    county: Annotated[str | None, Query(max_length=32, description="县（市、区）或 市本级")] = None,
+    status: Annotated[
+        str | None,
+        Query(max_length=16, description="not_started / in_progress / done / overdue / at_risk"),
+    ] = None,
+    month: Annotated[str | None, Query(max_length=7, description="到期月份 YYYY-MM")] = None,
+) -> dict[str, Any]:
+    return _board(platform, user, plan, unit, county, status, month)
+
+
+@router.get(
+    "/tasks/{occurrence_id}",
+    response_model=OccurrenceDetailRead,
+    tags=["调度督办"],
+    summary="任务节点详情与办理记录",
+)
+def task(occurrence_id: int, user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
+    return occurrence_detail(platform, user, occurrence_id)
+
+
+@router.post(
+    "/tasks/{occurrence_id}/progress",
+    response_model=OccurrenceRead,
+    tags=["调度督办"],
+    summary="填报进展（可附佐证材料；expected_version 为乐观锁版本，冲突时返回 409）",
+    responses={409: {"description": "他人已先保存（内容未写入）"}},
+)
+async def submit_progress(
+    occurrence_id: int,
+    user: ApiUserDep,
+    platform: PlatformDep,
+    expected_version: Annotated[int, Form(ge=0)],
+    state: Annotated[str, Form(max_length=16, description="in_progress 或 done")],
+    percent: Annotated[int, Form(ge=0, le=100)],
+    narrative: Annotated[str, Form(min_length=1, max_length=5000)],
+    evidence: Annotated[list[UploadFile] | None, File(description="佐证材料")] = None,
+) -> Any:
+    uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
+    return run_progress_submit(
+        platform,
+        user,
+        occurrence_id,
+        expected_version=expected_version,
+        state=state,
+        percent=percent,
+        narrative=narrative,
+        uploads=uploads,
+    )
+
+
+@router.get("/notices", response_model=NoticeList, tags=["调度督办"], summary="督办单")
+def notices(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    state: Annotated[
+        str | None, Query(max_length=16, description="awaiting_reply / replied / reply_overdue")
+    ] = None,
+) -> dict[str, Any]:
+    data = platform.notices(user, state=state)
+    return {"count": len(data), "data": data}
+
+
+@router.post(
+    "/notices/{notice_id}/reply",
+    response_model=NoticeList,
+    tags=["调度督办"],
+    summary="回复督办单",
+)
+def reply(
+    notice_id: int, body: NoticeReplyCreate, user: ApiUserDep, platform: PlatformDep
+) -> dict[str, Any]:
+    run_notice_reply(platform, user, notice_id, text=body.text)
+    data = [n for n in platform.notices(user) if n.notice_id == notice_id]
+    return {"count": len(data), "data": data}
+
+
+@router.post(
+    "/uploads/air",
+    response_model=ImportRead,
+    tags=["数据上传"],
+    summary="导入空气监测数据文件（全部检查通过才写入；问题逐行列出，返回 422）",
+    responses={413: {"description": "文件过大"}, 415: {"description": "文件类型不支持"}},
+)
+async def upload_air(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File(description="CSV / CSV.GZ / XLSX")],
+    format: Annotated[str, Form(max_length=32, description="数据格式，空为自动识别")] = "",
+) -> dict[str, Any]:
+    upload = await read_upload(file, kind="monitoring")
+    return run_air_import(platform, user, upload, format or None)
+
+
+@router.get(
+    "/public/air/monthly",
+    response_model=PublicAirRead,
+    tags=["信息公开"],
+    summary="公开：晋城市空气质量月度结果（无需登录）",
+)
+def public_air(platform: PlatformDep) -> dict[str, Any]:
+    return public_air_monthly(platform)
+
+
+@router.get(
+    "/public/water/sections",
+    response_model=PublicWaterRead,
+    tags=["信息公开"],
+    summary="公开：考核断面水质类别（无需登录）",
+)
+def public_water(platform: PlatformDep) -> dict[str, Any]:
+    water = public_water_sections(platform)
+    if water is None:
+        raise HTTPException(status_code=404, detail="尚无地表水监测数据")
+    return water

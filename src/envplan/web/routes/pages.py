@@ -1,15 +1,308 @@
-"""Internal pages (login required): dashboard, air, water, soil, tasks, notices, uploads."""
+"""Internal pages (login required): dashboard, air, water, soil, tasks, notices, uploads.
+
+Each page calls the same Platform methods as its JSON twin in ``api.py``; the page only adds the
+chart options (``web.charts``) and the template.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+import datetime as dt
+from typing import Annotated, Any
 
-from envplan.web.deps import PageUserDep, render
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from envplan.web import charts
+from envplan.web.deps import PageUserDep, PlatformDep, render
+from envplan.web.views import (
+    MONITORING_FORMATS,
+    air_page_data,
+    read_upload,
+    run_air_import,
+    run_progress_submit,
+    soil_view_or_none,
+    water_view_or_none,
+)
 
 router = APIRouter(tags=["页面"])
 
+YearQuery = Annotated[int | None, Query(ge=2000, le=2100, description="数据年份")]
+AsOfQuery = Annotated[dt.date | None, Query(description="评估日期（YYYY-MM-DD）")]
+
 
 @router.get("/", response_class=HTMLResponse, summary="总览")
-def dashboard(request: Request, user: PageUserDep) -> HTMLResponse:
-    return render(request, "dashboard.html", {})
+def dashboard(
+    request: Request, user: PageUserDep, platform: PlatformDep, year: YearQuery = None
+) -> HTMLResponse:
+    air = air_page_data(platform, year, None)
+    board = platform.task_board(user)
+    notices = platform.notices(user)
+    context: dict[str, Any] = {
+        "air": air,
+        "board": board,
+        "notices": notices,
+        "water": water_view_or_none(platform),
+        "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"])
+        if air
+        else None,
+        "gauge_option": charts.good_day_progress(air["good_days"]) if air else None,
+        "ranking_option": charts.ranking_bar(
+            air["ranking"], highlight=air["city"], value_key="composite_index", name="综合指数"
+        )
+        if air
+        else None,
+    }
+    return render(request, "dashboard.html", context)
+
+
+@router.get("/air", response_class=HTMLResponse, summary="空气质量")
+def air_page(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    year: YearQuery = None,
+    as_of: AsOfQuery = None,
+) -> HTMLResponse:
+    air = air_page_data(platform, year, as_of)
+    hourly = platform.views.get("air_hourly")
+    context: dict[str, Any] = {"air": air, "hourly": hourly}
+    if air:
+        context.update(
+            {
+                "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"]),
+                "aqi_trend_option": charts.daily_trend(
+                    air["days"], [("aqi", "日 AQI")], air["reference_lines"]["aqi"], y_name="AQI"
+                ),
+                "pollutant_trend_option": charts.daily_trend(
+                    air["days"],
+                    [
+                        ("pm25", "PM2.5"),
+                        ("pm10", "PM10"),
+                        ("no2", "NO2"),
+                        ("so2", "SO2"),
+                        ("o3_8h", "O3 日最大8小时"),
+                    ],
+                    air["reference_lines"]["concentrations"],
+                    y_name="µg/m³",
+                ),
+                "gauge_option": charts.good_day_progress(air["good_days"]),
+                "ranking_option": charts.ranking_bar(
+                    air["ranking"],
+                    highlight=air["city"],
+                    value_key="composite_index",
+                    name="综合指数",
+                ),
+                "heavy_option": charts.heavy_days_bar(air["heavy_by_month"]),
+            }
+        )
+    if hourly and hourly.get("hours"):
+        context["hourly_option"] = charts.hourly_aqi(hourly["hours"])
+    return render(request, "air.html", context)
+
+
+@router.get("/water", response_class=HTMLResponse, summary="地表水断面")
+def water_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+    water = water_view_or_none(platform)
+    context: dict[str, Any] = {"water": water}
+    if water:
+        context["classes_option"] = charts.water_classes(water["sections"])
+    return render(request, "water.html", context)
+
+
+@router.get("/soil", response_class=HTMLResponse, summary="土壤样品分类")
+def soil_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+    soil = soil_view_or_none(platform)
+    context: dict[str, Any] = {"soil": soil}
+    if soil:
+        context["soil_option"] = charts.share_pie(soil["shares"], name="样品风险分类")
+    return render(request, "soil.html", context)
+
+
+@router.get("/tasks", response_class=HTMLResponse, summary="任务看板")
+def tasks_page(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    plan: Annotated[str | None, Query(max_length=16)] = None,
+    unit: Annotated[str | None, Query(max_length=64)] = None,
+    county: Annotated[str | None, Query(max_length=32)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+    month: Annotated[str | None, Query(max_length=7)] = None,
+) -> HTMLResponse:
+    filters = {
+        "plan_key": plan,
+        "unit_id": unit,
+        "county": county,
+        "status": status,
+        "month": month,
+    }
+    board = platform.task_board(user, **filters)
+    return render(
+        request,
+        "tasks.html",
+        {
+            "board": board,
+            "choices": platform.task_filters(),
+            "selected": {
+                "plan": plan,
+                "unit": unit,
+                "county": county,
+                "status": status,
+                "month": month,
+            },
+        },
+    )
+
+
+@router.get("/tasks/{occurrence_id}", response_class=HTMLResponse, summary="任务详情与进展填报")
+def task_detail(
+    request: Request, occurrence_id: int, user: PageUserDep, platform: PlatformDep
+) -> HTMLResponse:
+    detail = platform.occurrence(user, occurrence_id)
+    return render(request, "task_detail.html", {"detail": detail, "message": None, "errors": []})
+
+
+@router.post(
+    "/tasks/{occurrence_id}/progress", response_class=HTMLResponse, summary="提交进展（表单）"
+)
+async def submit_progress_form(
+    request: Request,
+    occurrence_id: int,
+    user: PageUserDep,
+    platform: PlatformDep,
+    expected_version: Annotated[int, Form(ge=0)],
+    state: Annotated[str, Form(max_length=16)],
+    percent: Annotated[int, Form(ge=0, le=100)],
+    narrative: Annotated[str, Form(max_length=5000)],
+    evidence: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
+    run_progress_submit(
+        platform,
+        user,
+        occurrence_id,
+        expected_version=expected_version,
+        state=state,
+        percent=percent,
+        narrative=narrative,
+        uploads=uploads,
+    )
+    return RedirectResponse(f"/tasks/{occurrence_id}?saved=1", status_code=303)
+
+
+@router.post("/reports/{report_id}/review", response_class=HTMLResponse, summary="审核进展（表单）")
+def review_form(
+    report_id: int,
+    user: PageUserDep,
+    platform: PlatformDep,
+    occurrence_id: Annotated[int, Form(ge=1)],
+    expected_version: Annotated[int, Form(ge=0)],
+    decision: Annotated[str, Form(max_length=16)],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    from envplan.web.views import run_review
+
+    run_review(
+        platform,
+        user,
+        report_id,
+        expected_version=expected_version,
+        decision=decision,
+        comment=comment,
+    )
+    return RedirectResponse(f"/tasks/{occurrence_id}?saved=1", status_code=303)
+
+
+@router.get("/notices", response_class=HTMLResponse, summary="督办单")
+def notices_page(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    state: Annotated[str | None, Query(max_length=16)] = None,
+) -> HTMLResponse:
+    return render(
+        request, "notices.html", {"notices": platform.notices(user, state=state), "state": state}
+    )
+
+
+@router.post(
+    "/notices/{notice_id}/reply", response_class=HTMLResponse, summary="回复督办单（表单）"
+)
+def reply_form(
+    notice_id: int,
+    user: PageUserDep,
+    platform: PlatformDep,
+    text: Annotated[str, Form(min_length=1, max_length=5000)],
+) -> Response:
+    from envplan.web.views import run_notice_reply
+
+    run_notice_reply(platform, user, notice_id, text=text)
+    return RedirectResponse("/notices?saved=1", status_code=303)
+
+
+@router.get("/upload", response_class=HTMLResponse, summary="数据上传")
+def upload_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+    return render(
+        request, "upload.html", {"formats": MONITORING_FORMATS, "result": None, "problems": []}
+    )
+
+
+@router.post("/upload/air", response_class=HTMLResponse, summary="上传空气监测数据（表单）")
+async def upload_air_form(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File()],
+    format: Annotated[str, Form(max_length=32)] = "",
+) -> HTMLResponse:
+    upload = await read_upload(file, kind="monitoring")
+    try:
+        result = run_air_import(platform, user, upload, format or None)
+    except HTTPException as exc:
+        if exc.status_code != 422 or not isinstance(exc.detail, dict):
+            raise
+        return render(
+            request,
+            "upload.html",
+            {
+                "formats": MONITORING_FORMATS,
+                "result": None,
+                "error": exc.detail["detail"],
+                "problems": exc.detail.get("problems", []),
+            },
+            status_code=422,
+        )
+    return render(
+        request, "upload.html", {"formats": MONITORING_FORMATS, "result": result, "problems": []}
+    )
+
+
+@router.get(
+    "/api/docs", response_class=HTMLResponse, summary="API 文档（由 OpenAPI 生成，无外部脚本）"
+)
+def api_docs(request: Request) -> HTMLResponse:
+    spec = request.app.openapi()
+    operations = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "tags": op.get("tags", []),
+                    "parameters": [
+                        {
+                            "name": p.get("name"),
+                            "in": p.get("in"),
+                            "required": p.get("required", False),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op.get("parameters", [])
+                    ],
+                    "responses": sorted(op.get("responses", {}).keys()),
+                }
+            )
+    return render(
+        request, "api_docs.html", {"operations": operations, "spec_title": spec["info"]["title"]}
+    )

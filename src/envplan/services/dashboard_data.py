@@ -1,0 +1,621 @@
+"""Monitoring view models of the dashboard: the bundled real data imported into the Parquet store,
+and what the air, water and soil engines compute from the store.
+
+Every number here comes from an engine function (``envplan.services.air`` …) applied to the data
+in the store; this module only selects, reshapes and labels. Each view carries its provenance
+label: 官方发布数据 (MEE / CNEMC real-time tables), 第三方处理数据 (真气网/aqistudy daily means), 示例.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from envplan.monitoring import timeseries
+from envplan.monitoring.air_bundled import bundled_air_file
+from envplan.monitoring.air_readers import AirReadResult
+from envplan.services import air
+from envplan.standards.air.rules import AQI_LEVELS, select_limits
+
+if TYPE_CHECKING:
+    from envplan.services.dashboard import Platform
+
+Step = Callable[[str, float], None]
+
+BUNDLED_AIR_DIR = bundled_air_file("PROVENANCE.md").parent
+
+#: Bundled files imported on first start: (file, reader format).
+BUNDLED_AIR_FILES: tuple[tuple[str, str], ...] = (
+    ("mee-city-hourly-2019-02-04_2019-02-12.csv.gz", "mee-city"),
+    ("cnemc-live-jincheng-stations-2022-06-15.csv", "cnemc-live"),
+    ("aqistudy-daily-shanxi-11-cities-2013_2017.csv", "aqistudy-daily"),
+)
+
+CITY = "晋城市"
+OFFICIAL = "官方发布数据"
+THIRD_PARTY = "第三方处理数据"
+SOURCE_AQISTUDY = (
+    "真气网（aqistudy）城市日均浓度，经 GitHub ShuyaoHong/aqistudy 整理；"
+    "日 AQI 由本平台按 HJ 633-2012 根据日均浓度重算（该网站自身的 AQI 不采用）"
+)
+SOURCE_MEE = "生态环境部数据中心城市实时数据（2019-02-04 至 02-12，367 个城市，逐时）"
+SOURCE_CNEMC = "中国环境监测总站全国城市空气质量实时发布平台（站点实时数据，HeQinWill/CNEMC 存档）"
+
+
+def level_table() -> list[dict[str, Any]]:
+    """AQI levels with the official names and colours (HJ 633-2012 Table 2, Appendix A)."""
+    return [
+        {
+            "level": lv.level,
+            "category": lv.category,
+            "colour_name": lv.colour_name,
+            "hex": lv.hex,
+            "aqi_low": lv.aqi_low,
+            "aqi_high": lv.aqi_high,
+        }
+        for lv in AQI_LEVELS
+    ]
+
+
+def good_days_needed(
+    *,
+    good_days: int,
+    valid_days: int,
+    remaining_days: int,
+    target_good: int,
+    target_valid: int,
+    strictly_above: bool,
+) -> int | None:
+    """Good days still needed in the rest of the year for the year's ratio to reach the target.
+
+    The target ratio is ``target_good / target_valid`` (exact fraction: last year's good and valid
+    days when the plan says "优良天数比例进一步提升", i.e. strictly above last year). Assumes every
+    remaining day yields a valid daily AQI, so the final ratio is
+    (good_days + g) / (valid_days + remaining_days). Returns the smallest g ≥ 0, or None when even
+    g = remaining_days cannot reach the target (the target is out of reach). [days]
+    """
+    if target_valid <= 0:
+        return None
+    ratio = Fraction(target_good, target_valid)
+    total = valid_days + remaining_days
+    needed_total = ratio * total
+    if strictly_above:
+        g = math.floor(needed_total) + 1 - good_days
+    else:
+        g = math.ceil(needed_total) - good_days
+    g = max(g, 0)
+    return g if g <= remaining_days else None
+
+
+# ---------------------------------------------------------------------- loading
+
+
+def import_bundled(root: Path) -> list[timeseries.ImportSummary]:
+    """Import the bundled real files into the store (idempotent: keyed by file content)."""
+    return [
+        timeseries.import_air_file(BUNDLED_AIR_DIR / name, root, fmt)
+        for name, fmt in BUNDLED_AIR_FILES
+    ]
+
+
+def load_monitoring_views(platform: Platform, step: Step) -> None:
+    """Import the bundled files (first start) and compute the cached monitoring views."""
+    began = time.monotonic()
+    root = platform.timeseries_dir
+    summaries = import_bundled(root)
+    new = sum(1 for s in summaries if not s.already_imported)
+    step(f"随附真实监测数据：{len(summaries)} 个文件（新导入 {new} 个）", began)
+    refresh_air_views(platform, step)
+    began = time.monotonic()
+    platform.views["water"] = water_view(platform)
+    platform.views["soil"] = soil_view(platform)
+    step("地表水断面评价、土壤样品分类完成", began)
+
+
+def refresh_air_views(platform: Platform, step: Step) -> None:
+    """Recompute the air views from the store (after start and after every import)."""
+    began = time.monotonic()
+    root = platform.timeseries_dir
+    third_party = timeseries.query_air(root, data_versions=["third-party"])
+    daily = air.daily_from_means(third_party) if third_party.height else pl.DataFrame()
+    views: dict[str, Any] = {"air_daily": daily}
+    years = (
+        sorted(
+            daily.group_by(pl.col("date").dt.year().alias("year"))
+            .agg(pl.col("date").n_unique().alias("days"))
+            .filter(pl.col("days") >= 360)["year"]
+            .to_list()
+        )
+        if daily.height
+        else []
+    )
+    views["air_years"] = years
+    views["air_cities"] = sorted(daily["site"].unique().to_list()) if daily.height else []
+    platform.views.update(views)
+    step(f"第三方日均数据：{len(views['air_cities'])} 个城市，完整年份 {years}", began)
+
+    began = time.monotonic()
+    platform.views["air_hourly"] = official_hourly_view(root)
+    step("官方逐时数据 AQI 计算完成", began)
+
+
+# ---------------------------------------------------------------------- air: year views
+
+
+def air_year_view(platform: Platform, year: int, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Jincheng's year of daily AQI (third-party daily means) with the plan's targets.
+
+    as_of: evaluation date inside the year (default the last day with data): good-day ratio to
+    date against last year's ratio ("进一步提升"), good days still needed, heavy days, ranking of
+    the cities present over the year to date, annual statistics against GB 3095.
+    """
+    daily: pl.DataFrame = platform.views.get("air_daily", pl.DataFrame())
+    if daily.is_empty():
+        raise LookupError("没有日均监测数据")
+    mine = daily.filter((pl.col("site") == CITY) & (pl.col("date").dt.year() == year))
+    if mine.is_empty():
+        raise LookupError(f"没有 {CITY} {year} 年的日均数据")
+    last_day = mine["date"].max()
+    assert isinstance(last_day, dt.date)
+    as_of = min(as_of or last_day, last_day)
+    if as_of.year != year:
+        raise LookupError(f"评估日期 {as_of} 不在 {year} 年内")
+    key = ("air_year", year, as_of)
+    return platform.cached(key, lambda: _air_year(platform, daily, year, as_of))  # type: ignore[no-any-return]
+
+
+def _air_year(platform: Platform, daily: pl.DataFrame, year: int, as_of: dt.date) -> dict[str, Any]:
+    year_start = dt.date(year, 1, 1)
+    year_end = dt.date(year, 12, 31)
+    mine = daily.filter((pl.col("site") == CITY) & pl.col("date").is_between(year_start, year_end))
+    days = [
+        {
+            "date": row["date"],
+            "aqi": row["aqi"] if row["complete"] else None,
+            "level": row["level"] if row["complete"] else None,
+            "category": row["category"] if row["complete"] else None,
+            "primary_pollutant": row["primary_pollutant"] or None,
+            "pm25": row["PM2.5"],
+            "pm10": row["PM10"],
+            "so2": row["SO2"],
+            "no2": row["NO2"],
+            "co": row["CO"],
+            "o3_8h": row["O3_8h_max"],
+        }
+        for row in mine.iter_rows(named=True)
+    ]
+
+    ytd = air.good_day_ratio_ytd(daily, as_of, site=CITY)
+    row = ytd.row(0, named=True) if ytd.height else {}
+    last_year = air.good_day_ratio_ytd(daily, dt.date(year - 1, 12, 31), site=CITY)
+    last_row = last_year.row(0, named=True) if last_year.height else {}
+    days_in_year = (year_end - year_start).days + 1
+    remaining = (year_end - as_of).days
+    target_good = last_row.get("good_days")
+    target_valid = last_row.get("valid_days")
+    needed = None
+    if target_good is not None and target_valid:
+        needed = good_days_needed(
+            good_days=row.get("good_days") or 0,
+            valid_days=row.get("valid_days") or 0,
+            remaining_days=remaining,
+            target_good=target_good,
+            target_valid=target_valid,
+            strictly_above=True,
+        )
+    good = {
+        "year": year,
+        "as_of": as_of,
+        "valid_days": row.get("valid_days") or 0,
+        "good_days": row.get("good_days") or 0,
+        "ratio": row.get("good_day_ratio"),
+        "target_ratio": last_row.get("good_day_ratio"),
+        "target_text": f"优良天数比例较上年（{year - 1} 年全年）进一步提升",
+        "days_in_year": days_in_year,
+        "remaining_days": remaining,
+        "good_days_needed": needed,
+        "achievable": needed is not None if target_valid else None,
+        "heavy_days": row.get("heavy_days") or 0,
+        "heavy_days_last_year_same_span": row.get("heavy_days_last_year"),
+        "heavy_days_last_year": last_row.get("heavy_days"),
+    }
+
+    period = air.Period(f"{year}年1月1日至{as_of.month}月{as_of.day}日", year_start, as_of)
+    ranking = air.rank_cities(daily, period)
+    ranking_rows = [
+        {
+            "rank": r["rank"],
+            "city": r["site"],
+            "composite_index": r["composite_index"],
+            "change_rate": r["change_rate"],
+            "max_index_pollutants": r["max_index_pollutants"],
+            "pm25": r["PM2.5_mean"],
+        }
+        for r in ranking.iter_rows(named=True)
+    ]
+    assessed = air.assess_period(daily, period, site=CITY)
+    annual = assessed.row(0, named=True) if assessed.height else {}
+    limits = select_limits(year_start)
+
+    monthly = (
+        daily.filter(pl.col("site") == CITY)
+        .filter(
+            pl.col("date").is_between(year_start, as_of)
+            | pl.col("date").is_between(dt.date(year - 1, 1, 1), _same_day(as_of, year - 1))
+        )
+        .filter(pl.col("complete"))
+        .group_by(pl.col("date").dt.year().alias("y"), pl.col("date").dt.month().alias("m"))
+        .agg((pl.col("aqi") > 200).sum().alias("heavy"))
+    )
+    heavy_by_month = []
+    for month in range(1, as_of.month + 1):
+        this = monthly.filter((pl.col("y") == year) & (pl.col("m") == month))["heavy"]
+        prev = monthly.filter((pl.col("y") == year - 1) & (pl.col("m") == month))["heavy"]
+        heavy_by_month.append(
+            {
+                "month": f"{month}月",
+                "heavy_days": int(this[0]) if this.len() else 0,
+                "heavy_days_last_year": int(prev[0]) if prev.len() else 0,
+            }
+        )
+
+    targets = air_targets(platform, limits, annual)
+    last_day = mine["date"].max()
+    month_ends = [
+        d
+        for d in (dt.date(year, m, calendar.monthrange(year, m)[1]) for m in range(1, 13))
+        if isinstance(last_day, dt.date) and d <= last_day
+    ]
+    if as_of not in month_ends:
+        month_ends.append(as_of)
+        month_ends.sort()
+    mine_rank = next((r for r in ranking_rows if r["city"] == CITY), None)
+    return {
+        "city": CITY,
+        "year": year,
+        "as_of": as_of,
+        "label": THIRD_PARTY,
+        "source": SOURCE_AQISTUDY,
+        "caveat": "该数据不含 O3 日最大 1 小时值：日 AQI 按其余 6 项分指数计算（浓度先按 GB/T 8170 修约）。",
+        "levels": level_table(),
+        "month_ends": month_ends,
+        "days": days,
+        "good_days": good,
+        "heavy_by_month": heavy_by_month,
+        "ranking": ranking_rows,
+        "ranking_period": period.label,
+        "rank": mine_rank,
+        "cities_ranked": sum(1 for r in ranking_rows if r["rank"] is not None),
+        "annual": {k: v for k, v in annual.items() if not isinstance(v, dt.date)},
+        "limits": limits.title,
+        "targets": targets,
+        "reference_lines": {
+            "aqi": [
+                {"name": "良（AQI 100）", "value": 100},
+                {"name": "重度污染（AQI 200）", "value": 200},
+            ],
+            "concentrations": [
+                {
+                    "name": "NO2 目标：年均二级",
+                    "value": limits.limit("NO2", "annual", 2),
+                    "series": "no2",
+                },
+                {
+                    "name": "SO2 目标：年均一级",
+                    "value": limits.limit("SO2", "annual", 1),
+                    "series": "so2",
+                },
+                {
+                    "name": "PM2.5 年均二级限值",
+                    "value": limits.limit("PM2.5", "annual", 2),
+                    "series": "pm25",
+                },
+            ],
+        },
+    }
+
+
+def _same_day(day: dt.date, year: int) -> dt.date:
+    return dt.date(year, 2, 28) if (day.month, day.day) == (2, 29) else day.replace(year=year)
+
+
+def air_targets(platform: Platform, limits: Any, annual: dict[str, Any]) -> list[dict[str, Any]]:
+    """The air plan's targets with the year-to-date value beside each, where data can say."""
+    rows: list[dict[str, Any]] = []
+    stat_of = {"NO2": "NO2_mean", "SO2": "SO2_mean", "PM2.5": "PM2.5_mean", "PM10": "PM10_mean"}
+    for target in platform.plan.subplan("air").targets:
+        row: dict[str, Any] = {"id": target.id, "text": target.text, "indicator": target.indicator}
+        indicator = (target.indicator or "").upper()
+        pollutant = next((p for p in stat_of if p in indicator.replace("₂", "2")), None)
+        if target.comparator == "meets_standard" and pollutant and target.value:
+            limit = limits.limit(pollutant, "annual", int(target.value))
+            value = annual.get(stat_of[pollutant])
+            row.update(
+                {
+                    "limit": limit,
+                    "value": value,
+                    "unit": "µg/m³",
+                    "met": None if value is None or limit is None else value <= limit,
+                }
+            )
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------- air: official hours
+
+
+def official_hourly_view(root: Path) -> dict[str, Any]:
+    """Hourly AQI of the MEE city table and the CNEMC station samples, beside the published AQI."""
+    measurements = timeseries.query_air(root, formats=["mee-city"])
+    published = timeseries.query_published(root, formats=["mee-city"])
+    view: dict[str, Any] = {"label": OFFICIAL, "source": SOURCE_MEE}
+    if measurements.is_empty():
+        view.update({"hours": [], "match": None, "ranking": [], "stations": []})
+        return view
+    hourly = air.hourly_aqi(measurements, published=published)
+    comparable = hourly.filter(pl.col("complete") & pl.col("official_aqi").is_not_null())
+    equal = comparable.filter(pl.col("aqi") == pl.col("official_aqi")).height
+    view["match"] = {
+        "city_hours": comparable.height,
+        "equal": equal,
+        "percent": round(100.0 * equal / comparable.height, 2) if comparable.height else None,
+        "cities": hourly["site"].n_unique(),
+    }
+    mine = hourly.filter(pl.col("site") == CITY).sort("interval_end")
+    view["hours"] = [
+        {
+            "time": r["time"],
+            "aqi": r["aqi"],
+            "published_aqi": r["official_aqi"],
+            "primary_pollutant": r["primary_pollutant"] or None,
+            "category": r["category"],
+        }
+        for r in mine.iter_rows(named=True)
+    ]
+    daily = air.daily_statistics(measurements)
+    first = daily["date"].min()
+    last = daily["date"].max()
+    assert isinstance(first, dt.date) and isinstance(last, dt.date)
+    period = air.Period(f"{first}至{last}", first, last)
+    ranking = air.rank_cities(daily, period)
+    view["period"] = period.label
+    view["ranking_total"] = ranking.filter(pl.col("rank").is_not_null()).height
+    view["ranking"] = [
+        {
+            "rank": r["rank"],
+            "city": r["site"],
+            "composite_index": r["composite_index"],
+            "max_index_pollutants": r["max_index_pollutants"],
+        }
+        for r in ranking.iter_rows(named=True)
+    ]
+    view["rank"] = next((r for r in view["ranking"] if r["city"] == CITY), None)
+    view["stations"] = station_samples(root)
+    return view
+
+
+def station_samples(root: Path) -> list[dict[str, Any]]:
+    """The CNEMC live Jincheng station hours: the engine's AQI beside the published one."""
+    measurements = timeseries.query_air(root, formats=["cnemc-live"])
+    if measurements.is_empty():
+        return []
+    published = timeseries.query_published(root, formats=["cnemc-live"])
+    hourly = air.hourly_aqi(measurements, published=published)
+    names = measurements.select("site", "site_name").unique("site")
+    hourly = hourly.join(names, on="site", how="left").sort("interval_end", "site")
+    return [
+        {
+            "time": r["time"],
+            "site": r["site"],
+            "site_name": r["site_name"],
+            "aqi": r["aqi"],
+            "published_aqi": r["official_aqi"],
+            "primary_pollutant": r["primary_pollutant"] or None,
+            "official_primary": r["official_primary"] or None,
+            "category": r["category"],
+        }
+        for r in hourly.iter_rows(named=True)
+    ]
+
+
+AIR_UPLOAD_FORMATS: tuple[tuple[str, str], ...] = (
+    ("", "自动识别"),
+    ("mee-city", "生态环境部城市实时数据表"),
+    ("cnemc-live", "中国环境监测总站站点实时表"),
+    ("cnemc-sites", "china_sites_YYYYMMDD.csv 站点表"),
+    ("cnemc-cities", "china_cities_YYYYMMDD.csv 城市表"),
+    ("aqistudy-daily", "真气网城市日均值表（第三方处理数据）"),
+    ("template", "envplan 空气监测数据导入模板（CSV/Excel）"),
+)
+
+
+def import_air_upload(
+    platform: Platform, user: Any, filename: str, data: bytes, fmt: str | None
+) -> dict[str, Any]:
+    """Import an uploaded air file: the reader checks everything first (``InputFileError`` lists
+    every problem and nothing is written), the store commits the import atomically, the audit log
+    records who imported what, then the air views are recomputed."""
+    from envplan.store import audit
+
+    incoming = platform.home / "uploads"
+    incoming.mkdir(parents=True, exist_ok=True)
+    suffix = ".csv.gz" if filename.lower().endswith(".csv.gz") else Path(filename).suffix.lower()
+    digest = hashlib.sha256(data).hexdigest()
+    # Named after the original so that row messages name the file the user sent.
+    target_dir = incoming / digest[:16]
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / (
+        Path(filename).name if Path(filename).name.lower().endswith(suffix) else f"upload{suffix}"
+    )
+    target.write_bytes(data)
+    summary = timeseries.import_air_file(target, platform.timeseries_dir, fmt or None)
+    with platform.write() as session:
+        audit.append(
+            session,
+            actor=user.username,
+            action="monitoring.import",
+            entity="air_import",
+            entity_id=summary.import_id,
+            after={
+                "file": filename,
+                "sha256": digest,
+                "format": summary.format,
+                "measurement_rows": summary.measurement_rows,
+                "published_rows": summary.published_rows,
+                "already_imported": summary.already_imported,
+            },
+        )
+    refresh_air_views(platform, lambda _m, _b: None)
+    platform.invalidate()
+    return {
+        "import_id": summary.import_id,
+        "file": filename,
+        "format": summary.format,
+        "measurement_rows": summary.measurement_rows,
+        "published_rows": summary.published_rows,
+        "already_imported": summary.already_imported,
+    }
+
+
+__all__ = [
+    "AirReadResult",
+    "air_year_view",
+    "good_days_needed",
+    "import_air_upload",
+    "level_table",
+    "load_monitoring_views",
+]
+
+
+# ---------------------------------------------------------------------- water
+
+BUNDLED_DIR = BUNDLED_AIR_DIR.parent
+WATER_SNAPSHOT = BUNDLED_DIR / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+WATER_DEMO_MONTHLY = BUNDLED_DIR / "templates" / "water_monthly_示例_jincheng-2021.csv"
+SOURCE_WATER = (
+    "中国环境监测总站国家地表水水质自动监测实时数据（约 2026-02-04 10:00–11:00 快照，"
+    "GitHub davidTeng2025/water_info_crawler 抓取）"
+)
+DEMO = "示例"
+
+
+def _section_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": r["number"],
+            "county": r["county"],
+            "section": r["section"],
+            "assessment_level": r["assessment_level"],
+            "water_body_type": r["water_body_type"],
+            "target_raw": r["target_raw"],
+            "target_class": r["target_class"] or None,
+            "water_class": r["water_class"] or None,
+            "status": r["status"] or None,
+            "compliance": r["compliance"],
+            "exceeding": r["exceeding"] or None,
+            "main_pollutants": r["main_pollutants"] or None,
+            "n_samples": r["n_samples"],
+        }
+        for r in frame.iter_rows(named=True)
+    ]
+
+
+def water_view(platform: Platform) -> dict[str, Any] | None:
+    """The plan's 22 sections against their targets from the real CNEMC snapshot, the snapshot's
+    Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
+    monthly file of the water engine's template, labelled as such."""
+    from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
+    from envplan.services import water
+
+    if not WATER_SNAPSHOT.is_file():
+        return None
+    snapshot = read_cnemc_water_auto(WATER_SNAPSHOT)
+    assessed = water.assess_plan_sections(platform.plan, snapshot.frame)
+    shanxi = snapshot.frame.filter(pl.col("province").str.starts_with("山西"))
+    classified = water.classify_measurements(shanxi, indicator_set="auto-basic", round_values=True)
+    view: dict[str, Any] = {
+        "label": OFFICIAL,
+        "source": SOURCE_WATER,
+        "sections": _section_rows(assessed.sections),
+        "shares": assessed.shares,
+        "province_sections": [
+            {
+                "basin": r["basin"],
+                "section": r["section"],
+                "time": r["time"],
+                "water_class": r["water_class"] or None,
+                "official_class": r["official_class"],
+                "status": r["status"],
+                "main_pollutants": r["main_pollutants"] or None,
+            }
+            for r in classified.iter_rows(named=True)
+        ],
+    }
+    total = assessed.shares["全部断面"]
+    view["summary"] = {
+        "meeting_target": total["met"],
+        "missing_target": total["judged"] - total["met"],
+        "no_data": total["no_data"],
+        "not_configured": total["not_configured"],
+    }
+    if platform.demo and WATER_DEMO_MONTHLY.is_file():
+        monthly = read_water_template(WATER_DEMO_MONTHLY)
+        demo_assessed = water.assess_plan_sections(platform.plan, monthly.frame)
+        view["demo"] = {
+            "label": DEMO,
+            "source": "水环境引擎随附的月度监测模板示例文件（示例数据，非实测）",
+            "sections": _section_rows(demo_assessed.sections),
+            "shares": demo_assessed.shares,
+        }
+    return view
+
+
+# ---------------------------------------------------------------------- soil
+
+SOIL_DEMO_FARMLAND = BUNDLED_DIR / "templates" / "soil_farmland_示例.csv"
+_RISK_COLOURS = {"低风险": "#2e9e44", "可能存在风险": "#e0a800", "高风险": "#d64545"}
+
+
+def soil_view(platform: Platform) -> dict[str, Any] | None:
+    """Farmland sample classes (GB 15618-2018) of the soil engine's 示例 file, demo mode only:
+    no real soil survey data ships with envplan, and none is shown as if it were real."""
+    if not platform.demo or not SOIL_DEMO_FARMLAND.is_file():
+        return None
+    from envplan.monitoring.soil_readers import read_farmland_samples
+    from envplan.services import soil
+
+    result = soil.classify_farmland(read_farmland_samples(SOIL_DEMO_FARMLAND))
+    samples = result.samples
+    counts = samples.group_by("risk").len()
+    count_of = {r["risk"]: r["len"] for r in counts.iter_rows(named=True)}
+    return {
+        "label": DEMO,
+        "source": "土壤引擎随附的农用地样品模板示例文件（示例数据，非实测）",
+        "method": "样品按 GB 15618-2018 表 1–3 的风险筛选值与管制值分类；"
+        + "；".join(result.notes),
+        "shares": [(risk, count_of.get(risk, 0), colour) for risk, colour in _RISK_COLOURS.items()],
+        "columns": [
+            ("sample_id", "样点"),
+            ("parcel_id", "地块"),
+            ("ph", "pH"),
+            ("risk", "风险分类"),
+            ("soil_category", "类别（仅据土壤）"),
+            ("exceeding", "超筛选值项目"),
+            ("high_risk_items", "超管制值项目"),
+        ],
+        "rows": samples.select(
+            "sample_id", "parcel_id", "ph", "risk", "soil_category", "exceeding", "high_risk_items"
+        ).to_dicts(),
+        "parcels": result.parcels.select("parcel_id", "area_mu", "category").to_dicts(),
+        "safe_use_rate": result.safe_use_rate,
+    }

@@ -1,0 +1,222 @@
+"""Glue shared by pages and JSON routes: call a Platform method, turn service errors into 4xx with
+the service's zh-CN message, and check uploads (size and type limits) before anything is read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import HTTPException, UploadFile
+
+from envplan.services import supervision
+from envplan.services.access import AccessDenied
+from envplan.services.dashboard import Platform, PlatformError, UserInfo
+from envplan.services.dashboard_data import AIR_UPLOAD_FORMATS, air_year_view, import_air_upload
+
+MAX_MONITORING_BYTES = 50 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MONITORING_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
+EVIDENCE_SUFFIXES = (
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".txt",
+    ".ofd",
+    ".zip",
+)
+MONITORING_FORMATS = AIR_UPLOAD_FORMATS
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+    content_type: str
+
+
+def _safe_name(name: str) -> str:
+    base = re.split(r"[\\/]", name)[-1].strip()
+    return base[:200] or "upload"
+
+
+async def read_upload(file: UploadFile, *, kind: str) -> Upload:
+    """Read an uploaded file within its size limit and check its type by name (415/413 otherwise)."""
+    name = _safe_name(file.filename or "")
+    limit = MAX_MONITORING_BYTES if kind == "monitoring" else MAX_EVIDENCE_BYTES
+    suffixes = MONITORING_SUFFIXES if kind == "monitoring" else EVIDENCE_SUFFIXES
+    what = "监测数据文件" if kind == "monitoring" else "佐证材料"
+    if not name.lower().endswith(suffixes):
+        raise HTTPException(
+            status_code=415,
+            detail=f"{what}「{name}」类型不支持：只接受 {'、'.join(suffixes)}",
+        )
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPException(
+            status_code=413,
+            detail=f"{what}「{name}」过大：上限 {limit // (1024 * 1024)} MB",
+        )
+    if not data:
+        raise HTTPException(status_code=422, detail=f"{what}「{name}」是空文件")
+    return Upload(name, data, file.content_type or "application/octet-stream")
+
+
+def air_page_data(
+    platform: Platform, year: int | None, as_of: dt.date | None
+) -> dict[str, Any] | None:
+    """The air year view for the page: the requested year, else the latest complete one, evaluated
+    as of ``as_of`` (default: the same day of year as the platform's evaluation date)."""
+    years: list[int] = platform.views.get("air_years", [])
+    if not years:
+        return None
+    if year is None:
+        year = as_of.year if as_of else years[-1]
+    if year not in years and not (as_of and as_of.year == year):
+        raise HTTPException(
+            status_code=404,
+            detail=f"没有 {year} 年的完整日均数据（可选：{'、'.join(map(str, years))}）",
+        )
+    if as_of is None:
+        today = platform.today
+        as_of = (
+            dt.date(year, 2, 28)
+            if (today.month, today.day) == (2, 29)
+            else today.replace(year=year)
+        )
+    try:
+        return air_year_view(platform, year, as_of)
+    except LookupError as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
+
+
+def water_view_or_none(platform: Platform) -> dict[str, Any] | None:
+    view: dict[str, Any] | None = platform.views.get("water")
+    return view
+
+
+def soil_view_or_none(platform: Platform) -> dict[str, Any] | None:
+    view: dict[str, Any] | None = platform.views.get("soil")
+    return view
+
+
+def _service_errors(exc: Exception) -> HTTPException:
+    if isinstance(exc, AccessDenied):
+        return HTTPException(status_code=403, detail=str(exc))
+    if isinstance(exc, supervision.ConflictError):
+        return HTTPException(status_code=409, detail=str(exc))
+    if isinstance(exc, supervision.NotFound | LookupError):
+        return HTTPException(status_code=404, detail=str(exc))
+    return HTTPException(status_code=422, detail=str(exc))
+
+
+SERVICE_ERRORS = (
+    AccessDenied,
+    supervision.ConflictError,
+    supervision.NotFound,
+    supervision.SupervisionError,
+    PlatformError,
+    LookupError,
+)
+
+
+def run_progress_submit(
+    platform: Platform,
+    user: UserInfo,
+    occurrence_id: int,
+    *,
+    expected_version: int,
+    state: str,
+    percent: int,
+    narrative: str,
+    uploads: list[Upload],
+) -> supervision.OccurrenceState:
+    try:
+        return platform.submit_progress(
+            user,
+            occurrence_id,
+            expected_version=expected_version,
+            state=state,
+            percent=percent,
+            narrative=narrative,
+            evidence=[
+                supervision.EvidenceUpload(u.filename, u.data, u.content_type) for u in uploads
+            ],
+        )
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
+def run_review(
+    platform: Platform,
+    user: UserInfo,
+    report_id: int,
+    *,
+    expected_version: int,
+    decision: str,
+    comment: str,
+) -> None:
+    try:
+        platform.review(
+            user, report_id, expected_version=expected_version, decision=decision, comment=comment
+        )
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
+def run_notice_reply(platform: Platform, user: UserInfo, notice_id: int, *, text: str) -> None:
+    try:
+        platform.reply_notice(user, notice_id, text=text)
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
+def task_board(platform: Platform, user: UserInfo, **filters: str | None) -> dict[str, Any]:
+    try:
+        return platform.task_board(user, **filters)
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
+def occurrence_detail(platform: Platform, user: UserInfo, occurrence_id: int) -> dict[str, Any]:
+    try:
+        return platform.occurrence(user, occurrence_id)
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
+def run_air_import(
+    platform: Platform, user: UserInfo, upload: Upload, fmt: str | None
+) -> dict[str, Any]:
+    """Import an uploaded air file all or nothing; the reader's row-level problems become a 422
+    whose detail lists them (file, row, column, message)."""
+    from envplan.monitoring.errors import InputFileError
+
+    if not user.is_admin:
+        raise HTTPException(status_code=403, detail="只有局管理员可以导入监测数据")
+    if fmt and fmt not in [code for code, _ in MONITORING_FORMATS]:
+        raise HTTPException(
+            status_code=422,
+            detail=f"未知的数据格式「{fmt}」：可选 {'、'.join(code for code, _ in MONITORING_FORMATS)}",
+        )
+    try:
+        summary = import_air_upload(platform, user, upload.filename, upload.data, fmt)
+    except InputFileError as exc:
+        raise HTTPException(
+            status_code=422,
+            detail={
+                "detail": f"文件「{upload.filename}」未导入：发现 {exc.total} 处问题，未写入任何数据",
+                "problems": [str(p) for p in exc.problems],
+                "total": exc.total,
+            },
+        ) from exc
+    except AccessDenied as exc:
+        raise HTTPException(status_code=403, detail=str(exc)) from exc
+    return summary
