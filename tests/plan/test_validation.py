@@ -132,3 +132,16 @@ def test_indicator_set_must_be_known_to_the_standards_layer(tmp_path: Path) -> N
     )
     problem = _problem(validate_file(plan_dir), "water.yaml", "indicator_set")
     assert problem.line == line and "eval-2099" in problem.message
+
+
+def test_an_item_with_a_type_error_is_still_checked_for_units_and_deadline(tmp_path: Path) -> None:
+    plan_dir = _copy_plan(tmp_path)
+    water = plan_dir / "water.yaml"
+    # Same project (附件2第1行): wrong type for provincial_key, unknown unit, bad deadline.
+    type_line = _replace_once(water, "    provincial_key: true\n", "    provincial_key: 是\n")
+    unit_line = _replace_once(water, "responsible: 高平市政府\n", "responsible: 高平市环保局\n")
+    deadline_line = _replace_once(water, "deadline: 2021年6月底\n", "deadline: 尽快\n")
+    problems = validate_file(plan_dir)
+    assert _problem(problems, "water.yaml", "projects[0].provincial_key").line == type_line
+    assert _problem(problems, "water.yaml", "projects[0].responsible").line == unit_line
+    assert _problem(problems, "water.yaml", "projects[0].deadline").line == deadline_line

@@ -337,25 +337,31 @@ def _line(node: Any, key: str | int | None = None) -> int | None:
     return None
 
 
-def _check(f: _File, node: Any, where: str, spec: Spec, item_id: str | None = None) -> bool:
-    """Report missing, unknown and wrongly typed keys of one mapping; True when all fine."""
-    ok = True
+def _bad_keys(
+    f: _File, node: Any, where: str, spec: Spec, item_id: str | None = None
+) -> set[str] | None:
+    """Report missing, unknown and wrongly typed keys of one mapping.
+
+    Returns the keys that are missing or wrongly typed (an unknown key is reported under its own
+    name), so callers can go on checking the well-typed fields; None when ``node`` is not a mapping.
+    """
+    bad: set[str] = set()
     prefix = f"条目 {item_id}：" if item_id else ""
     if not isinstance(node, CommentedMap):
         f.report(_line(node), where, f"应为映射（键: 值），实际为{_describe(node)}")
-        return False
+        return None
     for key in node:
         if key not in spec:
             known = "、".join(spec)
             f.report(
                 _line(node, key), f"{where}.{key}", f"{prefix}未知字段“{key}”（可用字段：{known}）"
             )
-            ok = False
+            bad.add(str(key))
     for key, (type_name, required) in spec.items():
         if key not in node:
             if required:
                 f.report(_line(node), f"{where}.{key}", f"{prefix}缺少必填字段")
-                ok = False
+                bad.add(key)
             continue
         value = node[key]
         if not _type_ok(value, type_name):
@@ -365,8 +371,27 @@ def _check(f: _File, node: Any, where: str, spec: Spec, item_id: str | None = No
                 f"{where}.{key}",
                 f"{prefix}类型错误：应为{expected}，实际为{_describe(value)}（{value!r}）",
             )
-            ok = False
-    return ok
+            bad.add(key)
+    return bad
+
+
+def _check(f: _File, node: Any, where: str, spec: Spec, item_id: str | None = None) -> bool:
+    """``_bad_keys`` for callers that only need to know whether everything is fine."""
+    return _bad_keys(f, node, where, spec, item_id) == set()
+
+
+def _good(node: CommentedMap, bad: set[str], key: str) -> bool:
+    """The key is present and well typed (so its value may be used for further checks)."""
+    return key in node and key not in bad
+
+
+def _item_id(f: _File, reg: _Registry, node: CommentedMap, where: str, bad: set[str]) -> str:
+    """The item's id, registered for the duplicate check ("?" when missing or not text)."""
+    if not _good(node, bad, "id"):
+        return "?"
+    item_id = str(node["id"])
+    _register_id(f, reg, item_id, node, where)
+    return item_id
 
 
 def _plain(value: Any) -> Any:
@@ -653,11 +678,12 @@ def _read_subplan(
     measures: list[Measure] = []
     for where, node in _items(f, root, "measures", ""):
         item_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, MEASURE_SPEC, item_id):
+        bad = _bad_keys(f, node, where, MEASURE_SPEC, item_id)
+        if bad is None:
             ok = False
             continue
-        measure = _read_measure(f, reg, node, where, plan_year)
-        if measure is None:
+        measure = _read_measure(f, reg, node, where, plan_year, bad)
+        if measure is None or bad:
             ok = False
             continue
         measures.append(measure)
@@ -665,25 +691,27 @@ def _read_subplan(
     key_tasks: list[KeyTask] = []
     for where, node in _items(f, root, "key_tasks", ""):
         item_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, KEY_TASK_SPEC, item_id):
+        bad = _bad_keys(f, node, where, KEY_TASK_SPEC, item_id)
+        if bad is None:
             ok = False
             continue
-        task = _read_key_task(f, reg, node, where, plan_year)
-        if task is None:
+        if _good(node, bad, "measure_id") and node["measure_id"] is not None:
+            refs.append((str(item_id), str(node["measure_id"]), node, where))
+        task = _read_key_task(f, reg, node, where, plan_year, bad)
+        if task is None or bad:
             ok = False
             continue
-        if task.measure_id:
-            refs.append((task.id, task.measure_id, node, where))
         key_tasks.append(task)
 
     sections: list[Section] = []
     for where, node in _items(f, root, "sections", ""):
         item_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, SECTION_SPEC, item_id):
+        bad = _bad_keys(f, node, where, SECTION_SPEC, item_id)
+        if bad is None:
             ok = False
             continue
-        section = _read_section(f, reg, node, where)
-        if section is None:
+        section = _read_section(f, reg, node, where, bad)
+        if section is None or bad:
             ok = False
             continue
         sections.append(section)
@@ -691,15 +719,16 @@ def _read_subplan(
     projects: list[Project] = []
     for where, node in _items(f, root, "projects", ""):
         item_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, PROJECT_SPEC, item_id):
+        bad = _bad_keys(f, node, where, PROJECT_SPEC, item_id)
+        if bad is None:
             ok = False
             continue
-        project = _read_project(f, reg, node, where, plan_year)
-        if project is None:
+        if _good(node, bad, "measure_id") and node["measure_id"] is not None:
+            refs.append((str(item_id), str(node["measure_id"]), node, where))
+        project = _read_project(f, reg, node, where, plan_year, bad)
+        if project is None or bad:
             ok = False
             continue
-        if project.measure_id:
-            refs.append((project.id, project.measure_id, node, where))
         projects.append(project)
 
     if not ok:
@@ -718,10 +747,10 @@ def _read_subplan(
 
 
 def _read_measure(
-    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int
+    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int, bad: set[str]
 ) -> Measure | None:
-    item_id = str(node["id"])
-    _register_id(f, reg, item_id, node, where)
+    item_id = _item_id(f, reg, node, where, bad)
+    ok = not bad
     clauses: list[Clause] = []
     has_text = "text" in node or "responsible" in node
     if has_text == ("clauses" in node):
@@ -730,40 +759,45 @@ def _read_measure(
             where,
             f"条目 {item_id}：须给出 text 与 responsible，或给出 clauses（分段），二者取一",
         )
-        return None
-    if has_text:
+        ok = False
+    elif has_text:
         if "text" not in node or "responsible" not in node:
             missing = "responsible" if "text" in node else "text"
             f.report(_line(node), f"{where}.{missing}", f"条目 {item_id}：缺少必填字段")
-            return None
-        resp = _responsibility(
-            f, reg, str(node["responsible"]), node, "responsible", where, item_id, False
-        )
-        if resp is None:
-            return None
-        clauses.append(Clause(text=str(node["text"]), responsibility=resp))
-    else:
-        ok = True
-        for sub_where, clause in _items(f, node, "clauses", f"{where}."):
-            if not _check(f, clause, sub_where, CLAUSE_SPEC, item_id):
-                ok = False
-                continue
+            ok = False
+        elif _good(node, bad, "responsible"):
             resp = _responsibility(
-                f, reg, str(clause["responsible"]), clause, "responsible", sub_where, item_id, False
+                f, reg, str(node["responsible"]), node, "responsible", where, item_id, False
             )
             if resp is None:
                 ok = False
+            else:
+                clauses.append(Clause(text=str(node["text"]), responsibility=resp))
+    elif _good(node, bad, "clauses"):
+        for sub_where, clause in _items(f, node, "clauses", f"{where}."):
+            clause_bad = _bad_keys(f, clause, sub_where, CLAUSE_SPEC, item_id)
+            if clause_bad is None or clause_bad:
+                ok = False
+                if clause_bad is None or not _good(clause, clause_bad, "responsible"):
+                    continue
+            resp = _responsibility(
+                f, reg, str(clause["responsible"]), clause, "responsible", sub_where, item_id, False
+            )
+            if resp is None or not ok:
+                ok = False
                 continue
             clauses.append(Clause(text=str(clause["text"]), responsibility=resp))
-        if not ok:
-            return None
-        if not clauses:
+        if ok and not clauses:
             f.report(
                 _line(node, "clauses"), f"{where}.clauses", f"条目 {item_id}：clauses 不能为空"
             )
-            return None
-    deadline = _deadline(f, node, "deadline", where, plan_year, item_id)
-    if deadline is None:
+            ok = False
+    deadline = (
+        _deadline(f, node, "deadline", where, plan_year, item_id)
+        if _good(node, bad, "deadline") or "deadline" not in node
+        else None
+    )
+    if deadline is None or not ok:
         return None
     merged = merge_responsibilities([c.responsibility for c in clauses])
     values = {
@@ -783,31 +817,34 @@ def _read_measure(
 
 
 def _read_key_task(
-    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int
+    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int, bad: set[str]
 ) -> KeyTask | None:
-    item_id = str(node["id"])
-    _register_id(f, reg, item_id, node, where)
+    item_id = _item_id(f, reg, node, where, bad)
     inferred: list[str] = []
-    ok = True
-    deadline = _deadline(f, node, "deadline", where, plan_year, item_id)
-    if deadline is not None and node.get("deadline") is None and node.get("deadline_inferred"):
+    ok = not bad
+    deadline: Deadline | None = None
+    if _good(node, bad, "deadline") or "deadline" not in node:
+        deadline = _deadline(f, node, "deadline", where, plan_year, item_id)
+    inferred_deadline = (
+        node.get("deadline_inferred") if _good(node, bad, "deadline_inferred") else None
+    )
+    if inferred_deadline and node.get("deadline") is None:
         deadline = _deadline(f, node, "deadline_inferred", where, plan_year, item_id)
         inferred.append("deadline")
-    elif node.get("deadline") is not None and node.get("deadline_inferred"):
+    elif inferred_deadline:
         f.report(
             _line(node, "deadline_inferred"),
             f"{where}.deadline_inferred",
             f"条目 {item_id}：时限单元格不为空时不应再填写推断值",
         )
         ok = False
-    lead_raw = node.get("lead")
-    lead_source = lead_raw
-    lead_key = "lead"
-    if lead_raw is None and node.get("lead_inferred"):
-        lead_source = node["lead_inferred"]
-        lead_key = "lead_inferred"
+    lead_raw = node.get("lead") if _good(node, bad, "lead") else None
+    lead_inferred = node.get("lead_inferred") if _good(node, bad, "lead_inferred") else None
+    lead_source, lead_key = lead_raw, "lead"
+    if lead_raw is None and lead_inferred:
+        lead_source, lead_key = lead_inferred, "lead_inferred"
         inferred.append("lead_units")
-    elif lead_raw is not None and node.get("lead_inferred"):
+    elif lead_raw is not None and lead_inferred:
         f.report(
             _line(node, "lead_inferred"),
             f"{where}.lead_inferred",
@@ -841,61 +878,73 @@ def _read_key_task(
     return _build_model(f, node, where, KeyTask, values, {"lead_units": "lead", "lead_raw": "lead"})
 
 
-def _read_section(f: _File, reg: _Registry, node: CommentedMap, where: str) -> Section | None:
-    item_id = str(node["id"])
-    _register_id(f, reg, item_id, node, where)
-    county = reg.resolve_county(str(node["county"]))
-    if county is None:
+def _section_target(
+    f: _File, node: CommentedMap, where: str, item_id: str
+) -> tuple[str, str | None] | None:
+    """(target_kind, target_class) from the 目标水质 wording, or None (reported) when unknown."""
+    target_raw = str(node["target_raw"])
+    if "".join(target_raw.split()) == PROVINCIAL_TARGET:
+        return "provincial", None
+    match = _CLASS_PATTERN.match(target_raw.strip())
+    if match is None:
         f.report(
-            _line(node, "county"),
-            f"{where}.county",
-            f"条目 {item_id}：未知的县级区域“{node['county']}”",
+            _line(node, "target_raw"),
+            f"{where}.target_raw",
+            f"条目 {item_id}：无法识别的目标水质“{target_raw}”（应为“完成省定目标”或“Ⅲ类”等）",
         )
         return None
-    indicator_set = str(node["indicator_set"])
-    if indicator_set not in INDICATOR_SETS:
+    roman = _ROMAN_CLASS[match.group(2)]
+    return "class", ("劣" + roman if match.group(1) else roman)
+
+
+def _read_section(
+    f: _File, reg: _Registry, node: CommentedMap, where: str, bad: set[str]
+) -> Section | None:
+    item_id = _item_id(f, reg, node, where, bad)
+    ok = not bad
+    county: str | None = None
+    if _good(node, bad, "county"):
+        county = reg.resolve_county(str(node["county"]))
+        if county is None:
+            f.report(
+                _line(node, "county"),
+                f"{where}.county",
+                f"条目 {item_id}：未知的县级区域“{node['county']}”",
+            )
+            ok = False
+    if _good(node, bad, "indicator_set") and str(node["indicator_set"]) not in INDICATOR_SETS:
         known = "、".join(INDICATOR_SETS)
         f.report(
             _line(node, "indicator_set"),
             f"{where}.indicator_set",
-            f"条目 {item_id}：未知的评价指标集“{indicator_set}”（可用：{known}）",
+            f"条目 {item_id}：未知的评价指标集“{node['indicator_set']}”（可用：{known}）",
         )
+        ok = False
+    target = _section_target(f, node, where, item_id) if _good(node, bad, "target_raw") else None
+    if not ok or target is None:
         return None
-    target_raw = str(node["target_raw"])
-    target_kind: str
-    target_class: str | None
-    if "".join(target_raw.split()) == PROVINCIAL_TARGET:
-        target_kind, target_class = "provincial", None
-    else:
-        match = _CLASS_PATTERN.match(target_raw.strip())
-        if match is None:
-            f.report(
-                _line(node, "target_raw"),
-                f"{where}.target_raw",
-                f"条目 {item_id}：无法识别的目标水质“{target_raw}”（应为“完成省定目标”或“Ⅲ类”等）",
-            )
-            return None
-        roman = _ROMAN_CLASS[match.group(2)]
-        target_kind, target_class = "class", ("劣" + roman if match.group(1) else roman)
     values = {
         **_plain(node),
         "county": county,
-        "target_kind": target_kind,
-        "target_class": target_class,
+        "target_kind": target[0],
+        "target_class": target[1],
     }
     return _build_model(f, node, where, Section, values)
 
 
 def _read_project(
-    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int
+    f: _File, reg: _Registry, node: CommentedMap, where: str, plan_year: int, bad: set[str]
 ) -> Project | None:
-    item_id = str(node["id"])
-    _register_id(f, reg, item_id, node, where)
-    resp = _responsibility(
-        f, reg, str(node["responsible"]), node, "responsible", where, item_id, True
-    )
-    deadline = _deadline(f, node, "deadline", where, plan_year, item_id)
-    if resp is None or deadline is None:
+    item_id = _item_id(f, reg, node, where, bad)
+    resp = None
+    if _good(node, bad, "responsible"):
+        resp = _responsibility(
+            f, reg, str(node["responsible"]), node, "responsible", where, item_id, True
+        )
+    deadline = None
+    if _good(node, bad, "deadline") or "deadline" not in node:
+        deadline = _deadline(f, node, "deadline", where, plan_year, item_id)
+    if resp is None or deadline is None or bad:
         return None
     values = {
         "id": item_id,
