@@ -53,6 +53,7 @@ def parcel_category(
     ``soil_category`` 1..3 (worst sample risk of GB 15618-2018 clause 5; 0 = not assessed → 0);
     ``crop_exceedance`` 0 (no crop data: the soil-only category stands), 1 none, 2 slight,
     3 serious (GB 2762 limits). ``rules`` default: :class:`CategoryRules` (unconfirmed, flagged).
+    Codes are dimensionless [–]; codes outside 0..3 are clipped into it.
     """
     chosen = rules or CategoryRules()
     soil = np.asarray(soil_category, dtype=np.int64)

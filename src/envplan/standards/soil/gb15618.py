@@ -74,7 +74,7 @@ RISK_LABELS: Final[dict[int, str]] = {0: "", 1: "低风险", 2: "可能存在风
 
 def ph_band(ph: ArrayLike) -> NDArray[np.int8]:
     """Band index 0..3 = (a) pH ≤ 5.5, (b) 5.5 < pH ≤ 6.5, (c) 6.5 < pH ≤ 7.5, (d) pH > 7.5
-    (GB 15618-2018 Tables 1 and 3 headers; soil pH dimensionless). NaN → −1."""
+    (GB 15618-2018 Tables 1 and 3 headers; soil pH [dimensionless]). NaN → −1."""
     array = np.asarray(ph, dtype=np.float64)
     band = np.searchsorted(np.asarray(PH_BAND_EDGES), array, side="left").astype(np.int8)
     result: NDArray[np.int8] = np.where(np.isnan(array), -1, band).astype(np.int8)

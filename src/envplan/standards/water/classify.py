@@ -53,7 +53,7 @@ def round_half_even_significant(
 ) -> NDArray[np.float64]:
     """Round positive ``values`` to one significant figure (GB/T 8170-2008 clause 3), half to even.
 
-    ``magnitude`` is floor(log10(value)); units are those of the input.
+    ``magnitude`` is floor(log10(value)); units [same as input].
     """
     scale = 10.0 ** (-magnitude)
     result: NDArray[np.float64] = np.rint(np.round(values * scale, 6)) / scale
@@ -70,7 +70,8 @@ def non_detect_value(detection_limit: ArrayLike) -> NDArray[np.float64]:
 
 
 def indicator(indicator_id: str) -> Table1Indicator:
-    """The GB 3838-2002 Table 1 row for ``indicator_id``; KeyError names the unknown id."""
+    """The GB 3838-2002 clause 4.1 Table 1 row for ``indicator_id`` (its ``unit`` field gives the
+    unit, e.g. [mg/L]); KeyError names the unknown id."""
     try:
         return TABLE_1_BY_ID[indicator_id]
     except KeyError:

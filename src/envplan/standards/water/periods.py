@@ -109,7 +109,7 @@ def status_change(before: str, after: str) -> str:
     """Verdict on the change of a status grade (环办〔2011〕22号 §6.1, reference §2.7).
 
     Same grade → 无明显变化; one grade → 有所好转/有所变差; two or more → 明显好转/明显变差.
-    Unknown words raise ValueError.
+    Status words are categories [–]; unknown words raise ValueError.
     """
     steps = STATUS_GRADES.index(after) - STATUS_GRADES.index(before)
     if steps == 0:
@@ -158,7 +158,7 @@ def spearman_trend(values: ArrayLike, *, significance: float = 0.05) -> Spearman
 
     rs = 1 − 6Σd²/(N³−N), d = rank of the value (ascending, ties averaged) − rank in time.
     |rs| ≥ Wp → 显著上升 (rs > 0, concentration or share rising) or 显著下降; else 无明显变化趋势.
-    Values in any unit. N between table rows uses the next smaller tabulated N (conservative);
+    Values in any one unit [mg/L or %]; rs and Wp [dimensionless]. N between table rows uses the next smaller tabulated N (conservative);
     N < 5 or > 30 raises ValueError (outside the table).
     """
     series = np.asarray(values, dtype=np.float64)
@@ -181,7 +181,7 @@ def river_status(assessed: pl.DataFrame, mean_class: int | None = None) -> str:
     ``assess_sections``). With 5 or more classed sections the share table of
     :func:`network_status` applies; with fewer, the status is that of ``mean_class`` — the class
     of the section-averaged concentrations, which the caller computes with :func:`period_means`
-    and ``assess_sections`` — and "" when it is not given.
+    and ``assess_sections`` — and "" when it is not given. Shares in [%].
     """
     shares = class_shares(assessed.get_column("water_class").to_numpy())
     if shares.sections >= MIN_SECTIONS_FOR_SHARES:

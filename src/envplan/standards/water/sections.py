@@ -90,19 +90,19 @@ _LABEL_OF: Final = dict(enumerate(CLASS_LABELS))
 
 
 def class_label(codes: pl.Expr) -> pl.Expr:
-    """Expression mapping class codes 0..6 to labels ``"" Ⅰ … 劣Ⅴ`` (GB 3838-2002 clause 3)."""
+    """Expression mapping class codes 0..6 [–] to labels ``"" Ⅰ … 劣Ⅴ`` (GB 3838-2002 clause 3)."""
     return codes.replace_strict(_LABEL_OF, default="", return_dtype=pl.String)
 
 
 def class_status(codes: pl.Expr) -> pl.Expr:
-    """Status word for class codes (环办〔2011〕22号 §3.1): Ⅰ–Ⅱ 优, Ⅲ 良好, Ⅳ 轻度污染, Ⅴ 中度污染,
+    """Status word for class codes [–] (环办〔2011〕22号 §3.1): Ⅰ–Ⅱ 优, Ⅲ 良好, Ⅳ 轻度污染, Ⅴ 中度污染,
     劣Ⅴ 重度污染; code 0 (nothing measured) → ""."""
     mapping = {code: item.status for code, item in CLASS_STATUS.items()}
     return codes.replace_strict(mapping, default="", return_dtype=pl.String)
 
 
 def class_colour(codes: pl.Expr) -> pl.Expr:
-    """Official colour name (蓝/绿/黄/橙/红) for class codes (环办〔2011〕22号 §3.1); 0 → ""."""
+    """Official colour name (蓝/绿/黄/橙/红) for class codes [–] (环办〔2011〕22号 §3.1); 0 → ""."""
     mapping = {code: item.colour_name for code, item in CLASS_STATUS.items()}
     return codes.replace_strict(mapping, default="", return_dtype=pl.String)
 

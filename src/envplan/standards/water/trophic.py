@@ -23,7 +23,8 @@ CORRELATION: Final[dict[str, float]] = {
 
 
 def tli_single(parameter: str, values: ArrayLike) -> NDArray[np.float64]:
-    """Single-parameter trophic index TLI(j) [dimensionless].
+    """Single-parameter trophic index TLI(j) [dimensionless] (总站 2004 《湖泊（水库）富营养化评价
+    方法及分级技术规定》 §3 formulas).
 
     Units: chla [mg/m³] (= µg/L), tp/tn/codmn [mg/L], sd (Secchi depth) [m]. Formulas:
     chla 10(2.5+1.086 ln c); tp 10(9.436+1.624 ln c); tn 10(5.453+1.694 ln c);
@@ -50,7 +51,8 @@ def tli_single(parameter: str, values: ArrayLike) -> NDArray[np.float64]:
 def tli(
     chla: ArrayLike, tp: ArrayLike, tn: ArrayLike, sd: ArrayLike, codmn: ArrayLike
 ) -> NDArray[np.float64]:
-    """TLI(Σ) = Σ W_j·TLI(j), W_j = r_j² / Σ r² over the parameters present in each row.
+    """TLI(Σ) = Σ W_j·TLI(j) [dimensionless], W_j = r_j² / Σ r² over the parameters present in each
+    row (总站 2004 《湖泊（水库）富营养化评价方法及分级技术规定》 §2-§3).
 
     Units as :func:`tli_single`. A missing (NaN) parameter is left out and the weights are
     renormalised over those present (reference §2.5); chlorophyll a missing or no parameter → NaN.
@@ -68,7 +70,7 @@ def tli(
 
 
 def trophic_grade(index: ArrayLike) -> NDArray[np.str_]:
-    """Trophic grade for TLI(Σ) values (reference §2.5, CNEMC wording):
+    """Trophic grade for TLI(Σ) values [dimensionless] (总站 2004 规定 §4 分级, reference §2.5):
     < 30 贫营养; 30 ≤ TLI ≤ 50 中营养; 50 < TLI ≤ 60 轻度富营养; 60 < TLI ≤ 70 中度富营养;
     > 70 重度富营养. NaN → ""."""
     value = np.asarray(index, dtype=np.float64)
