@@ -103,6 +103,8 @@ def load_csv(path: Path) -> LoadedTable:
         raise file_error(path, f"CSV 结构无法解析（列数不一致或引号不配对）：{exc}") from exc
     frame = _strip_header_names(frame)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    # Blank lines and all-empty rows (",,,," from spreadsheet exports) carry nothing: skip them.
+    frame = frame.filter(~pl.all_horizontal(is_missing(pl.exclude(ROW))))
     return LoadedTable(path=path, name=path.name, encoding=encoding, frame=frame)
 
 

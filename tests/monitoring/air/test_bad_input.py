@@ -143,7 +143,8 @@ def test_problem_list_is_capped_but_counted(tmp_path: Path) -> None:
 def test_gbk_file_is_read_and_its_encoding_reported(tmp_path: Path, shared_dir: Path) -> None:
     original = shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
     gbk = tmp_path / "jincheng-gbk.csv"
-    gbk.write_bytes(original.read_text(encoding="utf-8").encode("gbk"))
+    # As Excel's "CSV (逗号分隔)" writes it: GBK with CRLF line ends.
+    gbk.write_bytes(original.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gbk"))
     assert gbk.read_bytes() != original.read_bytes()
     result = read_air(gbk)
     assert result.encodings == ("gb18030",)
@@ -230,3 +231,10 @@ def test_template_bad_values(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     error = problems_of(tmp_path / "nothing.csv", "mee-city")
     assert "不存在" in error.problems[0].message
+
+
+def test_blank_lines_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    rows = [JINCHENG_ROWS[0], "", ",,,,,,,,,", JINCHENG_ROWS[1].replace(",16,", ",-16,")]
+    error = problems_of(write(tmp_path, "blank.csv", [MEE_HEADER, *rows]))
+    assert error.total == 1
+    assert "负值" in at(error, 5, "PM2.5").message
