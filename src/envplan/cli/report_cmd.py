@@ -1,9 +1,120 @@
-"""`envplan report` command group."""
+"""`envplan report` command group: the monthly dispatch bulletin (月调度通报)."""
 
 from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
 
 import typer
 
 app = typer.Typer(
     help="报告：月度调度通报 / Reports: the monthly dispatch bulletin.", no_args_is_help=True
 )
+
+
+def _home_and_database() -> tuple[Path, str]:
+    """ENVPLAN_HOME and ENVPLAN_DATABASE_URL through the settings contract.
+
+    The bulletin needs no secret key (that is for web sessions), so a missing
+    ENVPLAN_SECRET_KEY is not an error here.
+    """
+    from envplan.services.settings import load_settings
+
+    try:
+        settings = load_settings(os.environ)
+    except ValueError:
+        settings = load_settings(os.environ, demo=True)
+    return settings.home, settings.database_url
+
+
+@app.command("monthly")
+def monthly(
+    month: str = typer.Option(..., "--month", help="通报月份，如 2021-06 / Month, e.g. 2021-06."),
+    formats: str = typer.Option(
+        "docx,xlsx,html,pdf",
+        "--format",
+        help="输出格式（逗号分隔）：docx,xlsx,html,pdf / Output formats (comma-separated).",
+    ),
+    out: Path = typer.Option(Path("."), "--out", help="输出目录 / Output folder."),
+    air_data: list[Path] = typer.Option(
+        [],
+        "--air-data",
+        help=(
+            "空气质量数据文件（可多次指定；默认：数据目录中已导入的数据，无则用内置日均值数据）"
+            " / Air data files (repeatable; default: imported data, else the bundled daily means)."
+        ),
+    ),
+    authority: str | None = typer.Option(
+        None, "--authority", help="发文机关 / Issuing authority (默认 晋城市生态环境局)."
+    ),
+    document_number: str | None = typer.Option(
+        None, "--doc-number", help="发文字号，如 晋环调〔2021〕6号 / Document number."
+    ),
+    issue_date: str | None = typer.Option(
+        None, "--date", help="成文日期 YYYY-MM-DD（默认次月5日）/ Issue date."
+    ),
+) -> None:
+    """生成月度调度通报（Word、Excel、网页、PDF）/ Build the monthly dispatch bulletin."""
+    from envplan.reports.bulletin import (
+        BulletinError,
+        BulletinFiles,
+        build_bulletin,
+        parse_formats,
+    )
+    from envplan.services.bulletin_monthly import BulletinOptions, parse_month
+    from envplan.services.bulletin_sources import (
+        air_inputs_from_files,
+        air_inputs_from_store,
+        bundled_daily_air_files,
+    )
+
+    try:
+        first = parse_month(month)
+        wanted = parse_formats(formats)
+        date = dt.date.fromisoformat(issue_date) if issue_date else None
+    except (ValueError, BulletinError) as error:
+        message = str(error)
+        if issue_date and "Invalid isoformat" in message:
+            message = f"成文日期格式应为 YYYY-MM-DD，收到“{issue_date}”"
+        typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
+    missing = [path for path in air_data if not path.is_file()]
+    if missing:
+        typer.secho(
+            f"错误：空气质量数据文件不存在：{'、'.join(map(str, missing))}",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        raise typer.Exit(2)
+
+    home, database_url = _home_and_database()
+    if air_data:
+        air = air_inputs_from_files(air_data)
+    else:
+        air = air_inputs_from_store(home / "timeseries") or air_inputs_from_files(
+            bundled_daily_air_files()
+        )
+    options = BulletinOptions(
+        issuing_authority=authority or BulletinOptions.issuing_authority,
+        document_number=document_number,
+        issue_date=date,
+        attachments=(f"{first.year}年{first.month}月重点任务调度台账",) if "xlsx" in wanted else (),
+    )
+    database_file = database_url.removeprefix("sqlite:///")
+    has_database = not database_url.startswith("sqlite:///") or Path(database_file).is_file()
+    files = build_bulletin(
+        month,
+        out_dir=out,
+        formats=wanted,
+        database_url=database_url if has_database else None,
+        air=air,
+        options=options,
+    )
+    assert isinstance(files, BulletinFiles)
+    for fmt, path in files.paths.items():
+        typer.echo(f"已生成 {fmt}：{path}")
+    for message in files.messages:
+        typer.secho(message, fg=typer.colors.YELLOW)
+    for gap in files.bulletin.gaps():
+        typer.echo(f"提示：{gap.text}")

@@ -84,6 +84,11 @@ def render_chart_png(chart: Chart, *, width_mm: float = 150, dpi: int = 150) -> 
         else:
             axes.axhline(level, color=TARGET_COLOUR, linestyle="--", linewidth=1, label=label)
 
+    if chart.value_range is not None:
+        if chart.chart_type == "barh":
+            axes.set_xlim(*chart.value_range)
+        else:
+            axes.set_ylim(*chart.value_range)
     if chart.chart_type == "barh":
         axes.set_yticks(positions, chart.categories, fontdict=font, fontsize=8)
         axes.invert_yaxis()  # first category on top, as in the table

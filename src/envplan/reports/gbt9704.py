@@ -29,14 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -319,8 +320,6 @@ def _declare_fonts(document: DocumentObject, layout: OfficialLayout) -> None:
             break
     if font_table is None:
         return
-    from docx.oxml import parse_xml
-
     root = parse_xml(font_table.blob)
     known = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
     for spec in layout.fonts():
@@ -425,12 +424,64 @@ def _exact_spacing(paragraph: DocxParagraph, twips: int) -> None:
     paragraph.paragraph_format.line_spacing = Twips(twips)
 
 
-def _snap_to_grid(paragraph: DocxParagraph, snap: bool) -> None:
+# Children of w:pPr in schema order (ECMA-376 CT_PPrBase): Word rejects out-of-order elements.
+PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+
+
+def _insert_ppr_child(paragraph: DocxParagraph, element: Any) -> None:
+    """Insert ``element`` into the paragraph's pPr at its schema position."""
     ppr = paragraph._p.get_or_add_pPr()
-    element = ppr.find(qn("w:snapToGrid"))
+    name = element.tag.split("}")[1]
+    later = set(PPR_ORDER[PPR_ORDER.index(name) + 1 :])
+    for index, child in enumerate(ppr):
+        if child.tag.split("}")[1] in later:
+            ppr.insert(index, element)
+            return
+    ppr.append(element)
+
+
+def _snap_to_grid(paragraph: DocxParagraph, snap: bool) -> None:
+    element = paragraph._p.get_or_add_pPr().find(qn("w:snapToGrid"))
     if element is None:
         element = OxmlElement("w:snapToGrid")
-        ppr.append(element)
+        _insert_ppr_child(paragraph, element)
     element.set(qn("w:val"), "1" if snap else "0")
 
 
@@ -460,7 +511,7 @@ def _heading(document: DocumentObject, text: str, level: int, layout: OfficialLa
     # Outline level lets Word's navigation pane list the headings without its own heading styles.
     outline = OxmlElement("w:outlineLvl")
     outline.set(qn("w:val"), str(level - 1))
-    paragraph._p.get_or_add_pPr().append(outline)
+    _insert_ppr_child(paragraph, outline)
 
 
 def _add_masthead(document: DocumentObject, bulletin: Bulletin, layout: OfficialLayout) -> None:
@@ -479,7 +530,6 @@ def _add_masthead(document: DocumentObject, bulletin: Bulletin, layout: Official
     line = document.add_paragraph()
     _exact_spacing(line, _twips(4))
     _snap_to_grid(line, False)
-    ppr = line._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
     bottom.set(qn("w:val"), "single")
@@ -487,7 +537,7 @@ def _add_masthead(document: DocumentObject, bulletin: Bulletin, layout: Official
     bottom.set(qn("w:space"), "0")
     bottom.set(qn("w:color"), layout.mark_colour)
     borders.append(bottom)
-    ppr.insert(0, borders)
+    _insert_ppr_child(line, borders)
     document.add_paragraph()
 
 
@@ -502,6 +552,23 @@ def _set_cell_text(
     _add_run(paragraph, text, font, layout.table_size_pt)
 
 
+def _text_width(text: str) -> int:
+    """Width in half-characters: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_widths(table: Table, layout: OfficialLayout) -> list[int]:
+    """Column widths [twips] filling the type area, in proportion to the widest text of each
+    column (headers may wrap after four characters; very long texts wrap too)."""
+    weights = []
+    for index, name in enumerate(table.columns):
+        widest = max((_text_width(row[index].text) for row in table.rows), default=0)
+        weights.append(max(min(_text_width(name), 8), min(widest, 40), 4) + 2)
+    total = sum(weights)
+    available = layout.type_area_width_twips
+    return [available * weight // total for weight in weights]
+
+
 def _add_table(document: DocumentObject, table: Table, number: int, layout: OfficialLayout) -> None:
     caption = document.add_paragraph()
     caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -509,23 +576,54 @@ def _add_table(document: DocumentObject, table: Table, number: int, layout: Offi
     _add_run(
         caption, f"表{number}　{table.caption}", layout.heading1_font, layout.table_size_pt + 2
     )
-    docx_table = document.add_table(rows=1 + len(table.rows), cols=len(table.columns))
+    docx_table = document.add_table(rows=1, cols=len(table.columns))
     docx_table.style = "Table Grid"
     docx_table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = _column_widths(table, layout)
+    docx_table.autofit = False
+    table_width = docx_table._tbl.tblPr.find(qn("w:tblW"))
+    if table_width is not None:
+        table_width.set(qn("w:w"), str(sum(widths)))
+        table_width.set(qn("w:type"), "dxa")
     for index, name in enumerate(table.columns):
-        _set_cell_text(docx_table.rows[0].cells[index], name, layout, layout.heading1_font, True)
+        header_cell = docx_table.rows[0].cells[index]
+        header_cell.width = Twips(widths[index])
+        docx_table.columns[index].width = Twips(widths[index])
+        _set_cell_text(header_cell, name, layout, layout.heading1_font, True)
     # Repeat the header row on every page.
     header_props = docx_table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
-    for row_index, row in enumerate(table.rows, start=1):
-        cells = docx_table.rows[row_index].cells
+    # Body rows as XML in one pass: python-docx's per-cell API is quadratic in the row count.
+    tbl = docx_table._tbl
+    for tr in tbl.tr_lst[1:]:
+        tbl.remove(tr)
+    line = round(layout.table_size_pt * 20 * 1.5)
+    size = round(layout.table_size_pt * 2)
+    font = layout.body_font
+    fonts = (
+        f'<w:rFonts w:ascii="{escape(font.latin)}" w:hAnsi="{escape(font.latin)}" '
+        f'w:eastAsia="{escape(font.name)}" w:cs="{escape(font.latin)}"/>'
+    )
+    rows_xml = []
+    for row in table.rows:
+        cells_xml = []
         for col_index, value in enumerate(row):
             numeric = isinstance(value.value, int | float) and not isinstance(value.value, bool)
-            _set_cell_text(
-                cells[col_index], value.text, layout, layout.body_font, numeric or col_index == 0
+            align = "center" if numeric or col_index == 0 else "left"
+            cells_xml.append(
+                f'<w:tc><w:tcPr><w:tcW w:w="{widths[col_index]}" w:type="dxa"/></w:tcPr><w:p><w:pPr>'
+                f'<w:snapToGrid w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/>'
+                f'<w:ind w:firstLine="0"/><w:jc w:val="{align}"/></w:pPr><w:r><w:rPr>{fonts}'
+                f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+                f'<w:t xml:space="preserve">{escape(value.text)}</w:t></w:r></w:p></w:tc>'
             )
+        rows_xml.append("<w:tr>" + "".join(cells_xml) + "</w:tr>")
+    if rows_xml:
+        body = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows_xml)}</w:tbl>")
+        for tr in list(body):
+            tbl.append(tr)
     if table.note:
         note = document.add_paragraph()
         _exact_spacing(note, round(layout.table_size_pt * 20 * 1.5))
@@ -564,7 +662,6 @@ def _add_colophon(document: DocumentObject, bulletin: Bulletin, layout: Official
     document.add_paragraph()
     colophon = document.add_paragraph()
     _snap_to_grid(colophon, False)
-    ppr = colophon._p.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
     for side, size in (("top", "8"), ("bottom", "8")):
         border = OxmlElement(f"w:{side}")
@@ -573,7 +670,7 @@ def _add_colophon(document: DocumentObject, bulletin: Bulletin, layout: Official
         border.set(qn("w:space"), "1")
         border.set(qn("w:color"), "000000")
         borders.append(border)
-    ppr.insert(0, borders)
+    _insert_ppr_child(colophon, borders)
     colophon.paragraph_format.left_indent = Pt(layout.page_number_size_pt)
     colophon.paragraph_format.right_indent = Pt(layout.page_number_size_pt)
     tab_stops = colophon.paragraph_format.tab_stops

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -126,7 +126,7 @@ class Table:
         cls,
         caption: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Sourced | str | int | float | None]],
+        rows: Sequence[Sequence[Any]],
         note: str = "",
     ) -> Table:
         return cls(
@@ -152,6 +152,7 @@ class Chart:
     unit: str = ""
     reference_line: tuple[str, float] | None = None
     source: str = ""
+    value_range: tuple[float, float] | None = None  # fixed value axis, e.g. (0, 100) for %
     kind: Literal["chart"] = "chart"
 
 
@@ -199,6 +200,7 @@ class Bulletin:
     introduction: str
     sections: tuple[Section, ...]
     attachments: tuple[str, ...] = ()
+    annex_tables: tuple[Table, ...] = ()  # detail lists for the Excel attachment only
     demo: bool = False
     sources: tuple[str, ...] = field(default=())
 

@@ -1,0 +1,296 @@
+"""Inputs of the monthly bulletin gathered from the other services (adapters, no arithmetic).
+
+Each function asks one service for its result and re-shapes it into the bulletin's input types
+(``bulletin_monthly.SupervisionFacts``, ``AirInputs`` …). Nothing here computes an indicator; a
+missing source returns ``None`` and the bulletin prints a data gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from envplan.services.bulletin_monthly import (
+    AirInputs,
+    NoticeRow,
+    OverdueItem,
+    ProgressRow,
+    SupervisionFacts,
+    UpcomingItem,
+)
+
+#: Jincheng as the air readers name it (city rows of the aqistudy files; MEE city tables say 晋城).
+JINCHENG_SITE_NAMES = ("晋城市", "晋城")
+
+_DAILY_COLUMNS = {
+    ("SO2", "24h"): "SO2",
+    ("NO2", "24h"): "NO2",
+    ("CO", "24h"): "CO",
+    ("PM10", "24h"): "PM10",
+    ("PM2.5", "24h"): "PM2.5",
+    ("O3", "8h_max_day"): "O3_8h_max",
+    ("O3", "1h_max_day"): "O3_1h_max",
+}
+
+_VERSION_LABELS = {
+    "third-party": "第三方处理日均值，非官方发布值",
+    "realtime": "实时发布数据，未经审核",
+    "audited": "审核数据",
+}
+
+
+def city_daily_from_daily_means(measurements: pl.DataFrame) -> pl.DataFrame:
+    """City daily frame (``site, date, SO2 … O3_8h_max, O3_1h_max``) from daily-mean rows of the
+    canonical measurement table, with the daily AQI columns of ``services.air.daily_aqi_frame``.
+
+    Only reshapes (long → wide); the AQI comes from the air service.
+    """
+    from envplan.services import air as air_service
+
+    rows = (
+        measurements.filter(pl.col("site_kind") == "city")
+        if "site_kind" in measurements.columns
+        else measurements
+    )
+    keyed = rows.with_columns(
+        pl.struct("pollutant", "averaging")
+        .map_elements(
+            lambda key: _DAILY_COLUMNS.get((key["pollutant"], key["averaging"])),
+            return_dtype=pl.String,
+        )
+        .alias("_column"),
+        pl.col("interval_end").dt.date().alias("date"),
+    ).filter(pl.col("_column").is_not_null())
+    wide = keyed.pivot(
+        on="_column", index=["site", "date"], values="value", aggregate_function="first"
+    )
+    for column in set(_DAILY_COLUMNS.values()) - set(wide.columns):
+        wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
+    wide = wide.select(
+        "site",
+        "date",
+        *[pl.col(c).cast(pl.Float64) for c in dict.fromkeys(_DAILY_COLUMNS.values())],
+    ).sort("site", "date")
+    return air_service.daily_aqi_frame(wide)
+
+
+def describe_air_files(measurements: pl.DataFrame, files: Sequence[Path]) -> str:
+    versions = (
+        measurements["data_version"].unique().to_list()
+        if "data_version" in measurements.columns
+        else []
+    )
+    labels = "、".join(_VERSION_LABELS.get(v, v) for v in sorted(v for v in versions if v))
+    names = "、".join(path.name for path in files)
+    return f"{names}（{labels}）" if labels else names
+
+
+def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -> AirInputs | None:
+    """Bulletin air inputs from canonical measurements: daily-mean rows are reshaped, hourly rows
+    go through ``services.air.daily_statistics``. ``None`` when there are no rows."""
+    from envplan.services import air as air_service
+
+    if measurements.is_empty():
+        return None
+    daily_rows = measurements.filter(pl.col("averaging") != "1h")
+    hourly_rows = measurements.filter(pl.col("averaging") == "1h")
+    frames = []
+    if not daily_rows.is_empty():
+        frames.append(city_daily_from_daily_means(daily_rows))
+    if not hourly_rows.is_empty():
+        frames.append(air_service.daily_statistics(hourly_rows))
+    daily = pl.concat(frames, how="diagonal_relaxed")
+    present = set(daily["site"].unique().to_list())
+    city = next((name for name in JINCHENG_SITE_NAMES if name in present), JINCHENG_SITE_NAMES[0])
+    return AirInputs(daily=daily, city=city, description=description)
+
+
+def air_inputs_from_store(timeseries_dir: Path) -> AirInputs | None:
+    """Air data imported into the monitoring store (``envplan air import``), if any."""
+    from envplan.monitoring.timeseries import query_air
+
+    if not (timeseries_dir / "air").is_dir():
+        return None
+    measurements = query_air(timeseries_dir)
+    return air_inputs_from_measurements(
+        measurements, f"数据目录中已导入的空气质量数据（{describe_air_files(measurements, [])}）"
+    )
+
+
+def bundled_daily_air_files() -> list[Path]:
+    """The bundled whole-year daily files (aqistudy, 11 Shanxi cities incl. Jincheng)."""
+    from envplan.monitoring.air_bundled import bundled_air_files
+
+    return [p for p in bundled_air_files() if p.name.startswith("aqistudy-daily-shanxi")]
+
+
+def air_inputs_from_files(files: Sequence[Path]) -> AirInputs | None:
+    """Read daily-mean air files (e.g. the aqistudy city files) into the bulletin's air inputs.
+
+    Returns ``None`` when no file is given. The city is the first of ``JINCHENG_SITE_NAMES`` found.
+    """
+    from envplan.monitoring.air_readers import read_air
+
+    if not files:
+        return None
+    frames = [read_air(path).measurements for path in files]
+    measurements = pl.concat(frames, how="diagonal_relaxed")
+    return air_inputs_from_measurements(measurements, describe_air_files(measurements, files))
+
+
+# --------------------------------------------------------------------------- supervision
+
+
+def _progress_rows(rates: list[dict[str, Any]]) -> tuple[ProgressRow, ...]:
+    return tuple(
+        ProgressRow(
+            key=str(rate["key"]),
+            name=str(rate["label"]),
+            due=int(rate["due"]),
+            done_on_time=int(rate["done_on_time"]),
+            done_late=int(rate["done_late"]),
+            overdue=int(rate["overdue"]),
+            rate=rate["rate"],
+            due_in_month=int(rate.get("due_in_month", 0)),
+            done_on_time_in_month=int(rate.get("done_on_time_in_month", 0)),
+            rate_in_month=rate.get("rate_in_month"),
+        )
+        for rate in rates
+    )
+
+
+PLAN_PREFIX = {"air": "大气", "water": "水", "soil": "土壤"}
+ITEM_KINDS = {"measure": "第{}条", "key_task": "重点任务{}", "project": "重点工程{}"}
+
+
+def _task_refs(plan: Any) -> dict[str, tuple[str, str]]:
+    """Registry id → ("大气第3条", "大气第3条：first words of the text…")."""
+    if plan is None:
+        return {}
+    refs = {}
+    for item in plan.supervised_items():
+        ref = PLAN_PREFIX.get(item.plan, "") + ITEM_KINDS.get(item.kind, "{}").format(item.number)
+        text = item.text.split("\n")[0]
+        short = text if len(text) <= 40 else text[:40] + "…"
+        refs[item.id] = (ref, f"{ref}：{short}")
+    return refs
+
+
+def supervision_facts_from_session(
+    session: Any, month: str, *, plan: Any = None
+) -> SupervisionFacts | None:
+    """The month's dispatch facts from the records: the frozen snapshot when there is one,
+    otherwise the dispatch recomputed from the records now (and labelled so).
+
+    ``None`` when the records hold no occurrence at all (no plan loaded).
+    """
+    from sqlalchemy import func, select
+
+    from envplan.services import supervision
+    from envplan.store.models import Occurrence, ProgressReport
+
+    if not session.scalar(select(func.count()).select_from(Occurrence)):
+        return None
+    snapshot = supervision.get_snapshot(session, month)
+    first, _ = supervision.parse_month(month)
+    month_label = f"{first.year}年{first.month}"
+    if snapshot is not None:
+        content = supervision.snapshot_content(snapshot)
+        frozen = snapshot.created_at
+        source = (
+            f"{month_label}月调度快照（{frozen.year}年{frozen.month}月{frozen.day}日冻结，"
+            f"校验码{snapshot.content_sha256[:12]}）"
+        )
+    else:
+        content = supervision.compute_dispatch(session, month)
+        source = f"{month_label}月调度数据（尚未冻结快照，按当前记录计算）"
+    as_of = dt.date.fromisoformat(content["as_of"])
+    refs = _task_refs(plan)
+    overdue = tuple(
+        OverdueItem(
+            unit=row["unit_name"],
+            county=row.get("county"),
+            plan=row["plan_key"],
+            task=refs.get(row["task_key"], ("", row["task_key"]))[1]
+            + (f"（{row['label']}）" if row.get("label") else ""),
+            ref=refs.get(row["task_key"], (row["task_key"], ""))[0],
+            due_date=dt.date.fromisoformat(row["due_date"]),
+            days_overdue=row.get("working_days_overdue"),
+        )
+        for row in content["occurrences"]
+        if row["status"] == "overdue"
+    )
+    notices_by_unit: dict[str, list[Any]] = {}
+    for notice in supervision.list_notices(session, as_of=as_of):
+        notices_by_unit.setdefault(notice.unit_name, []).append(notice)
+    level_short = {"blue": "蓝", "orange": "橙", "red": "红"}
+    notices = tuple(
+        NoticeRow(
+            unit=unit,
+            issued=len(items),
+            answered=sum(1 for n in items if n.state == "replied"),
+            unanswered=sum(1 for n in items if n.state != "replied"),
+            levels=" ".join(
+                f"{level_short[level]}{sum(1 for n in items if n.level == level)}"
+                for level in ("blue", "orange", "red")
+                if any(n.level == level for n in items)
+            ),
+        )
+        for unit, items in sorted(notices_by_unit.items())
+    )
+    next_first = as_of + dt.timedelta(days=1)
+    next_month = f"{next_first.year}-{next_first.month:02d}"
+    upcoming_states = supervision.list_occurrences(session, as_of=as_of, month=next_month)
+    upcoming = tuple(
+        UpcomingItem(
+            plan=state.plan_key,
+            task=refs.get(state.task_key, ("", state.task_key))[1]
+            + (f"（{state.label}）" if state.label else ""),
+            units=state.unit_name,
+            due_date=state.due_date,
+        )
+        for state in upcoming_states
+    )
+    demo = bool(
+        session.scalar(
+            select(func.count()).select_from(ProgressReport).where(ProgressReport.is_demo.is_(True))
+        )
+    )
+    return SupervisionFacts(
+        month=month,
+        as_of=as_of,
+        source=source + ("，示例数据" if demo else ""),
+        by_plan=_progress_rows(content["rates"]["plan"]),
+        by_unit=_progress_rows(content["rates"]["unit"]),
+        by_county=_progress_rows(content["rates"]["county"]),
+        overdue=overdue,
+        notices=notices,
+        upcoming=upcoming,
+        demo=demo,
+    )
+
+
+def supervision_facts(
+    month: str, *, plan: Any = None, session: Any = None, database_url: str | None = None
+) -> SupervisionFacts | None:
+    """Dispatch facts from a session, or from a database URL (opened and closed here)."""
+    if session is not None:
+        return supervision_facts_from_session(session, month, plan=plan)
+    if not database_url:
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from envplan.store import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as own_session:
+            return supervision_facts_from_session(own_session, month, plan=plan)
+    except SQLAlchemyError:
+        return None  # no records database yet (envplan db init not run): the bulletin says so
+    finally:
+        engine.dispose()
