@@ -69,6 +69,10 @@ def test_export_contract_keys_and_counts(exported: dict[str, Any]) -> None:
 def test_export_items_carry_text_deadline_and_units(exported: dict[str, Any]) -> None:
     plans = exported["plans"]
     items = [
+        *plans["air"]["targets"],
+        *plans["water"]["targets"],
+        *plans["soil"]["targets"],
+        *plans["water"]["sections"],
         *plans["air"]["measures"],
         *plans["air"]["key_tasks"],
         *plans["water"]["measures"],
@@ -94,6 +98,9 @@ def test_export_items_carry_text_deadline_and_units(exported: dict[str, Any]) ->
         "2021-05-01",
     )
     assert k18["lead_unit_names"] == ["市交通局"]
+    section9 = plans["water"]["sections"][8]  # 9 城区 白水河 完成省定目标 省考
+    assert section9["text"] == "9 城区 白水河 完成省定目标 省考"
+    assert section9["lead_unit_names"] == ["城区人民政府"]
 
 
 def test_tasks_by_unit_alias_and_due_date() -> None:

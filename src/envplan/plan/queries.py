@@ -7,10 +7,12 @@ import re
 from datetime import date
 from typing import Any, Literal
 
+from envplan.plan.deadlines import parse_deadline
 from envplan.plan.model import (
     Deadline,
     FrozenModel,
     Plan,
+    Section,
     SupervisedItem,
     Zone,
     ZoneArea,
@@ -181,6 +183,22 @@ def _units_json(plan: Plan, lead: tuple[str, ...], co: tuple[str, ...]) -> dict[
     }
 
 
+def _section_json(plan: Plan, section: Section) -> dict[str, Any]:
+    """A section row with the uniform item keys: text is the printed row, the responsible unit is
+    the county-level government of the section's area (水计划 四（一）: 各县（市、区）人民政府、
+    开发区管委会是水生态环境保护工作的责任主体), the deadline is the end of the plan year
+    (附件1 is the "2021 年地表水水质改善目标明细表")."""
+    county = plan.county(section.county)
+    row = f"{section.number} {county.name} {section.name} {section.target_raw} {section.assessment_level}"
+    deadline = parse_deadline(f"{plan.plan_year}年", plan.plan_year)
+    return {
+        **section.model_dump(mode="json"),
+        "text": row,
+        "deadline": deadline.model_dump(mode="json"),
+        **_units_json(plan, (county.government_unit,), ()),
+    }
+
+
 def export_dict(plan: Plan) -> dict[str, Any]:
     """The whole registry as JSON-ready data (the stable export contract).
 
@@ -212,7 +230,15 @@ def export_dict(plan: Plan) -> dict[str, Any]:
             "key": sub.key,
             "title": sub.title,
             "headings": list(sub.headings),
-            "targets": [t.model_dump(mode="json") for t in sub.targets],
+            "targets": [
+                {
+                    **t.model_dump(mode="json"),
+                    # Targets name no deadline or unit of their own; the keys are kept uniform.
+                    "deadline": Deadline().model_dump(mode="json"),
+                    **_units_json(plan, (), ()),
+                }
+                for t in sub.targets
+            ],
             "measures": measures,
         }
         if sub.key_tasks:
@@ -221,7 +247,7 @@ def export_dict(plan: Plan) -> dict[str, Any]:
                 for k in sub.key_tasks
             ]
         if sub.sections or sub.projects:
-            entry["sections"] = [s.model_dump(mode="json") for s in sub.sections]
+            entry["sections"] = [_section_json(plan, s) for s in sub.sections]
             entry["projects"] = [
                 {**p.model_dump(mode="json"), **_units_json(plan, p.lead_units, p.co_units)}
                 for p in sub.projects
