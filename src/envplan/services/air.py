@@ -14,8 +14,10 @@ Web dashboard, bulletin and CLI call these functions so that every view gives th
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,9 +25,9 @@ import numpy as np
 import polars as pl
 
 from envplan.standards.air.aqi import (
+    JOINED_CODES,
     AqiResult,
     daily_aqi,
-    level_categories,
 )
 from envplan.standards.air.aqi import (
     hourly_aqi as _hourly_aqi,
@@ -38,6 +40,7 @@ from envplan.standards.air.ranking import (
     warning_level,
 )
 from envplan.standards.air.rules import (
+    AQI_LEVELS,
     HJ633_2026,
     PRIMARY_ORDER,
     WARNING_2019,
@@ -199,91 +202,168 @@ def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -
 # --------------------------------------------------------------------------- hourly
 
 
+#: Text columns are Enums (fixed vocabularies): cheap to build for millions of rows, and they
+#: compare, print and export as text. Position 0 of the pollutant vocabulary is "no pollutant".
+POLLUTANT_LIST = pl.Enum(list(JOINED_CODES))
+CATEGORY = pl.Enum([lv.category for lv in AQI_LEVELS])
+RULES = pl.Enum(["hj633-2012", "hj633-2026"])
+_POLLUTANT_VALUES = pl.Series(list(JOINED_CODES), dtype=POLLUTANT_LIST)
+_CATEGORY_VALUES = pl.Series(
+    [AQI_LEVELS[0].category] + [lv.category for lv in AQI_LEVELS], dtype=CATEGORY
+)
+_RULE_VALUES = pl.Series(["hj633-2012", "hj633-2026"], dtype=RULES)
+
+#: Rows per chunk of the hourly engine: arrays stay in cache and chunks run on all cores.
+CHUNK_ROWS = 1 << 18
+
+
 def _edition_masks(
     days: pl.Series, rules: AqiRuleSet | None
-) -> list[tuple[AqiRuleSet, np.ndarray]]:
+) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
+    """The rule set(s) to apply and the rows of each (None = all rows)."""
     if rules is not None:
-        return [(rules, np.ones(days.len(), dtype=bool))]
-    switch = days.to_numpy() >= np.datetime64(HJ633_2026.effective_from)
-    return [(select_aqi_rules(code="hj633-2012"), ~switch), (HJ633_2026, switch)]
+        return [(rules, None)]
+    switch = (days >= HJ633_2026.effective_from).fill_null(False).to_numpy()
+    if not switch.any():
+        return [(select_aqi_rules(code="hj633-2012"), None)]
+    if switch.all():
+        return [(HJ633_2026, None)]
+    return [
+        (select_aqi_rules(code="hj633-2012"), np.flatnonzero(~switch)),
+        (HJ633_2026, np.flatnonzero(switch)),
+    ]
 
 
-def _result_columns(
-    result: AqiResult, index: np.ndarray, n: int, store: dict[str, np.ndarray]
-) -> None:
-    for code, column in _IAQI_COLUMN.items():
-        store.setdefault(column, np.full(n, np.nan))[index] = result.iaqi[code]
-    store.setdefault("aqi", np.full(n, np.nan))[index] = result.aqi
-    store.setdefault("complete", np.zeros(n, dtype=bool))[index] = result.complete
-    store.setdefault("published", np.zeros(n, dtype=bool))[index] = result.published
-    store.setdefault("primary_pollutant", np.full(n, "", dtype=object))[index] = result.primary
-    store.setdefault("exceeding_pollutants", np.full(n, "", dtype=object))[index] = result.exceeding
-    store.setdefault("level", np.zeros(n, dtype=np.int64))[index] = result.level
-    store.setdefault("rules", np.full(n, "", dtype=object))[index] = result.rules.code
+def _columns(
+    frame: pl.DataFrame, names: Collection[str], index: np.ndarray | None
+) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        values = frame[name].cast(pl.Float64).to_numpy()
+        out[name] = values if index is None else values[index]
+    return out
+
+
+def _arrays(result: AqiResult) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {
+        column: result.iaqi_codes[code] for code, column in _IAQI_COLUMN.items()
+    }
+    out |= {
+        "aqi": result.aqi_code,
+        "complete": result.complete,
+        "published": result.published,
+        "primary": result.primary_mask,
+        "exceeding": result.exceeding_mask,
+        "level": result.level,
+        "rules": np.full(len(result.aqi_code), 1 if result.rules is HJ633_2026 else 0, np.uint8),
+    }
+    return out
+
+
+def _run_chunked(
+    compute: Callable[[dict[str, np.ndarray]], AqiResult], inputs: dict[str, np.ndarray], n: int
+) -> dict[str, np.ndarray]:
+    """Apply ``compute`` to row chunks on a thread pool (NumPy releases the GIL) and concatenate."""
+    starts = range(0, n, CHUNK_ROWS)
+    if n <= CHUNK_ROWS:
+        return _arrays(compute(inputs))
+
+    def one(start: int) -> dict[str, np.ndarray]:
+        return _arrays(compute({k: v[start : start + CHUNK_ROWS] for k, v in inputs.items()}))
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        parts = list(pool.map(one, starts))
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+
+
+def _merge(
+    parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]], n: int
+) -> dict[str, np.ndarray]:
+    """Result arrays of one or two editions merged back into row order."""
+    if len(parts) == 1 and parts[0][1] is None:
+        return parts[0][0]
+    merged: dict[str, np.ndarray] = {}
+    for arrays, index in parts:
+        for key, values in arrays.items():
+            merged.setdefault(key, np.zeros(n, dtype=values.dtype))[index] = values
+    return merged
 
 
 def _result_frame(store: dict[str, np.ndarray]) -> pl.DataFrame:
-    frame = pl.DataFrame(
+    """Polars columns from the integer result arrays (no per-row Python objects): sub-indices
+    and AQI as Int16 (null when missing), level Int8, text columns as Enums."""
+    raw = pl.DataFrame(
         {
-            "aqi": pl.Series(store["aqi"], nan_to_null=True).cast(pl.Int64),
-            "complete": store["complete"],
-            "published": store["published"],
-            "primary_pollutant": pl.Series(store["primary_pollutant"], dtype=pl.String).replace(
-                "", None
-            ),
-            "exceeding_pollutants": pl.Series(
-                store["exceeding_pollutants"], dtype=pl.String
-            ).replace("", None),
-            **{
-                c: pl.Series(store[c], nan_to_null=True).cast(pl.Int64)
-                for c in _IAQI_COLUMN.values()
-            },
-            "level": pl.Series(store["level"]).replace(0, None),
-            "category": pl.Series(level_categories(store["level"]), dtype=pl.String).replace(
-                "", None
-            ),
-            "rules": pl.Series(store["rules"], dtype=pl.String),
+            key: store[key]
+            for key in ("aqi", *_IAQI_COLUMN.values(), "complete", "published", "level")
+        }
+        | {
+            "primary": store["primary"].astype(np.uint32),
+            "exceeding": store["exceeding"].astype(np.uint32),
+            "rules_index": store["rules"].astype(np.uint32),
         }
     )
-    return frame
+    as_int = [
+        pl.when(pl.col(c) >= 0).then(pl.col(c)).alias(c) for c in ("aqi", *_IAQI_COLUMN.values())
+    ]
+    return raw.select(
+        as_int[0],
+        "complete",
+        "published",
+        pl.when(pl.col("primary") > 0)
+        .then(_POLLUTANT_VALUES.gather(raw["primary"]))
+        .alias("primary_pollutant"),
+        pl.when(pl.col("exceeding") > 0)
+        .then(_POLLUTANT_VALUES.gather(raw["exceeding"]))
+        .alias("exceeding_pollutants"),
+        *as_int[1:],
+        pl.when(pl.col("level") > 0).then(pl.col("level")).alias("level"),
+        pl.when(pl.col("level") > 0)
+        .then(_CATEGORY_VALUES.gather(raw["level"].cast(pl.UInt32)))
+        .alias("category"),
+        _RULE_VALUES.gather(raw["rules_index"]).alias("rules"),
+    )
+
+
+_HOURLY_INPUTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5", "SO2_24h")
+
+
+def hourly_aqi_arrays(
+    hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None
+) -> dict[str, np.ndarray]:
+    """The hourly AQI engine on a wide hourly frame, as NumPy arrays in row order (``aqi``,
+    ``iaqi_*`` int16 with -1 = missing; ``primary``/``exceeding`` bit masks over
+    ``PRIMARY_ORDER``; ``level``; ``complete``; ``published``; ``rules`` 0 = 2012, 1 = 2026).
+    Runs in row chunks on all cores."""
+    days = hourly.select(hour_label_day(pl.col("interval_end"))).to_series()
+    names = [c for c in _HOURLY_INPUTS if c in hourly.columns]
+    parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]] = []
+    for edition, index in _edition_masks(days, rules):
+        inputs = _columns(hourly, names, index)
+
+        def compute(chunk: dict[str, np.ndarray], edition: AqiRuleSet = edition) -> AqiResult:
+            return _hourly_aqi(
+                so2=chunk["SO2"],
+                no2=chunk["NO2"],
+                co=chunk["CO"],
+                o3=chunk["O3"],
+                pm10=chunk["PM10"],
+                pm25=chunk["PM2.5"],
+                rules=edition,
+                so2_24h=chunk.get("SO2_24h"),
+            )
+
+        n = hourly.height if index is None else len(index)
+        parts.append((_run_chunked(compute, inputs, n), index))
+    return _merge(parts, hourly.height)
 
 
 def hourly_aqi_wide(hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> pl.DataFrame:
-    """Hourly (real-time) AQI for every row of a wide hourly frame; see ``hourly_aqi``."""
-    n = hourly.height
-    store: dict[str, np.ndarray] = {}
-    days = hourly.select(hour_label_day(pl.col("interval_end"))).to_series()
-    so2_24h = hourly["SO2_24h"] if "SO2_24h" in hourly.columns else None
-    for edition, mask in _edition_masks(days, rules):
-        if not mask.any() and rules is None:
-            continue
-        index = np.flatnonzero(mask)
-
-        def take(column: str, index: np.ndarray = index) -> np.ndarray:
-            values: np.ndarray = hourly[column].to_numpy().astype(np.float64)
-            return np.asarray(values[index], dtype=np.float64)
-
-        result = _hourly_aqi(
-            so2=take("SO2"),
-            no2=take("NO2"),
-            co=take("CO"),
-            o3=take("O3"),
-            pm10=take("PM10"),
-            pm25=take("PM2.5"),
-            rules=edition,
-            so2_24h=None if so2_24h is None else take("SO2_24h"),
-        )
-        _result_columns(result, index, n, store)
-    if not store:
-        _result_columns(
-            _hourly_aqi(so2=[], no2=[], co=[], o3=[], pm10=[], pm25=[], rules=HJ633_2026),
-            np.array([], dtype=np.int64),
-            0,
-            store,
-        )
-    results = _result_frame(store)
-    time = pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time")
-    return pl.concat([hourly.select("site", "interval_end", time), results], how="horizontal")
+    """Hourly (real-time) AQI for every row of a wide hourly frame (``site``, ``interval_end``, the
+    six 1-h values, optional ``SO2_24h``); see ``hourly_aqi``. No ``time`` text column
+    (``hourly_aqi`` adds it)."""
+    results = _result_frame(hourly_aqi_arrays(hourly, rules=rules))
+    return pl.concat([hourly.select("site", "interval_end"), results], how="horizontal")
 
 
 def hourly_aqi(
@@ -299,7 +379,9 @@ def hourly_aqi(
     ``rules`` and, when ``published`` (the reader's ``.published`` table) is given,
     ``official_aqi`` / ``official_primary`` for comparison. Time = CNEMC hour-end label.
     """
-    result = hourly_aqi_wide(hourly_wide(measurements), rules=rules)
+    result = hourly_aqi_wide(hourly_wide(measurements), rules=rules).with_columns(
+        pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time")
+    )
     if published is not None and published.height:
         official = published.select(
             "site",
@@ -320,41 +402,23 @@ def daily_aqi_frame(
     """Adds the daily AQI columns to a daily-statistics frame (``aqi``, ``complete``,
     ``published``, ``primary_pollutant``, ``exceeding_pollutants``, ``iaqi_*``, ``level``,
     ``category``, ``rules``): HJ 633-2012 §5.1.2 (7 indicators) or HJ 633-2026 §4.2.2 (6) by day."""
-    n = daily.height
-    store: dict[str, np.ndarray] = {}
-    for edition, mask in _edition_masks(daily["date"], rules):
-        index = np.flatnonzero(mask)
-
-        def take(column: str, index: np.ndarray = index) -> np.ndarray:
-            values: np.ndarray = daily[column].to_numpy().astype(np.float64)
-            return np.asarray(values[index], dtype=np.float64)
-
+    names = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max", "O3_1h_max")
+    parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]] = []
+    for edition, index in _edition_masks(daily["date"], rules):
+        values = _columns(daily, names, index)
         result = daily_aqi(
-            so2=take("SO2"),
-            no2=take("NO2"),
-            co=take("CO"),
-            pm10=take("PM10"),
-            pm25=take("PM2.5"),
-            o3_8h_max=take("O3_8h_max"),
-            o3_1h_max=take("O3_1h_max"),
+            so2=values["SO2"],
+            no2=values["NO2"],
+            co=values["CO"],
+            pm10=values["PM10"],
+            pm25=values["PM2.5"],
+            o3_8h_max=values["O3_8h_max"],
+            o3_1h_max=values["O3_1h_max"],
             rules=edition,
             require_o3_1h_max=require_o3_1h_max,
         )
-        _result_columns(result, index, n, store)
-    if n == 0:
-        return daily.with_columns(
-            *[
-                pl.lit(None, dtype=pl.Int64).alias(c)
-                for c in ("aqi", *_IAQI_COLUMN.values(), "level")
-            ],
-            pl.lit(None, dtype=pl.Boolean).alias("complete"),
-            pl.lit(None, dtype=pl.Boolean).alias("published"),
-            *[
-                pl.lit(None, dtype=pl.String).alias(c)
-                for c in ("primary_pollutant", "exceeding_pollutants", "category", "rules")
-            ],
-        )
-    return pl.concat([daily, _result_frame(store)], how="horizontal")
+        parts.append((_arrays(result), index))
+    return pl.concat([daily, _result_frame(_merge(parts, daily.height))], how="horizontal")
 
 
 def daily_statistics_wide(
@@ -670,6 +734,7 @@ __all__ = [
     "daily_statistics_wide",
     "good_day_ratio_ytd",
     "hourly_aqi",
+    "hourly_aqi_arrays",
     "hourly_aqi_wide",
     "hourly_wide",
     "parse_period",

@@ -117,8 +117,11 @@ def test_concentration_rounded_half_even_before_scoring() -> None:
 
 
 def test_missing_and_negative_concentrations_give_no_iaqi() -> None:
-    got = iaqi(np.array([np.nan, -1.0, np.inf]), HJ633_2012.columns["NO2_1h"])
-    assert np.isnan(got).all()
+    got = iaqi(np.array([np.nan, -1.0, -0.4, -np.inf]), HJ633_2012.columns["NO2_1h"])
+    assert np.isnan(got[:2]).all()
+    # -0.4 rounds to 0 (GB/T 8170) → IAQI 0; -inf is missing; +inf is above the top → 500.
+    assert got[2] == 0 and np.isnan(got[3])
+    assert iaqi(np.array([np.inf]), HJ633_2012.columns["NO2_1h"])[0] == 500
 
 
 def test_python_aqi_counterexamples_from_the_reference() -> None:

@@ -8,6 +8,7 @@ Missing values are NaN on input; a missing IAQI or AQI is NaN on output.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -26,7 +27,46 @@ from envplan.standards.air.rules import (
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+Int16Array = npt.NDArray[np.int16]
+UInt8Array = npt.NDArray[np.uint8]
 StrArray = npt.NDArray[np.object_]
+
+#: Code of a missing sub-index or AQI in the integer arrays (``*_codes`` / ``aqi_code``).
+MISSING = -1
+
+
+@functools.lru_cache(maxsize=64)
+def _iaqi_table(column: BreakpointColumn) -> Int16Array:
+    """Lookup table of the IAQI by rounded concentration (in rounding units): positions
+    0 … top = concentrations 0 … top breakpoint evaluated exactly, top+1 = above the top
+    breakpoint, last (index -1) = missing."""
+    breakpoints = np.asarray(column.concentrations, dtype=np.int64)
+    indices = np.asarray(column.indices, dtype=np.int64)
+    c = np.arange(breakpoints[-1] + 1, dtype=np.int64)
+    segment = np.clip(np.searchsorted(breakpoints, c, side="left"), 1, len(breakpoints) - 1)
+    bp_lo, bp_hi = breakpoints[segment - 1], breakpoints[segment]
+    i_lo, i_hi = indices[segment - 1], indices[segment]
+    numerator = (i_hi - i_lo) * (c - bp_lo)
+    ceiled = i_lo - ((-numerator) // (bp_hi - bp_lo))  # exact ceiling division
+    above = MISSING if column.above_top is None else column.above_top
+    table = np.concatenate([ceiled, [above, MISSING]]).astype(np.int16)
+    table.setflags(write=False)
+    return table
+
+
+def iaqi_codes(concentration: npt.ArrayLike, column: BreakpointColumn) -> Int16Array:
+    """Integer IAQI (``MISSING`` = -1 when none) — the fast form of ``iaqi``, same rules: the
+    GB/T 8170-rounded concentration indexes a table evaluated exactly once per column."""
+    position = round_half_even_scaled(concentration, column.decimals)
+    # In place: NaN and negatives → -1 (the table's last entry, missing); above top → top+1.
+    np.fmax(position, -1.0, out=position)
+    np.minimum(position, column.concentrations[-1] + 1, out=position)
+    codes: Int16Array = _iaqi_table(column).take(position.astype(np.intp))
+    return codes
+
+
+def _as_float(codes: Int16Array) -> FloatArray:
+    return np.where(codes >= 0, codes, np.nan).astype(np.float64)
 
 
 def iaqi(concentration: npt.ArrayLike, column: BreakpointColumn) -> FloatArray:
@@ -44,58 +84,79 @@ def iaqi(concentration: npt.ArrayLike, column: BreakpointColumn) -> FloatArray:
       O3 8-h (note c), NaN (not computed) for 2012 SO2 1-h and O3 8-h (Table 1 notes (2), (3)).
     - NaN, infinite or negative concentrations give NaN.
     """
-    values = np.asarray(concentration, dtype=np.float64)
-    scaled = round_half_even_scaled(values, column.decimals)
-    valid = np.isfinite(scaled) & (scaled >= 0)
-    c = np.where(valid, scaled, 0).astype(np.int64)
-    breakpoints = np.asarray(column.concentrations, dtype=np.int64)
-    indices = np.asarray(column.indices, dtype=np.int64)
-    segment = np.clip(np.searchsorted(breakpoints, c, side="left"), 1, len(breakpoints) - 1)
-    bp_lo, bp_hi = breakpoints[segment - 1], breakpoints[segment]
-    i_lo, i_hi = indices[segment - 1], indices[segment]
-    numerator = (i_hi - i_lo) * (c - bp_lo)
-    ceiled = i_lo - ((-numerator) // (bp_hi - bp_lo))  # exact ceiling division
-    result: FloatArray = np.asarray(ceiled, dtype=np.float64)
-    above_top = c > breakpoints[-1]
-    top_value = np.nan if column.above_top is None else float(column.above_top)
-    result[above_top] = top_value
-    result[~valid] = np.nan
-    return result
+    return _as_float(iaqi_codes(concentration, column))
+
+
+_LEVEL_OF_AQI = np.concatenate(
+    [
+        [0],
+        np.searchsorted(
+            np.asarray([lv.aqi_high or 0 for lv in AQI_LEVELS[:-1]]), np.arange(501), side="left"
+        )
+        + 1,
+    ]
+).astype(np.int8)
+
+#: Joined codes for every bitmask of PRIMARY_ORDER (2**7 entries; "" for no pollutant).
+JOINED_CODES: tuple[str, ...] = tuple(
+    ",".join(code for bit, code in enumerate(PRIMARY_ORDER) if mask >> bit & 1)
+    for mask in range(1 << len(PRIMARY_ORDER))
+)
+_JOINED = np.asarray(JOINED_CODES, dtype=object)
 
 
 @dataclass(frozen=True)
 class AqiResult:
     """Result of an hourly or daily AQI computation (arrays of equal length).
 
-    iaqi: sub-index per indicator code of ``PRIMARY_ORDER`` (NaN when missing or not applicable).
-    aqi: AQI of the available indicators (NaN when none) [dimensionless].
+    iaqi_codes / aqi_code: integer sub-indices per indicator code of ``PRIMARY_ORDER`` and AQI,
+    ``MISSING`` (-1) when missing or not applicable [dimensionless].
     complete: every indicator the report needs was available.
     published: the edition's rule for publishing the AQI of incomplete records.
-    primary: primary pollutant codes joined by "," in ``PRIMARY_ORDER`` ("" when AQI ≤ 50).
-    exceeding: 超标污染物 codes (IAQI > 100), "" when none or when the edition has no such concept.
-    level: AQI level 1–6 (0 when AQI is NaN).
+    primary_mask / exceeding_mask: bit i set = ``PRIMARY_ORDER[i]`` is a primary (AQI > 50, ties
+    included) / exceeding (IAQI > 100; only where the edition defines 超标污染物) pollutant.
+    level: AQI level 1–6 (0 when there is no AQI).
     rules: the rule set used.
+    The properties ``iaqi``, ``aqi`` (floats, NaN = missing), ``primary`` and ``exceeding``
+    (codes joined by "," in ``PRIMARY_ORDER``, "" when none) are convenience views.
     """
 
-    iaqi: Mapping[str, FloatArray]
-    aqi: FloatArray
+    iaqi_codes: Mapping[str, Int16Array]
+    aqi_code: Int16Array
     complete: BoolArray
     published: BoolArray
-    primary: StrArray
-    exceeding: StrArray
-    level: IntArray
+    primary_mask: UInt8Array
+    exceeding_mask: UInt8Array
+    level: npt.NDArray[np.int8]
     rules: AqiRuleSet
+
+    @property
+    def iaqi(self) -> Mapping[str, FloatArray]:
+        return MappingProxyType({k: _as_float(v) for k, v in self.iaqi_codes.items()})
+
+    @property
+    def aqi(self) -> FloatArray:
+        return _as_float(self.aqi_code)
+
+    @property
+    def primary(self) -> StrArray:
+        result: StrArray = _JOINED[self.primary_mask]
+        return result
+
+    @property
+    def exceeding(self) -> StrArray:
+        result: StrArray = _JOINED[self.exceeding_mask]
+        return result
 
 
 def aqi_level(aqi: npt.ArrayLike) -> IntArray:
     """AQI level 1–6 (HJ 633-2012 §4.3 Table 2; HJ 633-2026 §4.1.1 Table 1): 0–50 → 1, 51–100 → 2,
-    101–150 → 3, 151–200 → 4, 201–300 → 5, > 300 → 6. Input AQI [dimensionless, integral];
+    101–150 → 3, 151–200 → 4, 201–300 → 5, > 300 → 6. Input AQI [dimensionless, integral, ≤ 500];
     NaN gives 0 (no level). Names and colours: ``rules.AQI_LEVELS``.
     """
     values = np.asarray(aqi, dtype=np.float64)
-    uppers = np.asarray([lv.aqi_high for lv in AQI_LEVELS[:-1]], dtype=np.float64)
-    level = np.searchsorted(uppers, np.where(np.isnan(values), 0, values), side="left") + 1
-    return np.where(np.isnan(values), 0, level).astype(np.int64)
+    index = np.where(np.isnan(values), -1, np.clip(values, 0, 500)).astype(np.intp) + 1
+    return _LEVEL_OF_AQI[index].astype(np.int64)
 
 
 def level_categories(level: npt.ArrayLike) -> StrArray:
@@ -104,53 +165,47 @@ def level_categories(level: npt.ArrayLike) -> StrArray:
     return names[np.asarray(level, dtype=np.int64)]
 
 
-# Lookup of joined codes for every bitmask of PRIMARY_ORDER (2**7 entries).
-_JOINED = np.asarray(
-    [
-        ",".join(code for bit, code in enumerate(PRIMARY_ORDER) if mask >> bit & 1)
-        for mask in range(1 << len(PRIMARY_ORDER))
-    ],
-    dtype=object,
-)
-
-
-def _join_codes(flags: BoolArray) -> StrArray:
-    weights = (1 << np.arange(flags.shape[1], dtype=np.int64)).astype(np.int64)
-    masks = (flags.astype(np.int64) * weights).sum(axis=1)
-    result: StrArray = _JOINED[masks]
-    return result
+def _flag_mask(flags: list[tuple[int, BoolArray]], n: int) -> UInt8Array:
+    """Bit ``i`` set where the flag of ``PRIMARY_ORDER[i]`` is set (one byte per row)."""
+    mask = np.zeros(n, dtype=np.uint8)
+    for bit, flag in flags:
+        mask |= flag.view(np.uint8) << np.uint8(bit)
+    return mask
 
 
 def _combine(
-    sub: dict[str, FloatArray],
+    sub: dict[str, Int16Array],
     required_ok: BoolArray,
     rules: AqiRuleSet,
     n: int,
 ) -> AqiResult:
-    matrix = np.column_stack([sub.get(code, np.full(n, np.nan)) for code in PRIMARY_ORDER])
-    any_index = ~np.all(np.isnan(matrix), axis=1)
-    aqi = np.full(n, np.nan)
-    if n:
-        aqi[any_index] = np.nanmax(matrix[any_index], axis=1)
-    aqi = np.where(any_index, np.maximum(aqi, rules.min_aqi), np.nan)
-    with np.errstate(invalid="ignore"):
-        primary_flags = (matrix == aqi[:, None]) & (aqi > 50)[:, None]
-        exceeding_flags = matrix > 100
-    if not rules.defines_exceeding:
-        exceeding_flags[:] = False
-    if rules.incomplete_publish == "always":
-        published = any_index.copy()
+    aqi = np.full(n, MISSING, dtype=np.int16)
+    for codes in sub.values():
+        np.maximum(aqi, codes, out=aqi)
+    any_index = aqi >= 0
+    if rules.min_aqi > 0:
+        aqi = np.where(any_index, np.maximum(aqi, np.int16(rules.min_aqi)), aqi).astype(np.int16)
+    present = [(PRIMARY_ORDER.index(code), codes) for code, codes in sub.items()]
+    primary = _flag_mask([(bit, codes == aqi) for bit, codes in present], n)
+    primary[aqi <= 50] = 0
+    if rules.defines_exceeding:
+        exceeding = _flag_mask([(bit, codes > 100) for bit, codes in present], n)
     else:
-        with np.errstate(invalid="ignore"):
-            published = any_index & (required_ok | (aqi > 100))
+        exceeding = np.zeros(n, dtype=np.uint8)
+    if rules.incomplete_publish == "always":
+        published = any_index
+    else:
+        published = any_index & (required_ok | (aqi > 100))
     return AqiResult(
-        iaqi=MappingProxyType({code: matrix[:, j] for j, code in enumerate(PRIMARY_ORDER)}),
-        aqi=aqi,
+        iaqi_codes=MappingProxyType(
+            {code: sub.get(code, np.full(n, MISSING, dtype=np.int16)) for code in PRIMARY_ORDER}
+        ),
+        aqi_code=aqi,
         complete=required_ok,
         published=published,
-        primary=_join_codes(primary_flags),
-        exceeding=_join_codes(exceeding_flags),
-        level=aqi_level(aqi),
+        primary_mask=primary,
+        exceeding_mask=exceeding,
+        level=_LEVEL_OF_AQI[aqi.astype(np.intp) + 1],
         rules=rules,
     )
 
@@ -190,22 +245,24 @@ def hourly_aqi(
     so2_a = np.asarray(so2, dtype=np.float64)
     n = so2_a.shape[0]
     cols = rules.columns
-    sub: dict[str, FloatArray] = {
-        "SO2": iaqi(so2_a, cols["SO2_1h"]),
-        "NO2": iaqi(no2, cols["NO2_1h"]),
-        "CO": iaqi(co, cols["CO_1h"]),
-        "O3_1h": iaqi(o3, cols["O3_1h"]),
-        "PM10": iaqi(pm10, cols["PM10_24h"]),
-        "PM2.5": iaqi(pm25, cols["PM2.5_24h"]),
+    sub: dict[str, Int16Array] = {
+        "SO2": iaqi_codes(so2_a, cols["SO2_1h"]),
+        "NO2": iaqi_codes(no2, cols["NO2_1h"]),
+        "CO": iaqi_codes(co, cols["CO_1h"]),
+        "O3_1h": iaqi_codes(o3, cols["O3_1h"]),
+        "PM10": iaqi_codes(pm10, cols["PM10_24h"]),
+        "PM2.5": iaqi_codes(pm25, cols["PM2.5_24h"]),
     }
     if rules.so2_1h_above_top_uses_24h:
-        so2_over = np.isnan(sub["SO2"]) & (round_half_even_scaled(so2_a, 0) > 800)
-        sub["SO2"] = np.where(so2_over, iaqi(_as_array(so2_24h, n), cols["SO2_24h"]), sub["SO2"])
+        so2_over = (sub["SO2"] < 0) & (round_half_even_scaled(so2_a, 0) > 800)
+        if so2_over.any():
+            fallback = iaqi_codes(_as_array(so2_24h, n), cols["SO2_24h"])
+            sub["SO2"] = np.where(so2_over, fallback, sub["SO2"]).astype(np.int16)
     if o3_8h is not None:
-        sub["O3_8h"] = iaqi(o3_8h, cols["O3_8h"])
+        sub["O3_8h"] = iaqi_codes(o3_8h, cols["O3_8h"])
     required_ok = np.ones(n, dtype=bool)
     for code in ("SO2", "NO2", "CO", "O3_1h", "PM10", "PM2.5"):
-        required_ok &= ~np.isnan(sub[code])
+        required_ok &= sub[code] >= 0
     return _combine(sub, required_ok, rules, n)
 
 
@@ -237,21 +294,21 @@ def daily_aqi(
     n = so2_a.shape[0]
     cols = rules.columns
     o3_8h_a = np.asarray(o3_8h_max, dtype=np.float64)
-    sub: dict[str, FloatArray] = {
-        "SO2": iaqi(so2_a, cols["SO2_24h"]),
-        "NO2": iaqi(no2, cols["NO2_24h"]),
-        "CO": iaqi(co, cols["CO_24h"]),
-        "PM10": iaqi(pm10, cols["PM10_24h"]),
-        "PM2.5": iaqi(pm25, cols["PM2.5_24h"]),
-        "O3_8h": iaqi(o3_8h_a, cols["O3_8h"]),
+    sub: dict[str, Int16Array] = {
+        "SO2": iaqi_codes(so2_a, cols["SO2_24h"]),
+        "NO2": iaqi_codes(no2, cols["NO2_24h"]),
+        "CO": iaqi_codes(co, cols["CO_24h"]),
+        "PM10": iaqi_codes(pm10, cols["PM10_24h"]),
+        "PM2.5": iaqi_codes(pm25, cols["PM2.5_24h"]),
+        "O3_8h": iaqi_codes(o3_8h_a, cols["O3_8h"]),
     }
     required_ok = np.ones(n, dtype=bool)
     for code in ("SO2", "NO2", "CO", "PM10", "PM2.5"):
-        required_ok &= ~np.isnan(sub[code])
+        required_ok &= sub[code] >= 0
     o3_8h_present = np.isfinite(o3_8h_a) & (o3_8h_a >= 0)
     required_ok &= o3_8h_present
     if rules.daily_o3_1h_max:
-        sub["O3_1h"] = iaqi(_as_array(o3_1h_max, n), cols["O3_1h"])
+        sub["O3_1h"] = iaqi_codes(_as_array(o3_1h_max, n), cols["O3_1h"])
         if require_o3_1h_max:
-            required_ok &= ~np.isnan(sub["O3_1h"])
+            required_ok &= sub["O3_1h"] >= 0
     return _combine(sub, required_ok, rules, n)

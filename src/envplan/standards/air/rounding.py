@@ -8,9 +8,10 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# Binary floats carry noise below ~1e-12 relative; snapping the scaled value to 6 decimals
-# first makes 2.675 (stored as 2.67499999…) a true tie, as its decimal representation is.
-_SNAP_DECIMALS = 6
+# Binary floats carry noise far below 2**-20 of the last kept digit; snapping the scaled value to
+# the nearest multiple of 2**-20 (exact: powers of two) first makes 2.675 (stored as 2.67499999…)
+# the true tie its decimal representation is, and round-half-even then settles it.
+_SNAP = float(2**20)
 
 
 def round_half_even_scaled(values: npt.ArrayLike, decimals: int) -> FloatArray:
@@ -21,8 +22,10 @@ def round_half_even_scaled(values: npt.ArrayLike, decimals: int) -> FloatArray:
     rounds to the even neighbour; otherwise to the nearest. Rounding is done in one step from the
     raw value (§3.3, no successive rounding). Infinite inputs are returned unchanged.
     """
-    scaled = np.asarray(values, dtype=np.float64) * (10.0**decimals)
-    return np.rint(np.round(scaled, _SNAP_DECIMALS))
+    scaled = np.multiply(np.asarray(values, dtype=np.float64), (10.0**decimals) * _SNAP)
+    np.rint(scaled, out=scaled)
+    np.multiply(scaled, 1.0 / _SNAP, out=scaled)
+    return np.rint(scaled, out=scaled)
 
 
 def round_gbt8170(values: npt.ArrayLike, decimals: int) -> FloatArray:
