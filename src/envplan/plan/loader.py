@@ -1135,7 +1135,13 @@ _DEFAULT_CACHE: dict[str, Plan] = {}
 
 
 def default_plan() -> Plan:
-    """The Jincheng 2021 plan shipped in the package (loaded once per process)."""
+    """The Jincheng 2021 plan shipped in the package (loaded once per process).
+
+    Uses the JSON snapshot beside the YAML when it matches the YAML files (see
+    ``envplan.plan.snapshot``); otherwise loads and validates the YAML.
+    """
     if "plan" not in _DEFAULT_CACHE:
-        _DEFAULT_CACHE["plan"] = load_plan(DEFAULT_PLAN_DIR)
+        from envplan.plan.snapshot import read_snapshot
+
+        _DEFAULT_CACHE["plan"] = read_snapshot(DEFAULT_PLAN_DIR) or load_plan(DEFAULT_PLAN_DIR)
     return _DEFAULT_CACHE["plan"]
