@@ -1080,9 +1080,13 @@ def _build(path: Path) -> tuple[Plan | None, list[Problem]]:
 def _build_lone_subplan(f: _File) -> tuple[Plan | None, list[Problem]]:
     """Validate a single sub-plan file against the units of its directory's plan (or the default)."""
     context_dir = f.path.parent if (f.path.parent / PLAN_FILE_NAME).is_file() else DEFAULT_PLAN_DIR
-    context, context_problems = _build(context_dir)
+    from envplan.plan.snapshot import read_snapshot
+
+    context = read_snapshot(context_dir)
     if context is None:
-        return None, context_problems
+        context, context_problems = _build(context_dir)
+        if context is None:
+            return None, context_problems
     reg = _Registry()
     for unit in context.units:
         reg.unit_ids.add(unit.id)
