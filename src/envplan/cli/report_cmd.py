@@ -45,6 +45,27 @@ def monthly(
             " / Air data files (repeatable; default: imported data, else the bundled daily means)."
         ),
     ),
+    water_data: Path | None = typer.Option(
+        None,
+        "--water-data",
+        help="地表水月度监测数据（模板CSV/Excel）/ Monthly surface-water data (template).",
+    ),
+    soil_farmland: Path | None = typer.Option(
+        None, "--soil-farmland", help="农用地土壤样点数据 / Farmland soil samples."
+    ),
+    soil_construction: Path | None = typer.Option(
+        None, "--soil-construction", help="建设用地土壤样点数据 / Construction-land samples."
+    ),
+    provincial_targets: Path | None = typer.Option(
+        None,
+        "--provincial-targets",
+        help="“完成省定目标”断面的省定目标配置 / Provincial targets of sections.",
+    ),
+    demo_data: bool = typer.Option(
+        False,
+        "--demo-data",
+        help=("水、土壤使用内置示例数据（标注“示例”）/ Use the bundled 示例 water and soil files."),
+    ),
     authority: str | None = typer.Option(
         None, "--authority", help="发文机关 / Issuing authority (默认 晋城市生态环境局)."
     ),
@@ -56,6 +77,8 @@ def monthly(
     ),
 ) -> None:
     """生成月度调度通报（Word、Excel、网页、PDF）/ Build the monthly dispatch bulletin."""
+    from envplan.monitoring.errors import InputFileError
+    from envplan.plan import default_plan
     from envplan.reports.bulletin import (
         BulletinError,
         BulletinFiles,
@@ -67,6 +90,10 @@ def monthly(
         air_inputs_from_files,
         air_inputs_from_store,
         bundled_daily_air_files,
+        demo_soil_files,
+        demo_water_file,
+        soil_facts_from_files,
+        water_facts_from_file,
     )
 
     try:
@@ -79,27 +106,47 @@ def monthly(
             message = f"成文日期格式应为 YYYY-MM-DD，收到“{issue_date}”"
         typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
-    missing = [path for path in air_data if not path.is_file()]
+    given = [*air_data, water_data, soil_farmland, soil_construction, provincial_targets]
+    missing = [path for path in given if path is not None and not path.is_file()]
     if missing:
         typer.secho(
-            f"错误：空气质量数据文件不存在：{'、'.join(map(str, missing))}",
+            f"错误：数据文件不存在：{'、'.join(map(str, missing))}",
             fg=typer.colors.RED,
             err=True,
         )
         raise typer.Exit(2)
 
     home, database_url = _home_and_database()
-    if air_data:
-        air = air_inputs_from_files(air_data)
-    else:
-        air = air_inputs_from_store(home / "timeseries") or air_inputs_from_files(
-            bundled_daily_air_files()
+    plan = default_plan()
+    if demo_data:
+        water_data = water_data or demo_water_file()
+        farmland_demo, construction_demo = demo_soil_files()
+        soil_farmland = soil_farmland or farmland_demo
+        soil_construction = soil_construction or construction_demo
+    try:
+        if air_data:
+            air = air_inputs_from_files(air_data)
+        else:
+            air = air_inputs_from_store(home / "timeseries") or air_inputs_from_files(
+                bundled_daily_air_files()
+            )
+        water = (
+            water_facts_from_file(
+                water_data, month, plan=plan, provincial_targets=provincial_targets
+            )
+            if water_data
+            else None
         )
+        soil = soil_facts_from_files(soil_farmland, soil_construction)
+    except InputFileError as error:
+        typer.secho(f"错误：{error}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from error
     options = BulletinOptions(
         issuing_authority=authority or BulletinOptions.issuing_authority,
         document_number=document_number,
         issue_date=date,
         attachments=(f"{first.year}年{first.month}月重点任务调度台账",) if "xlsx" in wanted else (),
+        demo_data=demo_data,
     )
     database_file = database_url.removeprefix("sqlite:///")
     has_database = not database_url.startswith("sqlite:///") or Path(database_file).is_file()
@@ -108,7 +155,10 @@ def monthly(
         out_dir=out,
         formats=wanted,
         database_url=database_url if has_database else None,
+        plan=plan,
         air=air,
+        water=water,
+        soil=soil,
         options=options,
     )
     assert isinstance(files, BulletinFiles)

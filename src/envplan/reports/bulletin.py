@@ -139,6 +139,8 @@ def build_bulletin(
     plan: Any = None,
     air: Any = None,
     air_files: Sequence[Path] = (),
+    water: Any = None,
+    soil: Any = None,
     options: Any = None,
 ) -> BulletinFiles | dict[str, bytes]:
     """Gather the inputs of ``month`` ("2021-06"), assemble the bulletin and write it.
@@ -146,6 +148,7 @@ def build_bulletin(
     session / database_url: the records database (dispatch snapshot, ledger); neither → the
     supervision sections print a data gap. plan: the plan registry (default: the packaged
     Jincheng 2021 plan). air: ready ``AirInputs``, or air_files: air data files to read.
+    water / soil: ``WaterFacts``/``WaterGap`` and ``SoilFacts`` (see ``bulletin_sources``).
     options: ``BulletinOptions`` (authority, document number, date).
     out_dir: folder for the files; ``None`` → the files' bytes by format (web download).
     """
@@ -166,10 +169,12 @@ def build_bulletin(
                 except SQLAlchemyError:
                     own_session.rollback()
                     usable = None  # no records database yet: the sections print data gaps
-                return _build(month, out_dir, formats, usable, plan, air, air_files, options)
+                return _build(
+                    month, out_dir, formats, usable, plan, air, air_files, water, soil, options
+                )
         finally:
             engine.dispose()
-    return _build(month, out_dir, formats, session, plan, air, air_files, options)
+    return _build(month, out_dir, formats, session, plan, air, air_files, water, soil, options)
 
 
 def _probe_statement() -> Any:
@@ -188,6 +193,8 @@ def _build(
     plan: Any,
     air: Any,
     air_files: Sequence[Path],
+    water: Any,
+    soil: Any,
     options: Any,
 ) -> BulletinFiles | dict[str, bytes]:
     from functools import partial
@@ -208,7 +215,13 @@ def _build(
     if air is None:
         air = air_inputs_from_files(list(air_files))
     bulletin = assemble_monthly_bulletin(
-        month, plan=plan, supervision=supervision, air=air, options=options
+        month,
+        plan=plan,
+        supervision=supervision,
+        air=air,
+        water=water,
+        soil=soil,
+        options=options,
     )
     ledger_writer = (
         partial(write_bulletin_xlsx, ledger_session=session, as_of=month_end(parse_month(month)))

@@ -124,17 +124,35 @@ class AirInputs:
 
 @dataclass(frozen=True)
 class WaterFacts:
-    """Section assessment of the month (frame of ``services.water``) and plan shares."""
+    """The month's plan-section assessment of ``services.water.assess_plan_sections``.
 
-    sections: pl.DataFrame  # one row per plan section: name, target, class, status, exceeding
-    shares: tuple[tuple[str, Sourced, str], ...]  # (indicator, value, target text)
+    sections: ``PlanAssessment.sections`` (one row per plan section: number, county, section,
+    assessment_level, target_class/target_raw, water_class, compliance, exceeding …);
+    shares: ``PlanAssessment.shares`` (per group: share_i_iii, share_worse_than_v,
+    compliance_rate [%] …); source: zh-CN description of the data.
+    """
+
+    sections: pl.DataFrame
+    shares: dict[str, dict[str, Any]]
     source: str
 
 
 @dataclass(frozen=True)
-class SoilFacts:
-    rows: tuple[tuple[str, Sourced, str], ...]  # (indicator, value, target text)
+class WaterGap:
+    """Water data on hand that do not cover the month: what they do cover."""
+
     source: str
+    coverage: str
+
+
+@dataclass(frozen=True)
+class SoilFacts:
+    """Results of ``services.soil``: ``classify_farmland`` (FarmlandResult) and
+    ``classify_construction`` (ConstructionResult), either may be missing; source: zh-CN."""
+
+    farmland: Any = None
+    construction: Any = None
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -147,6 +165,7 @@ class BulletinOptions:
     issue_date: dt.date | None = None  # default: 5th day of the next month
     addressee: str = DEFAULT_ADDRESSEE
     attachments: tuple[str, ...] = field(default=())
+    demo_data: bool = False  # water/soil inputs are the bundled 示例 files
 
 
 # --------------------------------------------------------------------------- helpers
@@ -741,13 +760,20 @@ def air_section(month: dt.date, air: AirInputs | None, plan: Any) -> Section:
 # --------------------------------------------------------------------------- water and soil
 
 
-def water_section(month: dt.date, water: WaterFacts | None, plan: Any) -> Section:
+def water_section(month: dt.date, water: WaterFacts | WaterGap | None, plan: Any) -> Section:
+    """Water: each plan section against its target class, exceeding indicators with multiples,
+    and the plan-level shares, as ``services.water`` assessed them."""
     heading = "水环境质量"
     month_text = _month_label(month)
     blocks: list[Block] = []
     sections = plan.subplan("water").sections if plan is not None else ()
-    if water is None:
-        blocks.append(DataGap(f"{len(sections) or 22}个考核断面水质监测数据", month_text))
+    if not isinstance(water, WaterFacts):
+        reason = (
+            f"现有数据为{water.source}，仅覆盖{water.coverage}，不属于本期。"
+            if isinstance(water, WaterGap)
+            else ""
+        )
+        blocks.append(DataGap(f"{len(sections) or 22}个考核断面水质监测数据", month_text, reason))
         if sections:
             blocks.append(
                 Table.build(
@@ -755,7 +781,7 @@ def water_section(month: dt.date, water: WaterFacts | None, plan: Any) -> Sectio
                     ["序号", "断面", "考核级别", "水质目标", "本月水质类别"],
                     [
                         [
-                            Sourced.number(s.number, "计划登记"),
+                            Sourced.number(s.number, "行动计划附件1"),
                             s.name,
                             s.assessment_level,
                             s.target_class or s.target_raw,
@@ -767,57 +793,176 @@ def water_section(month: dt.date, water: WaterFacts | None, plan: Any) -> Sectio
                 )
             )
         return Section(heading, tuple(blocks))
-    columns = tuple(water.sections.columns)
-    blocks.append(
-        Table.build(
-            "地表水考核断面水质",
-            columns,
-            [
-                [Sourced.label("—" if v is None else str(v), water.source) for v in row]
-                for row in water.sections.iter_rows()
-            ],
-        )
-    )
-    if water.shares:
+
+    source = f"services.water，{water.source}"
+    blocks.append(Paragraph(f"数据来源：{water.source}。"))
+    frame = water.sections
+    no_data = frame.filter(pl.col("n_samples") == 0)
+    if no_data.height:
         blocks.append(
-            Table.build(
-                "水环境质量目标完成情况",
-                ["指标", "本月", "目标"],
-                [[name, value, target] for name, value, target in water.shares],
+            DataGap(
+                f"{'、'.join(no_data['section'].to_list())}等{no_data.height}个断面水质监测数据",
+                month_text,
             )
         )
+
+    def text(value: Any) -> str:
+        return "—" if value in (None, "") else str(value)
+
+    rows = [
+        [
+            Sourced.number(row["number"], "行动计划附件1"),
+            row["county"],
+            row["section"],
+            row["assessment_level"],
+            text(row["target_class"] or row["target_raw"]),
+            Sourced.label(text(row["water_class"]), source),
+            Sourced.label(text(row["compliance"]), source),
+            Sourced.label(text(row["exceeding"]), source),
+        ]
+        for row in frame.iter_rows(named=True)
+    ]
+    blocks.append(
+        Table.build(
+            f"{month_text}地表水考核断面水质",
+            [
+                "序号",
+                "县（市、区）",
+                "断面",
+                "考核级别",
+                "水质目标",
+                "水质类别",
+                "达标情况",
+                "超目标指标（超标倍数）",
+            ],
+            rows,
+            note="水质类别按GB 3838-2002及环办〔2011〕22号评价；“完成省定目标”断面按配置的省定目标判定，未配置的不作判定。",
+        )
+    )
+
+    def pct(value: Any) -> Sourced:
+        return Sourced.number(value, source, decimals=1, unit="%")
+
+    share_rows = []
+    for group in ("全部断面", "国考", "省考", "市考"):
+        figures = water.shares.get(group)
+        if not figures or not figures.get("sections"):
+            continue
+        share_rows.append(
+            [
+                group,
+                Sourced.number(figures["sections"], source),
+                Sourced.number(figures["classed"], source),
+                pct(figures["share_i_iii"]),
+                pct(figures["share_worse_than_v"]),
+                pct(figures["compliance_rate"]),
+            ]
+        )
+    targets = [
+        f"{t.indicator}：{target_label(t)}"
+        for t in (
+            find_target(plan, "water", "优于III类"),
+            find_target(plan, "water", "劣V类"),
+        )
+        if t is not None
+    ]
+    blocks.append(
+        Table.build(
+            "水质类别比例及目标达标率",
+            ["范围", "断面数", "有监测数据", "Ⅰ～Ⅲ类比例", "劣Ⅴ类比例", "目标达标率"],
+            share_rows,
+            note="；".join(["比例按有监测数据的断面计", *targets]),
+        )
+    )
     return Section(heading, tuple(blocks))
 
 
+def _safely_used_text(row: dict[str, Any]) -> str:
+    """已安全利用 applies to contaminated parcels only; a 优先保护类 parcel shows 不涉及."""
+    if row.get("category") == "优先保护类":
+        return "不涉及"
+    used = row.get("safely_used")
+    return "是" if used else ("否" if used is False else "—")
+
+
 def soil_section(month: dt.date, soil: SoilFacts | None, plan: Any) -> Section:
+    """Soil: safe-use rates of contaminated farmland and plots against the plan's targets, and the
+    parcels behind them, as ``services.soil`` classed them."""
     heading = "土壤环境"
     blocks: list[Block] = []
-    targets = (
-        [t for t in plan.subplan("soil").targets if t.quantitative] if plan is not None else []
-    )
-    if soil is None:
-        names = (
-            "、".join(t.indicator for t in targets if t.indicator)
-            or "受污染耕地、污染地块安全利用率"
-        )
+    farmland_target = find_target(plan, "soil", "耕地安全利用率")
+    plot_target = find_target(plan, "soil", "地块安全利用率")
+    farmland = soil.farmland if soil else None
+    construction = soil.construction if soil else None
+    if farmland is None and construction is None:
+        names = "受污染耕地安全利用率、污染地块安全利用率"
         blocks.append(DataGap(f"{names}核算数据", f"{month.year}年"))
-        if targets:
-            blocks.append(
-                Table.build(
-                    "土壤污染防治目标",
-                    ["指标", "目标", "当前值"],
-                    [[t.indicator or t.text, target_label(t), "—"] for t in targets],
-                    note="目标摘自行动计划；安全利用率为年度核算指标，月度无数据。",
-                )
-            )
-        return Section(heading, tuple(blocks))
+    source = f"services.soil，{soil.source}" if soil else ""
+    if soil is not None:
+        blocks.append(Paragraph(f"数据来源：{soil.source}。"))
+    rows = [
+        [
+            "受污染耕地安全利用率",
+            Sourced.number(farmland.safe_use_rate, source, decimals=1, unit="%")
+            if farmland is not None
+            else "—",
+            target_label(farmland_target) if farmland_target else "—",
+        ],
+        [
+            "污染地块安全利用率",
+            Sourced.number(construction.safe_use_rate, source, decimals=1, unit="%")
+            if construction is not None
+            else "—",
+            target_label(plot_target) if plot_target else "—",
+        ],
+    ]
     blocks.append(
         Table.build(
-            "土壤环境指标",
-            ["指标", "当前值", "目标"],
-            [[name, value, target] for name, value, target in soil.rows],
+            "土壤污染防治目标指标",
+            ["指标", "当前值", "计划目标"],
+            rows,
+            note="安全利用率按已安全利用面积占受污染面积的比例计。",
         )
     )
+    if farmland is not None:
+        if farmland.parcels.is_empty():
+            blocks.append(DataGap("农用地地块分类结果", f"{month.year}年"))
+        else:
+            blocks.append(
+                Table.build(
+                    "农用地地块类别（GB 15618-2018）",
+                    ["地块", "面积（亩）", "类别", "已安全利用"],
+                    [
+                        [
+                            row["parcel_id"],
+                            Sourced.number(row["area_mu"], source, decimals=0),
+                            Sourced.label(row["category"], source),
+                            _safely_used_text(row),
+                        ]
+                        for row in farmland.parcels.iter_rows(named=True)
+                    ],
+                    note="；".join(farmland.notes),
+                )
+            )
+    if construction is not None and not construction.parcels.is_empty():
+        blocks.append(
+            Table.build(
+                f"建设用地地块评价（GB 36600-2018，第{'一二'[construction.land_class - 1]}类用地）",
+                ["地块", "面积（亩）", "评价结果", "超标项（含量，mg/kg）", "已安全利用"],
+                [
+                    [
+                        row["parcel_id"],
+                        Sourced.number(row["area_mu"], source, decimals=0),
+                        Sourced.label(row["result"], source),
+                        row["exceeding"] or "—",
+                        "是"
+                        if row.get("safely_used")
+                        else ("否" if row.get("safely_used") is False else "—"),
+                    ]
+                    for row in construction.parcels.iter_rows(named=True)
+                ],
+            )
+        )
     return Section(heading, tuple(blocks))
 
 
@@ -830,7 +975,7 @@ def assemble_monthly_bulletin(
     plan: Any = None,
     supervision: SupervisionFacts | None = None,
     air: AirInputs | None = None,
-    water: WaterFacts | None = None,
+    water: WaterFacts | WaterGap | None = None,
     soil: SoilFacts | None = None,
     options: BulletinOptions | None = None,
 ) -> Bulletin:
@@ -852,8 +997,8 @@ def assemble_monthly_bulletin(
     sources = [
         f"调度数据：{supervision.source}" if supervision else "调度数据：缺失",
         f"空气质量：{air.description}" if air else "空气质量：缺失",
-        f"水环境：{water.source}" if water else "水环境：缺失",
-        f"土壤：{soil.source}" if soil else "土壤：缺失",
+        f"水环境：{water.source}" if isinstance(water, WaterFacts) else "水环境：缺失",
+        f"土壤：{soil.source}" if soil and soil.source else "土壤：缺失",
     ]
     if plan is not None:
         sources.insert(0, f"行动计划：{plan.title}（{plan.document_number}）")
@@ -871,6 +1016,6 @@ def assemble_monthly_bulletin(
         sections=sections,
         attachments=options.attachments,
         annex_tables=overdue_annex(supervision),
-        demo=bool(supervision and supervision.demo),
+        demo=bool(supervision and supervision.demo) or options.demo_data,
         sources=tuple(sources),
     )

@@ -19,8 +19,11 @@ from envplan.services.bulletin_monthly import (
     NoticeRow,
     OverdueItem,
     ProgressRow,
+    SoilFacts,
     SupervisionFacts,
     UpcomingItem,
+    WaterFacts,
+    WaterGap,
 )
 
 #: Jincheng as the air readers name it (city rows of the aqistudy files; MEE city tables say 晋城).
@@ -180,6 +183,12 @@ def _task_refs(plan: Any) -> dict[str, tuple[str, str]]:
     return refs
 
 
+def _label_text(label: str | None) -> str:
+    if not label:
+        return ""
+    return f"（{label if len(label) <= 30 else label[:30] + '…'}）"
+
+
 def supervision_facts_from_session(
     session: Any, month: str, *, plan: Any = None
 ) -> SupervisionFacts | None:
@@ -216,7 +225,7 @@ def supervision_facts_from_session(
             county=row.get("county"),
             plan=row["plan_key"],
             task=refs.get(row["task_key"], ("", row["task_key"]))[1]
-            + (f"（{row['label']}）" if row.get("label") else ""),
+            + _label_text(row.get("label")),
             ref=refs.get(row["task_key"], (row["task_key"], ""))[0],
             due_date=dt.date.fromisoformat(row["due_date"]),
             days_overdue=row.get("working_days_overdue"),
@@ -248,8 +257,7 @@ def supervision_facts_from_session(
     upcoming = tuple(
         UpcomingItem(
             plan=state.plan_key,
-            task=refs.get(state.task_key, ("", state.task_key))[1]
-            + (f"（{state.label}）" if state.label else ""),
+            task=refs.get(state.task_key, ("", state.task_key))[1] + _label_text(state.label),
             units=state.unit_name,
             due_date=state.due_date,
         )
@@ -294,3 +302,92 @@ def supervision_facts(
         return None  # no records database yet (envplan db init not run): the bulletin says so
     finally:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- water
+
+
+def water_facts_from_file(
+    path: Path,
+    month: str,
+    *,
+    plan: Any,
+    provincial_targets: Path | None = None,
+) -> WaterFacts | WaterGap:
+    """Assess the plan sections for ``month`` from a water file (the monthly template, or a CNEMC
+    automatic-station snapshot) with ``services.water.assess_plan_sections``.
+
+    A file whose data do not fall in the month gives a :class:`WaterGap` naming what it covers.
+    """
+    from envplan.monitoring.errors import InputFileError
+    from envplan.monitoring.water_readers import (
+        read_cnemc_water_auto,
+        read_provincial_targets,
+        read_water_template,
+    )
+    from envplan.services.water import assess_plan_sections
+
+    try:
+        result = read_water_template(path)
+        template = True
+    except InputFileError:
+        result = read_cnemc_water_auto(path)
+        template = False
+    frame = result.frame
+    targets = read_provincial_targets(provincial_targets) if provincial_targets else None
+    if "period" in frame.columns:
+        months = sorted(str(p)[:7] for p in frame["period"].drop_nulls().unique().to_list())
+        if month not in months:
+            return WaterGap(path.name, "、".join(months) or "无")
+        assessment = assess_plan_sections(plan, frame, month, targets, round_values=template)
+    else:
+        # Automatic-station snapshots label times "MM-DD HH:MM" without a year: they cannot be
+        # placed in the bulletin's month, so they are reported as what they are.
+        days = sorted({str(t)[:5] for t in frame["time"].drop_nulls().to_list()})
+        return WaterGap(
+            f"{path.name}（自动监测站实时数据，时间未标注年份）",
+            "、".join(days) or "无",
+        )
+    return WaterFacts(assessment.sections, assessment.shares, path.name)
+
+
+# --------------------------------------------------------------------------- soil
+
+
+def soil_facts_from_files(
+    farmland: Path | None = None,
+    construction: Path | None = None,
+    *,
+    land_class: int = 1,
+) -> SoilFacts | None:
+    """Class soil sample files with ``services.soil`` (farmland: GB 15618-2018; construction
+    land: GB 36600-2018 for ``land_class`` 1 or 2). ``None`` when no file is given."""
+    from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
+    from envplan.services import soil
+
+    if farmland is None and construction is None:
+        return None
+    farmland_result = (
+        soil.classify_farmland(read_farmland_samples(farmland)) if farmland is not None else None
+    )
+    construction_result = (
+        soil.classify_construction(read_construction_samples(construction), land_class)
+        if construction is not None
+        else None
+    )
+    names = "、".join(p.name for p in (farmland, construction) if p is not None)
+    return SoilFacts(farmland_result, construction_result, names)
+
+
+def demo_water_file() -> Path:
+    """The bundled 示例 monthly water file for Jincheng 2021 (not measured data)."""
+    from envplan.monitoring.air_bundled import TEMPLATE_DIR
+
+    return TEMPLATE_DIR / "water_monthly_示例_jincheng-2021.csv"
+
+
+def demo_soil_files() -> tuple[Path, Path]:
+    """The bundled 示例 farmland and construction-land sample files (not measured data)."""
+    from envplan.monitoring.air_bundled import TEMPLATE_DIR
+
+    return TEMPLATE_DIR / "soil_farmland_示例.csv", TEMPLATE_DIR / "soil_construction_示例.csv"
