@@ -21,6 +21,16 @@ app = typer.Typer(
 
 PLAN_NAMES = {"air": "空气", "water": "水", "soil": "土壤"}
 KIND_NAMES = {"measure": "正文措施", "key_task": "重点任务", "project": "重点工程"}
+COMPARATOR_NAMES = {
+    "<=": "不高于",
+    ">=": "不低于",
+    "meets_standard": "达到标准级别",
+    "outside_bottom": "排名退出后",
+    "decrease_by_at_least": "较基准年下降至少",
+    "increase": "较上年提升",
+    "decrease": "较上年减少",
+    "meets_provincial_target": "完成省定目标",
+}
 
 PlanDirOption = typer.Option(
     None,
@@ -134,7 +144,13 @@ def show(
         targets.add_column(column)
     for t in sub.targets:
         value = "" if t.value is None else f"{t.value:g}{t.unit or ''}"
-        targets.add_row(t.id, t.text, t.indicator or "（定性）", t.comparator or "", value)
+        targets.add_row(
+            t.id,
+            t.text,
+            t.indicator or "（定性）",
+            COMPARATOR_NAMES.get(t.comparator or "", ""),
+            value,
+        )
     console.print(targets)
 
     measures = Table(title=f"{sub.title}：措施（{len(sub.measures)} 条）", show_lines=True)
@@ -159,11 +175,14 @@ def show(
             lead = "、".join(plan.unit(u).name for u in k.lead_units) or "（空）"
             if "lead_units" in k.inferred_fields:
                 lead += "（推断）"
+            deadline = _deadline_text(k.deadline)
+            if "deadline" in k.inferred_fields:
+                deadline += "（推断）"
             tasks.add_row(
                 str(k.number),
                 k.category,
                 k.text,
-                _deadline_text(k.deadline),
+                deadline,
                 lead,
                 k.measure_id or "",
             )
