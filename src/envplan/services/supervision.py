@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from envplan.plan import Plan
@@ -915,10 +915,11 @@ def escalate(
     orange and red every ``escalate_every_working_days`` while the occurrence is still not done.
 
     Each notice carries the date it fell due (as if escalation ran daily), so the result does not
-    depend on how often this runs; running it again issues nothing new.
+    depend on how often this runs; running it again issues nothing new. Numbers 督〔年〕N号 follow
+    the issue date.
     """
     require(actor, Action.ISSUE_NOTICE)
-    issued: list[Notice] = []
+    to_issue: list[tuple[dt.date, int, str, Occurrence]] = []
     candidates = session.scalars(_occurrence_query().where(Occurrence.due_date < as_of)).all()
     for occurrence in candidates:
         have = {n.level for n in occurrence.notices}
@@ -926,29 +927,59 @@ def escalate(
             if issue_on > as_of:
                 break
             if compute_state(occurrence, issue_on, rules).status != "overdue":
-                break  # done (or approved) before this step: escalation stops
-            if level in have:
-                continue
-            notice = _issue_notice(session, occurrence, level, issue_on, rules, actor, is_demo)
-            occurrence.notices.append(notice)
-            issued.append(notice)
-    return issued
+                break  # done (approved) before this step: escalation stops
+            if level not in have:
+                to_issue.append((issue_on, occurrence.id, level, occurrence))
+    to_issue.sort(key=lambda row: (row[0], row[1], NOTICE_LEVELS.index(row[2])))
+    next_number: dict[int, int] = {}
+    notices: list[Notice] = []
+    for issue_on, _, level, occurrence in to_issue:
+        year = issue_on.year
+        if year not in next_number:
+            next_number[year] = _last_notice_number(session, year) + 1
+        notice = _new_notice(occurrence, level, issue_on, next_number[year], rules, actor, is_demo)
+        next_number[year] += 1
+        notices.append(notice)
+    session.add_all(notices)
+    session.flush()
+    audit.append_many(
+        session,
+        [
+            audit.Change(
+                actor=actor.username,
+                action="notice.issue",
+                entity="notice",
+                entity_id=n.id,
+                after={
+                    "number": n.number,
+                    "occurrence_id": n.occurrence_id,
+                    "unit_id": n.unit_id,
+                    "level": n.level,
+                    "issued_on": n.issued_on.isoformat(),
+                    "reply_due": n.reply_due.isoformat(),
+                },
+            )
+            for n in notices
+        ],
+    )
+    return notices
 
 
-def _issue_notice(
-    session: Session,
+def _last_notice_number(session: Session, year: int) -> int:
+    prefix = f"督〔{year}〕"
+    numbers = session.scalars(select(Notice.number).where(Notice.number.like(f"{prefix}%")))
+    return max((int(n[len(prefix) : -1]) for n in numbers), default=0)
+
+
+def _new_notice(
     occurrence: Occurrence,
     level: str,
     issue_on: dt.date,
+    number: int,
     rules: SupervisionRules,
     actor: Principal,
     is_demo: bool,
 ) -> Notice:
-    year = issue_on.year
-    count = session.scalar(
-        select(func.count(Notice.id)).where(Notice.number.like(f"督〔{year}〕%"))
-    )
-    number = f"督〔{year}〕{int(count or 0) + 1}号"
     reply_due = _calendar.add_working_days(issue_on, rules.notice_reply_working_days)
     overdue = _calendar.working_days_between(occurrence.due_date, issue_on)
     task = occurrence.task
@@ -958,8 +989,8 @@ def _issue_notice(
         f"（{occurrence.label}，完成时限 {occurrence.due_date.isoformat()}）已逾期 {overdue} 个工作日，"
         f"现予{NOTICE_LEVEL_LABELS[level]}督办，请于 {reply_due.isoformat()} 前书面回复办理情况及完成时间。"
     )
-    notice = Notice(
-        number=number,
+    return Notice(
+        number=f"督〔{issue_on.year}〕{number}号",
         occurrence_id=occurrence.id,
         unit_id=occurrence.unit_id,
         level=level,
@@ -969,24 +1000,6 @@ def _issue_notice(
         issued_by_id=actor.user_id,
         is_demo=is_demo,
     )
-    session.add(notice)
-    session.flush()
-    audit.append(
-        session,
-        actor=actor.username,
-        action="notice.issue",
-        entity="notice",
-        entity_id=notice.id,
-        after={
-            "number": number,
-            "occurrence_id": occurrence.id,
-            "unit_id": occurrence.unit_id,
-            "level": level,
-            "issued_on": issue_on.isoformat(),
-            "reply_due": reply_due.isoformat(),
-        },
-    )
-    return notice
 
 
 def list_notices(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +48,67 @@ def entry_hash(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Change:
+    """One audited change, for :func:`append_many`."""
+
+    actor: str
+    action: str
+    entity: str
+    entity_id: object
+    before: Any = None
+    after: Any = None
+
+
+def append_many(
+    session: Session, changes: Sequence[Change], *, at: dt.datetime | None = None
+) -> list[AuditEntry]:
+    """Add entries to the chain, in order, inside the caller's transaction (one flush)."""
+    if not changes:
+        return []
+    session.flush()
+    last = session.execute(
+        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq = 0 if last is None else last.seq
+    prev_hash = GENESIS_HASH if last is None else last.hash
+    at_text = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
+    entries = []
+    for change in changes:
+        seq += 1
+        before_text = canonical_json(change.before)
+        after_text = canonical_json(change.after)
+        digest = entry_hash(
+            seq=seq,
+            at=at_text,
+            actor=change.actor,
+            action=change.action,
+            entity=change.entity,
+            entity_id=str(change.entity_id),
+            before=before_text,
+            after=after_text,
+            prev_hash=prev_hash,
+        )
+        entries.append(
+            AuditEntry(
+                seq=seq,
+                at=at_text,
+                actor=change.actor,
+                action=change.action,
+                entity=change.entity,
+                entity_id=str(change.entity_id),
+                before=before_text,
+                after=after_text,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        prev_hash = digest
+    session.add_all(entries)
+    session.flush()
+    return entries
+
+
 def append(
     session: Session,
     *,
@@ -59,41 +121,8 @@ def append(
     at: dt.datetime | None = None,
 ) -> AuditEntry:
     """Add one entry to the chain inside the caller's transaction (committed with the change)."""
-    session.flush()
-    last = session.execute(
-        select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
-    seq = 1 if last is None else last.seq + 1
-    prev_hash = GENESIS_HASH if last is None else last.hash
-    at_text = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="microseconds")
-    before_text = canonical_json(before)
-    after_text = canonical_json(after)
-    digest = entry_hash(
-        seq=seq,
-        at=at_text,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before_text,
-        after=after_text,
-        prev_hash=prev_hash,
-    )
-    entry = AuditEntry(
-        seq=seq,
-        at=at_text,
-        actor=actor,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        before=before_text,
-        after=after_text,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
-    session.add(entry)
-    session.flush()
-    return entry
+    change = Change(actor, action, entity, entity_id, before, after)
+    return append_many(session, [change], at=at)[0]
 
 
 @dataclass(frozen=True)
