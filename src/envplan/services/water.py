@@ -76,6 +76,10 @@ class SectionLike(Protocol):
     def indicator_set(self) -> str: ...
 
 
+def _plain_name(name: str) -> str:
+    return re.sub(r"\s+", "", name).replace("（", "(").replace("）", ")")
+
+
 def _normalise_name(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_all(r"\s+", "").str.replace_all("（", "(").str.replace_all("）", ")")
 
@@ -92,11 +96,11 @@ def classify_measurements(
     Returns the contract columns plus ``water_class_code`` and ``official_class`` when the input
     carries one. ``water_class`` is "" for a row without any measured indicator of the set.
     """
-    lakes = {re.sub(r"\s+", "", name) for name in lake_sections if name.strip()}
+    lakes = [_plain_name(name) for name in lake_sections if name.strip()]
+    from_file = pl.col("lake").fill_null(False) if "lake" in frame.columns else pl.lit(False)
+    # A section is a lake/reservoir when the list names it or the file's 水体类型 says so.
     prepared = frame.with_columns(
-        _normalise_name(pl.col("section")).is_in(list(lakes)).alias("lake")
-        if lakes
-        else (pl.col("lake") if "lake" in frame.columns else pl.lit(False).alias("lake"))
+        (_normalise_name(pl.col("section")).is_in(lakes) | from_file).alias("lake")
     )
     out = assess_sections(prepared, indicator_set=indicator_set, round_values=round_values)
     columns = [

@@ -120,13 +120,30 @@ def indicator_class(
         inside = (array >= PH_RANGE[0]) & (array <= PH_RANGE[1])
         codes[:] = np.where(inside, 1, WORSE_THAN_V)
     else:
-        limits = np.broadcast_to(class_limits(indicator_id, lake), (array.size, 5))
-        passes = array[:, None] <= limits if row.direction == "le" else array[:, None] >= limits
-        # argmax finds the first (best) class the value meets; no class met → 劣Ⅴ.
-        best = np.argmax(passes, axis=1) + 1
-        codes[:] = np.where(passes.any(axis=1), best, WORSE_THAN_V)
+        lake_flags = np.broadcast_to(np.asarray(lake, dtype=bool), array.shape)
+        river_codes = _searched_class(array, row.limits, row.direction)
+        lake_codes = (
+            _searched_class(array, row.lake_limits, row.direction)
+            if row.lake_limits is not None
+            else river_codes
+        )
+        codes[:] = np.where(lake_flags, lake_codes, river_codes)
     codes[missing] = NOT_CLASSED
     return codes
+
+
+def _searched_class(
+    values: NDArray[np.float64], limits: tuple[float, ...] | None, direction: str
+) -> NDArray[np.int64]:
+    """Best class whose limit a value meets, 6 (劣Ⅴ) when none: binary search on the limits.
+    side="left" returns the first of equal limits, so shared limits give the better class."""
+    ordered = np.asarray(limits, dtype=np.float64)
+    if direction == "le":
+        found = np.searchsorted(ordered, values, side="left")
+    else:  # "ge": value ≥ limit ⇔ −value ≤ −limit, and −limits ascend
+        found = np.searchsorted(-ordered, -values, side="left")
+    result: NDArray[np.int64] = found.astype(np.int64) + 1
+    return result
 
 
 def exceedance_multiple(

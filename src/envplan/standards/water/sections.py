@@ -184,13 +184,10 @@ def assess_sections(
         class_status(pl.col("water_class")).alias("status"),
         class_colour(pl.col("water_class")).alias("colour"),
     )
-    counted_frame = pl.DataFrame(
-        {f"cnt_{item}": codes for item, codes in zip(items, counted, strict=True)}
-    )
     pollutants = _main_pollutants(
-        out.select(pl.col("water_class"), *[pl.col(f"mul_{i}") for i in items]).hstack(
-            counted_frame
-        ),
+        section,
+        np.vstack(counted).T,
+        np.vstack([m.to_numpy() for m in multiple_columns]).T,
         items,
         max_main_pollutants,
         multiple_decimals,
@@ -199,52 +196,48 @@ def assess_sections(
 
 
 def _main_pollutants(
-    frame: pl.DataFrame, items: tuple[str, ...], limit: int, decimals: int
+    section: NDArray[np.int8],
+    classes: NDArray[np.int8],
+    multiples: NDArray[np.float64],
+    items: tuple[str, ...],
+    limit: int,
+    decimals: int,
 ) -> pl.Series:
     """Main-pollutant label per row (环办〔2011〕22号 §5, reference §2.6): indicators worse than Ⅲ,
-    ranked by class (worst first) then 超标倍数 (largest first; pH/DO without a multiple last)."""
-    long = (
-        frame.with_row_index("row")
-        .select(
-            "row",
-            "water_class",
-            pl.concat_list([pl.lit(i) for i in items]).alias("item"),
-            pl.concat_list([pl.col(f"cnt_{i}").cast(pl.Int8) for i in items]).alias("cls"),
-            pl.concat_list([pl.col(f"mul_{i}") for i in items]).alias("mul"),
-        )
-        .explode(["item", "cls", "mul"])
-        .filter((pl.col("water_class") > 3) & (pl.col("cls") > 3))
-        .with_columns(pl.col("mul").fill_nan(None))
-        .sort(["row", "cls", "mul"], descending=[False, True, True], nulls_last=True)
-        .group_by("row", maintain_order=True)
-        .head(limit)
-    )
-    names = {item: TABLE_1_BY_ID[item].name_zh for item in items}
+    ranked by class (worst first) then 超标倍数 (largest first; pH/DO without a multiple last),
+    then Table 1 order. ``classes`` and ``multiples`` are (rows, items) matrices."""
+    total_rows = classes.shape[0]
+    polluted = np.flatnonzero(section > 3)  # only these rows get a label: filter first
+    classes, multiples = classes[polluted], multiples[polluted]
+    rows, width = classes.shape
+    eligible = classes > 3
+    class_key = np.where(eligible, -classes.astype(np.int64), 0)
+    multiple_key = np.where(np.isnan(multiples), np.inf, -multiples)
+    item_key = np.broadcast_to(np.arange(width), (rows, width))
+    order = np.lexsort((item_key, multiple_key, class_key), axis=-1)[:, :limit]
+    picked_item = np.take_along_axis(np.broadcast_to(np.arange(width), (rows, width)), order, 1)
+    picked_ok = np.take_along_axis(eligible, order, 1)
+    picked_mul = np.take_along_axis(multiples, order, 1)
+    names = {index: TABLE_1_BY_ID[item].name_zh for index, item in enumerate(items)}
     scale = 10.0**decimals
-    rounded = (pl.col("mul") * scale).round(6)
-    long = long.with_columns(
-        pl.when(pl.col("mul").is_null())
-        .then(pl.col("item").replace_strict(names, return_dtype=pl.String))
-        .otherwise(
-            pl.format(
-                "{}({})",
-                pl.col("item").replace_strict(names, return_dtype=pl.String),
-                _half_even(rounded, scale).round(decimals).cast(pl.String),
-            )
+    parts: list[pl.Expr] = []
+    columns: dict[str, object] = {}
+    for position in range(picked_item.shape[1]):
+        columns[f"item{position}"] = picked_item[:, position]
+        columns[f"ok{position}"] = picked_ok[:, position]
+        columns[f"mul{position}"] = picked_mul[:, position]
+        name = pl.col(f"item{position}").replace_strict(names, return_dtype=pl.String)
+        multiple = pl.col(f"mul{position}").fill_nan(None)
+        text = _half_even((multiple * scale).round(6), scale).round(decimals).cast(pl.String)
+        label = pl.when(multiple.is_null()).then(name).otherwise(pl.format("{}({})", name, text))
+        parts.append(pl.when(pl.col(f"ok{position}")).then(label))
+    result = np.full(total_rows, "", dtype=object)
+    if parts and rows:
+        labels = pl.DataFrame(columns).select(
+            pl.concat_str(parts, separator=",", ignore_nulls=True).fill_null("")
         )
-        .alias("label")
-    )
-    joined = long.group_by("row", maintain_order=True).agg(pl.col("label").str.join(","))
-    result = (
-        frame.with_row_index("row")
-        .select("row")
-        .join(joined, on="row", how="left")
-        .sort("row")
-        .get_column("label")
-        .fill_null("")
-        .alias("main_pollutants")
-    )
-    return result
+        result[polluted] = labels.to_series().to_numpy()
+    return pl.Series("main_pollutants", result, dtype=pl.String)
 
 
 def _half_even(scaled: pl.Expr, scale: float) -> pl.Expr:
