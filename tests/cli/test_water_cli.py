@@ -93,3 +93,19 @@ def test_assess_unknown_plan() -> None:
     result = CliRunner().invoke(app, ["water", "assess", "--plan", "nowhere", "--input", str(DEMO)])
     assert result.exit_code == 2
     assert "未知的计划" in result.output
+
+
+def test_classify_weekly_table_via_template(shared_dir: Path, tmp_path: Path) -> None:
+    source = shared_dir / "data" / "water" / "national-weekly-2007w02-first6.csv"
+    out = tmp_path / "weekly.csv"
+    result = CliRunner().invoke(
+        app, ["water", "classify", str(source), "--format", "template", "--output", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    ours = pl.read_csv(out, infer_schema=False).with_columns(pl.all().fill_null(""))
+    official = pl.read_csv(source, infer_schema=False).with_columns(pl.all().fill_null(""))
+    assert ours["water_class"].to_list() == official["水质类别_本周"].to_list()  # 6/6
+    names = [{p.split("(")[0] for p in text.split(",") if p} for text in ours["main_pollutants"]]
+    assert names == [{p for p in text.split(",") if p} for text in official["主要污染指标"]]
+    # 肇源 CODMn 6.3: (6.3 − 6) / 6 = 0.05, kept at one significant figure rather than "0.0".
+    assert ours["main_pollutants"][0] == "高锰酸盐指数(0.05)"

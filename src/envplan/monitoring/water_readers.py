@@ -84,6 +84,10 @@ TEMPLATE_INDICATORS: Final[dict[str, str]] = {
     "粪大肠菌群": "fecal_coliform",
     "叶绿素a": "chla",  # [mg/m³]
     "透明度": "sd",  # [m]
+    # Header spellings of the national weekly key-section table (national-weekly-*.csv).
+    "DO_mg_L": "do",
+    "CODMn_mg_L": "codmn",
+    "NH3N_mg_L": "nh3n",
 }
 TEMPLATE_TEXT: Final[dict[str, str]] = {
     "断面名称": "section",
@@ -93,7 +97,20 @@ TEMPLATE_TEXT: Final[dict[str, str]] = {
     "县（市、区）": "county",
     "水体类型": "water_body_type",
     "备注": "note",
+    # The national weekly key-section table (国家重点断面水质周报) is read with the same reader.
+    "点位名称": "section",
+    "水系": "basin",
+    "发布日期": "time",
+    "序号": "serial",
+    "断面情况": "section_note",
+    "水质类别_本周": "official_class",
+    "水质类别_上周": "previous_class",
+    "主要污染指标": "official_main_pollutants",
 }
+_KEPT_TEXT = (
+    "province", "basin", "county", "note", "serial", "section_note", "official_class",
+    "previous_class", "official_main_pollutants",
+)  # fmt: skip
 WATER_BODY_TYPES: Final[dict[str, str]] = {
     "河流": "river",
     "湖泊": "lake",
@@ -325,7 +342,7 @@ def read_water_template(path: str | Path) -> WaterReadResult:
         time_raw.alias("time"),
         pl.format("{}-{}", year, month.cast(pl.String).str.zfill(2)).alias("period"),
     ]
-    for canonical in ("province", "basin", "county", "note"):
+    for canonical in _KEPT_TEXT:
         if canonical in by_canonical:
             text_columns.append(pl.col(by_canonical[canonical]).str.strip_chars().alias(canonical))
     if "water_body_type" in by_canonical:

@@ -22,7 +22,11 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from envplan.standards.water.classify import exceedance_multiple, indicator_class
+from envplan.standards.water.classify import (
+    exceedance_multiple,
+    indicator_class,
+    round_half_even,
+)
 from envplan.standards.water.gb3838 import CLASS_LABELS, TABLE_1_BY_ID
 
 IndicatorSetId = Literal["national-2021-5x", "eval-2011-21", "auto-basic"]
@@ -138,7 +142,8 @@ def assess_sections(
     never part of the class; 0 for rivers), ``water_class`` (0..6; 0 when no indicator of the set was measured),
     ``water_class_label``, ``status``, ``colour`` and ``main_pollutants`` (e.g. "总磷(1.2),氨氮(0.4)":
     only for classes worse than Ⅲ, up to ``max_main_pollutants`` items by class then 超标倍数,
-    pH/DO without a multiple, multiples rounded half-even to ``multiple_decimals``).
+    pH/DO without a multiple, multiples rounded half-even to ``multiple_decimals``, a multiple
+    that would round to 0 keeps one significant figure, e.g. 0.05).
     """
     try:
         chosen = INDICATOR_SETS[indicator_set]
@@ -217,9 +222,9 @@ def _main_pollutants(
     order = np.lexsort((item_key, multiple_key, class_key), axis=-1)[:, :limit]
     picked_item = np.take_along_axis(np.broadcast_to(np.arange(width), (rows, width)), order, 1)
     picked_ok = np.take_along_axis(eligible, order, 1)
-    picked_mul = np.take_along_axis(multiples, order, 1)
+    # Half-even to ``decimals``; a multiple that would show as 0 keeps one significant figure.
+    picked_mul = round_half_even(np.take_along_axis(multiples, order, 1), decimals)
     names = {index: TABLE_1_BY_ID[item].name_zh for index, item in enumerate(items)}
-    scale = 10.0**decimals
     parts: list[pl.Expr] = []
     columns: dict[str, object] = {}
     for position in range(picked_item.shape[1]):
@@ -228,7 +233,7 @@ def _main_pollutants(
         columns[f"mul{position}"] = picked_mul[:, position]
         name = pl.col(f"item{position}").replace_strict(names, return_dtype=pl.String)
         multiple = pl.col(f"mul{position}").fill_nan(None)
-        text = _half_even((multiple * scale).round(6), scale).round(decimals).cast(pl.String)
+        text = multiple.cast(pl.String)
         label = pl.when(multiple.is_null()).then(name).otherwise(pl.format("{}({})", name, text))
         parts.append(pl.when(pl.col(f"ok{position}")).then(label))
     result = np.full(total_rows, "", dtype=object)
@@ -238,15 +243,6 @@ def _main_pollutants(
         )
         result[polluted] = labels.to_series().to_numpy()
     return pl.Series("main_pollutants", result, dtype=pl.String)
-
-
-def _half_even(scaled: pl.Expr, scale: float) -> pl.Expr:
-    """Half-to-even rounding of an already-scaled value (GB/T 8170-2008), back to the unit."""
-    floor = scaled.floor()
-    fraction = scaled - floor
-    is_even = (floor % 2) == 0
-    up = (fraction > 0.5) | ((fraction == 0.5) & ~is_even)
-    return pl.when(up).then(floor + 1).otherwise(floor) / scale
 
 
 def network_main_pollutants(
