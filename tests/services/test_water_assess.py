@@ -143,3 +143,23 @@ def test_lake_trophic_state_and_tn(tmp_path: Path) -> None:
     assert (lake["trophic_grade"], lake["tn_class"]) == ("轻度富营养", "Ⅳ")
     river = _row(sections, "芦苇河")
     assert (river["tli"], river["trophic_grade"], river["tn_class"]) == (None, "", "")
+
+
+def test_classes_by_month_and_trend(tmp_path: Path) -> None:
+    from envplan.services.water import section_classes_by_period, section_trends
+
+    # 郑庄 (target Ⅲ): NH3-N rising month by month 0.1 → 1.8: Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ (by Table 1 limits).
+    path = tmp_path / "months.csv"
+    path.write_text(
+        "断面名称,监测时间,氨氮\n郑庄,2021-01,0.1\n郑庄,2021-02,0.4\n郑庄,2021-03,0.9\n"
+        "郑庄,2021-04,1.4\n郑庄,2021-05,1.8\n洞头,2021-05,0.1\n",
+        encoding="utf-8",
+    )
+    by_month = section_classes_by_period(default_plan(), read_water_template(path).frame)
+    zhengzhuang = by_month.filter((pl.col("section") == "郑庄") & (pl.col("n_samples") > 0))
+    assert zhengzhuang["water_class"].to_list() == ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ"]
+    assert zhengzhuang["compliance"].to_list() == ["达标", "达标", "达标", "不达标", "不达标"]
+    trends = section_trends(by_month)
+    row = trends.filter(pl.col("section") == "郑庄").row(0, named=True)
+    assert (row["rs"], row["trend"]) == (1.0, "显著上升")  # ranks equal time order: rs = 1
+    assert trends.filter(pl.col("section") == "洞头")["trend"][0] == "数据不足"

@@ -26,6 +26,7 @@ from envplan.standards.water.periods import (
     class_shares,
     network_status,
     period_means,
+    spearman_trend,
 )
 from envplan.standards.water.sections import (
     EVAL_2011_21,
@@ -439,3 +440,50 @@ def _plan_shares(result: pl.DataFrame) -> dict[str, dict[str, Any]]:
 
 def _pct(value: float) -> float | None:
     return None if value != value else round(value, 1)  # NaN → None
+
+
+def section_classes_by_period(
+    plan: Any,
+    measurements: pl.DataFrame,
+    provincial_targets: pl.DataFrame | None = None,
+    *,
+    round_values: bool = True,
+) -> pl.DataFrame:
+    """Each plan section's class per month of the data (``period`` ``YYYY-MM``), for dashboards
+    and bulletins: the columns of :func:`assess_plan_sections` plus ``period``. One assessment per
+    month (a loop over at most a few dozen periods, each vectorised over sections)."""
+    if "period" not in measurements.columns:
+        raise ValueError("数据没有“监测时间”所属时段，无法按月评价")
+    periods = sorted(p for p in measurements.get_column("period").unique().to_list() if p)
+    frames = [
+        assess_plan_sections(
+            plan, measurements, period, provincial_targets, round_values=round_values
+        ).sections.with_columns(pl.lit(period).alias("period"))
+        for period in periods
+    ]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames).sort(["number", "period"])
+
+
+def section_trends(by_period: pl.DataFrame, indicator: str = "water_class_code") -> pl.DataFrame:
+    """Spearman trend (环办〔2011〕22号 §6.3) of each section over its months with data, from
+    :func:`section_classes_by_period`; sections with fewer than 5 months get "数据不足"."""
+    rows: list[dict[str, Any]] = []
+    # One small series per section (at most 22 sections × months): the test itself is per series.
+    for (number, section), group in by_period.filter(pl.col("n_samples") > 0).group_by(
+        ["number", "section"], maintain_order=True
+    ):
+        series = group.sort("period").get_column(indicator).cast(pl.Float64).to_numpy()
+        if 5 <= series.size <= 30:
+            trend = spearman_trend(series)
+            rows.append(
+                {"number": number, "section": section, "months": trend.n, "rs": round(trend.rs, 3),
+                 "wp": trend.wp, "trend": trend.verdict}
+            )  # fmt: skip
+        else:
+            rows.append(
+                {"number": number, "section": section, "months": int(series.size), "rs": None,
+                 "wp": None, "trend": "数据不足"}
+            )  # fmt: skip
+    return pl.DataFrame(rows).sort("number") if rows else pl.DataFrame()
