@@ -80,6 +80,9 @@ class _Staging:
         self.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         self.staged: list[tuple[Path, Path]] = []
         self.sequence = 0
+        # Time range of the import's labels: queries de-duplicate only imports that overlap.
+        self.first_end: dt.datetime | None = None
+        self.last_end: dt.datetime | None = None
 
     @property
     def marker(self) -> Path:
@@ -100,8 +103,17 @@ class _Staging:
                 final = folder / f"part-{self.import_id}-{self.sequence:05d}.parquet"
                 temp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
                 self.staged.append((temp, final))
-                part.drop("_year").write_parquet(temp, compression="lz4")
+                # Sorted by site and time so DuckDB skips row groups on site/period filters.
+                part.drop("_year").sort("site", "interval_end").write_parquet(
+                    temp, compression="lz4", row_group_size=100_000
+                )
         self.sequence += 1
+        for frame in (result.measurements, result.published):
+            if frame.height:
+                low, high = frame["interval_end"].min(), frame["interval_end"].max()
+                assert isinstance(low, dt.datetime) and isinstance(high, dt.datetime)
+                self.first_end = low if self.first_end is None else min(self.first_end, low)
+                self.last_end = high if self.last_end is None else max(self.last_end, high)
 
     def commit(self, summary: ImportSummary, encodings: Sequence[str]) -> None:
         for temp, final in self.staged:
@@ -115,6 +127,8 @@ class _Staging:
             "measurement_rows": summary.measurement_rows,
             "published_rows": summary.published_rows,
             "imported_at": self.imported_at.isoformat(),
+            "first_end": self.first_end.isoformat() if self.first_end else None,
+            "last_end": self.last_end.isoformat() if self.last_end else None,
         }
         temp_marker = self.marker.with_suffix(".tmp")
         temp_marker.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -255,6 +269,8 @@ def list_imports(root: str | Path) -> pl.DataFrame:
         "measurement_rows": pl.Int64,
         "published_rows": pl.Int64,
         "imported_at": pl.String,
+        "first_end": pl.String,
+        "last_end": pl.String,
     }
     return pl.DataFrame(records, schema=schema).sort("imported_at")
 
@@ -288,8 +304,8 @@ def query_air(
         ("format", formats),
     ):
         if values is not None:
-            filters.append((f"list_contains(?, {column})", list(values)))
-    frame = _query(Path(root), _MEASUREMENTS, list(MEASUREMENT_KEY), filters)
+            filters.append(_in_list(column, values))
+    frame = _query(Path(root), _MEASUREMENTS, list(MEASUREMENT_KEY), filters, formats)
     if frame is None:
         return pl.DataFrame(schema=MEASUREMENT_SCHEMA)
     return frame.select(list(MEASUREMENT_SCHEMA)).cast(MEASUREMENT_SCHEMA)
@@ -303,7 +319,7 @@ def query_published(
     end: dt.datetime | None = None,
     formats: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """Stored published fields; `interval_end` within [start, end]."""
+    """Stored published fields with `start < interval_end <= end` (hour-end labels)."""
     filters: list[tuple[str, object]] = []
     if start is not None:
         filters.append(("interval_end > ?", start))
@@ -311,36 +327,91 @@ def query_published(
         filters.append(("interval_end <= ?", end))
     for column, values in (("site", sites), ("format", formats)):
         if values is not None:
-            filters.append((f"list_contains(?, {column})", list(values)))
-    frame = _query(Path(root), _PUBLISHED, list(PUBLISHED_KEY), filters)
+            filters.append(_in_list(column, values))
+    frame = _query(Path(root), _PUBLISHED, list(PUBLISHED_KEY), filters, formats)
     if frame is None:
         return pl.DataFrame(schema=PUBLISHED_SCHEMA)
     return frame.drop("import_id", "imported_at", "year", strict=False)
 
 
+def _in_list(column: str, values: Sequence[str]) -> tuple[str, list[object]]:
+    """`column IN (?, …)` with one placeholder per value, so DuckDB can push it into the scan."""
+    if not values:
+        return "FALSE", []
+    return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+
+def _committed_parts(
+    folder: Path, committed: dict[str, dict[str, object]], formats: Sequence[str] | None
+) -> dict[str, list[str]]:
+    """Part files of committed imports by import id (file names carry the id), pruned by format."""
+    parts: dict[str, list[str]] = {}
+    for path in folder.glob("format=*/year=*/part-*.parquet"):
+        import_id = path.stem.removeprefix("part-").rsplit("-", 1)[0]
+        fmt = path.parent.parent.name.removeprefix("format=")
+        if import_id in committed and (formats is None or fmt in formats):
+            parts.setdefault(import_id, []).append(str(path))
+    return parts
+
+
+def _overlapping(imports: dict[str, dict[str, object]]) -> set[str]:
+    """Imports whose label ranges overlap another's (an import without a range overlaps all)."""
+    ranges = []
+    for import_id, record in imports.items():
+        first, last = record.get("first_end"), record.get("last_end")
+        if not isinstance(first, str) or not isinstance(last, str):
+            return set(imports)
+        ranges.append((first, last, import_id))
+    ranges.sort()
+    overlapping: set[str] = set()
+    reach, reach_id = "", ""
+    for first, last, import_id in ranges:  # a sweep over imports (a few hundred), not rows
+        if reach_id and first <= reach:
+            overlapping.update((import_id, reach_id))
+        if last > reach:
+            reach, reach_id = last, import_id
+    return overlapping
+
+
 def _query(
-    root: Path, table: str, key: list[str], filters: list[tuple[str, object]]
+    root: Path,
+    table: str,
+    key: list[str],
+    filters: list[tuple[str, object]],
+    formats: Sequence[str] | None,
 ) -> pl.DataFrame | None:
     base = root / _AIR
-    committed = [p.stem for p in (base / _IMPORTS).glob("*.json")]
-    folder = base / table
-    if not committed or not folder.is_dir() or not any(folder.rglob("part-*.parquet")):
+    committed = {
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (base / _IMPORTS).glob("*.json")
+    }
+    parts = _committed_parts(base / table, committed, formats) if committed else {}
+    if not parts:
         return None
-    where = ["list_contains(?, import_id)", *(clause for clause, _ in filters)]
-    params: list[object] = [committed, *(value for _, value in filters)]
-    sql = f"""
-        SELECT * EXCLUDE (_rank) FROM (
-            SELECT *, row_number() OVER (
-                PARTITION BY {", ".join(key)} ORDER BY imported_at DESC, import_id
-            ) AS _rank
-            FROM read_parquet(?, hive_partitioning = true, union_by_name = true)
-            WHERE {" AND ".join(where)}
-        ) WHERE _rank = 1
-        ORDER BY {", ".join(key)}
-    """
-    pattern = str(folder / "**" / "part-*.parquet")
+    overlapping = _overlapping({i: committed[i] for i in parts})
+    where = " AND ".join([clause for clause, _ in filters] or ["TRUE"])
+    values: list[object] = []
+    for _, value in filters:
+        values.extend(value if isinstance(value, list) else [value])
+    source = "read_parquet(?, hive_partitioning = true, union_by_name = true)"
+    selects: list[str] = []
+    params: list[object] = []
+    plain = sorted(p for i, ps in parts.items() if i not in overlapping for p in ps)
+    if plain:
+        selects.append(f"SELECT * FROM {source} WHERE {where}")
+        params += [plain, *values]
+    shared = sorted(p for i, ps in parts.items() if i in overlapping for p in ps)
+    if shared:
+        # One row per natural key among overlapping imports: the most recent import wins, so
+        # overlapping files never double-count and a corrected re-export replaces older values.
+        selects.append(
+            f"SELECT * FROM {source} WHERE {where} QUALIFY row_number() OVER ("
+            f"PARTITION BY {', '.join(key)} ORDER BY imported_at DESC, import_id) = 1"
+        )
+        params += [shared, *values]
+    sql = " UNION ALL BY NAME ".join(f"({q})" for q in selects) + f" ORDER BY {', '.join(key)}"
     with duckdb.connect() as connection:
-        arrow = connection.sql(sql, params=[pattern, *params]).to_arrow_table()
+        connection.execute("SET enable_progress_bar = false")
+        arrow = connection.sql(sql, params=params).to_arrow_table()
     frame = pl.from_arrow(arrow)
     assert isinstance(frame, pl.DataFrame)
     return frame
