@@ -175,8 +175,13 @@ def create_user(
     county: str | None = None,
     actor: Principal = SYSTEM,
     is_demo: bool = False,
+    hasher: PasswordHasher | None = None,
 ) -> User:
-    """Add a user (argon2-hashed password). Unit roles need a unit; county clerks a county."""
+    """Add a user (argon2-hashed password). Unit roles need a unit; county clerks a county.
+
+    hasher: argon2 parameters (default: argon2-cffi's recommended ones); the demo, whose
+    passwords are published anyway, uses cheap ones to start fast.
+    """
     require(actor, Action.MANAGE_USERS)
     try:
         role = Role(role)
@@ -200,7 +205,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=(hasher or _hasher).hash(password),
         role=role.value,
         unit_id=unit_id,
         county=county,
