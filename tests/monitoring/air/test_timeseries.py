@@ -139,9 +139,9 @@ def test_empty_store(tmp_path: Path) -> None:
 
 def split_guangzhou(air_dir: Path, folder: Path) -> None:
     """The real Guangzhou day as two daily-style files (hours 0–11 and 12–23)."""
-    header, *lines = (air_dir / "cnemc-sites-guangzhou-2025-04-01.csv").read_text(
-        encoding="utf-8"
-    ).splitlines()
+    header, *lines = (
+        (air_dir / "cnemc-sites-guangzhou-2025-04-01.csv").read_text(encoding="utf-8").splitlines()
+    )
     folder.mkdir()
     for suffix, keep in (("a", lambda h: h < 12), ("b", lambda h: h >= 12)):
         part = [ln for ln in lines if keep(int(ln.split(",")[1]))]
@@ -187,3 +187,16 @@ def test_folder_import_is_all_or_nothing(air_dir: Path, tmp_path: Path) -> None:
     )
     assert not list(store.rglob("*.parquet")) and not list(store.rglob("*.json"))
     assert query_air(store).height == 0
+
+
+def test_import_records_their_time_range(air_dir: Path, tmp_path: Path) -> None:
+    import_air_file(air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv", tmp_path)
+    import_air_file(air_dir / "cnemc-live-jincheng-stations-2022-06-15.csv", tmp_path)
+    imports = list_imports(tmp_path)
+    # first and last rows of the files: 2019-02-04 00:00:00 … 2019-02-12 09:00:00;
+    # 2022-06-15T00:00:00 … 2022-06-15T12:00:00
+    assert sorted(imports.select("first_end", "last_end").iter_rows()) == [
+        ("2019-02-04T00:00:00", "2019-02-12T09:00:00"),
+        ("2022-06-15T00:00:00", "2022-06-15T12:00:00"),
+    ]
+    assert query_air(tmp_path).height == 201 * 6 + 50 * 14
