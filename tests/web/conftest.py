@@ -179,5 +179,8 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 def screenshot(page: object, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)  # type: ignore[attr-defined]
+    try:
+        page.screenshot(path=str(target), full_page=True, timeout=20_000)  # type: ignore[attr-defined]
+    except Exception:  # very long pages: the viewport is enough for a look
+        page.screenshot(path=str(target), timeout=20_000)  # type: ignore[attr-defined]
     return target
