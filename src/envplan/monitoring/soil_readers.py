@@ -16,7 +16,7 @@ from envplan.monitoring.air_io import ROW, file_error, is_missing
 from envplan.monitoring.errors import problem_frame, raise_if_problems
 from envplan.monitoring.water_readers import load_table, numeric_cells
 from envplan.standards.soil.gb15618 import ITEM_NAMES_ZH
-from envplan.standards.soil.gb36600 import LIMITS_BY_NAME
+from envplan.standards.soil.gb36600 import KEY_REPLACEMENTS, LIMITS_BY_KEY
 
 #: 用地类型 in the farmland template → GB 15618-2018 land-use column.
 FARMLAND_USES: Final[dict[str, str]] = {
@@ -171,13 +171,19 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
     if frame.height == 0:
         raise file_error(path, "文件没有数据行")
     item_header = headers["检测项目"]
+    names = {key: row.name_zh for key, row in LIMITS_BY_KEY.items()}
+    # Spellings differ between labs (（）/(), [a]/(a), 间-二甲苯): match on the item key.
+    key = pl.col(item_header).fill_null("").str.strip_chars()
+    for written, meant in KEY_REPLACEMENTS:
+        key = key.str.replace_all(written, meant, literal=True)
+    canonical = frame.select(key.replace_strict(names, default=None)).to_series()
     item_raw = pl.col(item_header).str.strip_chars()
     problems.append(
         _row_problems(
             frame,
             table.name,
             item_header,
-            pl.when(~item_raw.is_in(list(LIMITS_BY_NAME)) | item_raw.is_null()).then(
+            pl.when(pl.lit(canonical).is_null()).then(
                 pl.format("检测项目「{}」不在 GB 36600-2018 表1、表2 中", item_raw.fill_null(""))
             ),
         )
@@ -189,7 +195,7 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
     expressions: list[pl.Expr] = [
         pl.col(ROW).alias("source_row"),
         pl.col(headers["样点编号"]).str.strip_chars().alias("sample_id"),
-        item_raw.alias("item"),
+        pl.lit(canonical).alias("item"),
         value.alias("value"),
     ]
     if "背景值" in headers:

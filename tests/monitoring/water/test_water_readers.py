@@ -156,3 +156,13 @@ def test_construction_reader_and_errors(tmp_path: Path) -> None:
         read_construction_samples(bad)
     found = {(p.row, p.column) for p in caught.value.problems}
     assert found == {(2, "检测项目"), (3, "含量（mg/kg）")}
+
+
+def test_construction_item_spellings_are_canonicalised(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        "样点编号,检测项目,含量（mg/kg）\nS1,铬（六价）,1\nS1,间-二甲苯+对-二甲苯,2\nS1,苯并(a)芘,0.1\n",
+    )
+    assert read_construction_samples(path)["item"].to_list() == [
+        "铬(六价)", "间二甲苯+对二甲苯", "苯并[a]芘",
+    ]  # fmt: skip

@@ -85,3 +85,13 @@ def test_unknown_item_and_class() -> None:
     assert construction_result(["不存在的物质"], [1.0], 1).tolist() == [0]
     with pytest.raises(ValueError):
         construction_result(["苯"], [1.0], 3)
+
+
+def test_item_spellings() -> None:
+    # Spellings seen in lab reports and in other transcriptions of the MEE PDF.
+    got = construction_result(
+        ["铬（六价）", "间-二甲苯+对-二甲苯", "苯并(a)芘", "3,3′-二氯联苯胺"],
+        [3.1, 164, 0.56, 1.4],
+        1,
+    )
+    assert got.tolist() == [2, 2, 2, 2]

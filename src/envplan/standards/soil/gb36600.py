@@ -144,6 +144,24 @@ LIMITS_BY_NAME: Final[dict[str, ConstructionLimit]] = {
     row.name_zh: row for row in TABLE_1 + TABLE_2
 }
 
+#: Spelling variants ignored when matching item names (written → meant).
+KEY_REPLACEMENTS: Final[tuple[tuple[str, str], ...]] = (
+    ("（", "("), ("）", ")"), ("[", "("), ("]", ")"), ("′", "'"), ("’", "'"), ("-", ""), (" ", ""),
+)  # fmt: skip
+_KEY_TABLE: Final = str.maketrans({written: meant for written, meant in KEY_REPLACEMENTS})
+
+
+def item_key(name: str) -> str:
+    """Spelling-insensitive key of a GB 36600-2018 item name (full/half-width brackets, primes,
+    hyphens and spaces ignored: "铬（六价）" = "铬(六价)", "间-二甲苯+对-二甲苯" = "间二甲苯+对二甲苯");
+    text only, no unit [–]."""
+    return name.strip().translate(_KEY_TABLE)
+
+
+LIMITS_BY_KEY: Final[dict[str, ConstructionLimit]] = {
+    item_key(row.name_zh): row for row in TABLE_1 + TABLE_2
+}
+
 #: Result codes (clause 5): 1 低于筛选值, 2 超过筛选值, 3 超过管制值, 0 not assessed.
 RESULT_LABELS: Final[dict[int, str]] = {
     0: "",
@@ -159,7 +177,7 @@ def land_class_values(item: str, land_class: int) -> tuple[float, float]:
     if land_class not in (1, 2):
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")
     try:
-        row = LIMITS_BY_NAME[item]
+        row = LIMITS_BY_KEY[item_key(item)]
     except KeyError:
         raise KeyError(f"GB 36600-2018 has no item {item!r}") from None
     if land_class == 1:
@@ -184,7 +202,7 @@ def construction_result(
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")
     names = np.asarray(items, dtype=object)
     array = np.asarray(values, dtype=np.float64)
-    known = np.array([name in LIMITS_BY_NAME for name in np.unique(names)])
+    known = np.array([item_key(str(name)) in LIMITS_BY_KEY for name in np.unique(names)])
     lookup = dict(zip(np.unique(names), known, strict=True))
     present = np.array([lookup[name] for name in names], dtype=bool) if names.size else names
     screen = np.full(array.shape, np.nan)
@@ -196,7 +214,7 @@ def construction_result(
         s, i = land_class_values(str(name), land_class)
         rows = names == name
         screen[rows], interv[rows] = s, i
-        exempt[rows] = LIMITS_BY_NAME[str(name)].background_exemption
+        exempt[rows] = LIMITS_BY_KEY[item_key(str(name))].background_exemption
     codes = np.where(array <= screen, 1, np.where(array > interv, 3, 2))
     if background is not None:
         local = np.broadcast_to(np.asarray(background, dtype=np.float64), array.shape)
