@@ -773,7 +773,8 @@ def water_section(month: dt.date, water: WaterFacts | WaterGap | None, plan: Any
             if isinstance(water, WaterGap)
             else ""
         )
-        blocks.append(DataGap(f"{len(sections) or 22}个考核断面水质监测数据", month_text, reason))
+        count = f"{len(sections)}个" if sections else ""
+        blocks.append(DataGap(f"{count}考核断面水质监测数据", month_text, reason))
         if sections:
             blocks.append(
                 Table.build(
