@@ -203,4 +203,6 @@ def _print_assessment(plan: Any, assessment: Any, source: str) -> None:
             + (f"；无监测数据 {share['no_data']} 个" if share["no_data"] else "")
         )
     if assessment.unmatched:
-        console.print(f"数据中不属于计划断面的断面（未评价）：{'、'.join(assessment.unmatched)}")
+        shown = "、".join(assessment.unmatched[:10])
+        more = f" 等 {len(assessment.unmatched)} 个" if len(assessment.unmatched) > 10 else ""
+        console.print(f"数据中不属于计划断面的断面（未评价）：{shown}{more}")
