@@ -66,7 +66,8 @@ def city_daily_from_daily_means(measurements: pl.DataFrame) -> pl.DataFrame:
             return_dtype=pl.String,
         )
         .alias("_column"),
-        pl.col("interval_end").dt.date().alias("date"),
+        # A daily value covers [interval_start, interval_end): its day is the start date.
+        pl.col("interval_start").dt.date().alias("date"),
     ).filter(pl.col("_column").is_not_null())
     wide = keyed.pivot(
         on="_column", index=["site", "date"], values="value", aggregate_function="first"
