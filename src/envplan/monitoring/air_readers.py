@@ -287,8 +287,9 @@ def read_air(
 ) -> AirReadResult:
     """Read an air-monitoring file (or a folder of daily files) into canonical tables.
 
-    `format` is one of `AIR_FORMATS`; None detects it. `data_version` overrides the version of
-    the template format ("realtime" or "audited"; the template's own column wins per row).
+    `format` is one of `AIR_FORMATS`; None detects it. `data_version` ("realtime", default, or
+    "audited") sets the version of the values; in the template the file's own column wins per
+    row, and aqistudy files are always "third-party".
     Raises `InputFileError` listing every problem (file, row, column, zh-CN message).
     """
     path = Path(path)
@@ -305,13 +306,19 @@ def read_air(
         restricted = False
     else:
         reader = _READERS[format]
+        version = data_version or "realtime"
+        if version not in ("realtime", "audited"):
+            raise file_error(
+                path, f"数据版本「{version}」无效，应为 realtime（实时）或 audited（审核）"
+            )
         slot_parts: list[pl.DataFrame] = []
         published_parts = []
         problems = []
         for table in tables:
             problems.extend(_layout_problems(table, format))
-            s, p, probs = reader(table, format)
-            slot_parts.append(s)
+            s, p, probs = reader(table, format, version)
+            if s.width:
+                slot_parts.append(s)
             published_parts.append(p)
             problems.extend(probs)
         slots = pl.concat(slot_parts, how="vertical_relaxed") if slot_parts else pl.DataFrame()
@@ -391,7 +398,7 @@ def city_name(name: pl.Expr) -> pl.Expr:
     return pl.when(keep).then(stripped).otherwise(stripped + "市")
 
 
-_Reader = Callable[[LoadedTable, str], tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]]
+_Reader = Callable[[LoadedTable, str, str], tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]]
 
 
 def _empty_result() -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
@@ -407,12 +414,12 @@ def _with_file(frame: pl.DataFrame, table: LoadedTable, format: str, version: st
 
 
 def _read_mee_city(
-    table: LoadedTable, format: str
+    table: LoadedTable, format: str, version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     if not set(_MEE_COLUMNS) <= set(table.frame.columns):
         return _empty_result()
     label, _ = parse_time_label(pl.col("time"))
-    frame = _with_file(table.frame, table, format, "realtime").with_columns(
+    frame = _with_file(table.frame, table, format, version).with_columns(
         interval_end=label, site=pl.col("city").str.strip_chars()
     )
     problems = [
@@ -437,14 +444,14 @@ def _read_mee_city(
 
 
 def _read_cnemc_live(
-    table: LoadedTable, format: str
+    table: LoadedTable, format: str, version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     columns = set(table.frame.columns)
     if not {*_CNEMC_LIVE_REQUIRED, "area", "positionname"} <= columns:
         return _empty_result()
     value_columns = [c for c in _CNEMC_LIVE_COLUMNS if c in columns]
     label, _ = parse_time_label(pl.col("timepoint"))
-    frame = _with_file(table.frame, table, format, "realtime").with_columns(
+    frame = _with_file(table.frame, table, format, version).with_columns(
         interval_end=label,
         site=pl.col("stationcode").str.strip_chars(),
         site_name=pl.col("positionname").str.strip_chars(),
@@ -498,7 +505,7 @@ def _read_cnemc_live(
 
 
 def _read_quotsoft(
-    table: LoadedTable, format: str
+    table: LoadedTable, format: str, version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     columns = table.frame.columns
     if tuple(c for c in columns if c != ROW)[:3] != _QUOTSOFT_HEAD:
@@ -520,7 +527,7 @@ def _read_quotsoft(
         .otherwise(None)
     )
     valid_hour = hour.is_between(0, 24) & (hour == hour.round(0))
-    frame = _with_file(frame, table, format, "realtime").with_columns(
+    frame = _with_file(frame, table, format, version).with_columns(
         interval_end=pl.when(valid_hour)
         .then(day.cast(pl.Datetime("us")) + pl.duration(hours=hour.cast(pl.Int64, strict=False)))
         .otherwise(None),
@@ -577,7 +584,7 @@ def _read_quotsoft(
 
 
 def _read_aqistudy(
-    table: LoadedTable, format: str
+    table: LoadedTable, format: str, version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     if not set(_AQISTUDY_COLUMNS) <= set(table.frame.columns):
         return _empty_result()

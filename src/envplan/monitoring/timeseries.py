@@ -59,8 +59,9 @@ class ImportSummary:
 
 
 def import_id_of(result: AirReadResult) -> str:
-    """Stable id of an import: format plus the SHA-256 of each input file's bytes."""
-    return _import_id(result.format, result.files)
+    """Stable id of an import: format, data versions and the SHA-256 of each file's bytes."""
+    versions = sorted(result.measurements["data_version"].unique().drop_nulls().to_list())
+    return _import_id(f"{result.format}|{','.join(versions)}", result.files)
 
 
 def _import_id(format: str, files: Sequence[Path]) -> str:
@@ -160,7 +161,13 @@ def write_air(result: AirReadResult, root: str | Path) -> ImportSummary:
     return summary
 
 
-def import_air_file(path: str | Path, root: str | Path, format: str | None = None) -> ImportSummary:
+def import_air_file(
+    path: str | Path,
+    root: str | Path,
+    format: str | None = None,
+    *,
+    data_version: str | None = None,
+) -> ImportSummary:
     """Read (all checks first; `InputFileError` writes nothing) and store one file or folder.
 
     A folder of daily files is imported one file at a time (memory stays at one day's data);
@@ -169,15 +176,17 @@ def import_air_file(path: str | Path, root: str | Path, format: str | None = Non
     """
     path = Path(path)
     if path.is_dir():
-        return _import_folder(path, Path(root), format or detect_air_format(path))
-    return write_air(read_air(path, format), root)
+        return _import_folder(path, Path(root), format or detect_air_format(path), data_version)
+    return write_air(read_air(path, format, data_version=data_version), root)
 
 
-def _import_folder(folder: Path, root: Path, format: str) -> ImportSummary:
+def _import_folder(
+    folder: Path, root: Path, format: str, data_version: str | None
+) -> ImportSummary:
     files = folder_files(folder)
     if not files:
         raise InputFileError([InputProblem(folder.name, None, None, "文件夹中没有 CSV 文件")])
-    staging = _Staging(root, format, _import_id(format, files))
+    staging = _Staging(root, format, _import_id(f"{format}|{data_version or 'realtime'}", files))
     names = tuple(p.name for p in files)
     if staging.marker.exists():
         return ImportSummary(staging.import_id, format, names, 0, 0, already_imported=True)
@@ -189,7 +198,7 @@ def _import_folder(folder: Path, root: Path, format: str) -> ImportSummary:
     try:
         for index, path in enumerate(files):
             try:
-                result = read_air(path, format)
+                result = read_air(path, format, data_version=data_version)
             except InputFileError as error:
                 problems.extend(error.problems)
                 total += error.total

@@ -276,3 +276,18 @@ def test_template_excel_date_and_datetime_cells(tmp_path: Path) -> None:
         dt.datetime(2022, 6, 15),
         dt.datetime(2022, 6, 16),
     )
+
+
+def test_data_version_can_be_set_for_official_layouts(air_dir: Path) -> None:
+    path = air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+    audited = read_air(path, data_version="audited")
+    assert set(audited.measurements["data_version"].unique()) == {"audited"}
+    assert set(audited.published["data_version"].unique()) == {"audited"}
+    with pytest.raises(InputFileError) as caught:
+        read_air(path, data_version="final")
+    assert "数据版本「final」无效" in caught.value.problems[0].message
+    # aqistudy stays third-party whatever the caller says
+    daily = read_air(
+        air_dir / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv", data_version="audited"
+    )
+    assert set(daily.measurements["data_version"].unique()) == {"third-party"}

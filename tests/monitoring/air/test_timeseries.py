@@ -200,3 +200,12 @@ def test_import_records_their_time_range(air_dir: Path, tmp_path: Path) -> None:
         ("2022-06-15T00:00:00", "2022-06-15T12:00:00"),
     ]
     assert query_air(tmp_path).height == 201 * 6 + 50 * 14
+
+
+def test_same_file_as_audited_is_a_new_import(air_dir: Path, tmp_path: Path) -> None:
+    source = air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+    realtime = import_air_file(source, tmp_path)
+    audited = import_air_file(source, tmp_path, data_version="audited")
+    assert not audited.already_imported and audited.import_id != realtime.import_id
+    counts = dict(query_air(tmp_path).group_by("data_version").len().iter_rows())
+    assert counts == {"realtime": 201 * 6, "audited": 201 * 6}
