@@ -166,3 +166,18 @@ def test_construction_item_spellings_are_canonicalised(tmp_path: Path) -> None:
     assert read_construction_samples(path)["item"].to_list() == [
         "铬(六价)", "间二甲苯+对二甲苯", "苯并[a]芘",
     ]  # fmt: skip
+
+
+def test_bundled_xlsx_templates_are_readable(tmp_path: Path) -> None:
+    workbook = openpyxl.load_workbook(BUNDLED / "templates" / "water_monthly_template.xlsx")
+    sheet = workbook.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    row = {"断面名称": "郑庄", "监测时间": "2021-05", "总磷（mg/L）": 0.05, "pH（无量纲）": 8.0}
+    sheet.append([row.get(str(h)) for h in header])
+    path = tmp_path / "filled.xlsx"
+    workbook.save(path)
+    frame = read_water_template(path).frame
+    assert frame.select("section", "period", "tp", "ph").rows() == [("郑庄", "2021-05", 0.05, 8.0)]
+    for name in ("soil_farmland_template.xlsx", "soil_construction_template.xlsx"):
+        sheet = openpyxl.load_workbook(BUNDLED / "templates" / name).worksheets[0]
+        assert sheet.cell(1, 1).value == "样点编号"
