@@ -238,3 +238,19 @@ def test_blank_lines_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> 
     error = problems_of(write(tmp_path, "blank.csv", [MEE_HEADER, *rows]))
     assert error.total == 1
     assert "负值" in at(error, 5, "PM2.5").message
+
+
+def test_concatenated_quotsoft_rows_are_file_lines(tmp_path: Path, shared_dir: Path) -> None:
+    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+    header, *lines = source.read_text(encoding="utf-8").splitlines()
+    # two halves, the second repeating the header line (line 86 of the file)
+    broken = [*lines[:84], header, *lines[84:]]
+    # line 90 of the new file: "20250401,12,SO2,…" with the first station negative
+    index = 90 - 2  # 0-based in `broken`, whose first line is line 2
+    assert broken[index].startswith("20250401,12,SO2,")
+    fields = broken[index].split(",")
+    fields[3] = "-" + fields[3]
+    broken[index] = ",".join(fields)
+    error = problems_of(write(tmp_path, "china_sites_20250401.csv", [header, *broken]))
+    assert error.total == 1
+    assert "负值" in at(error, 90, "1345A").message
