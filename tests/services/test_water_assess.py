@@ -163,3 +163,14 @@ def test_classes_by_month_and_trend(tmp_path: Path) -> None:
     row = trends.filter(pl.col("section") == "郑庄").row(0, named=True)
     assert (row["rs"], row["trend"]) == (1.0, "显著上升")  # ranks equal time order: rs = 1
     assert trends.filter(pl.col("section") == "洞头")["trend"][0] == "数据不足"
+
+
+def test_round_values_reaches_the_class(tmp_path: Path) -> None:
+    # 郑庄 CODMn 4.05: rounded half-even to 4.0 → Ⅱ; as published (unrounded) 4.05 > 4 → Ⅲ.
+    path = tmp_path / "r.csv"
+    path.write_text("断面名称,监测时间,高锰酸盐指数\n郑庄,2021-05,4.05\n", encoding="utf-8")
+    frame = read_water_template(path).frame
+    rounded = assess_plan_sections(default_plan(), frame, round_values=True).sections
+    published = assess_plan_sections(default_plan(), frame, round_values=False).sections
+    assert _row(rounded, "郑庄")["water_class"] == "Ⅱ"
+    assert _row(published, "郑庄")["water_class"] == "Ⅲ"

@@ -237,7 +237,7 @@ def assess_plan_sections(
         pl.col("n_samples").fill_null(0),
     )
     joined = _with_targets(joined, provincial_targets, year)
-    assessed = _assess_by_indicator_set(joined)
+    assessed = _assess_by_indicator_set(joined, round_values=round_values)
     exceeding = _exceeding_against_target(assessed, round_values=round_values)
     assessed = assessed.with_columns(exceeding, *_trophic_columns(assessed))
     result = assessed.select(
@@ -325,12 +325,16 @@ def _with_targets(
     )
 
 
-def _assess_by_indicator_set(frame: pl.DataFrame) -> pl.DataFrame:
+def _assess_by_indicator_set(frame: pl.DataFrame, *, round_values: bool) -> pl.DataFrame:
     parts: list[pl.DataFrame] = []
     for indicator_set in frame.get_column("indicator_set").unique(maintain_order=True).to_list():
         chosen = indicator_set if indicator_set in INDICATOR_SETS else "eval-2011-21"
         subset = frame.filter(pl.col("indicator_set") == indicator_set)
-        parts.append(assess_sections(subset, indicator_set=chosen, target_column="target"))
+        parts.append(
+            assess_sections(
+                subset, indicator_set=chosen, target_column="target", round_values=round_values
+            )
+        )
     return pl.concat(parts, how="diagonal_relaxed")
 
 
