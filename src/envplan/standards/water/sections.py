@@ -139,8 +139,9 @@ def assess_sections(
 
     Returns the input with ``cls_<id>`` (per indicator, 0 = not measured), ``mul_<id>``
     (超标倍数 vs Ⅲ), ``tn_class`` (total nitrogen of lakes/reservoirs, evaluated separately and
-    never part of the class; 0 for rivers), ``water_class`` (0..6; 0 when no indicator of the set was measured),
-    ``water_class_label``, ``status``, ``colour`` and ``main_pollutants`` (e.g. "总磷(1.2),氨氮(0.4)":
+    never part of the class; 0 for rivers), ``water_class`` (0..6; 0 when no indicator of the set
+    was measured), ``water_class_label``, ``status``, ``colour`` and ``main_pollutants`` (e.g.
+    "总磷(1.2),氨氮(0.4)":
     only for classes worse than Ⅲ, up to ``max_main_pollutants`` items by class then 超标倍数,
     pH/DO without a multiple, multiples rounded half-even to ``multiple_decimals``, a multiple
     that would round to 0 keeps one significant figure, e.g. 0.05).
@@ -157,7 +158,8 @@ def assess_sections(
     threshold = np.full(frame.height, 3, dtype=np.int8)
     if target_column is not None:
         target = frame.get_column(target_column).cast(pl.Int8).fill_null(3).to_numpy()
-        threshold = np.minimum(threshold, np.clip(target, 1, 3)).astype(np.int8)
+        # Ⅰ/Ⅱ targets lower the X threshold to the target; unknown targets (0) keep Ⅲ.
+        threshold = np.where(target >= 1, np.clip(target, 1, 3), 3).astype(np.int8)
 
     class_columns: list[pl.Series] = []
     multiple_columns: list[pl.Series] = []
