@@ -170,7 +170,7 @@ def test_soil_demo_safe_use_rates_by_hand(plan) -> None:
 def test_missing_sources_print_gaps_not_numbers(plan) -> None:
     bulletin = assemble_monthly_bulletin("2021-06", plan=plan, options=BulletinOptions())
     gaps = [gap.text for gap in bulletin.gaps()]
-    assert "数据缺失：月调度快照（2021年6月）。请先执行 envplan dispatch snapshot。" in gaps
+    assert "数据缺失：月调度快照（2021年6月）。" in gaps
     assert "数据缺失：22个考核断面水质监测数据（2021年6月）。" in gaps
     assert "数据缺失：任务事项清单（2021年7月）。" in gaps
     assert bulletin.document_number == "晋环调〔2021〕6号"

@@ -168,3 +168,5 @@ def monthly(
         typer.secho(message, fg=typer.colors.YELLOW)
     for gap in files.bulletin.gaps():
         typer.echo(f"提示：{gap.text}")
+    if any(gap.what == "月调度快照" for gap in files.bulletin.gaps()):
+        typer.echo("提示：先执行 envplan db init 与 envplan dispatch snapshot --month " + month)

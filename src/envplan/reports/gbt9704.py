@@ -173,7 +173,7 @@ def write_bulletin_docx(
         demo.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _add_run(
             demo,
-            "【示例】本通报的调度数据为系统示例数据，仅供演示，不代表真实工作进展",
+            "【示例】本通报含系统示例数据（非实测数据、非真实工作进展），仅供演示",
             layout.heading2_font,
             layout.body_size_pt,
         )

@@ -292,7 +292,7 @@ def overall_section(month: dt.date, facts: SupervisionFacts | None) -> Section:
     if facts is None:
         return Section(
             heading,
-            (DataGap("月调度快照", _month_label(month), "请先执行 envplan dispatch snapshot。"),),
+            (DataGap("月调度快照", _month_label(month)),),
         )
     blocks: list[Block] = [Paragraph(f"调度数据：{facts.source}。")]
     plan_rows = [
