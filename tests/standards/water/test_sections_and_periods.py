@@ -218,3 +218,11 @@ def test_lake_total_nitrogen_is_separate() -> None:
     out = assess_sections(frame)
     assert out["water_class_label"].to_list() == ["Ⅱ", "Ⅱ"]
     assert out["tn_class"].to_list() == [4, 0]  # TN 1.2: 1.0 < 1.2 ≤ 1.5 → Ⅳ, lakes only
+
+
+def test_priority_toxics_option() -> None:
+    # NH3-N 2.5 (劣Ⅴ, 1.5) and Pb 0.08 (Ⅴ, (0.08−0.05)/0.05 = 0.6).
+    frame = pl.DataFrame({"nh3n": [2.5], "pb": [0.08]})
+    assert assess_sections(frame)["main_pollutants"][0] == "氨氮(1.5),铅(0.6)"
+    flagged = assess_sections(frame, priority_toxics=True)
+    assert flagged["main_pollutants"][0] == "铅(0.6),氨氮(1.5)"

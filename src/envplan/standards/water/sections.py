@@ -70,6 +70,12 @@ INDICATOR_SETS: Final[dict[str, IndicatorSet]] = {
 }
 
 
+#: Cyanide and heavy metals (incl. arsenic) listed first when ``priority_toxics`` is set.
+PRIORITY_TOXICS: Final[frozenset[str]] = frozenset(
+    {"cyanide", "hg", "cd", "cr6", "pb", "cu", "zn", "as"}
+)
+
+
 @dataclass(frozen=True)
 class ClassStatus:
     """Status word and colour for a section class (环办〔2011〕22号 §3.1 Table 1, reference §2.3).
@@ -128,6 +134,7 @@ def assess_sections(
     target_column: str | None = None,
     max_main_pollutants: int = 3,
     multiple_decimals: int = 1,
+    priority_toxics: bool = False,
 ) -> pl.DataFrame:
     """Class every row (section × period) of a wide measurement frame.
 
@@ -144,7 +151,9 @@ def assess_sections(
     "总磷(1.2),氨氮(0.4)":
     only for classes worse than Ⅲ, up to ``max_main_pollutants`` items by class then 超标倍数,
     pH/DO without a multiple, multiples rounded half-even to ``multiple_decimals``, a multiple
-    that would round to 0 keeps one significant figure, e.g. 0.05).
+    that would round to 0 keeps one significant figure, e.g. 0.05). ``priority_toxics`` lists
+    exceeding cyanide and heavy metals (:data:`PRIORITY_TOXICS`) first, a rule of the method the
+    reference tags [R] (§2.6 item 5); off by default.
     """
     try:
         chosen = INDICATOR_SETS[indicator_set]
@@ -198,6 +207,7 @@ def assess_sections(
         items,
         max_main_pollutants,
         multiple_decimals,
+        priority_toxics,
     )
     return out.with_columns(pollutants)
 
@@ -209,6 +219,7 @@ def _main_pollutants(
     items: tuple[str, ...],
     limit: int,
     decimals: int,
+    priority_toxics: bool = False,
 ) -> pl.Series:
     """Main-pollutant label per row (环办〔2011〕22号 §5, reference §2.6): indicators worse than Ⅲ,
     ranked by class (worst first) then 超标倍数 (largest first; pH/DO without a multiple last),
@@ -221,7 +232,9 @@ def _main_pollutants(
     class_key = np.where(eligible, -classes.astype(np.int64), 0)
     multiple_key = np.where(np.isnan(multiples), np.inf, -multiples)
     item_key = np.broadcast_to(np.arange(width), (rows, width))
-    order = np.lexsort((item_key, multiple_key, class_key), axis=-1)[:, :limit]
+    toxic = np.array([item in PRIORITY_TOXICS for item in items]) & priority_toxics
+    toxic_key = np.where(eligible & toxic[None, :], 0, 1)
+    order = np.lexsort((item_key, multiple_key, class_key, toxic_key), axis=-1)[:, :limit]
     picked_item = np.take_along_axis(np.broadcast_to(np.arange(width), (rows, width)), order, 1)
     picked_ok = np.take_along_axis(eligible, order, 1)
     # Half-even to ``decimals``; a multiple that would show as 0 keeps one significant figure.
