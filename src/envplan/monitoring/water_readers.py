@@ -215,7 +215,7 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         if column in _CNEMC_TEXT:
             expressions.append(pl.col(header).str.strip_chars().alias(column))
             continue
-        lower, upper = _range_of(column) if column != "water_temperature" else (-5.0, 50.0)
+        lower, upper = _range_of(column)
         value, found = numeric_cells(
             table.frame, table.name, header, header, lower=lower, upper=upper
         )
@@ -229,7 +229,9 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
     )
     problems.append(empty_section)
     raise_if_problems(problems)
-    non_detects = _count_non_detects(table.frame, [h for h in CNEMC_AUTO_COLUMNS])
+    if table.frame.height == 0:
+        raise file_error(path, "文件没有数据行")
+    non_detects = _count_non_detects(table.frame, list(CNEMC_AUTO_COLUMNS))
     frame = table.frame.select(pl.col(ROW).alias("source_row"), *expressions).with_columns(
         (pl.col("chla_mg_l") * 1000.0).alias("chla"),
         pl.col("official_class").replace({"--": None}),
