@@ -52,9 +52,14 @@ from envplan.standards.air.rules import (
 )
 from envplan.standards.air.statistics import (
     HOURLY_POLLUTANTS,
+    HourlyCube,
     compliance,
+    cube_to_frame,
+    daily_statistics_from_cube,
     gbt8170_expr,
     hour_label_day,
+    hourly_cube,
+    mean_of_groups,
     period_statistics,
 )
 from envplan.standards.air.statistics import (
@@ -180,23 +185,37 @@ def _city_members(frame: pl.DataFrame, config: CityStations) -> pl.DataFrame:
     return stations
 
 
+def _members(hourly: pl.DataFrame, config: CityStations) -> dict[str, list[str]]:
+    """City → its assessment stations present in the data (after include/exclude)."""
+    attributes = [c for c in ("site", "city", "site_kind") if c in hourly.columns]
+    pairs = _city_members(hourly.select(attributes).unique(), config)
+    members: dict[str, list[str]] = {}
+    for city, site in pairs.select("city", "site").unique().sort("city", "site").iter_rows():
+        members.setdefault(city, []).append(site)
+    return members
+
+
+def _city_cube(hourly: pl.DataFrame, config: CityStations) -> HourlyCube:
+    members = _members(hourly, config)
+    stations = [s for sites in members.values() for s in sites]
+    cube = hourly_cube(
+        hourly.filter(pl.col("site").is_in(stations)).select(
+            "site", "interval_end", *HOURLY_POLLUTANTS
+        )
+    )
+    return mean_of_groups(cube, members)
+
+
 def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -> pl.DataFrame:
     """City hourly values = mean of the valid values of the city's assessment stations, per hour
     and pollutant [µg/m³; CO mg/m³] (air-standards.md §3.4: city AQI from city-mean
     concentrations). ``site`` becomes the city name, ``site_kind`` "city"."""
-    config = config or CityStations()
-    stations = _city_members(hourly, config)
-    return (
-        stations.group_by("city", "interval_end")
-        .agg([pl.col(p).mean() for p in HOURLY_POLLUTANTS])
-        .with_columns(
-            pl.col("city").alias("site"),
-            pl.lit("city").alias("site_kind"),
-            pl.lit(None, dtype=pl.Float64).alias("SO2_24h"),
-        )
-        .select("site", "site_kind", "city", "interval_end", *HOURLY_POLLUTANTS, "SO2_24h")
-        .sort("site", "interval_end")
-    )
+    frame = cube_to_frame(_city_cube(hourly, config or CityStations()))
+    return frame.with_columns(
+        pl.lit("city").alias("site_kind"),
+        pl.col("site").alias("city"),
+        pl.lit(None, dtype=pl.Float64).alias("SO2_24h"),
+    ).select("site", "site_kind", "city", "interval_end", *HOURLY_POLLUTANTS, "SO2_24h")
 
 
 # --------------------------------------------------------------------------- hourly
@@ -220,18 +239,35 @@ CHUNK_ROWS = 1 << 18
 def _edition_masks(
     days: pl.Series, rules: AqiRuleSet | None
 ) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
-    """The rule set(s) to apply and the rows of each (None = all rows)."""
+    """The rule set(s) to apply and the rows of each (None = all rows); ``days`` are the rows'
+    natural days (for hourly data, the day of the hour-end label)."""
     if rules is not None:
         return [(rules, None)]
-    switch = (days >= HJ633_2026.effective_from).fill_null(False).to_numpy()
-    if not switch.any():
+    switch_day = HJ633_2026.effective_from
+    first, last = days.min(), days.max()
+    if last is None or last < switch_day:  # type: ignore[operator]
         return [(select_aqi_rules(code="hj633-2012"), None)]
-    if switch.all():
+    if first >= switch_day:  # type: ignore[operator]
         return [(HJ633_2026, None)]
+    switch = (days >= switch_day).fill_null(False).to_numpy()
     return [
         (select_aqi_rules(code="hj633-2012"), np.flatnonzero(~switch)),
         (HJ633_2026, np.flatnonzero(switch)),
     ]
+
+
+def _hour_days(interval_end: pl.Series) -> pl.Series:
+    """Natural days of hour-end labels for ``_edition_masks`` (a label of 2026-03-01 00:00 still
+    closes 2026-02-28). When all labels fall on one side of the switch only the first and last
+    day are returned, which is all ``_edition_masks`` needs."""
+    first, last = interval_end.min(), interval_end.max()
+    if first is None or last is None:
+        return pl.Series([], dtype=pl.Date)
+    bounds = pl.Series([first, last], dtype=interval_end.dtype)
+    ends = pl.select(hour_label_day(pl.lit(bounds))).to_series()
+    if ends[0] < HJ633_2026.effective_from <= ends[1]:
+        return pl.select(hour_label_day(pl.lit(interval_end))).to_series()
+    return ends
 
 
 def _columns(
@@ -263,17 +299,23 @@ def _arrays(result: AqiResult) -> dict[str, np.ndarray]:
 def _run_chunked(
     compute: Callable[[dict[str, np.ndarray]], AqiResult], inputs: dict[str, np.ndarray], n: int
 ) -> dict[str, np.ndarray]:
-    """Apply ``compute`` to row chunks on a thread pool (NumPy releases the GIL) and concatenate."""
-    starts = range(0, n, CHUNK_ROWS)
+    """Apply ``compute`` to row chunks on a thread pool (NumPy releases the GIL), writing each
+    chunk's results into preallocated output arrays."""
     if n <= CHUNK_ROWS:
         return _arrays(compute(inputs))
+    first = _arrays(compute({k: v[:CHUNK_ROWS] for k, v in inputs.items()}))
+    out = {key: np.empty(n, dtype=values.dtype) for key, values in first.items()}
+    for key, values in first.items():
+        out[key][:CHUNK_ROWS] = values
 
-    def one(start: int) -> dict[str, np.ndarray]:
-        return _arrays(compute({k: v[start : start + CHUNK_ROWS] for k, v in inputs.items()}))
+    def one(start: int) -> None:
+        chunk = _arrays(compute({k: v[start : start + CHUNK_ROWS] for k, v in inputs.items()}))
+        for key, values in chunk.items():
+            out[key][start : start + CHUNK_ROWS] = values
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        parts = list(pool.map(one, starts))
-    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+        list(pool.map(one, range(CHUNK_ROWS, n, CHUNK_ROWS)))
+    return out
 
 
 def _merge(
@@ -335,8 +377,12 @@ def hourly_aqi_arrays(
     ``iaqi_*`` int16 with -1 = missing; ``primary``/``exceeding`` bit masks over
     ``PRIMARY_ORDER``; ``level``; ``complete``; ``published``; ``rules`` 0 = 2012, 1 = 2026).
     Runs in row chunks on all cores."""
-    days = hourly.select(hour_label_day(pl.col("interval_end"))).to_series()
-    names = [c for c in _HOURLY_INPUTS if c in hourly.columns]
+    days = _hour_days(hourly["interval_end"]) if rules is None else pl.Series([], dtype=pl.Date)
+    names = [
+        c
+        for c in _HOURLY_INPUTS
+        if c in hourly.columns and not (c == "SO2_24h" and hourly[c].null_count() == hourly.height)
+    ]
     parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]] = []
     for edition, index in _edition_masks(days, rules):
         inputs = _columns(hourly, names, index)
@@ -448,10 +494,33 @@ def daily_statistics(
     """
     if measurements.filter(pl.col("averaging") == "1h").is_empty():
         return daily_from_means(measurements, rules=rules)
-    hourly = hourly_wide(measurements)
-    frames = [daily_statistics_wide(hourly, rules=rules, o3_8h_limit=o3_8h_limit)]
+    return network_daily_statistics(
+        hourly_wide(measurements), cities, rules=rules, o3_8h_limit=o3_8h_limit
+    )
+
+
+def network_daily_statistics(
+    hourly: pl.DataFrame,
+    cities: CityStations | None = None,
+    *,
+    rules: AqiRuleSet | None = None,
+    o3_8h_limit: float | None = 160.0,
+) -> pl.DataFrame:
+    """Daily statistics and daily AQI of every site of a wide hourly frame and, with ``cities``,
+    of every city from its stations — the station grid is built once (national-scale use)."""
+    cube = hourly_cube(hourly.select("site", "interval_end", *HOURLY_POLLUTANTS))
+    frames = [
+        daily_aqi_frame(daily_statistics_from_cube(cube, o3_8h_limit=o3_8h_limit), rules=rules)
+    ]
     if cities is not None:
-        frames.append(city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit))
+        if cities.order == "hourly":
+            city_cube = mean_of_groups(cube, _members(hourly, cities))
+            city_stats = daily_statistics_from_cube(city_cube, o3_8h_limit=o3_8h_limit)
+            frames.append(daily_aqi_frame(city_stats, rules=rules))
+        else:
+            frames.append(
+                city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit)
+            )
     return pl.concat(frames, how="diagonal_relaxed")
 
 
@@ -498,9 +567,8 @@ def city_daily_statistics(
 ) -> pl.DataFrame:
     """City daily statistics from station hours, in the averaging order ``cities.order``."""
     if cities.order == "hourly":
-        return daily_statistics_wide(
-            city_hourly_wide(hourly, cities), rules=rules, o3_8h_limit=o3_8h_limit
-        )
+        stats = daily_statistics_from_cube(_city_cube(hourly, cities), o3_8h_limit=o3_8h_limit)
+        return daily_aqi_frame(stats, rules=rules)
     station_daily = _daily_statistics(
         _city_members(hourly, cities).select("site", "interval_end", *HOURLY_POLLUTANTS),
         o3_8h_limit=o3_8h_limit,
@@ -737,6 +805,7 @@ __all__ = [
     "hourly_aqi_arrays",
     "hourly_aqi_wide",
     "hourly_wide",
+    "network_daily_statistics",
     "parse_period",
     "rank_cities",
     "select_aqi_rules",

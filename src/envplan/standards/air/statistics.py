@@ -15,13 +15,19 @@ Sources: GB 3095-2012 §3 (definitions), §7 Table 4 and GB 3095-2026 §3.7–3.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from envplan.standards.air.rounding import round_gbt8170, round_half_even_scaled
 from envplan.standards.air.rules import POLLUTANT_DECIMALS, LimitSet
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 #: GB 3095 Table 4 minimums (identical in the 2012 and 2026 editions).
 MIN_HOURS_PER_DAY = 20
@@ -115,6 +121,178 @@ def o3_8h_moving(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS_PER_8H) -> 
     )
 
 
+@dataclass(frozen=True)
+class HourlyCube:
+    """Hourly values on a dense grid: ``values[pollutant]`` has shape (sites, hours) [µg/m³; CO
+    mg/m³], NaN = missing. Column 0 is the hour labelled 01:00 of ``first_day`` (covering
+    00:00–01:00), and ``hours`` is a whole number of natural days (labels 01:00 … 24:00)."""
+
+    sites: tuple[str, ...]
+    first_day: dt.date
+    hours: int
+    values: dict[str, FloatArray]
+
+    @property
+    def days(self) -> int:
+        return self.hours // 24
+
+    def day_matrix(self, pollutant: str) -> FloatArray:
+        """(sites × days, 24) view: one row per site-day, columns = labels 01:00 … 24:00."""
+        return self.values[pollutant].reshape(len(self.sites) * self.days, 24)
+
+
+def hourly_cube(hourly: pl.DataFrame, pollutants: Sequence[str] = HOURLY_POLLUTANTS) -> HourlyCube:
+    """Scatter a wide hourly frame (``site``, ``interval_end`` hour-end labels, pollutant columns)
+    onto a dense site × hour grid spanning whole natural days (GB 3095 §3: a day = the hours
+    labelled 01:00 … 24:00). Duplicate (site, hour) rows: the last one wins."""
+    day = hour_label_day(pl.col("interval_end"))
+    bounds = hourly.select(day.min().alias("first"), day.max().alias("last"))
+    first, last = bounds.row(0)
+    if first is None:
+        return HourlyCube((), dt.date(1970, 1, 1), 0, {p: np.empty((0, 0)) for p in pollutants})
+    sites = tuple(sorted(hourly["site"].unique().to_list()))
+    hours = ((last - first).days + 1) * 24
+    origin = dt.datetime.combine(first, dt.time(1))
+    positions = hourly.select(
+        (
+            pl.col("site").cast(pl.Enum(list(sites))).to_physical().cast(pl.Int64) * hours
+            + (pl.col("interval_end") - pl.lit(origin)).dt.total_hours()
+        ).alias("flat")
+    )["flat"].to_numpy()
+    values: dict[str, FloatArray] = {}
+    for pollutant in pollutants:
+        grid = np.full(len(sites) * hours, np.nan)
+        grid[positions] = hourly[pollutant].cast(pl.Float64).to_numpy()
+        values[pollutant] = grid.reshape(len(sites), hours)
+    return HourlyCube(sites, first, hours, values)
+
+
+def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> HourlyCube:
+    """Hourly arithmetic mean of the valid values of each group's sites (a city = mean of its
+    assessment stations; air-standards.md §3.4, HJ 663) [units of the input]. ``members`` maps a
+    group name to site codes; sites absent from the cube are ignored; a group-hour with no valid
+    station value is NaN."""
+    index = {site: i for i, site in enumerate(cube.sites)}
+    groups = sorted(g for g, sites in members.items() if any(s in index for s in sites))
+    order = [index[s] for g in groups for s in members[g] if s in index]
+    sizes = [sum(1 for s in members[g] if s in index) for g in groups]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
+    values: dict[str, FloatArray] = {}
+    for pollutant, grid in cube.values.items():
+        ordered = grid[order]
+        valid = ~np.isnan(ordered)
+        sums = np.add.reduceat(np.where(valid, ordered, 0.0), starts, axis=0)
+        counts = np.add.reduceat(valid.astype(np.int32), starts, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values[pollutant] = np.where(counts > 0, sums / counts, np.nan)
+    return HourlyCube(tuple(groups), cube.first_day, cube.hours, values)
+
+
+def cube_to_frame(cube: HourlyCube) -> pl.DataFrame:
+    """Wide hourly frame (``site``, ``interval_end``, pollutant columns) of a cube's non-empty
+    site-hours."""
+    origin = np.datetime64(dt.datetime.combine(cube.first_day, dt.time(1)), "us")
+    times = origin + np.arange(cube.hours).astype("timedelta64[h]").astype("timedelta64[us]")
+    frame = pl.DataFrame(
+        {
+            "site": pl.Series(
+                np.repeat(np.asarray(cube.sites, dtype=object), cube.hours), dtype=pl.String
+            ),
+            "interval_end": np.tile(times, len(cube.sites)),
+            **{p: v.reshape(-1) for p, v in cube.values.items()},
+        }
+    )
+    pollutants = list(cube.values)
+    return frame.with_columns(pl.col(pollutants).fill_nan(None)).filter(
+        pl.any_horizontal(pl.col(pollutants).is_not_null())
+    )
+
+
+def daily_mean(
+    day_hours: FloatArray, *, min_hours: int = MIN_HOURS_PER_DAY
+) -> tuple[FloatArray, IntArray]:
+    """24-h mean of each row of a (days, 24) matrix of 1-h values and its count of valid hours;
+    NaN where fewer than ``min_hours`` = 20 (GB 3095-2012 Table 4; GB 3095-2026 §6.4 Table 4)
+    [units of the input; not rounded]."""
+    valid = ~np.isnan(day_hours)
+    counts = valid.sum(axis=1)
+    sums = np.where(valid, day_hours, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts >= min_hours, sums / counts, np.nan)
+    return means, counts
+
+
+def daily_max_1h(day_hours: FloatArray, *, min_hours: int = MIN_HOURS_PER_DAY) -> FloatArray:
+    """Maximum 1-h value of each day (HJ 633-2012 §5.1.2 O3 日最大1小时平均), NaN with fewer than
+    ``min_hours`` valid hours (an assumption: GB 3095 Table 4 names no minimum) [input units]."""
+    counts = (~np.isnan(day_hours)).sum(axis=1)
+    maxima = np.where(np.isnan(day_hours), -np.inf, day_hours).max(axis=1)
+    return np.where(counts >= min_hours, maxima, np.nan)
+
+
+def o3_daily_max_8h(
+    day_hours: FloatArray,
+    *,
+    min_hours: int = MIN_HOURS_PER_8H,
+    min_windows: int = MIN_O3_8H_WINDOWS,
+    limit: float | None = None,
+) -> tuple[FloatArray, IntArray]:
+    """O3 daily maximum 8-h mean of each row of a (days, 24) matrix of 1-h values (labels
+    01:00 … 24:00) and the number of valid 8-h windows [µg/m³; not rounded].
+
+    GB 3095-2012 / 2026 §3: 8-h mean = mean of 8 consecutive hours, valid with ≥ ``min_hours`` = 6
+    (Table 4); HJ 663-2013 Appendix A: the daily maximum uses the 17 windows ending 08:00 … 24:00
+    of the same day and needs ≥ ``min_windows`` = 14 valid ones; with fewer it stands only when it
+    exceeds ``limit`` (None = never).
+    """
+    valid = ~np.isnan(day_hours)
+    zero_filled = np.where(valid, day_hours, 0.0)
+    rows = day_hours.shape[0]
+    sums = np.concatenate([np.zeros((rows, 1)), np.cumsum(zero_filled, axis=1)], axis=1)
+    counts = np.concatenate([np.zeros((rows, 1), dtype=np.int64), np.cumsum(valid, axis=1)], axis=1)
+    window_sums = sums[:, 8:25] - sums[:, 0:17]  # windows ending at labels 08 … 24
+    window_counts = counts[:, 8:25] - counts[:, 0:17]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(window_counts >= min_hours, window_sums / window_counts, -np.inf)
+    n_windows = (window_counts >= min_hours).sum(axis=1)
+    maxima = means.max(axis=1)
+    keep = n_windows >= min_windows
+    if limit is not None:
+        keep |= (n_windows > 0) & (round_half_even_scaled(maxima, 0) > limit)
+    return np.where(keep & (n_windows > 0), maxima, np.nan), n_windows
+
+
+def daily_statistics_from_cube(
+    cube: HourlyCube,
+    *,
+    min_hours: int = MIN_HOURS_PER_DAY,
+    min_o3_windows: int = MIN_O3_8H_WINDOWS,
+    o3_8h_limit: float | None = None,
+) -> pl.DataFrame:
+    """Daily statistics of every site-day of an ``HourlyCube``; see ``daily_statistics``."""
+    n_days = cube.days
+    dates = np.arange(n_days, dtype="timedelta64[D]") + np.datetime64(cube.first_day, "D")
+    columns: dict[str, Any] = {
+        "site": pl.Series(np.repeat(np.asarray(cube.sites, dtype=object), n_days), dtype=pl.String),
+        "date": pl.Series(np.tile(dates, len(cube.sites))).cast(pl.Date),
+    }
+    counts: dict[str, IntArray] = {}
+    for p in DAILY_MEAN_POLLUTANTS:
+        means, counts[p] = daily_mean(cube.day_matrix(p), min_hours=min_hours)
+        columns[p] = round_gbt8170(means, _decimals(p))
+    o3 = cube.day_matrix("O3")
+    mda8, windows = o3_daily_max_8h(o3, min_windows=min_o3_windows, limit=o3_8h_limit)
+    columns["O3_8h_max"] = round_gbt8170(mda8, 0)
+    columns["O3_1h_max"] = round_gbt8170(daily_max_1h(o3, min_hours=min_hours), 0)
+    for p in DAILY_MEAN_POLLUTANTS:
+        columns[f"hours_{p}"] = counts[p]
+    columns["hours_O3"] = (~np.isnan(o3)).sum(axis=1)
+    columns["o3_8h_windows"] = windows
+    frame = pl.DataFrame(columns)
+    value_columns = [*DAILY_MEAN_POLLUTANTS, "O3_8h_max", "O3_1h_max"]
+    return frame.with_columns(pl.col(value_columns).fill_nan(None))
+
+
 def daily_statistics(
     hourly: pl.DataFrame,
     *,
@@ -133,42 +311,13 @@ def daily_statistics(
     - ``O3_1h_max``: maximum valid 1-h O3 of the day, valid with ≥ ``min_hours`` hours (an
       assumption: GB 3095 Table 4 names no minimum for it).
     Values are rounded by GB/T 8170 (integers; CO 1 decimal) and null when invalid. Count columns
-    ``hours_<pollutant>`` and ``o3_8h_windows`` give the data capture.
+    ``hours_<pollutant>`` and ``o3_8h_windows`` give the data capture. Every site gets a row for
+    every day between the first and the last day of the data.
     """
-    grid = o3_8h_moving(hourly)
-    grid = grid.with_columns(
-        hour_label_day(pl.col("interval_end")).alias("date"),
-        (pl.col("interval_end") - pl.duration(hours=1)).dt.hour().alias("_start_hour"),
+    cube = hourly_cube(hourly.select("site", "interval_end", *HOURLY_POLLUTANTS))
+    return daily_statistics_from_cube(
+        cube, min_hours=min_hours, min_o3_windows=min_o3_windows, o3_8h_limit=o3_8h_limit
     )
-    in_day_window = pl.col("_start_hour") >= 7  # labels 08:00 … 24:00
-    o3_windows = pl.col("O3_8h").filter(in_day_window)
-    aggregations: list[pl.Expr] = []
-    for p in DAILY_MEAN_POLLUTANTS:
-        aggregations += [pl.col(p).count().alias(f"hours_{p}"), pl.col(p).mean().alias(f"_{p}")]
-    aggregations += [
-        pl.col("O3").count().alias("hours_O3"),
-        pl.col("O3").max().alias("_O3_1h_max"),
-        o3_windows.count().alias("o3_8h_windows"),
-        o3_windows.max().alias("_O3_8h_max"),
-    ]
-    daily = grid.group_by("site", "date").agg(aggregations).sort("site", "date")
-    o3_valid = pl.col("o3_8h_windows") >= min_o3_windows
-    if o3_8h_limit is not None:
-        o3_valid = o3_valid | (gbt8170_expr(pl.col("_O3_8h_max"), 0) > o3_8h_limit).fill_null(False)
-    outputs: list[pl.Expr] = [
-        gbt8170_expr(
-            pl.when(pl.col(f"hours_{p}") >= min_hours).then(pl.col(f"_{p}")), _decimals(p)
-        ).alias(p)
-        for p in DAILY_MEAN_POLLUTANTS
-    ]
-    outputs += [
-        gbt8170_expr(pl.when(o3_valid).then(pl.col("_O3_8h_max")), 0).alias("O3_8h_max"),
-        gbt8170_expr(pl.when(pl.col("hours_O3") >= min_hours).then(pl.col("_O3_1h_max")), 0).alias(
-            "O3_1h_max"
-        ),
-    ]
-    counts = [f"hours_{p}" for p in (*DAILY_MEAN_POLLUTANTS, "O3")] + ["o3_8h_windows"]
-    return daily.select("site", "date", *outputs, *counts)
 
 
 def percentile_hj663(values: npt.ArrayLike, p: float) -> float:
