@@ -228,6 +228,7 @@ def detect_air_format(path: str | Path) -> str:
         if not files:
             raise file_error(path, "文件夹中没有 CSV 文件")
         path = files[0]
+    _reject_old_excel(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return "template"
     header = header_line(path)
@@ -360,7 +361,15 @@ def _input_files(path: Path, format: str) -> list[Path]:
     return files
 
 
+def _reject_old_excel(path: Path) -> None:
+    if path.suffix.lower() in (".xls", ".et", ".ods", ".numbers"):
+        raise file_error(
+            path, "不支持该表格文件格式，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后再导入"
+        )
+
+
 def _load(path: Path, format: str) -> LoadedTable:
+    _reject_old_excel(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if format != "template":
             raise file_error(path, f"Excel 文件只支持导入模板格式（template），不支持 {format}")

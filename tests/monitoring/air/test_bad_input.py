@@ -254,3 +254,12 @@ def test_concatenated_quotsoft_rows_are_file_lines(tmp_path: Path, shared_dir: P
     error = problems_of(write(tmp_path, "china_sites_20250401.csv", [header, *broken]))
     assert error.total == 1
     assert "负值" in at(error, 90, "1345A").message
+
+
+def test_old_excel_files_are_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "bureau.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)  # OLE2 header
+    for call in (lambda: detect_air_format(path), lambda: read_air(path, "template")):
+        with pytest.raises(InputFileError) as caught:
+            call()
+        assert "另存为 .xlsx 或 CSV" in caught.value.problems[0].message
