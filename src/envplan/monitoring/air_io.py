@@ -104,7 +104,7 @@ def load_csv(path: Path) -> LoadedTable:
     frame = _strip_header_names(frame)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
     # Blank lines and all-empty rows (",,,," from spreadsheet exports) carry nothing: skip them.
-    frame = frame.filter(~pl.all_horizontal(is_missing(pl.exclude(ROW))))
+    frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW).is_null()))
     return LoadedTable(path=path, name=path.name, encoding=encoding, frame=frame)
 
 
