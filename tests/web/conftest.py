@@ -7,7 +7,6 @@ thread on a free localhost port.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import socket
 import threading
@@ -22,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from envplan.services.dashboard import Platform, open_platform
+from envplan.services.demo import DEMO_AS_OF
 from envplan.services.settings import Settings
 from envplan.web import create_app
 
@@ -44,8 +44,8 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return match.group(1)
 
 
-#: The evaluation date of the test platforms (the demo's month end of June 2021).
-TODAY = dt.date(2021, 6, 30)
+#: The evaluation date of the test platforms: the demo's own (its 示例 records end there).
+TODAY = DEMO_AS_OF
 PASSWORD = "test-password-1"
 #: Test accounts: username → (role, unit id). The clerk's unit, 市生态环境局, leads many tasks.
 ACCOUNTS = {

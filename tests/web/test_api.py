@@ -8,6 +8,7 @@ schema of the OpenAPI document itself.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import io
 import uuid
@@ -88,17 +89,13 @@ def test_hourly_aqi_matches_every_published_city_hour(client: TestClient) -> Non
 def _published_jincheng_aqi() -> dict[str, int]:
     from envplan.monitoring.air_bundled import bundled_air_file
 
-    rows = bundled_air_file("mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv").read_text(
-        encoding="utf-8"
-    )
-    header, *lines = rows.splitlines()
-    names = header.split(",")
-    result = {}
-    for line in lines:
-        cells = dict(zip(names, line.split(","), strict=False))
-        if cells["AQI"].isdigit():
-            result[cells["time"][:16]] = int(cells["AQI"])
-    return result
+    path = bundled_air_file("mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["time"][:16]: int(row["AQI"])
+            for row in csv.DictReader(handle)
+            if row["AQI"].isdigit()
+        }
 
 
 def test_air_year_has_a_day_per_calendar_day_and_the_eleven_cities(client: TestClient) -> None:
@@ -175,7 +172,8 @@ def test_progress_report_lifts_an_at_risk_item_and_is_audited(
     assert last.action == "report.submit"
     assert last.actor == "t-clerk"
     detail = client.get(f"/api/v1/tasks/{item['occurrence_id']}").json()
-    assert "方案.pdf" in detail["history"][-1]["evidence"]
+    mine = [h for h in detail["history"] if h["text"] == "已完成方案起草（测试）"]
+    assert mine and mine[0]["evidence"] == ["方案.pdf"]
 
 
 def test_stale_version_is_a_409_and_nothing_is_written(client: TestClient) -> None:
@@ -322,4 +320,6 @@ def test_openapi_lists_every_route_with_schemas(client: TestClient) -> None:
         for method, op in methods.items():
             ok = op["responses"]["200"]["content"]["application/json"]["schema"]
             assert "$ref" in ok or "type" in ok, (method, path)
-            assert "422" in op["responses"] or (not op.get("parameters") and "requestBody" not in op)
+            assert "422" in op["responses"] or (
+                not op.get("parameters") and "requestBody" not in op
+            )

@@ -372,10 +372,8 @@ def open_platform(
 
     demo_accounts: tuple[DemoLogin, ...] = ()
     reference_day = today or dt.date.today()
-    import importlib.util
-
-    if settings.demo and importlib.util.find_spec("envplan.services.demo") is not None:
-        from envplan.services import demo  # type: ignore[attr-defined]
+    if settings.demo:
+        from envplan.services import demo
 
         began = time.monotonic()
         with sessions() as session:
