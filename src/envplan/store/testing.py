@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from envplan.store.engine import make_engine, make_session_factory
@@ -52,7 +53,10 @@ def db_engine(db_backend: str, tmp_path: Path) -> Iterator[Engine]:
     admin = create_engine(postgres_test_url())
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(postgres_test_url(), pg_schema=schema)
+    # The schema goes into the URL (libpq ``options``), so that a command run with
+    # ENVPLAN_DATABASE_URL=<db_url> sees the same isolated schema.
+    url = make_url(postgres_test_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    engine = make_engine(url.render_as_string(hide_password=False))
     try:
         yield engine
     finally:
@@ -64,7 +68,7 @@ def db_engine(db_backend: str, tmp_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def db_url(db_engine: Engine) -> str:
-    """URL of the isolated database (PostgreSQL: the schema is set per engine, not in the URL)."""
+    """URL of the isolated database (PostgreSQL: carries the test schema in ``options``)."""
     return db_engine.url.render_as_string(hide_password=False)
 
 
