@@ -284,13 +284,19 @@ def folder_files(folder: Path) -> list[Path]:
 
 
 def read_air(
-    path: str | Path, format: str | None = None, *, data_version: str | None = None
+    path: str | Path,
+    format: str | None = None,
+    *,
+    data_version: str | None = None,
+    stations: pl.DataFrame | None = None,
 ) -> AirReadResult:
     """Read an air-monitoring file (or a folder of daily files) into canonical tables.
 
     `format` is one of `AIR_FORMATS`; None detects it. `data_version` ("realtime", default, or
     "audited") sets the version of the values; in the template the file's own column wins per
-    row, and aqistudy files are always "third-party".
+    row, and aqistudy files are always "third-party". `stations` (site, site_name, city) fills
+    station names and cities the file lacks; `cnemc-sites` files, which carry only codes, use the
+    bundled catalog of the 44 Shanxi national stations by default.
     Raises `InputFileError` listing every problem (file, row, column, zh-CN message).
     """
     path = Path(path)
@@ -337,6 +343,14 @@ def read_air(
         problems.append(duplicate_problems(published, list(PUBLISHED_KEY), "AQI/首要污染物"))
     raise_if_problems(problems)  # all or nothing: every problem of every file at once
     published = published.drop(FILE, ROW, COLUMN, strict=False)
+    if stations is None and format == "cnemc-sites":
+        from envplan.monitoring.air_stations import bundled_station_catalog
+
+        stations = bundled_station_catalog()
+    if stations is not None and measurements.height:
+        from envplan.monitoring.air_stations import fill_station_attributes
+
+        measurements = fill_station_attributes(measurements, stations)
     return AirReadResult(
         measurements=measurements,  # in file order; sort when order matters
         published=published,

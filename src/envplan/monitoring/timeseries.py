@@ -167,6 +167,7 @@ def import_air_file(
     format: str | None = None,
     *,
     data_version: str | None = None,
+    stations: pl.DataFrame | None = None,
 ) -> ImportSummary:
     """Read (all checks first; `InputFileError` writes nothing) and store one file or folder.
 
@@ -176,12 +177,17 @@ def import_air_file(
     """
     path = Path(path)
     if path.is_dir():
-        return _import_folder(path, Path(root), format or detect_air_format(path), data_version)
-    return write_air(read_air(path, format, data_version=data_version), root)
+        fmt = format or detect_air_format(path)
+        return _import_folder(path, Path(root), fmt, data_version, stations)
+    return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
 
 
 def _import_folder(
-    folder: Path, root: Path, format: str, data_version: str | None
+    folder: Path,
+    root: Path,
+    format: str,
+    data_version: str | None,
+    stations: pl.DataFrame | None,
 ) -> ImportSummary:
     files = folder_files(folder)
     if not files:
@@ -198,7 +204,7 @@ def _import_folder(
     try:
         for index, path in enumerate(files):
             try:
-                result = read_air(path, format, data_version=data_version)
+                result = read_air(path, format, data_version=data_version, stations=stations)
             except InputFileError as error:
                 problems.extend(error.problems)
                 total += error.total

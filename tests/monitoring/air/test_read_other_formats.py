@@ -291,3 +291,25 @@ def test_data_version_can_be_set_for_official_layouts(air_dir: Path) -> None:
         air_dir / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv", data_version="audited"
     )
     assert set(daily.measurements["data_version"].unique()) == {"third-party"}
+
+
+def test_station_codes_get_names_and_cities_from_the_catalog(air_dir: Path, tmp_path: Path) -> None:
+    # Jincheng stations at 2022-01-01 00:00 in the quotsoft layout; values from
+    # cnemc-live-shanxi-stations-2022-01-01T00.csv (pm2_5 column: 58, 56, 61, 41, 19).
+    path = tmp_path / "china_sites_20220101.csv"
+    path.write_text(
+        "date,hour,type,2160A,2161A,2162A,2163A,2165A\n20220101,0,PM2.5,58,56,61,41,19\n",
+        encoding="utf-8",
+    )
+    m = read_air(path).measurements
+    row = one(m, site="2165A")
+    assert (row["site_name"], row["city"], row["value"]) == ("白马寺 (对照点)", "晋城市", 19)
+    assert set(m["city"].unique()) == {"晋城市"}
+    # Stations outside the catalog keep empty names; a caller's catalog fills them.
+    guangzhou = read_air(air_dir / GUANGZHOU).measurements
+    assert guangzhou["city"].null_count() == guangzhou.height
+    own = pl.DataFrame({"site": ["1345A"], "site_name": ["测试站"], "city": ["广州市"]})
+    filled = read_air(path, stations=own).measurements
+    assert filled["city"].null_count() == filled.height  # the caller's catalog replaces the default
+    gz = read_air(air_dir / GUANGZHOU, stations=own).measurements
+    assert set(gz.filter(pl.col("site") == "1345A")["city"].unique()) == {"广州市"}
