@@ -241,13 +241,15 @@ def _read_one(
     kind_text = text_column("site_kind", "station")
     label, has_time = parse_time_label(pl.col("time"))
     frame = frame.with_columns(
-        averaging=averaging_text.replace_strict(
+        averaging=averaging_text.str.to_lowercase().replace_strict(
             AVERAGING_ALIASES, default=None, return_dtype=pl.String
         ),
-        data_version=version_text.replace_strict(
+        data_version=version_text.str.to_lowercase().replace_strict(
             VERSION_ALIASES, default=None, return_dtype=pl.String
         ),
-        site_kind=kind_text.replace_strict(KIND_ALIASES, default=None, return_dtype=pl.String),
+        site_kind=kind_text.str.to_lowercase().replace_strict(
+            KIND_ALIASES, default=None, return_dtype=pl.String
+        ),
         _averaging_text=averaging_text,
         _version_text=version_text,
         _kind_text=kind_text,

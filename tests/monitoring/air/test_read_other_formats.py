@@ -226,7 +226,7 @@ def test_template_english_headers_daily_rows_and_unit_row(tmp_path: Path) -> Non
         "site,time,averaging,data_version,SO2,NO2,CO,O3,PM10,PM2.5\n"
         "unit,单位,,,ug/m3,μg/m³,mg/m3,微克/立方米,µg/m³,ug/m3\n"
         "晋城市,2015-01-01,日均值,审核,52,15,0.7,,64,23\n"
-        "晋城市,2015-01-01,8h_max_day,audited,,,,34,,\n",
+        "晋城市,2015-01-01,8H_max_day,Audited,,,,34,,\n",
         encoding="utf-8",
     )
     result = read_air(path)
