@@ -558,15 +558,32 @@ def _text_width(text: str) -> int:
 
 
 def _column_widths(table: Table, layout: OfficialLayout) -> list[int]:
-    """Column widths [twips] filling the type area, in proportion to the widest text of each
-    column (headers may wrap after four characters; very long texts wrap too)."""
-    weights = []
+    """Column widths [twips] filling the type area.
+
+    Each column asks for the width of its widest cell (headers may wrap after two characters);
+    when the asks exceed the type area, the widest columns are capped at one common width so
+    short columns (序号, names, numbers) stay on one line and only long texts wrap.
+    """
+    half_char = round(layout.table_size_pt * 20 / 2)  # twips of a half-width character
+    padding = 240  # cell margins (2 × 0.19 cm) plus a little air
+    asks = []
     for index, name in enumerate(table.columns):
         widest = max((_text_width(row[index].text) for row in table.rows), default=0)
-        weights.append(max(min(_text_width(name), 8), min(widest, 40), 4) + 2)
-    total = sum(weights)
+        units = max(widest, min(_text_width(name), 4), 4)
+        asks.append(units * half_char + padding)
     available = layout.type_area_width_twips
-    return [available * weight // total for weight in weights]
+    if sum(asks) > available:
+        low, high = 0, max(asks)
+        while high - low > 1:  # the largest cap that fits
+            cap = (low + high) // 2
+            if sum(min(ask, cap) for ask in asks) <= available:
+                low = cap
+            else:
+                high = cap
+        asks = [min(ask, low) for ask in asks]
+    spare = available - sum(asks)
+    total = sum(asks)
+    return [ask + spare * ask // total for ask in asks]
 
 
 def _add_table(document: DocumentObject, table: Table, number: int, layout: OfficialLayout) -> None:

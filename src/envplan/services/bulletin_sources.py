@@ -59,16 +59,18 @@ def city_daily_from_daily_means(measurements: pl.DataFrame) -> pl.DataFrame:
         if "site_kind" in measurements.columns
         else measurements
     )
-    keyed = rows.with_columns(
-        pl.struct("pollutant", "averaging")
-        .map_elements(
-            lambda key: _DAILY_COLUMNS.get((key["pollutant"], key["averaging"])),
-            return_dtype=pl.String,
-        )
-        .alias("_column"),
+    mapping = pl.DataFrame(
+        [
+            (pollutant, averaging, column)
+            for (pollutant, averaging), column in _DAILY_COLUMNS.items()
+        ],
+        schema={"pollutant": pl.String, "averaging": pl.String, "_column": pl.String},
+        orient="row",
+    )
+    keyed = rows.join(mapping, on=["pollutant", "averaging"], how="inner").with_columns(
         # A daily value covers [interval_start, interval_end): its day is the start date.
         pl.col("interval_start").dt.date().alias("date"),
-    ).filter(pl.col("_column").is_not_null())
+    )
     wide = keyed.pivot(
         on="_column", index=["site", "date"], values="value", aggregate_function="first"
     )
