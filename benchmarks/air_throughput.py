@@ -47,17 +47,20 @@ def synthetic_year(stations: int, hours: int, seed: int = 20211) -> pl.DataFrame
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, rows.shape[0], size=stations * hours)
     values = rows[pick]
-    site_codes = np.array([f"{1001 + i}A" for i in range(stations)], dtype=object)
-    city_names = np.array(
-        [f"城市{i // STATIONS_PER_CITY + 1:03d}" for i in range(stations)], dtype=object
+    site_codes = pl.Series([f"{1001 + i}A" for i in range(stations)], dtype=pl.Categorical)
+    city_names = pl.Series(
+        [f"城市{i // STATIONS_PER_CITY + 1:03d}" for i in range(stations)], dtype=pl.Categorical
     )
+    station_of_row = pl.Series(np.repeat(np.arange(stations, dtype=np.uint32), hours))
     start = np.datetime64("2021-01-01T01:00", "us")
     offsets = np.arange(hours, dtype="timedelta64[h]").astype("timedelta64[us]")
     frame = pl.DataFrame(
         {
-            "site": pl.Series(np.repeat(site_codes, hours), dtype=pl.String),
-            "site_kind": pl.repeat("station", stations * hours, eager=True),
-            "city": pl.Series(np.repeat(city_names, hours), dtype=pl.String),
+            "site": site_codes.gather(station_of_row),
+            "site_kind": pl.Series(["station"], dtype=pl.Categorical).gather(
+                np.zeros(stations * hours, dtype=np.uint32)
+            ),
+            "city": city_names.gather(station_of_row),
             "interval_end": np.tile(start + offsets, stations),
             **{p: values[:, j] for j, p in enumerate(HOURLY_POLLUTANTS)},
         }

@@ -61,6 +61,7 @@ from envplan.standards.air.statistics import (
     hourly_cube,
     mean_of_groups,
     period_statistics,
+    run_starts,
 )
 from envplan.standards.air.statistics import (
     daily_statistics as _daily_statistics,
@@ -188,7 +189,8 @@ def _city_members(frame: pl.DataFrame, config: CityStations) -> pl.DataFrame:
 def _members(hourly: pl.DataFrame, config: CityStations) -> dict[str, list[str]]:
     """City → its assessment stations present in the data (after include/exclude)."""
     attributes = [c for c in ("site", "city", "site_kind") if c in hourly.columns]
-    pairs = _city_members(hourly.select(attributes).unique(), config)
+    firsts = hourly.select(attributes).filter(run_starts(hourly["site"]))
+    pairs = _city_members(firsts.unique(), config)
     members: dict[str, list[str]] = {}
     for city, site in pairs.select("city", "site").unique().sort("city", "site").iter_rows():
         members.setdefault(city, []).append(site)
@@ -233,7 +235,7 @@ _CATEGORY_VALUES = pl.Series(
 _RULE_VALUES = pl.Series(["hj633-2012", "hj633-2026"], dtype=RULES)
 
 #: Rows per chunk of the hourly engine: arrays stay in cache and chunks run on all cores.
-CHUNK_ROWS = 1 << 18
+CHUNK_ROWS = 1 << 16
 
 
 def _edition_masks(

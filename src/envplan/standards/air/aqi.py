@@ -180,12 +180,31 @@ def level_categories(level: npt.ArrayLike) -> StrArray:
     return names[np.asarray(level, dtype=np.int64)]
 
 
-def _flag_mask(flags: list[tuple[int, BoolArray]], n: int) -> UInt8Array:
-    """Bit ``i`` set where the flag of ``PRIMARY_ORDER[i]`` is set (one byte per row)."""
+def _flag_mask(
+    present: list[tuple[int, Int16Array]],
+    compare: np.ufunc,
+    operand: Int16Array | np.int16,
+    n: int,
+) -> UInt8Array:
+    """Bit ``i`` set where ``compare(iaqi of PRIMARY_ORDER[i], operand)`` holds (one byte per
+    row); temporaries are reused across pollutants."""
     mask = np.zeros(n, dtype=np.uint8)
-    for bit, flag in flags:
-        mask |= flag.view(np.uint8) << np.uint8(bit)
+    flag = np.empty(n, dtype=np.bool_)
+    shifted = np.empty(n, dtype=np.uint8)
+    for bit, codes in present:
+        compare(codes, operand, out=flag)
+        np.left_shift(flag.view(np.uint8), np.uint8(bit), out=shifted)
+        np.bitwise_or(mask, shifted, out=mask)
     return mask
+
+
+def _all_present(codes: list[Int16Array], n: int) -> BoolArray:
+    ok = np.ones(n, dtype=np.bool_)
+    flag = np.empty(n, dtype=np.bool_)
+    for values in codes:
+        np.greater_equal(values, 0, out=flag)
+        np.logical_and(ok, flag, out=ok)
+    return ok
 
 
 def _combine(
@@ -201,10 +220,10 @@ def _combine(
     if rules.min_aqi > 0:
         aqi = np.where(any_index, np.maximum(aqi, np.int16(rules.min_aqi)), aqi).astype(np.int16)
     present = [(PRIMARY_ORDER.index(code), codes) for code, codes in sub.items()]
-    primary = _flag_mask([(bit, codes == aqi) for bit, codes in present], n)
-    primary[aqi <= 50] = 0
+    primary = _flag_mask(present, np.equal, aqi, n)
+    np.copyto(primary, 0, where=aqi <= 50)
     if rules.defines_exceeding:
-        exceeding = _flag_mask([(bit, codes > 100) for bit, codes in present], n)
+        exceeding = _flag_mask(present, np.greater, np.int16(100), n)
     else:
         exceeding = np.zeros(n, dtype=np.uint8)
     if rules.incomplete_publish == "always":
@@ -278,9 +297,7 @@ def hourly_aqi(
             sub["SO2"][over] = iaqi_codes(_as_array(so2_24h, n)[over], cols["SO2_24h"])
     if o3_8h is not None:
         sub["O3_8h"] = iaqi_codes(o3_8h, cols["O3_8h"])
-    required_ok = np.ones(n, dtype=bool)
-    for code in ("SO2", "NO2", "CO", "O3_1h", "PM10", "PM2.5"):
-        required_ok &= sub[code] >= 0
+    required_ok = _all_present([sub[c] for c in ("SO2", "NO2", "CO", "O3_1h", "PM10", "PM2.5")], n)
     return _combine(sub, required_ok, rules, n)
 
 

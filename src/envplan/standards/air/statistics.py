@@ -141,24 +141,42 @@ class HourlyCube:
         return self.values[pollutant].reshape(len(self.sites) * self.days, 24)
 
 
+def run_starts(column: pl.Series) -> pl.Series:
+    """Rows where a value differs from the previous row's (cheap on frames grouped by site)."""
+    return column.ne_missing(column.shift(1)).fill_null(True)
+
+
+def _site_codes(site: pl.Series) -> tuple[tuple[str, ...], npt.NDArray[np.int64]]:
+    """Sorted distinct sites and each row's position among them. Frames grouped by site (the
+    usual layout) are coded from their runs without hashing every row."""
+    starts = run_starts(site)
+    run_sites = site.filter(starts).to_list()
+    sites = tuple(sorted(set(run_sites)))
+    if len(run_sites) == len(sites):
+        rank = {name: i for i, name in enumerate(sites)}
+        run_code = np.asarray([rank[name] for name in run_sites], dtype=np.int64)
+        return sites, run_code[starts.cum_sum().to_numpy() - 1]
+    codes = site.cast(pl.Enum(list(sites))).to_physical().cast(pl.Int64).to_numpy()
+    return sites, codes
+
+
 def hourly_cube(hourly: pl.DataFrame, pollutants: Sequence[str] = HOURLY_POLLUTANTS) -> HourlyCube:
     """Scatter a wide hourly frame (``site``, ``interval_end`` hour-end labels, pollutant columns)
     onto a dense site × hour grid spanning whole natural days (GB 3095 §3: a day = the hours
     labelled 01:00 … 24:00). Duplicate (site, hour) rows: the last one wins."""
-    day = hour_label_day(pl.col("interval_end"))
-    bounds = hourly.select(day.min().alias("first"), day.max().alias("last"))
-    first, last = bounds.row(0)
-    if first is None:
+    ends = hourly["interval_end"]
+    if ends.len() == 0 or ends.null_count() == ends.len():
         return HourlyCube((), dt.date(1970, 1, 1), 0, {p: np.empty((0, 0)) for p in pollutants})
-    sites = tuple(sorted(hourly["site"].unique().to_list()))
+    first, last = pl.select(hour_label_day(pl.lit(pl.Series([ends.min(), ends.max()])))).to_series()
     hours = ((last - first).days + 1) * 24
     origin = dt.datetime.combine(first, dt.time(1))
-    positions = hourly.select(
-        (
-            pl.col("site").cast(pl.Enum(list(sites))).to_physical().cast(pl.Int64) * hours
-            + (pl.col("interval_end") - pl.lit(origin)).dt.total_hours()
-        ).alias("flat")
-    )["flat"].to_numpy()
+    sites, site_codes = _site_codes(hourly["site"])
+    positions = (
+        site_codes * hours
+        + hourly.select((pl.col("interval_end") - pl.lit(origin)).dt.total_hours())
+        .to_series()
+        .to_numpy()
+    )
     values: dict[str, FloatArray] = {}
     for pollutant in pollutants:
         grid = np.full(len(sites) * hours, np.nan)
@@ -179,10 +197,11 @@ def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> Ho
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
     values: dict[str, FloatArray] = {}
     for pollutant, grid in cube.values.items():
-        ordered = grid[order]
+        ordered = grid[order]  # a copy: zero its NaN in place
         valid = ~np.isnan(ordered)
-        sums = np.add.reduceat(np.where(valid, ordered, 0.0), starts, axis=0)
-        counts = np.add.reduceat(valid.astype(np.int32), starts, axis=0)
+        np.nan_to_num(ordered, copy=False, nan=0.0)
+        sums = np.add.reduceat(ordered, starts, axis=0)
+        counts = np.add.reduceat(valid, starts, axis=0, dtype=np.int32)
         with np.errstate(invalid="ignore", divide="ignore"):
             values[pollutant] = np.where(counts > 0, sums / counts, np.nan)
     return HourlyCube(tuple(groups), cube.first_day, cube.hours, values)
