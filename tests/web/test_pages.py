@@ -184,3 +184,31 @@ def test_public_monthly_rows_cover_whole_years(bare_client: TestClient) -> None:
     assert "2016-01" in months and "2016-12" in months and "2015-06" in months
     assert body["label"] == "第三方处理数据"
     assert all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
+
+
+def test_bad_filters_on_pages_are_4xx_not_500(admin_client: TestClient) -> None:
+    for path in [
+        "/tasks?month=2021-13",
+        "/tasks?status=bogus",
+        "/tasks/999999",
+        "/air?year=1999",
+        "/air?as_of=x",
+    ]:
+        response = admin_client.get(path)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert "alert" in response.text
+
+
+def test_cached_pages_carry_each_session_its_own_csrf_token(shared_platform: Platform) -> None:
+    tokens = []
+    for _ in range(2):
+        with TestClient(
+            create_app(demo_settings(shared_platform.home), platform=shared_platform)
+        ) as client:
+            login(client, "t-admin")
+            page = client.get("/tasks").text
+            match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+            assert match
+            tokens.append(match.group(1))
+            assert "__envplan_csrf_token__" not in page
+    assert tokens[0] != tokens[1]

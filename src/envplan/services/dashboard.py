@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,34 +359,44 @@ def open_platform(
         log.append(line)
         say(line)
 
-    began = time.monotonic()
-    engine = engine or make_engine(settings.database_url)
-    upgrade(engine)
-    sessions = make_session_factory(engine)
+    from envplan.services.dashboard_data import compute_monitoring_views
+
     plan = default_plan()
-    with sessions() as session:
-        loaded = session.scalar(select(func.count(PlanVersion.id))) or 0
-        if not loaded:
-            supervision.load_plan_into_db(session, plan)
-            session.commit()
-    step(f"记录库就绪，已载入计划 {plan.document_number}", began)
-
-    demo_accounts: tuple[DemoLogin, ...] = ()
-    reference_day = today or dt.date.today()
-    if settings.demo:
-        from envplan.services import demo
-
-        began = time.monotonic()
-        with sessions() as session:
-            seeded = demo.seed_demo(
-                session, plan=plan, evidence_store=EvidenceStore(settings.evidence_dir)
-            )
-            session.commit()
-        demo_accounts = tuple(
-            DemoLogin(a.username, a.password, a.role_label, a.unit_name) for a in seeded.accounts
+    # The monitoring store and its views do not touch the records database: build them in a
+    # second thread while this one migrates, loads the plan and seeds the demo.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="envplan-monitoring") as pool:
+        monitoring = pool.submit(
+            compute_monitoring_views, settings.timeseries_dir, plan, settings.demo, step
         )
-        reference_day = today or seeded.as_of
-        step(f"示例进展数据就绪（评估日期 {reference_day}）", began)
+        began = time.monotonic()
+        engine = engine or make_engine(settings.database_url)
+        upgrade(engine)
+        sessions = make_session_factory(engine)
+        with sessions() as session:
+            loaded = session.scalar(select(func.count(PlanVersion.id))) or 0
+            if not loaded:
+                supervision.load_plan_into_db(session, plan)
+                session.commit()
+        step(f"记录库就绪，已载入计划 {plan.document_number}", began)
+
+        demo_accounts: tuple[DemoLogin, ...] = ()
+        reference_day = today or dt.date.today()
+        if settings.demo:
+            from envplan.services import demo
+
+            began = time.monotonic()
+            with sessions() as session:
+                seeded = demo.seed_demo(
+                    session, plan=plan, evidence_store=EvidenceStore(settings.evidence_dir)
+                )
+                session.commit()
+            demo_accounts = tuple(
+                DemoLogin(a.username, a.password, a.role_label, a.unit_name)
+                for a in seeded.accounts
+            )
+            reference_day = today or seeded.as_of
+            step(f"示例进展数据就绪（评估日期 {reference_day}）", began)
+        views = monitoring.result()
 
     platform = Platform(
         home=settings.home,
@@ -398,8 +409,6 @@ def open_platform(
         today=reference_day,
         demo_accounts=demo_accounts,
         startup_log=log,
+        views=views,
     )
-    from envplan.services.dashboard_data import load_monitoring_views
-
-    load_monitoring_views(platform, step)
     return platform

@@ -107,24 +107,32 @@ def import_bundled(root: Path) -> list[timeseries.ImportSummary]:
     ]
 
 
-def load_monitoring_views(platform: Platform, step: Step) -> None:
-    """Import the bundled files (first start) and compute the cached monitoring views."""
+def compute_monitoring_views(root: Path, plan: Any, demo: bool, step: Step) -> dict[str, Any]:
+    """Import the bundled files (first start) and compute every monitoring view from the store.
+
+    Independent of the records database, so ``open_platform`` runs it beside the database work.
+    """
     began = time.monotonic()
-    root = platform.timeseries_dir
     summaries = import_bundled(root)
     new = sum(1 for s in summaries if not s.already_imported)
     step(f"随附真实监测数据：{len(summaries)} 个文件（新导入 {new} 个）", began)
-    refresh_air_views(platform, step)
+    views = compute_air_views(root, step)
     began = time.monotonic()
-    platform.views["water"] = water_view(platform)
-    platform.views["soil"] = soil_view(platform)
+    views["water"] = water_view(plan, demo)
+    views["soil"] = soil_view(demo)
     step("地表水断面评价、土壤样品分类完成", began)
+    return views
 
 
-def refresh_air_views(platform: Platform, step: Step) -> None:
-    """Recompute the air views from the store (after start and after every import)."""
+def refresh_air_views(platform: Platform) -> None:
+    """Recompute the air views after an import changed the store."""
+    platform.views.update(compute_air_views(platform.timeseries_dir, lambda _m, _b: None))
+    platform.invalidate()
+
+
+def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
+    """Air views from the store: third-party daily frame and years, official hourly view."""
     began = time.monotonic()
-    root = platform.timeseries_dir
     third_party = timeseries.query_air(root, data_versions=["third-party"])
     daily = air.daily_from_means(third_party) if third_party.height else pl.DataFrame()
     views: dict[str, Any] = {"air_daily": daily}
@@ -140,12 +148,11 @@ def refresh_air_views(platform: Platform, step: Step) -> None:
     )
     views["air_years"] = years
     views["air_cities"] = sorted(daily["site"].unique().to_list()) if daily.height else []
-    platform.views.update(views)
     step(f"第三方日均数据：{len(views['air_cities'])} 个城市，完整年份 {years}", began)
-
     began = time.monotonic()
-    platform.views["air_hourly"] = official_hourly_view(root)
+    views["air_hourly"] = official_hourly_view(root)
     step("官方逐时数据 AQI 计算完成", began)
+    return views
 
 
 # ---------------------------------------------------------------------- air: year views
@@ -475,8 +482,7 @@ def import_air_upload(
                 "already_imported": summary.already_imported,
             },
         )
-    refresh_air_views(platform, lambda _m, _b: None)
-    platform.invalidate()
+    refresh_air_views(platform)
     return {
         "import_id": summary.import_id,
         "file": filename,
@@ -490,10 +496,10 @@ def import_air_upload(
 __all__ = [
     "AirReadResult",
     "air_year_view",
+    "compute_monitoring_views",
     "good_days_needed",
     "import_air_upload",
     "level_table",
-    "load_monitoring_views",
 ]
 
 
@@ -530,7 +536,7 @@ def _section_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def water_view(platform: Platform) -> dict[str, Any] | None:
+def water_view(plan: Any, demo: bool) -> dict[str, Any] | None:
     """The plan's 22 sections against their targets from the real CNEMC snapshot, the snapshot's
     Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
     monthly file of the water engine's template, labelled as such."""
@@ -540,7 +546,7 @@ def water_view(platform: Platform) -> dict[str, Any] | None:
     if not WATER_SNAPSHOT.is_file():
         return None
     snapshot = read_cnemc_water_auto(WATER_SNAPSHOT)
-    assessed = water.assess_plan_sections(platform.plan, snapshot.frame)
+    assessed = water.assess_plan_sections(plan, snapshot.frame)
     shanxi = snapshot.frame.filter(pl.col("province").str.starts_with("山西"))
     classified = water.classify_measurements(shanxi, indicator_set="auto-basic", round_values=True)
     view: dict[str, Any] = {
@@ -568,9 +574,9 @@ def water_view(platform: Platform) -> dict[str, Any] | None:
         "no_data": total["no_data"],
         "not_configured": total["not_configured"],
     }
-    if platform.demo and WATER_DEMO_MONTHLY.is_file():
+    if demo and WATER_DEMO_MONTHLY.is_file():
         monthly = read_water_template(WATER_DEMO_MONTHLY)
-        demo_assessed = water.assess_plan_sections(platform.plan, monthly.frame)
+        demo_assessed = water.assess_plan_sections(plan, monthly.frame)
         view["demo"] = {
             "label": DEMO,
             "source": "水环境引擎随附的月度监测模板示例文件（示例数据，非实测）",
@@ -586,10 +592,10 @@ SOIL_DEMO_FARMLAND = BUNDLED_DIR / "templates" / "soil_farmland_示例.csv"
 _RISK_COLOURS = {"低风险": "#2e9e44", "可能存在风险": "#e0a800", "高风险": "#d64545"}
 
 
-def soil_view(platform: Platform) -> dict[str, Any] | None:
+def soil_view(demo: bool) -> dict[str, Any] | None:
     """Farmland sample classes (GB 15618-2018) of the soil engine's 示例 file, demo mode only:
     no real soil survey data ships with envplan, and none is shown as if it were real."""
-    if not platform.demo or not SOIL_DEMO_FARMLAND.is_file():
+    if not demo or not SOIL_DEMO_FARMLAND.is_file():
         return None
     from envplan.monitoring.soil_readers import read_farmland_samples
     from envplan.services import soil

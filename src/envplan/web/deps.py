@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
@@ -67,6 +68,43 @@ PageUserDep = Annotated[Any, Depends(page_user)]
 OptionalUserDep = Annotated[Any, Depends(optional_user)]
 
 
+CSRF_PLACEHOLDER = "__envplan_csrf_token__"
+
+
+def render_cached(
+    request: Request,
+    template: str,
+    build_context: Callable[[], dict[str, Any]],
+    *,
+    public_page: bool = False,
+) -> HTMLResponse:
+    """Render a read-only page once per (page, query, language, user) until the data changes.
+
+    The platform's cache is dropped on every write and import, so a cached page is never stale.
+    The session's CSRF token is not part of the cached text: a placeholder is replaced per request.
+    """
+    platform = get_platform(request)
+    user = None if public_page else optional_user(request)
+    key = (
+        "page",
+        template,
+        request.url.path,
+        str(request.url.query),
+        request.state.lang,
+        user.id if user is not None else None,
+    )
+
+    def build() -> str:
+        context = build_context()
+        response = render(
+            request, template, context, public_page=public_page, csrf=CSRF_PLACEHOLDER
+        )
+        return bytes(response.body).decode("utf-8")
+
+    body: str = platform.cached(key, build)
+    return HTMLResponse(body.replace(CSRF_PLACEHOLDER, get_session(request).csrf))
+
+
 def render(
     request: Request,
     template: str,
@@ -74,13 +112,14 @@ def render(
     *,
     status_code: int = 200,
     public_page: bool = False,
+    csrf: str | None = None,
 ) -> HTMLResponse:
     """Render a page with the chrome every template expects (t, user, CSRF token, demo flag)."""
     state = get_state(request)
     full: dict[str, Any] = {
         "t": request.state.t,
         "user": None if public_page else optional_user(request),
-        "csrf_token": get_session(request).csrf,
+        "csrf_token": csrf or get_session(request).csrf,
         "demo_mode": state.settings.demo,
         "public_page": public_page,
     }

@@ -13,14 +13,16 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from envplan.web import charts
-from envplan.web.deps import PageUserDep, PlatformDep, render
+from envplan.web.deps import PageUserDep, PlatformDep, render, render_cached
 from envplan.web.views import (
     MONITORING_FORMATS,
     air_page_data,
+    occurrence_detail,
     read_upload,
     run_air_import,
     run_progress_submit,
     soil_view_or_none,
+    task_board,
     water_view_or_none,
 )
 
@@ -34,25 +36,25 @@ AsOfQuery = Annotated[dt.date | None, Query(description="评估日期（YYYY-MM-
 def dashboard(
     request: Request, user: PageUserDep, platform: PlatformDep, year: YearQuery = None
 ) -> HTMLResponse:
-    air = air_page_data(platform, year, None)
-    board = platform.task_board(user)
-    notices = platform.notices(user)
-    context: dict[str, Any] = {
-        "air": air,
-        "board": board,
-        "notices": notices,
-        "water": water_view_or_none(platform),
-        "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"])
-        if air
-        else None,
-        "gauge_option": charts.good_day_progress(air["good_days"]) if air else None,
-        "ranking_option": charts.ranking_bar(
-            air["ranking"], highlight=air["city"], value_key="composite_index", name="综合指数"
-        )
-        if air
-        else None,
-    }
-    return render(request, "dashboard.html", context)
+    def build() -> dict[str, Any]:
+        air = air_page_data(platform, year, None)
+        return {
+            "air": air,
+            "board": task_board(platform, user),
+            "notices": platform.notices(user),
+            "water": water_view_or_none(platform),
+            "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"])
+            if air
+            else None,
+            "gauge_option": charts.good_day_progress(air["good_days"]) if air else None,
+            "ranking_option": charts.ranking_bar(
+                air["ranking"], highlight=air["city"], value_key="composite_index", name="综合指数"
+            )
+            if air
+            else None,
+        }
+
+    return render_cached(request, "dashboard.html", build)
 
 
 @router.get("/air", response_class=HTMLResponse, summary="空气质量")
@@ -63,6 +65,10 @@ def air_page(
     year: YearQuery = None,
     as_of: AsOfQuery = None,
 ) -> HTMLResponse:
+    return render_cached(request, "air.html", lambda: _air_context(platform, year, as_of))
+
+
+def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
     air = air_page_data(platform, year, as_of)
     hourly = platform.views.get("air_hourly")
     context: dict[str, Any] = {"air": air, "hourly": hourly}
@@ -97,25 +103,31 @@ def air_page(
         )
     if hourly and hourly.get("hours"):
         context["hourly_option"] = charts.hourly_aqi(hourly["hours"])
-    return render(request, "air.html", context)
+    return context
 
 
 @router.get("/water", response_class=HTMLResponse, summary="地表水断面")
 def water_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
-    water = water_view_or_none(platform)
-    context: dict[str, Any] = {"water": water}
-    if water:
-        context["classes_option"] = charts.water_classes(water["sections"])
-    return render(request, "water.html", context)
+    def build() -> dict[str, Any]:
+        water = water_view_or_none(platform)
+        context: dict[str, Any] = {"water": water}
+        if water:
+            context["classes_option"] = charts.water_classes(water["sections"])
+        return context
+
+    return render_cached(request, "water.html", build)
 
 
 @router.get("/soil", response_class=HTMLResponse, summary="土壤样品分类")
 def soil_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
-    soil = soil_view_or_none(platform)
-    context: dict[str, Any] = {"soil": soil}
-    if soil:
-        context["soil_option"] = charts.share_pie(soil["shares"], name="样品风险分类")
-    return render(request, "soil.html", context)
+    def build() -> dict[str, Any]:
+        soil = soil_view_or_none(platform)
+        context: dict[str, Any] = {"soil": soil}
+        if soil:
+            context["soil_option"] = charts.share_pie(soil["shares"], name="样品风险分类")
+        return context
+
+    return render_cached(request, "soil.html", build)
 
 
 @router.get("/tasks", response_class=HTMLResponse, summary="任务看板")
@@ -136,12 +148,11 @@ def tasks_page(
         "status": status,
         "month": month,
     }
-    board = platform.task_board(user, **filters)
-    return render(
+    return render_cached(
         request,
         "tasks.html",
-        {
-            "board": board,
+        lambda: {
+            "board": task_board(platform, user, **filters),
             "choices": platform.task_filters(),
             "selected": {
                 "plan": plan,
@@ -158,7 +169,7 @@ def tasks_page(
 def task_detail(
     request: Request, occurrence_id: int, user: PageUserDep, platform: PlatformDep
 ) -> HTMLResponse:
-    detail = platform.occurrence(user, occurrence_id)
+    detail = occurrence_detail(platform, user, occurrence_id)
     return render(request, "task_detail.html", {"detail": detail, "message": None, "errors": []})
 
 

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from envplan.services.public import public_air_monthly, public_water_sections
 from envplan.web import charts
-from envplan.web.deps import PlatformDep, render
+from envplan.web.deps import PlatformDep, render_cached
 
 router = APIRouter(prefix="/public", tags=["公开页面"])
 
@@ -25,18 +25,26 @@ def _air_context(platform: PlatformDep) -> dict[str, object]:
 
 @router.get("/", response_class=HTMLResponse, summary="信息公开首页：空气质量月报与断面水质")
 def public_home(request: Request, platform: PlatformDep) -> HTMLResponse:
-    context = _air_context(platform)
-    context["water"] = public_water_sections(platform)
-    return render(request, "public/index.html", context, public_page=True)
+    def build() -> dict[str, object]:
+        context = _air_context(platform)
+        context["water"] = public_water_sections(platform)
+        return context
+
+    return render_cached(request, "public/index.html", build, public_page=True)
 
 
 @router.get("/air", response_class=HTMLResponse, summary="公开：空气质量月度监测结果")
 def public_air(request: Request, platform: PlatformDep) -> HTMLResponse:
-    return render(request, "public/air.html", _air_context(platform), public_page=True)
+    return render_cached(
+        request, "public/air.html", lambda: _air_context(platform), public_page=True
+    )
 
 
 @router.get("/water", response_class=HTMLResponse, summary="公开：考核断面水质类别")
 def public_water(request: Request, platform: PlatformDep) -> HTMLResponse:
-    return render(
-        request, "public/water.html", {"water": public_water_sections(platform)}, public_page=True
+    return render_cached(
+        request,
+        "public/water.html",
+        lambda: {"water": public_water_sections(platform)},
+        public_page=True,
     )
