@@ -518,7 +518,12 @@ def _has_days(daily: pl.DataFrame, city: str, start: dt.date, end: dt.date) -> b
     return daily.filter((pl.col("site") == city) & pl.col("date").is_between(start, end)).height > 0
 
 
-def air_section(month: dt.date, air: AirInputs | None, plan: Any) -> Section:
+MAX_RANKED_CITIES_IN_BODY = 30
+
+
+def air_section(
+    month: dt.date, air: AirInputs | None, plan: Any, annex: list[Table] | None = None
+) -> Section:
     """Air: good-day ratio (month, YTD, last year), heavy days, six pollutants with year-on-year
     change, NO2 (level 2) / SO2 (level 1) compliance, composite index and rank."""
     from envplan.services import air as air_service
@@ -632,6 +637,28 @@ def air_section(month: dt.date, air: AirInputs | None, plan: Any) -> Section:
 
     # Six pollutants, month and YTD, with year-on-year change rates.
     blocks.append(Heading(2, "主要污染物浓度"))
+    invalid = [
+        name
+        for name, key in (
+            ("SO₂", "SO2"),
+            ("NO₂", "NO2"),
+            ("PM₁₀", "PM10"),
+            ("PM₂.₅", "PM2.5"),
+            ("CO", "CO"),
+            ("O₃", "O3_8h_max"),
+        )
+        if m.get(f"valid_{key}") is False
+    ]
+    if invalid:
+        days = num(m.get("days_PM2.5"))
+        blocks.append(
+            Paragraph(
+                f"数据不完整：{month_text}{city}{'、'.join(invalid)}的有效日数不满足"
+                f"GB 3095—2012表4的统计有效性要求（每月至少27天，2月至少25天；PM₂.₅有效日"
+                f"{days.text}天），以下浓度统计仅供参考。",
+                (days,),
+            )
+        )
     comparison = pl.DataFrame(
         {
             "item": [column for _, column, _, _ in SIX_POLLUTANTS],
@@ -737,23 +764,34 @@ def air_section(month: dt.date, air: AirInputs | None, plan: Any) -> Section:
             figures,
         )
     )
-    blocks.append(
-        Table.build(
-            "综合指数及排名",
-            ["城市", "本月综合指数", "本月排名", "累计综合指数", "累计排名", "累计同比"],
-            rank_rows,
-            note="排名范围为现有数据中的城市，非全国168个重点城市排名。",
+    columns = ["城市", "本月综合指数", "本月排名", "累计综合指数", "累计排名", "累计同比"]
+    note = "排名范围为现有数据中的城市，非全国168个重点城市排名。"
+    if len(rank_rows) <= MAX_RANKED_CITIES_IN_BODY:
+        blocks.append(Table.build("综合指数及排名", columns, rank_rows, note=note))
+        blocks.append(
+            Chart(
+                f"{_ytd_label(month)}综合指数",
+                tuple(str(r[0]) for r in rank_rows),
+                (("综合指数", tuple(r[3].value for r in rank_rows)),),
+                chart_type="bar",
+                source=air.description,
+            )
         )
-    )
-    blocks.append(
-        Chart(
-            f"{_ytd_label(month)}综合指数",
-            tuple(str(r[0]) for r in rank_rows),
-            (("综合指数", tuple(r[3].value for r in rank_rows)),),
-            chart_type="bar",
-            source=air.description,
+    else:
+        # Hundreds of cities do not belong in the body: the city's row here, the full
+        # ranking in the Excel attachment.
+        own = [r for r in rank_rows if r[0] == city]
+        blocks.append(
+            Table.build(
+                "综合指数及排名",
+                columns,
+                own,
+                note=note
+                + f"全部{len(rank_rows)}个城市的排名见附件（Excel“城市综合指数排名”工作表）。",
+            )
         )
-    )
+        if annex is not None:
+            annex.append(Table.build("城市综合指数排名", columns, rank_rows, note=note))
     return Section(heading, tuple(blocks))
 
 
@@ -987,10 +1025,11 @@ def assemble_monthly_bulletin(
     document_number = options.document_number or (
         f"{options.document_prefix}〔{first.year}〕{first.month}号"
     )
+    annex: list[Table] = list(overdue_annex(supervision))
     sections = (
         overall_section(first, supervision),
         units_section(first, supervision),
-        air_section(first, air, plan),
+        air_section(first, air, plan, annex),
         water_section(first, water, plan),
         soil_section(first, soil, plan),
         upcoming_section(first, supervision),
@@ -1016,7 +1055,7 @@ def assemble_monthly_bulletin(
         ),
         sections=sections,
         attachments=options.attachments,
-        annex_tables=overdue_annex(supervision),
+        annex_tables=tuple(annex),
         demo=bool(supervision and supervision.demo) or options.demo_data,
         sources=tuple(sources),
     )
