@@ -73,3 +73,15 @@ def test_month_with_real_air_data(env: dict[str, str], tmp_path: Path, shared_di
     assert workbook.sheetnames == ["汇总"]  # no records database: summary only
     values = [c.value for row in workbook["汇总"].iter_rows() for c in row]
     assert "25" in values and "数据缺失：月调度快照（2016年6月）。" in values
+
+
+def test_build_bulletin_returns_bytes_for_a_download(tmp_path: Path) -> None:
+    from envplan.reports.bulletin import build_bulletin
+
+    files = build_bulletin("2021-06", formats=("docx", "html"), home=tmp_path / "home")
+    assert isinstance(files, dict) and set(files) == {"docx", "html"}
+    assert files["docx"][:2] == b"PK"  # a zip container (.docx)
+    page = files["html"].decode("utf-8")
+    assert "关于2021年6月污染防治攻坚重点任务调度情况的通报" in page
+    # the bundled air data (2015–2016) are on hand, and not shown as 2021
+    assert "数据缺失：晋城市环境空气质量监测数据（2021年6月" in page

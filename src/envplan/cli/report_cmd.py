@@ -88,8 +88,7 @@ def monthly(
     from envplan.services.bulletin_monthly import BulletinOptions, parse_month
     from envplan.services.bulletin_sources import (
         air_inputs_from_files,
-        air_inputs_from_store,
-        bundled_daily_air_files,
+        default_air_inputs,
         demo_soil_files,
         demo_water_file,
         soil_facts_from_files,
@@ -124,12 +123,7 @@ def monthly(
         soil_farmland = soil_farmland or farmland_demo
         soil_construction = soil_construction or construction_demo
     try:
-        if air_data:
-            air = air_inputs_from_files(air_data)
-        else:
-            air = air_inputs_from_store(home / "timeseries") or air_inputs_from_files(
-                bundled_daily_air_files()
-            )
+        air = air_inputs_from_files(air_data) if air_data else default_air_inputs(home)
         water = (
             water_facts_from_file(
                 water_data, month, plan=plan, provincial_targets=provincial_targets

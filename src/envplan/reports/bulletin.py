@@ -142,6 +142,7 @@ def build_bulletin(
     water: Any = None,
     soil: Any = None,
     options: Any = None,
+    home: Path | None = None,
 ) -> BulletinFiles | dict[str, bytes]:
     """Gather the inputs of ``month`` ("2021-06"), assemble the bulletin and write it.
 
@@ -150,11 +151,17 @@ def build_bulletin(
     Jincheng 2021 plan). air: ready ``AirInputs``, or air_files: air data files to read.
     water / soil: ``WaterFacts``/``WaterGap`` and ``SoilFacts`` (see ``bulletin_sources``).
     options: ``BulletinOptions`` (authority, document number, date).
+    home: the data folder (``Settings.home``); with neither air nor air_files, the air data on hand
+    are read from it (imported data, else the bundled daily means).
     out_dir: folder for the files; ``None`` → the files' bytes by format (web download).
     """
     from envplan.services.bulletin_monthly import parse_month
 
     parse_month(month)  # fail early, in zh-CN, on a bad month
+    if air is None and not air_files and home is not None:
+        from envplan.services.bulletin_sources import default_air_inputs
+
+        air = default_air_inputs(home)
     if session is None and database_url:
         from sqlalchemy.exc import SQLAlchemyError
 

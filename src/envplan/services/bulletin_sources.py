@@ -127,6 +127,12 @@ def air_inputs_from_store(timeseries_dir: Path) -> AirInputs | None:
     )
 
 
+def default_air_inputs(home: Path | None) -> AirInputs | None:
+    """The air data on hand: imported under ``home/timeseries``, else the bundled daily means."""
+    stored = air_inputs_from_store(home / "timeseries") if home is not None else None
+    return stored or air_inputs_from_files(bundled_daily_air_files())
+
+
 def bundled_daily_air_files() -> list[Path]:
     """The bundled whole-year daily files (aqistudy, 11 Shanxi cities incl. Jincheng)."""
     from envplan.monitoring.air_bundled import bundled_air_files
@@ -151,7 +157,11 @@ def air_inputs_from_files(files: Sequence[Path]) -> AirInputs | None:
 # --------------------------------------------------------------------------- supervision
 
 
+PLAN_ORDER = {"air": 0, "water": 1, "soil": 2}  # the order of the plans in the document
+
+
 def _progress_rows(rates: list[dict[str, Any]]) -> tuple[ProgressRow, ...]:
+    rates = sorted(rates, key=lambda rate: PLAN_ORDER.get(str(rate["key"]), 9))
     return tuple(
         ProgressRow(
             key=str(rate["key"]),
