@@ -57,3 +57,30 @@ def test_audit_chain_detects_a_deleted_row(
     assert count == 3
     assert {p.seq for p in problems} == {3}
     assert any("删除" in p.reason for p in problems)
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(migrated_engine: Engine) -> None:
+    import threading
+
+    from envplan.store import make_session_factory
+
+    factory = make_session_factory(migrated_engine)
+    errors: list[BaseException] = []
+
+    def writer(name: str) -> None:
+        try:
+            for n in range(8):
+                with factory() as session:
+                    audit.append(session, actor=name, action="x", entity="e", entity_id=n)
+                    session.commit()
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(f"w{i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with factory() as session:
+        assert audit.verify_chain(session) == (24, [])

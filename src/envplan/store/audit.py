@@ -3,8 +3,9 @@
 Each entry stores who, when, what (action, entity, id) and the before/after values as canonical
 JSON, plus the hash of the previous entry; its own hash covers all of that. Editing, deleting or
 reordering any row breaks the chain from that row on, which :func:`verify_chain` reports.
-Entries are numbered 1, 2, 3 … (``seq`` is the primary key), so two concurrent writers can never
-fork the chain: the second insert of the same number fails and its transaction rolls back.
+Entries are numbered 1, 2, 3 … (``seq`` is the primary key), so the chain can never fork. Writers
+are serialised: on SQLite by the single write lock (BEGIN IMMEDIATE), on PostgreSQL by a
+transaction-scoped advisory lock taken before reading the last entry.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from envplan.store.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
+AUDIT_LOCK_KEY = 0x656E76706C616E  # "envplan": PostgreSQL advisory lock serialising appends
 
 
 def canonical_json(value: Any) -> str | None:
@@ -67,6 +69,10 @@ def append_many(
     if not changes:
         return []
     session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        # Concurrent writers queue here (lock released at commit/rollback) instead of both
+        # reading the same last entry and one failing on the duplicate sequence number.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
     last = session.execute(
         select(AuditEntry.seq, AuditEntry.hash).order_by(AuditEntry.seq.desc()).limit(1)
     ).first()
