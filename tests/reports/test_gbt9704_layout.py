@@ -136,3 +136,24 @@ def test_fallback_fonts_declared(docx_path: Path) -> None:
     xml = font_table.blob.decode("utf-8")
     assert 'w:name="仿宋_GB2312"' in xml
     assert 'w:val="Noto Sans CJK SC"' in xml  # 黑体's fallback
+
+
+def test_page_number_sits_7mm_below_the_type_area(docx_path: Path) -> None:
+    section = Document(str(docx_path)).sections[0]
+    # footer distance (paper edge → footer line bottom) + one exact 4号 line = 35 mm − 7 mm
+    footer_top = section.footer_distance + Pt(14)
+    assert abs(footer_top - Mm(28)) <= Mm(0.2)
+
+
+def test_pdf_skipped_with_message_without_libreoffice(
+    sample, chart_stub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from envplan.reports import bulletin as bulletin_module
+
+    monkeypatch.setattr(bulletin_module, "libreoffice_path", lambda: None)
+    files = bulletin_module.write_bulletin(sample, tmp_path, ("pdf",), render_chart=chart_stub)
+    assert "pdf" not in files.paths
+    assert files.messages == [
+        "未检测到 LibreOffice（soffice），已跳过 PDF 生成；安装 LibreOffice 后可生成 PDF。"
+    ]
+    assert list(tmp_path.iterdir()) == []  # the intermediate .docx is not left behind
