@@ -229,3 +229,29 @@ def test_bad_period_and_unknown_site(shared_dir: Path) -> None:
         ],
     )
     assert unknown.exit_code == 2 and "长治市" in unknown.output
+
+
+def test_aqi_cnemc_sites_reproduces_the_published_aqi_rows(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+    out = tmp_path / "aqi.csv"
+    _run("aqi", str(source), "--format", "cnemc-sites", "--output", str(out))
+    ours = pl.read_csv(out, schema_overrides={"time": pl.String})
+    # Published AQI rows of the quotsoft layout: hour h (0–23) is labelled h:00 of the date.
+    wide = pl.read_csv(source, infer_schema_length=0).filter(pl.col("type") == "AQI").drop("type")
+    official = wide.unpivot(
+        index=["date", "hour"], variable_name="site", value_name="official"
+    ).select(
+        "site",
+        (
+            pl.col("date").str.to_date("%Y%m%d").cast(pl.Datetime)
+            + pl.duration(hours=pl.col("hour").cast(pl.Int64))
+        )
+        .dt.strftime("%Y-%m-%d %H:00")
+        .alias("time"),
+        pl.col("official").cast(pl.Float64).cast(pl.Int64),
+    )
+    joined = ours.join(official.drop_nulls("official"), on=["site", "time"], how="inner")
+    assert joined.height == 496
+    assert (joined["aqi"] == joined["official"]).all()

@@ -235,7 +235,7 @@ def daily_mean(
     [units of the input; not rounded]."""
     valid = ~np.isnan(day_hours)
     counts = valid.sum(axis=1)
-    sums = np.where(valid, day_hours, 0.0).sum(axis=1)
+    sums = np.sum(day_hours, axis=1, where=valid)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(counts >= min_hours, sums / counts, np.nan)
     return means, counts
@@ -244,8 +244,9 @@ def daily_mean(
 def daily_max_1h(day_hours: FloatArray, *, min_hours: int = MIN_HOURS_PER_DAY) -> FloatArray:
     """Maximum 1-h value of each day (HJ 633-2012 §5.1.2 O3 日最大1小时平均), NaN with fewer than
     ``min_hours`` valid hours (an assumption: GB 3095 Table 4 names no minimum) [input units]."""
-    counts = (~np.isnan(day_hours)).sum(axis=1)
-    maxima = np.where(np.isnan(day_hours), -np.inf, day_hours).max(axis=1)
+    valid = ~np.isnan(day_hours)
+    counts = valid.sum(axis=1)
+    maxima = np.max(day_hours, axis=1, where=valid, initial=-np.inf)
     return np.where(counts >= min_hours, maxima, np.nan)
 
 
