@@ -5,6 +5,10 @@ holiday notice (e.g. 2021: 2021-09-18 and 2021-10-09 were working Saturdays; 202
 Rules that count working days (13710 clock, escalation, "at risk") go through
 :class:`WorkingCalendar`; a deadline that falls on a non-working day is either kept or moved to the
 next working day (:class:`NonWorkingDeadline`).
+
+Years the package does not cover yet (the State Council publishes each year's arrangement in
+the autumn before; chinesecalendar 1.11 covers 2004–2026) count Monday–Friday as working days,
+so that evaluating old items "as of" a later date never fails; update the package each year.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 import chinese_calendar
+import numpy as np
 
 
 class NonWorkingDeadline(StrEnum):
@@ -21,19 +26,24 @@ class NonWorkingDeadline(StrEnum):
     NEXT_WORKING_DAY = "next_working_day"  # moves to the next working day
 
 
-class CalendarOutOfRange(ValueError):
-    pass
+# Statutory days off that fall on Monday–Friday, and make-up working days on weekends, as sorted
+# day numbers: working days in a range = numpy business days − the former + the latter.
+_OFF_WEEKDAYS = np.array(
+    sorted(d for d in chinese_calendar.constants.holidays if d.weekday() < 5), dtype="datetime64[D]"
+)
+_WORKING_WEEKENDS = np.array(
+    sorted(d for d in chinese_calendar.constants.workdays if d.weekday() >= 5),
+    dtype="datetime64[D]",
+)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def is_working_day(day: dt.date) -> bool:
     """True on an official working day (make-up Saturdays included, holidays excluded)."""
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError as exc:
-        raise CalendarOutOfRange(
-            f"工作日历未覆盖 {day.isoformat()}（chinesecalendar 包只收录已公布的年份）"
-        ) from exc
+    except NotImplementedError:
+        return day.weekday() < 5  # year not published in the package: Monday–Friday
 
 
 class WorkingCalendar:
@@ -69,17 +79,15 @@ class WorkingCalendar:
         """Working days in (start, end] — 0 when end <= start. "How many working days late"."""
         if end <= start:
             return 0
-        return sum(
-            1
-            for offset in range(1, (end - start).days + 1)
-            if is_working_day(start + dt.timedelta(days=offset))
+        first = np.datetime64(start + dt.timedelta(days=1), "D")
+        stop = np.datetime64(end + dt.timedelta(days=1), "D")  # busday_count excludes the end
+        weekdays = int(np.busday_count(first, stop, holidays=_OFF_WEEKDAYS))
+        make_up = int(
+            np.searchsorted(_WORKING_WEEKENDS, stop) - np.searchsorted(_WORKING_WEEKENDS, first)
         )
+        return weekdays + make_up
 
     def adjust_deadline(self, day: dt.date, rule: NonWorkingDeadline) -> dt.date:
         if rule is NonWorkingDeadline.KEEP:
             return day
-        try:
-            return self.next_working_day(day)
-        except CalendarOutOfRange:
-            # Years not yet published (e.g. a 2025 deadline): keep the written date.
-            return day
+        return self.next_working_day(day)

@@ -59,3 +59,18 @@ def test_working_day_arithmetic_across_make_up_days() -> None:
     assert cal.add_working_days(D(2021, 6, 7), 7) == D(2021, 6, 17)
     assert cal.working_days_between(D(2021, 9, 30), D(2021, 10, 11)) == 3
     assert cal.working_days_between(D(2021, 10, 11), D(2021, 9, 30)) == 0
+
+
+def test_working_days_between_matches_day_by_day_count() -> None:
+    # 2021 had 250 official working days (the published figure: 365 − 104 weekend days − 11
+    # statutory holidays on weekdays… net of make-up days); vectorised count = day-by-day count.
+    expected = sum(
+        1 for n in range(1, 366) if cal.is_working_day(D(2020, 12, 31) + dt.timedelta(days=n))
+    )
+    assert cal.working_days_between(D(2020, 12, 31), D(2021, 12, 31)) == expected == 250
+
+
+def test_unpublished_year_counts_monday_to_friday() -> None:
+    assert cal.is_working_day(D(2027, 6, 7))  # a Monday
+    assert not cal.is_working_day(D(2027, 6, 5))  # a Saturday
+    assert cal.working_days_between(D(2027, 6, 4), D(2027, 6, 11)) == 5
