@@ -65,7 +65,7 @@ def test_progress_tables_equal_the_snapshot(demo) -> None:
     plans = {
         row[0]: row
         for row in tables[
-            "行动计划|应完成|按时完成|逾期完成|逾期|按时完成率|本月到期|本月按时完成率"
+            "行动计划|应完成|已完成|按时完成|逾期完成|逾期未完成|按时完成率|本月到期|本月按时完成率"
         ]
     }
     assert len(plans) == 3
@@ -73,6 +73,7 @@ def test_progress_tables_equal_the_snapshot(demo) -> None:
         row = plans[PLAN_NAMES[rate["key"]]]
         assert row[1:] == [
             str(rate["due"]),
+            str(rate["done_on_time"] + rate["done_late"]),
             str(rate["done_on_time"]),
             str(rate["done_late"]),
             str(rate["overdue"]),
@@ -83,13 +84,13 @@ def test_progress_tables_equal_the_snapshot(demo) -> None:
     counties = {
         row[0]: row
         for row in tables[
-            "县（市、区）|应完成|按时完成|逾期完成|逾期|按时完成率|本月到期|本月按时完成率"
+            "县（市、区）|应完成|已完成|按时完成|逾期完成|逾期未完成|按时完成率|本月到期|本月按时完成率"
         ]
     }
     for rate in content["rates"]["county"]:
         assert counties[rate["label"]][1] == str(rate["due"])
-        assert counties[rate["label"]][5] == _pct(rate["rate"])
-    ranking = tables["排名|责任单位|应完成|按时完成|逾期|按时完成率"]
+        assert counties[rate["label"]][6] == _pct(rate["rate"])
+    ranking = tables["排名|责任单位|应完成|已完成|按时完成|逾期未完成|按时完成率"]
     by_unit = {rate["label"]: rate for rate in content["rates"]["unit"]}
     rates_in_order = [by_unit[row[1]]["rate"] for row in ranking]
     assert rates_in_order == sorted(rates_in_order, reverse=True)  # ranked best first
@@ -97,6 +98,7 @@ def test_progress_tables_equal_the_snapshot(demo) -> None:
         rate = by_unit[row[1]]
         assert row[2:] == [
             str(rate["due"]),
+            str(rate["done_on_time"] + rate["done_late"]),
             str(rate["done_on_time"]),
             str(rate["overdue"]),
             _pct(rate["rate"]),

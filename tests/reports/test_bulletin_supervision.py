@@ -204,19 +204,29 @@ def documents(scenario: Session, tmp_path: Path, chart_stub):
 def test_plan_table_hand_counted_and_equal_to_snapshot(documents, scenario: Session) -> None:
     _facts, _, document, _ = documents
     table = _rows(_table_after(document, "2021年6月各行动计划任务完成情况"))
-    assert table[0][:6] == ["行动计划", "应完成", "按时完成", "逾期完成", "逾期", "按时完成率"]
+    assert table[0][:7] == [
+        "行动计划",
+        "应完成",
+        "已完成",
+        "按时完成",
+        "逾期完成",
+        "逾期未完成",
+        "按时完成率",
+    ]
     by_plan = {row[0]: row for row in table[1:]}
     # Hand count: air 1 + 6 + 2 + 2 = 11 due, on time air-m01 and January, late February,
     # overdue Mar/Apr/May + Q1 + May = 5; water 2 due (4-30 on time, 6-30 open).
-    assert by_plan["大气行动计划"][1:6] == ["11", "2", "1", "5", "18.2%"]
-    assert by_plan["水行动计划"][1:6] == ["2", "1", "0", "0", "50.0%"]
+    assert by_plan["大气行动计划"][1:7] == ["11", "3", "2", "1", "5", "18.2%"]
+    assert by_plan["水行动计划"][1:7] == ["2", "1", "1", "0", "0", "50.0%"]
     # Equal to what the supervision service froze.
     content = sv.snapshot_content(sv.get_snapshot(scenario, "2021-06"))
     for rate in content["rates"]["plan"]:
         row = by_plan[{"air": "大气行动计划", "water": "水行动计划"}[rate["key"]]]
-        assert row[1:5] == [str(rate[k]) for k in ("due", "done_on_time", "done_late", "overdue")]
-        assert row[5] == f"{rate['rate'] * 100:.1f}%"
-        assert row[6] == str(rate["due_in_month"])
+        assert [row[1], *row[3:6]] == [
+            str(rate[k]) for k in ("due", "done_on_time", "done_late", "overdue")
+        ]
+        assert row[6] == f"{rate['rate'] * 100:.1f}%"
+        assert row[7] == str(rate["due_in_month"])
 
 
 def test_unit_ranking_and_counties(documents) -> None:
@@ -229,17 +239,17 @@ def test_unit_ranking_and_counties(documents) -> None:
         "高平市人民政府",
     ]
     by_unit = {row[1]: row for row in ranking[1:]}
-    assert by_unit["市生态环境局"][2:] == ["1", "1", "0", "100.0%"]
-    assert by_unit["市工信局"][2:] == ["6", "1", "3", "16.7%"]
-    assert by_unit["泽州县人民政府"][2:] == ["4", "1", "1", "25.0%"]
-    assert by_unit["高平市人民政府"][2:] == ["2", "0", "1", "0.0%"]
+    assert by_unit["市生态环境局"][2:] == ["1", "1", "1", "0", "100.0%"]
+    assert by_unit["市工信局"][2:] == ["6", "2", "1", "3", "16.7%"]
+    assert by_unit["泽州县人民政府"][2:] == ["4", "1", "1", "1", "25.0%"]
+    assert by_unit["高平市人民政府"][2:] == ["2", "0", "0", "1", "0.0%"]
     counties = {row[0]: row for row in _rows(_table_after(document, "各县（市、区）任务完成情况"))}
-    assert counties["市本级"][1:6] == ["7", "2", "1", "3", "28.6%"]
-    assert counties["泽州县"][1:6] == ["4", "1", "0", "1", "25.0%"]
-    assert counties["高平市"][1:6] == ["2", "0", "0", "1", "0.0%"]
+    assert counties["市本级"][1:7] == ["7", "3", "2", "1", "3", "28.6%"]
+    assert counties["泽州县"][1:7] == ["4", "1", "1", "0", "1", "25.0%"]
+    assert counties["高平市"][1:7] == ["2", "0", "0", "0", "1", "0.0%"]
     for row in facts.by_unit:  # every unit figure equals the snapshot's
         assert by_unit[row.name][2] == str(row.due)
-        assert by_unit[row.name][4] == str(row.overdue)
+        assert by_unit[row.name][5] == str(row.overdue)
 
 
 def test_overdue_units_named_and_detail_list(documents) -> None:
@@ -296,15 +306,16 @@ def test_headings_and_xlsx_sheets(documents) -> None:
         [
             "行动计划",
             "应完成",
+            "已完成",
             "按时完成",
             "逾期完成",
-            "逾期",
+            "逾期未完成",
             "按时完成率",
             "本月到期",
             "本月按时完成率",
         ]
     )
-    assert values[header + 1][:6] == ["大气行动计划", "11", "2", "1", "5", "18.2%"]
+    assert values[header + 1][:7] == ["大气行动计划", "11", "3", "2", "1", "5", "18.2%"]
     # traffic light: a row with overdue items is red
     assert summary.cell(row=header + 2, column=1).fill.fgColor.rgb.endswith("FFC7CE")
     assert summary.freeze_panes == "A3"

@@ -41,10 +41,10 @@ def _text_width(text: str) -> int:
 def row_fill(table: Table, row_index: int) -> PatternFill | None:
     """Traffic light of a progress row: red when it has overdue items, green when all due items
     are done; ``None`` for tables without those columns."""
-    if "逾期" not in table.columns:
+    if "逾期未完成" not in table.columns:
         return None
     row = table.rows[row_index]
-    overdue = row[table.columns.index("逾期")].value
+    overdue = row[table.columns.index("逾期未完成")].value
     if isinstance(overdue, int) and overdue > 0:
         return RED
     if "应完成" in table.columns and "已完成" in table.columns:

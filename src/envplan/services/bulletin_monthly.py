@@ -61,6 +61,11 @@ class ProgressRow:
     done_on_time_in_month: int = 0
     rate_in_month: float | None = None
 
+    @property
+    def done(self) -> int:
+        """Done (approved) = done on time + done late, the snapshot's two counts."""
+        return self.done_on_time + self.done_late
+
 
 @dataclass(frozen=True)
 class OverdueItem:
@@ -254,9 +259,10 @@ def _progress_table(
         [
             first_column,
             "应完成",
+            "已完成",
             "按时完成",
             "逾期完成",
-            "逾期",
+            "逾期未完成",
             "按时完成率",
             "本月到期",
             "本月按时完成率",
@@ -265,6 +271,7 @@ def _progress_table(
             [
                 row.name,
                 Sourced.number(row.due, source),
+                Sourced.number(row.done, source),
                 Sourced.number(row.done_on_time, source),
                 Sourced.number(row.done_late, source),
                 Sourced.number(row.overdue, source),
@@ -274,7 +281,8 @@ def _progress_table(
             ]
             for row in rows
         ],
-        note="应完成、按时完成率按年初至月末到期事项累计；逾期指到期未完成。",
+        note="应完成、按时完成率按年初至月末到期事项累计；已完成=按时完成+逾期完成；"
+        "月末当日到期尚未完成的事项不计逾期。",
     )
 
 
@@ -334,6 +342,7 @@ def units_section(month: dt.date, facts: SupervisionFacts | None) -> Section:
             Sourced.number(index, "按按时完成率排序"),
             row.name,
             Sourced.number(row.due, facts.source),
+            Sourced.number(row.done, facts.source),
             Sourced.number(row.done_on_time, facts.source),
             Sourced.number(row.overdue, facts.source),
             Sourced.percent(row.rate, facts.source),
@@ -343,7 +352,7 @@ def units_section(month: dt.date, facts: SupervisionFacts | None) -> Section:
     blocks.append(
         Table.build(
             "责任单位按时完成率排名",
-            ["排名", "责任单位", "应完成", "按时完成", "逾期", "按时完成率"],
+            ["排名", "责任单位", "应完成", "已完成", "按时完成", "逾期未完成", "按时完成率"],
             ranked_rows,
             note="排名按调度快照中的按时完成率由高到低；本月无到期事项的单位不参与排名。",
         )
