@@ -9,15 +9,17 @@ lifespan by :func:`envplan.services.dashboard.open_platform`; ``/healthz`` answe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from envplan import __version__
 from envplan.services.settings import DEMO_SECRET_KEY, Settings
@@ -108,7 +110,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     app.state.web = state
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    _install_session_middleware(app, state)
+    app.add_middleware(SessionMiddleware, state=state)
 
     app.include_router(auth.router)
     app.include_router(api.router)
@@ -117,41 +119,64 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     return app
 
 
-def _install_session_middleware(app: FastAPI, state: WebState) -> None:
-    @app.middleware("http")
-    async def session_middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        loaded = state.codec.loads(request.cookies.get(SESSION_COOKIE))
-        session = loaded or Session(dirty=True)
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+# Scripts only from this server (vendored ECharts + charts.js), no inline script.
+_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+class SessionMiddleware:
+    """Pure ASGI middleware: loads the signed session and the language into ``request.state``,
+    re-sends the cookie when the session changed, adds security headers, refuses huge bodies."""
+
+    def __init__(self, app: ASGIApp, state: WebState) -> None:
+        self.app = app
+        self.web = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        session = self.web.codec.loads(request.cookies.get(SESSION_COOKIE)) or Session(dirty=True)
+        lang = pick_lang(request.cookies.get(LANG_COOKIE))
         request.state.session = session
-        request.state.lang = pick_lang(request.cookies.get(LANG_COOKIE))
-        request.state.t = translator(request.state.lang)
+        request.state.lang = lang
+        request.state.t = translator(lang)
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-            return render_error(
+            response = render_error(
                 request, 413, f"请求内容过大：上限 {MAX_REQUEST_BYTES // (1024 * 1024)} MB"
             )
-        response = await call_next(request)
-        if session.dirty:
-            response.set_cookie(
-                SESSION_COOKIE,
-                state.codec.dumps(session),
-                max_age=SESSION_MAX_AGE_S,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-                path="/",
-            )
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if response.headers.get("content-type", "").startswith("text/html"):
-            # Scripts only from this server (vendored ECharts + our charts.js), no inline script.
-            response.headers.setdefault(
-                "Content-Security-Policy",
-                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                "img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
-                "form-action 'self'",
-            )
-        return response
+            await response(scope, receive, send)
+            return
+        secure = scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if session.dirty:
+                    cookie = SimpleCookie()
+                    cookie[SESSION_COOKIE] = self.web.codec.dumps(session)
+                    morsel = cookie[SESSION_COOKIE]
+                    morsel["max-age"] = SESSION_MAX_AGE_S
+                    morsel["path"] = "/"
+                    morsel["httponly"] = True
+                    morsel["samesite"] = "lax"
+                    if secure:
+                        morsel["secure"] = True
+                    headers.append("set-cookie", morsel.OutputString())
+                for name, value in _SECURITY_HEADERS:
+                    if name.decode() not in headers:
+                        headers.append(name.decode(), value.decode())
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("content-security-policy", _CSP.decode())
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from envplan.web.security import Session, get_session
 from envplan.web.state import WebState
@@ -103,6 +104,20 @@ def render_cached(
 
     body: str = platform.cached(key, build)
     return HTMLResponse(body.replace(CSRF_PLACEHOLDER, get_session(request).csrf))
+
+
+def cached_json(request: Request, model: type[BaseModel], build: Callable[[], Any]) -> Response:
+    """A read-only JSON answer validated against its schema once per (path, query, user), cached
+    until the data changes (the platform drops its cache on every write and import)."""
+    platform = get_platform(request)
+    user = optional_user(request)
+    key = ("json", request.url.path, str(request.url.query), user.id if user else None)
+
+    def make() -> bytes:
+        return model.model_validate(build(), from_attributes=True).model_dump_json().encode()
+
+    body: bytes = platform.cached(key, make)
+    return Response(body, media_type="application/json")
 
 
 def render(

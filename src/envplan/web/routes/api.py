@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
 
 from envplan.services.public import public_air_monthly, public_water_sections
-from envplan.web.deps import ApiUserDep, PlatformDep, SessionDep
+from envplan.web.deps import ApiUserDep, PlatformDep, SessionDep, cached_json
 from envplan.web.schemas import (
     ERROR_RESPONSES,
     AirHourlyRead,
@@ -66,9 +67,13 @@ def _air(platform: PlatformDep, year: int | None, as_of: dt.date | None) -> dict
     summary="晋城市一年的日 AQI、优良天数比例与目标、重污染天数、排名（第三方处理数据）",
 )
 def air_daily(
-    user: ApiUserDep, platform: PlatformDep, year: YearQuery = None, as_of: AsOfQuery = None
-) -> dict[str, Any]:
-    return _air(platform, year, as_of)
+    request: Request,
+    user: ApiUserDep,
+    platform: PlatformDep,
+    year: YearQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
+    return cached_json(request, AirYearRead, lambda: _air(platform, year, as_of))
 
 
 @router.get(
@@ -78,16 +83,23 @@ def air_daily(
     summary="数据中各城市年初至评估日期的综合指数排名",
 )
 def air_ranking(
-    user: ApiUserDep, platform: PlatformDep, year: YearQuery = None, as_of: AsOfQuery = None
-) -> dict[str, Any]:
-    air = _air(platform, year, as_of)
-    return {
-        "year": air["year"],
-        "as_of": air["as_of"],
-        "period": air["ranking_period"],
-        "label": air["label"],
-        "ranking": air["ranking"],
-    }
+    request: Request,
+    user: ApiUserDep,
+    platform: PlatformDep,
+    year: YearQuery = None,
+    as_of: AsOfQuery = None,
+) -> Response:
+    def build() -> dict[str, Any]:
+        air = _air(platform, year, as_of)
+        return {
+            "year": air["year"],
+            "as_of": air["as_of"],
+            "period": air["ranking_period"],
+            "label": air["label"],
+            "ranking": air["ranking"],
+        }
+
+    return cached_json(request, AirRankingRead, build)
 
 
 @router.get(
@@ -96,11 +108,11 @@ def air_ranking(
     tags=["空气质量"],
     summary="官方逐时数据：晋城市小时 AQI 与发布值对照、367 城市同期综合指数排名、站点样本",
 )
-def air_hourly(user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
+def air_hourly(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
     hourly: dict[str, Any] | None = platform.views.get("air_hourly")
     if not hourly:
         raise HTTPException(status_code=404, detail="尚无官方逐时数据")
-    return hourly
+    return cached_json(request, AirHourlyRead, lambda: hourly)
 
 
 @router.get(
@@ -109,11 +121,11 @@ def air_hourly(user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
     tags=["地表水"],
     summary="计划考核断面的水质类别、目标与超标指标（国家自动站实时快照）",
 )
-def water_sections(user: ApiUserDep, platform: PlatformDep) -> dict[str, Any]:
+def water_sections(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
     water = water_view_or_none(platform)
     if water is None:
         raise HTTPException(status_code=404, detail="尚无地表水监测数据")
-    return water
+    return cached_json(request, WaterRead, lambda: water)
 
 
 def _board(
@@ -138,6 +150,7 @@ def _board(
     summary="任务节点（按计划、单位、县、状态、到期月份筛选）与红黄绿灯、逾期清单、按期完成率",
 )
 def tasks(
+    request: Request,
     user: ApiUserDep,
     platform: PlatformDep,
     plan: Annotated[str | None, Query(max_length=16, description="air / water / soil")] = None,
@@ -148,8 +161,12 @@ def tasks(
         Query(max_length=16, description="not_started / in_progress / done / overdue / at_risk"),
     ] = None,
     month: Annotated[str | None, Query(max_length=7, description="到期月份 YYYY-MM")] = None,
-) -> dict[str, Any]:
-    return _board(platform, user, plan, unit, county, status, month)
+) -> Response:
+    return cached_json(
+        request,
+        TaskBoardRead,
+        lambda: _board(platform, user, plan, unit, county, status, month),
+    )
 
 
 @router.get(
@@ -241,8 +258,8 @@ async def upload_air(
     tags=["信息公开"],
     summary="公开：晋城市空气质量月度结果（无需登录）",
 )
-def public_air(platform: PlatformDep) -> dict[str, Any]:
-    return public_air_monthly(platform)
+def public_air(request: Request, platform: PlatformDep) -> Response:
+    return cached_json(request, PublicAirRead, lambda: public_air_monthly(platform))
 
 
 @router.get(
@@ -251,8 +268,8 @@ def public_air(platform: PlatformDep) -> dict[str, Any]:
     tags=["信息公开"],
     summary="公开：考核断面水质类别（无需登录）",
 )
-def public_water(platform: PlatformDep) -> dict[str, Any]:
+def public_water(request: Request, platform: PlatformDep) -> Response:
     water = public_water_sections(platform)
     if water is None:
         raise HTTPException(status_code=404, detail="尚无地表水监测数据")
-    return water
+    return cached_json(request, PublicWaterRead, lambda: water)
