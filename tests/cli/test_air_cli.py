@@ -255,3 +255,22 @@ def test_aqi_cnemc_sites_reproduces_the_published_aqi_rows(
     joined = ours.join(official.drop_nulls("official"), on=["site", "time"], how="inner")
     assert joined.height == 496
     assert (joined["aqi"] == joined["official"]).all()
+
+
+def test_station_data_without_cities_daily_works_and_rank_explains(
+    shared_dir: Path, tmp_path: Path
+) -> None:
+    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+    out = tmp_path / "daily.csv"
+    _run("daily", str(source), "--format", "cnemc-sites", "--output", str(out))
+    daily = pl.read_csv(out)
+    # 21 stations; labels 00:00 … 23:00 of 2025-04-01: 00:00 closes 03-31, 01–23 make 04-01.
+    assert daily.height == 42
+    first = daily.filter((pl.col("site") == "1345A") & (pl.col("date") == "2025-04-01")).to_dicts()[
+        0
+    ]
+    assert first["hours_PM2.5"] == 23 and first["complete"] is True
+    ranked = runner.invoke(
+        app, ["air", "rank", str(source), "--format", "cnemc-sites", "--period", "2025-04"]
+    )
+    assert ranked.exit_code == 2 and "没有城市" in ranked.output

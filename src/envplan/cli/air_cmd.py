@@ -292,6 +292,8 @@ def rank_command(
             .unique()
             .to_list()
         )
+    if not cities:
+        raise _fail(f"文件 {input_path} 中没有城市（站点数据未注明所属城市），无法进行城市排名")
     ranked = rank_cities(daily, span, limits=limit_set, sites=cities)
     if output is not None:
         _write_csv(ranked, output)

@@ -515,8 +515,11 @@ def network_daily_statistics(
         daily_aqi_frame(daily_statistics_from_cube(cube, o3_8h_limit=o3_8h_limit), rules=rules)
     ]
     if cities is not None:
-        if cities.order == "hourly":
-            city_cube = mean_of_groups(cube, _members(hourly, cities))
+        members = _members(hourly, cities)
+        if not members:
+            pass  # no station carries a city: nothing to average
+        elif cities.order == "hourly":
+            city_cube = mean_of_groups(cube, members)
             city_stats = daily_statistics_from_cube(city_cube, o3_8h_limit=o3_8h_limit)
             frames.append(daily_aqi_frame(city_stats, rules=rules))
         else:

@@ -192,6 +192,9 @@ def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> Ho
     station value is NaN."""
     index = {site: i for i, site in enumerate(cube.sites)}
     groups = sorted(g for g, sites in members.items() if any(s in index for s in sites))
+    if not groups:
+        empty = {p: np.empty((0, cube.hours)) for p in cube.values}
+        return HourlyCube((), cube.first_day, cube.hours, empty)
     order = [index[s] for g in groups for s in members[g] if s in index]
     sizes = [sum(1 for s in members[g] if s in index) for g in groups]
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.intp)
