@@ -293,3 +293,44 @@ def test_parse_period_rejects_with_chinese_message(text: str) -> None:
 
 def test_warning_for_forecast() -> None:
     assert air.warning_for_forecast([210, 230, 250]) == "orange"
+
+
+def _station_day(site: str, pm25: float, o3_peak: float) -> list[dict]:
+    """24 hourly rows of one station on 2021-06-01 (labels 01:00 … 24:00)."""
+    start = dt.datetime(2021, 6, 1, 0)
+    rows = []
+    for label in range(1, 25):
+        o3 = o3_peak if 12 <= label <= 19 else 40.0
+        values = {"SO2": 10.0, "NO2": 20.0, "CO": 0.5, "O3": o3, "PM10": 50.0, "PM2.5": pm25}
+        rows.append(
+            {
+                "site": site,
+                "city": "甲市",
+                "site_kind": "station",
+                "interval_end": start + dt.timedelta(hours=label),
+                **values,
+            }
+        )
+    return rows
+
+
+def test_city_daily_in_both_averaging_orders() -> None:
+    hourly = pl.DataFrame(_station_day("0001A", 30.0, 200.0) + _station_day("0002A", 40.0, 100.0))
+    by_hour = air.network_daily_statistics(hourly, air.CityStations(exclude=frozenset()))
+    by_day = air.network_daily_statistics(
+        hourly, air.CityStations(exclude=frozenset(), order="daily")
+    )
+    city_h = by_hour.filter(
+        (pl.col("site") == "甲市") & (pl.col("date") == dt.date(2021, 6, 1))
+    ).to_dicts()[0]
+    city_d = by_day.filter(
+        (pl.col("site") == "甲市") & (pl.col("date") == dt.date(2021, 6, 1))
+    ).to_dicts()[0]
+    # PM2.5: mean of 30 and 40 either way = 35.
+    assert city_h["PM2.5"] == city_d["PM2.5"] == 35.0
+    # O3 peak hours 12–19 coincide: hourly-mean city O3 is 150 there → MDA8 150; station MDA8s
+    # are 200 and 100 → their mean is 150 as well. Both orders agree on this aligned case.
+    assert city_h["O3_8h_max"] == 150.0 and city_d["O3_8h_max"] == 150.0
+    excluded = air.network_daily_statistics(hourly, air.CityStations(exclude=frozenset({"0002A"})))
+    only_one = excluded.filter((pl.col("site") == "甲市") & (pl.col("date") == dt.date(2021, 6, 1)))
+    assert only_one["PM2.5"][0] == 30.0 and only_one["O3_8h_max"][0] == 200.0

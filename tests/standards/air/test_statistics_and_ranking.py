@@ -282,3 +282,17 @@ def test_warning_levels_2019(forecast: list[float], level: str) -> None:
 def test_warning_rule_set_is_configurable() -> None:
     stricter = WarningRuleSet(code="local", yellow_days=1)
     assert warning_level([210, 150], stricter) == "yellow"
+
+
+def test_o3_8h_moving_mean_needs_6_of_8_hours() -> None:
+    from envplan.standards.air.statistics import o3_8h_moving
+
+    # Labels 01–08 with 01 and 02 missing (6 of 8 → valid), then 03 also missing at label 09.
+    values = {h: float(10 * h) for h in range(3, 10)}
+    frame = o3_8h_moving(_hours(DAY, values, pollutant="O3"))
+    by_label = {
+        r["interval_end"].hour: r["O3_8h"] for r in frame.to_dicts() if r["interval_end"].day == 15
+    }
+    assert by_label[8] == pytest.approx(sum(10 * h for h in range(3, 9)) / 6)  # 55.0
+    assert by_label[7] is None  # labels 00–07 hold only 5 values
+    assert by_label[9] == pytest.approx(sum(10 * h for h in range(3, 10)) / 7)

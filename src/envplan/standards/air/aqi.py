@@ -61,8 +61,10 @@ def iaqi_codes(
     work: FloatArray | None = None,
     index: npt.NDArray[np.intp] | None = None,
 ) -> Int16Array:
-    """Integer IAQI (``MISSING`` = -1 when none) — the fast form of ``iaqi``, same rules: the
-    GB/T 8170-rounded concentration indexes a table evaluated exactly once per column.
+    """Integer IAQI [dimensionless; ``MISSING`` = -1 when none] of concentrations [µg/m³; CO
+    mg/m³] — the fast form of ``iaqi`` with the same rules (HJ 633-2012 §4.2 eq. (1), Table 1
+    notes; HJ 633-2026 §4.2.4–4.2.6, Table 3 notes; GB/T 8170-2008 §3.2 rounding first): the
+    rounded concentration indexes a table evaluated exactly once per column.
     ``work``/``index``: optional scratch arrays of the input's length (reused across calls to
     avoid fresh allocations, which dominate the cost on large inputs)."""
     values = np.asarray(concentration, dtype=np.float64)

@@ -203,7 +203,8 @@ class LimitSet:
     limits: MappingProxyType[int, MappingProxyType[LimitKey, float]] = field(repr=False)
 
     def limit(self, pollutant: str, statistic: str, level: int = 2) -> float | None:
-        """Limit of ``pollutant``/``statistic`` at ``level`` (1 or 2); ``None`` if the table has none."""
+        """Limit of ``pollutant``/``statistic`` at ``level`` (1 or 2) from GB 3095 Table 1 of this
+        edition [µg/m³; CO mg/m³]; ``None`` if the table has none (e.g. CO annual)."""
         return self.limits[level].get((pollutant, statistic))
 
 

@@ -79,8 +79,9 @@ def hour_label_day(interval_end: pl.Expr) -> pl.Expr:
 
 def complete_hourly_grid(hourly: pl.DataFrame) -> pl.DataFrame:
     """Insert a null row for every missing hour of each site between its first and last label,
-    so that moving means count absent rows as missing hours (openair#271 pitfall). The grid spans
-    whole natural days: from 01:00 of the first day to 24:00 (next day 00:00) of the last."""
+    so that moving means count absent rows as missing hours (GB 3095 Table 4 counts valid hours;
+    openair#271 pitfall). The grid spans whole natural days (GB 3095-2012 §3): from 01:00 of the
+    first day to 24:00 (next day 00:00) of the last. Values keep their units."""
     day = hour_label_day(pl.col("interval_end"))
     bounds = hourly.group_by("site").agg(day.min().alias("_first"), day.max().alias("_last"))
     edges = pl.concat(
@@ -137,12 +138,14 @@ class HourlyCube:
         return self.hours // 24
 
     def day_matrix(self, pollutant: str) -> FloatArray:
-        """(sites × days, 24) view: one row per site-day, columns = labels 01:00 … 24:00."""
+        """(sites × days, 24) view [input units]: one row per site-day, columns = the hours
+        labelled 01:00 … 24:00 of the natural day (GB 3095-2012 §3 daily mean definition)."""
         return self.values[pollutant].reshape(len(self.sites) * self.days, 24)
 
 
 def run_starts(column: pl.Series) -> pl.Series:
-    """Rows where a value differs from the previous row's (cheap on frames grouped by site)."""
+    """Rows where a value differs from the previous row's (cheap on frames grouped by site).
+    Data shaping only (no standard clause); units not applicable."""
     return column.ne_missing(column.shift(1)).fill_null(True)
 
 
@@ -211,8 +214,8 @@ def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> Ho
 
 
 def cube_to_frame(cube: HourlyCube) -> pl.DataFrame:
-    """Wide hourly frame (``site``, ``interval_end``, pollutant columns) of a cube's non-empty
-    site-hours."""
+    """Wide hourly frame (``site``, ``interval_end`` hour-end labels per GB 3095 §3 / CNEMC,
+    pollutant columns [µg/m³; CO mg/m³]) of a cube's non-empty site-hours. Data shaping only."""
     origin = np.datetime64(dt.datetime.combine(cube.first_day, dt.time(1)), "us")
     times = origin + np.arange(cube.hours).astype("timedelta64[h]").astype("timedelta64[us]")
     frame = pl.DataFrame(
@@ -292,7 +295,9 @@ def daily_statistics_from_cube(
     min_o3_windows: int = MIN_O3_8H_WINDOWS,
     o3_8h_limit: float | None = None,
 ) -> pl.DataFrame:
-    """Daily statistics of every site-day of an ``HourlyCube``; see ``daily_statistics``."""
+    """Daily statistics [µg/m³; CO mg/m³] of every site-day of an ``HourlyCube``: GB 3095-2012
+    Table 4 / GB 3095-2026 §6.4 Table 4 validity, HJ 663-2013 Appendix A O3 daily maximum 8-h,
+    GB/T 8170 rounding; see ``daily_statistics`` for the columns."""
     n_days = cube.days
     dates = np.arange(n_days, dtype="timedelta64[D]") + np.datetime64(cube.first_day, "D")
     columns: dict[str, Any] = {
