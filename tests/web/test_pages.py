@@ -212,3 +212,16 @@ def test_cached_pages_carry_each_session_its_own_csrf_token(shared_platform: Pla
             tokens.append(match.group(1))
             assert "__envplan_csrf_token__" not in page
     assert tokens[0] != tokens[1]
+
+
+@pytest.mark.slow
+def test_bulletin_download_and_bad_month(admin_client: TestClient) -> None:
+    assert admin_client.get("/bulletin").status_code == 200
+    response = admin_client.get("/bulletin/download", params={"month": "2021-06", "format": "docx"})
+    assert response.status_code == 200, response.text[:300]
+    assert response.content[:2] == b"PK"  # a .docx is a zip package
+    assert "attachment" in response.headers["content-disposition"]
+    bad = admin_client.get("/bulletin/download", params={"month": "2021-13", "format": "docx"})
+    assert bad.status_code == 422
+    wrong = admin_client.get("/bulletin/download", params={"month": "2021-06", "format": "exe"})
+    assert wrong.status_code == 422

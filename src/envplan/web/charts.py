@@ -57,13 +57,13 @@ def aqi_calendar(
     }
     option["calendar"] = {
         "range": str(year),
-        "top": 40,
+        "top": 30,
         "left": 40,
         "right": 20,
-        "cellSize": ["auto", 16],
+        "cellSize": ["auto", 20],
         "dayLabel": {"nameMap": "ZH", "firstDay": 1},
         "monthLabel": {"nameMap": "ZH"},
-        "yearLabel": {"show": True},
+        "yearLabel": {"show": False},
     }
     option["series"] = [
         {

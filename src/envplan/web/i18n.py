@@ -23,6 +23,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.tasks": ("任务调度", "Task board"),
     "nav.notices": ("督办单", "Supervision notices"),
     "nav.upload": ("数据上传", "Uploads"),
+    "nav.bulletin": ("月调度通报", "Monthly bulletin"),
     "nav.public": ("信息公开", "Public disclosure"),
     "nav.api": ("API 文档", "API docs"),
     "nav.login": ("登录", "Log in"),

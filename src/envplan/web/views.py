@@ -220,3 +220,32 @@ def run_air_import(
     except AccessDenied as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
     return summary
+
+
+BULLETIN_FORMATS = {
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel 台账"),
+    "html": ("text/html; charset=utf-8", "网页"),
+}
+
+
+def build_bulletin_file(platform: Platform, month: str, fmt: str) -> tuple[bytes, str, str]:
+    """The monthly dispatch bulletin of ``month`` as one file (bytes, media type, file name),
+    built by ``envplan.reports.bulletin`` from the platform's records and data."""
+    from envplan.reports.bulletin import build_bulletin
+
+    if fmt not in BULLETIN_FORMATS:
+        raise HTTPException(
+            status_code=422,
+            detail=f"不支持的通报格式「{fmt}」：可选 {'、'.join(BULLETIN_FORMATS)}",
+        )
+    try:
+        with platform.session() as session:
+            files = build_bulletin(
+                month, formats=(fmt,), session=session, plan=platform.plan, home=platform.home
+            )
+    except ValueError as exc:  # BulletinError and bad months: zh-CN messages
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+    assert isinstance(files, dict)
+    media_type, _ = BULLETIN_FORMATS[fmt]
+    return files[fmt], media_type, f"晋城市污染防治月调度通报-{month}.{fmt}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -15,8 +16,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from envplan.web import charts
 from envplan.web.deps import PageUserDep, PlatformDep, render, render_cached
 from envplan.web.views import (
+    BULLETIN_FORMATS,
     MONITORING_FORMATS,
     air_page_data,
+    build_bulletin_file,
     occurrence_detail,
     read_upload,
     run_air_import,
@@ -249,6 +252,30 @@ def reply_form(
 
     run_notice_reply(platform, user, notice_id, text=text)
     return RedirectResponse("/notices?saved=1", status_code=303)
+
+
+@router.get("/bulletin", response_class=HTMLResponse, summary="月调度通报下载")
+def bulletin_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+    months = [f"{platform.plan.plan_year}-{m:02d}" for m in range(1, platform.today.month + 1)]
+    if platform.today.year != platform.plan.plan_year:
+        months = [f"{platform.plan.plan_year}-{m:02d}" for m in range(1, 13)]
+    return render(request, "bulletin.html", {"months": months, "formats": BULLETIN_FORMATS})
+
+
+@router.get("/bulletin/download", summary="下载月调度通报（Word / Excel 台账 / 网页）")
+def bulletin_download(
+    user: PageUserDep,
+    platform: PlatformDep,
+    month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+    format: Annotated[str, Query(max_length=8)] = "docx",
+) -> Response:
+    data, media_type, filename = build_bulletin_file(platform, month, format)
+    quoted = quote(filename)
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quoted}"},
+    )
 
 
 @router.get("/upload", response_class=HTMLResponse, summary="数据上传")
