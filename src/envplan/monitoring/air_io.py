@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,21 +30,25 @@ _ENCODINGS = ("utf-8", "gb18030")
 MISSING_MARKERS = ("", "—", "－", "-", "--", "NA", "N/A", "na", "null", "NULL", "/", "NaN", "nan")
 
 
+#: A file on disk or a member of a zip archive (quotsoft distributes years as zip archives).
+InputPath = Path | zipfile.Path
+
+
 @dataclass(frozen=True, slots=True)
 class LoadedTable:
     """One input file as an all-text frame with a spreadsheet row number per row."""
 
-    path: Path
+    path: InputPath
     name: str
     encoding: str
     frame: pl.DataFrame
 
 
-def file_error(path: Path, message: str, row: int | None = None) -> InputFileError:
+def file_error(path: InputPath, message: str, row: int | None = None) -> InputFileError:
     return InputFileError([InputProblem(file=path.name, row=row, column=None, message=message)])
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: InputPath) -> bytes:
     """The file's bytes, gunzipped when the name ends in .gz."""
     if not path.is_file():
         raise file_error(path, "文件不存在或不是普通文件")
@@ -56,7 +61,7 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def decode_text(path: Path, data: bytes) -> tuple[str, str]:
+def decode_text(path: InputPath, data: bytes) -> tuple[str, str]:
     """Decode as UTF-8 (BOM allowed) or else GB18030/GBK; returns (text, encoding name)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -70,21 +75,46 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
     )
 
 
-def header_line(path: Path) -> str:
+def header_line(path: InputPath) -> str:
     """The first line of a text file (for format detection), decoded like the whole file."""
     if not path.is_file():
         raise file_error(path, "文件不存在或不是普通文件")
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rb") as handle:
-            chunk = handle.read(65536)
+        with path.open("rb") as raw:
+            if path.suffix.lower() == ".gz":
+                with gzip.GzipFile(fileobj=raw) as unzipped:
+                    chunk = unzipped.read(65536)
+            else:
+                chunk = raw.read(65536)
     except (OSError, EOFError) as exc:
         raise file_error(path, f"文件无法读取（{exc}）") from exc
     text, _ = decode_text(path, chunk.split(b"\n", 1)[0])
     return text.strip("\r\n")
 
 
-def load_csv(path: Path) -> LoadedTable:
+def is_archive(path: InputPath) -> bool:
+    return isinstance(path, Path) and path.suffix.lower() == ".zip" and path.is_file()
+
+
+def archive_members(archive: Path) -> list[zipfile.Path]:
+    """CSV / CSV.GZ members of a zip archive at any depth, by file name."""
+    try:
+        opened = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise file_error(archive, f"zip 压缩包无法打开（{exc}）") from exc
+    names = [
+        name
+        for name in opened.namelist()
+        if not name.endswith("/")
+        and "__MACOSX" not in name
+        and not name.rsplit("/", 1)[-1].startswith(".")
+        and name.lower().endswith((".csv", ".csv.gz"))
+    ]
+    names.sort(key=lambda name: name.rsplit("/", 1)[-1])
+    return [zipfile.Path(opened, at=name) for name in names]
+
+
+def load_csv(path: InputPath) -> LoadedTable:
     """Read a CSV (optionally .gz, UTF-8 or GBK) with every column as text."""
     text, encoding = decode_text(path, read_bytes(path))
     if not text.strip():

@@ -27,6 +27,7 @@ stored when any problem exists.
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,9 +46,12 @@ from envplan.monitoring.air_checks import (
 )
 from envplan.monitoring.air_io import (
     ROW,
+    InputPath,
     LoadedTable,
+    archive_members,
     file_error,
     header_line,
+    is_archive,
     is_missing,
     load_csv,
     load_xlsx,
@@ -213,20 +217,28 @@ class AirReadResult:
     measurements: pl.DataFrame
     published: pl.DataFrame
     format: str
-    files: tuple[Path, ...]
+    files: tuple[InputPath, ...]
     encodings: tuple[str, ...]
 
 
 # ----------------------------------------------------------------------------- detection
 
 
-def detect_air_format(path: str | Path) -> str:
-    """Name the layout of an air file (or of a folder of daily files); raise if unknown."""
-    path = Path(path)
-    if path.is_dir():
+def _as_input(path: str | Path | zipfile.Path) -> InputPath:
+    return path if isinstance(path, zipfile.Path) else Path(path)
+
+
+def _is_collection(path: InputPath) -> bool:
+    return path.is_dir() or is_archive(path)
+
+
+def detect_air_format(path: str | Path | zipfile.Path) -> str:
+    """Name the layout of an air file (or of a folder / zip of daily files); raise if unknown."""
+    path = _as_input(path)
+    if _is_collection(path):
         files = folder_files(path)
         if not files:
-            raise file_error(path, "文件夹中没有 CSV 文件")
+            raise file_error(path, "文件夹或压缩包中没有 CSV 文件")
         path = files[0]
     _reject_old_excel(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -269,14 +281,19 @@ def _format_of_columns(columns: list[str], file_name: str) -> str | None:
     return None
 
 
-def folder_files(folder: Path) -> list[Path]:
-    """The CSV / CSV.GZ files of a folder of daily files, by name."""
+def folder_files(folder: InputPath) -> list[InputPath]:
+    """The CSV / CSV.GZ files of a folder (or zip archive) of daily files, by name."""
+    if isinstance(folder, Path) and is_archive(folder):
+        return list(archive_members(folder))
     return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and (p.name.lower().endswith(".csv") or p.name.lower().endswith(".csv.gz"))
+        (
+            p
+            for p in folder.iterdir()
+            if p.is_file()
+            and not p.name.startswith(".")
+            and (p.name.lower().endswith(".csv") or p.name.lower().endswith(".csv.gz"))
+        ),
+        key=lambda p: p.name,
     )
 
 
@@ -284,7 +301,7 @@ def folder_files(folder: Path) -> list[Path]:
 
 
 def read_air(
-    path: str | Path,
+    path: str | Path | zipfile.Path,
     format: str | None = None,
     *,
     data_version: str | None = None,
@@ -299,7 +316,7 @@ def read_air(
     bundled catalog of the 44 Shanxi national stations by default.
     Raises `InputFileError` listing every problem (file, row, column, zh-CN message).
     """
-    path = Path(path)
+    path = _as_input(path)
     if format is None:
         format = detect_air_format(path)
     if format not in AIR_FORMATS:
@@ -360,33 +377,36 @@ def read_air(
     )
 
 
-def _input_files(path: Path, format: str) -> list[Path]:
+def _input_files(path: InputPath, format: str) -> list[InputPath]:
     if not path.exists():
         raise file_error(path, "文件或文件夹不存在")
-    if not path.is_dir():
+    if not _is_collection(path):
         return [path]
     if format not in ("cnemc-sites", "cnemc-cities"):
         raise file_error(
-            path, f"格式 {format} 只接受单个文件；只有 cnemc-sites / cnemc-cities 可读取整个文件夹"
+            path,
+            f"格式 {format} 只接受单个文件；只有 cnemc-sites / cnemc-cities 可读取整个文件夹或 zip 压缩包",
         )
     files = folder_files(path)
     if not files:
-        raise file_error(path, "文件夹中没有 CSV 文件")
+        raise file_error(path, "文件夹或压缩包中没有 CSV 文件")
     return files
 
 
-def _reject_old_excel(path: Path) -> None:
+def _reject_old_excel(path: InputPath) -> None:
     if path.suffix.lower() in (".xls", ".et", ".ods", ".numbers"):
         raise file_error(
             path, "不支持该表格文件格式，请在 Excel/WPS 中另存为 .xlsx 或 CSV（UTF-8）后再导入"
         )
 
 
-def _load(path: Path, format: str) -> LoadedTable:
+def _load(path: InputPath, format: str) -> LoadedTable:
     _reject_old_excel(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if format != "template":
             raise file_error(path, f"Excel 文件只支持导入模板格式（template），不支持 {format}")
+        if not isinstance(path, Path):
+            raise file_error(path, "压缩包中的 Excel 文件请先解压再导入")
         return load_xlsx(path)
     return load_csv(path)
 

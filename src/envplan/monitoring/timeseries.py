@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from envplan.monitoring.air_io import InputPath, is_archive
 from envplan.monitoring.air_readers import (
     AirReadResult,
     detect_air_format,
@@ -64,7 +65,7 @@ def import_id_of(result: AirReadResult) -> str:
     return _import_id(f"{result.format}|{','.join(versions)}", result.files)
 
 
-def _import_id(format: str, files: Sequence[Path]) -> str:
+def _import_id(format: str, files: Sequence[InputPath]) -> str:
     digest = hashlib.sha256(format.encode())
     for path in sorted(files, key=lambda p: p.name):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -171,12 +172,12 @@ def import_air_file(
 ) -> ImportSummary:
     """Read (all checks first; `InputFileError` writes nothing) and store one file or folder.
 
-    A folder of daily files is imported one file at a time (memory stays at one day's data);
-    its parts stay under temporary names until every file has passed, so it is still all or
-    nothing. Repeats between files are reported per pair of files.
+    A folder (or zip archive) of daily files is imported one file at a time (memory stays at
+    one day's data); its parts stay under temporary names until every file has passed, so it is
+    still all or nothing. Repeats between files are reported per pair of files.
     """
     path = Path(path)
-    if path.is_dir():
+    if path.is_dir() or is_archive(path):
         fmt = format or detect_air_format(path)
         return _import_folder(path, Path(root), fmt, data_version, stations)
     return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
@@ -191,7 +192,9 @@ def _import_folder(
 ) -> ImportSummary:
     files = folder_files(folder)
     if not files:
-        raise InputFileError([InputProblem(folder.name, None, None, "文件夹中没有 CSV 文件")])
+        raise InputFileError(
+            [InputProblem(folder.name, None, None, "文件夹或压缩包中没有 CSV 文件")]
+        )
     staging = _Staging(root, format, _import_id(f"{format}|{data_version or 'realtime'}", files))
     names = tuple(p.name for p in files)
     if staging.marker.exists():
@@ -234,7 +237,7 @@ def _import_folder(
 
 
 def _repeats_between_files(
-    hours: list[pl.DataFrame], files: list[Path], format: str
+    hours: list[pl.DataFrame], files: list[InputPath], format: str
 ) -> list[InputProblem]:
     """One problem per pair of files holding the same (site, hour, pollutant, averaging)."""
     if not hours:

@@ -313,3 +313,28 @@ def test_station_codes_get_names_and_cities_from_the_catalog(air_dir: Path, tmp_
     assert filled["city"].null_count() == filled.height  # the caller's catalog replaces the default
     gz = read_air(air_dir / GUANGZHOU, stations=own).measurements
     assert set(gz.filter(pl.col("site") == "1345A")["city"].unique()) == {"广州市"}
+
+
+def test_quotsoft_zip_archive(air_dir: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    header, morning, afternoon = split_by_hour(air_dir / GUANGZHOU)
+    archive = tmp_path / "站点_20250401-20250401.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("站点_20250401-20250401/china_sites_20250401a.csv", header + "\n" + morning)
+        zipped.writestr(
+            "站点_20250401-20250401/china_sites_20250401b.csv", header + "\n" + afternoon
+        )
+        zipped.writestr("__MACOSX/._china_sites_20250401a.csv", "junk")
+    assert detect_air_format(archive) == "cnemc-sites"
+    result = read_air(archive)
+    assert [p.name for p in result.files] == [
+        "china_sites_20250401a.csv",
+        "china_sites_20250401b.csv",
+    ]
+    key = ["site", "interval_end", "pollutant", "averaging"]
+    single = read_air(air_dir / GUANGZHOU).measurements.drop("source").sort(key)
+    assert result.measurements.drop("source").sort(key).equals(single)
+    with pytest.raises(InputFileError) as caught:
+        read_air(archive, "mee-city")
+    assert "zip" in caught.value.problems[0].message

@@ -209,3 +209,19 @@ def test_same_file_as_audited_is_a_new_import(air_dir: Path, tmp_path: Path) -> 
     assert not audited.already_imported and audited.import_id != realtime.import_id
     counts = dict(query_air(tmp_path).group_by("data_version").len().iter_rows())
     assert counts == {"realtime": 201 * 6, "audited": 201 * 6}
+
+
+def test_zip_archive_import(air_dir: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    folder = tmp_path / "days"
+    split_guangzhou(air_dir, folder)
+    archive = tmp_path / "china_sites_2025.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(folder.iterdir()):
+            zipped.write(path, f"2025/{path.name}")
+    store = tmp_path / "store"
+    summary = import_air_file(archive, store)
+    assert summary.files == ("china_sites_20250401a.csv", "china_sites_20250401b.csv")
+    assert query_air(store).height == 3024
+    assert import_air_file(archive, store).already_imported
