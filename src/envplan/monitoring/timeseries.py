@@ -303,11 +303,14 @@ def query_air(
     averagings: Sequence[str] | None = None,
     data_versions: Sequence[str] | None = None,
     formats: Sequence[str] | None = None,
+    ordered: bool = True,
 ) -> pl.DataFrame:
     """Stored measurements (`MEASUREMENT_SCHEMA`) filtered by site, period, pollutant, etc.
 
     The period keeps values whose interval lies inside [start, end]: `interval_start >= start`
     and `interval_end <= end` (for the hours of 2021: start 2021-01-01 00:00, end 2022-01-01 00:00).
+    `ordered` sorts by site, time, pollutant, averaging and version; pass False for millions of
+    rows when the order does not matter (the sort is most of the time of such a query).
     """
     filters: list[tuple[str, object]] = []
     if start is not None:
@@ -323,7 +326,7 @@ def query_air(
     ):
         if values is not None:
             filters.append(_in_list(column, values))
-    frame = _query(Path(root), _MEASUREMENTS, list(MEASUREMENT_KEY), filters, formats)
+    frame = _query(Path(root), _MEASUREMENTS, list(MEASUREMENT_KEY), filters, formats, ordered)
     if frame is None:
         return pl.DataFrame(schema=MEASUREMENT_SCHEMA)
     return frame.select(list(MEASUREMENT_SCHEMA)).cast(MEASUREMENT_SCHEMA)
@@ -336,6 +339,7 @@ def query_published(
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
     formats: Sequence[str] | None = None,
+    ordered: bool = True,
 ) -> pl.DataFrame:
     """Stored published fields with `start < interval_end <= end` (hour-end labels)."""
     filters: list[tuple[str, object]] = []
@@ -346,7 +350,7 @@ def query_published(
     for column, values in (("site", sites), ("format", formats)):
         if values is not None:
             filters.append(_in_list(column, values))
-    frame = _query(Path(root), _PUBLISHED, list(PUBLISHED_KEY), filters, formats)
+    frame = _query(Path(root), _PUBLISHED, list(PUBLISHED_KEY), filters, formats, ordered)
     if frame is None:
         return pl.DataFrame(schema=PUBLISHED_SCHEMA)
     return frame.drop("import_id", "imported_at", "year", strict=False)
@@ -397,6 +401,7 @@ def _query(
     key: list[str],
     filters: list[tuple[str, object]],
     formats: Sequence[str] | None,
+    ordered: bool,
 ) -> pl.DataFrame | None:
     base = root / _AIR
     committed = {
@@ -426,7 +431,9 @@ def _query(
             f"PARTITION BY {', '.join(key)} ORDER BY imported_at DESC, import_id) = 1"
         )
         params += [shared, *values]
-    sql = " UNION ALL BY NAME ".join(f"({q})" for q in selects) + f" ORDER BY {', '.join(key)}"
+    sql = " UNION ALL BY NAME ".join(f"({q})" for q in selects)
+    if ordered:
+        sql += f" ORDER BY {', '.join(key)}"
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         arrow = connection.sql(sql, params=params).to_arrow_table()

@@ -225,3 +225,11 @@ def test_zip_archive_import(air_dir: Path, tmp_path: Path) -> None:
     assert summary.files == ("china_sites_20250401a.csv", "china_sites_20250401b.csv")
     assert query_air(store).height == 3024
     assert import_air_file(archive, store).already_imported
+
+
+def test_unordered_query_returns_the_same_rows(air_dir: Path, tmp_path: Path) -> None:
+    import_air_file(air_dir / "cnemc-live-shanxi-stations-2022-01-01T00.csv", tmp_path)
+    ordered = query_air(tmp_path)
+    assert ordered.select(KEY).equals(ordered.select(KEY).sort(KEY))
+    unordered = query_air(tmp_path, ordered=False)
+    assert unordered.sort(KEY).equals(ordered)
