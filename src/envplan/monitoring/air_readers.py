@@ -528,7 +528,7 @@ def _read_cnemc_live(
             variable_name=COLUMN,
             value_name="raw",
         )
-        .join(mapping, on=COLUMN, how="left")
+        .join(mapping, on=COLUMN, how="left", maintain_order="left")
         .with_columns(site_kind=pl.lit("station"))
     )
     extra: dict[str, pl.Expr] = {
@@ -618,7 +618,7 @@ def _read_quotsoft(
         site_kind=pl.lit("city" if cities else "station"),
         city=site if cities else pl.lit(None, dtype=pl.String),
     )
-    slots = long.join(mapping, on="_type", how="inner")
+    slots = long.join(mapping, on="_type", how="inner", maintain_order="left")
     aqi_rows = long.filter(pl.col("_type") == "AQI")
     published, pub_problems = finish_published(
         aqi_rows, aqi_raw="raw", primary_raw=None, aqi_column=pl.col(COLUMN)
@@ -657,7 +657,7 @@ def _read_aqistudy(
             variable_name=COLUMN,
             value_name="raw",
         )
-        .join(mapping, on=COLUMN, how="left")
+        .join(mapping, on=COLUMN, how="left", maintain_order="left")
         .with_columns(site_kind=pl.lit("city"), city=pl.col("site"))
     )
     third_party_aqi = pl.col("aqi").str.strip_chars().cast(pl.Float64, strict=False)
