@@ -120,6 +120,14 @@ class Platform:
             self._write_generation += 1
             self._cache.clear()
 
+    def peek(self, key: tuple[Any, ...]) -> Any:
+        """The cached value for ``key`` if it is current, else None (never builds)."""
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == self._write_generation:
+                return hit[1]
+        return None
+
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         with self._lock:
             generation = self._write_generation

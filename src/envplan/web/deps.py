@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
@@ -61,18 +62,46 @@ def page_user(request: Request) -> Any:
     return user
 
 
-StateDep = Annotated[WebState, Depends(get_state)]
-PlatformDep = Annotated[Any, Depends(get_platform)]
-SessionDep = Annotated[Session, Depends(get_session)]
-ApiUserDep = Annotated[Any, Depends(api_user)]
-PageUserDep = Annotated[Any, Depends(page_user)]
-OptionalUserDep = Annotated[Any, Depends(optional_user)]
+# The dependencies are declared async: they never block (the user lookup is cached after the
+# first request), and FastAPI would otherwise run each sync dependency in a worker thread.
+
+
+async def _state_dep(request: Request) -> WebState:
+    return get_state(request)
+
+
+async def _platform_dep(request: Request) -> Any:
+    return get_platform(request)
+
+
+async def _session_dep(request: Request) -> Session:
+    return get_session(request)
+
+
+async def _api_user_dep(request: Request) -> Any:
+    return api_user(request)
+
+
+async def _page_user_dep(request: Request) -> Any:
+    return page_user(request)
+
+
+async def _optional_user_dep(request: Request) -> Any:
+    return optional_user(request)
+
+
+StateDep = Annotated[WebState, Depends(_state_dep)]
+PlatformDep = Annotated[Any, Depends(_platform_dep)]
+SessionDep = Annotated[Session, Depends(_session_dep)]
+ApiUserDep = Annotated[Any, Depends(_api_user_dep)]
+PageUserDep = Annotated[Any, Depends(_page_user_dep)]
+OptionalUserDep = Annotated[Any, Depends(_optional_user_dep)]
 
 
 CSRF_PLACEHOLDER = "__envplan_csrf_token__"
 
 
-def render_cached(
+async def render_cached(
     request: Request,
     template: str,
     build_context: Callable[[], dict[str, Any]],
@@ -102,11 +131,21 @@ def render_cached(
         )
         return bytes(response.body).decode("utf-8")
 
-    body: str = platform.cached(key, build)
+    body: str = await cached_off_loop(platform, key, build)
     return HTMLResponse(body.replace(CSRF_PLACEHOLDER, get_session(request).csrf))
 
 
-def cached_json(request: Request, model: type[BaseModel], build: Callable[[], Any]) -> Response:
+async def cached_off_loop(platform: Any, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The cached value, or ``build()`` run in a worker thread (it may query the database)."""
+    hit = platform.peek(key)
+    if hit is not None:
+        return hit
+    return await run_in_threadpool(platform.cached, key, build)
+
+
+async def cached_json(
+    request: Request, model: type[BaseModel], build: Callable[[], Any]
+) -> Response:
     """A read-only JSON answer validated against its schema once per (path, query, user), cached
     until the data changes (the platform drops its cache on every write and import)."""
     platform = get_platform(request)
@@ -116,7 +155,7 @@ def cached_json(request: Request, model: type[BaseModel], build: Callable[[], An
     def make() -> bytes:
         return model.model_validate(build(), from_attributes=True).model_dump_json().encode()
 
-    body: bytes = platform.cached(key, make)
+    body: bytes = await cached_off_loop(platform, key, make)
     return Response(body, media_type="application/json")
 
 

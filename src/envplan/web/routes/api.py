@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from envplan.services.public import public_air_monthly, public_water_sections
@@ -66,14 +67,14 @@ def _air(platform: PlatformDep, year: int | None, as_of: dt.date | None) -> dict
     tags=["空气质量"],
     summary="晋城市一年的日 AQI、优良天数比例与目标、重污染天数、排名（第三方处理数据）",
 )
-def air_daily(
+async def air_daily(
     request: Request,
     user: ApiUserDep,
     platform: PlatformDep,
     year: YearQuery = None,
     as_of: AsOfQuery = None,
 ) -> Response:
-    return cached_json(request, AirYearRead, lambda: _air(platform, year, as_of))
+    return await cached_json(request, AirYearRead, lambda: _air(platform, year, as_of))
 
 
 @router.get(
@@ -82,7 +83,7 @@ def air_daily(
     tags=["空气质量"],
     summary="数据中各城市年初至评估日期的综合指数排名",
 )
-def air_ranking(
+async def air_ranking(
     request: Request,
     user: ApiUserDep,
     platform: PlatformDep,
@@ -99,7 +100,7 @@ def air_ranking(
             "ranking": air["ranking"],
         }
 
-    return cached_json(request, AirRankingRead, build)
+    return await cached_json(request, AirRankingRead, build)
 
 
 @router.get(
@@ -108,11 +109,11 @@ def air_ranking(
     tags=["空气质量"],
     summary="官方逐时数据：晋城市小时 AQI 与发布值对照、367 城市同期综合指数排名、站点样本",
 )
-def air_hourly(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
+async def air_hourly(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
     hourly: dict[str, Any] | None = platform.views.get("air_hourly")
     if not hourly:
         raise HTTPException(status_code=404, detail="尚无官方逐时数据")
-    return cached_json(request, AirHourlyRead, lambda: hourly)
+    return await cached_json(request, AirHourlyRead, lambda: hourly)
 
 
 @router.get(
@@ -121,11 +122,11 @@ def air_hourly(request: Request, user: ApiUserDep, platform: PlatformDep) -> Res
     tags=["地表水"],
     summary="计划考核断面的水质类别、目标与超标指标（国家自动站实时快照）",
 )
-def water_sections(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
+async def water_sections(request: Request, user: ApiUserDep, platform: PlatformDep) -> Response:
     water = water_view_or_none(platform)
     if water is None:
         raise HTTPException(status_code=404, detail="尚无地表水监测数据")
-    return cached_json(request, WaterRead, lambda: water)
+    return await cached_json(request, WaterRead, lambda: water)
 
 
 def _board(
@@ -149,7 +150,7 @@ def _board(
     tags=["调度督办"],
     summary="任务节点（按计划、单位、县、状态、到期月份筛选）与红黄绿灯、逾期清单、按期完成率",
 )
-def tasks(
+async def tasks(
     request: Request,
     user: ApiUserDep,
     platform: PlatformDep,
@@ -162,7 +163,7 @@ def tasks(
     ] = None,
     month: Annotated[str | None, Query(max_length=7, description="到期月份 YYYY-MM")] = None,
 ) -> Response:
-    return cached_json(
+    return await cached_json(
         request,
         TaskBoardRead,
         lambda: _board(platform, user, plan, unit, county, status, month),
@@ -197,7 +198,8 @@ async def submit_progress(
     evidence: Annotated[list[UploadFile] | None, File(description="佐证材料")] = None,
 ) -> Any:
     uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
-    return run_progress_submit(
+    return await run_in_threadpool(
+        run_progress_submit,
         platform,
         user,
         occurrence_id,
@@ -249,7 +251,7 @@ async def upload_air(
     format: Annotated[str, Form(max_length=32, description="数据格式，空为自动识别")] = "",
 ) -> dict[str, Any]:
     upload = await read_upload(file, kind="monitoring")
-    return run_air_import(platform, user, upload, format or None)
+    return await run_in_threadpool(run_air_import, platform, user, upload, format or None)
 
 
 @router.get(
@@ -258,8 +260,8 @@ async def upload_air(
     tags=["信息公开"],
     summary="公开：晋城市空气质量月度结果（无需登录）",
 )
-def public_air(request: Request, platform: PlatformDep) -> Response:
-    return cached_json(request, PublicAirRead, lambda: public_air_monthly(platform))
+async def public_air(request: Request, platform: PlatformDep) -> Response:
+    return await cached_json(request, PublicAirRead, lambda: public_air_monthly(platform))
 
 
 @router.get(
@@ -268,8 +270,8 @@ def public_air(request: Request, platform: PlatformDep) -> Response:
     tags=["信息公开"],
     summary="公开：考核断面水质类别（无需登录）",
 )
-def public_water(request: Request, platform: PlatformDep) -> Response:
+async def public_water(request: Request, platform: PlatformDep) -> Response:
     water = public_water_sections(platform)
     if water is None:
         raise HTTPException(status_code=404, detail="尚无地表水监测数据")
-    return cached_json(request, PublicWaterRead, lambda: water)
+    return await cached_json(request, PublicWaterRead, lambda: water)

@@ -28,14 +28,16 @@ def safe_next(target: str | None) -> str:
     summary="健康检查：平台就绪时返回 200",
     responses={503: {"description": "平台正在启动"}},
 )
-def healthz(state: StateDep) -> Response:
+async def healthz(state: StateDep) -> Response:
     if not state.ready.is_set() or state.platform is None:
         return JSONResponse({"status": "starting", "detail": "平台正在启动"}, status_code=503)
     return JSONResponse(Health(status="ok", demo=state.settings.demo).model_dump())
 
 
 @router.get("/lang/{code}", tags=["页面"], summary="切换界面语言（zh / en）")
-def switch_lang(code: str, next: Annotated[str | None, Query(max_length=512)] = None) -> Response:
+async def switch_lang(
+    code: str, next: Annotated[str | None, Query(max_length=512)] = None
+) -> Response:
     if code not in ("zh", "en"):
         return JSONResponse({"detail": f"不支持的语言：{code}（可选 zh、en）"}, status_code=404)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -116,6 +118,6 @@ def login(
 
 
 @router.post("/logout", tags=["页面"], summary="退出登录")
-def logout(session: SessionDep) -> Response:
+async def logout(session: SessionDep) -> Response:
     session.logout()
     return RedirectResponse("/login", status_code=303)

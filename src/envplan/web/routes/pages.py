@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from envplan.web import charts
@@ -36,7 +37,7 @@ AsOfQuery = Annotated[dt.date | None, Query(description="评估日期（YYYY-MM-
 
 
 @router.get("/", response_class=HTMLResponse, summary="总览")
-def dashboard(
+async def dashboard(
     request: Request, user: PageUserDep, platform: PlatformDep, year: YearQuery = None
 ) -> HTMLResponse:
     def build() -> dict[str, Any]:
@@ -57,18 +58,18 @@ def dashboard(
             else None,
         }
 
-    return render_cached(request, "dashboard.html", build)
+    return await render_cached(request, "dashboard.html", build)
 
 
 @router.get("/air", response_class=HTMLResponse, summary="空气质量")
-def air_page(
+async def air_page(
     request: Request,
     user: PageUserDep,
     platform: PlatformDep,
     year: YearQuery = None,
     as_of: AsOfQuery = None,
 ) -> HTMLResponse:
-    return render_cached(request, "air.html", lambda: _air_context(platform, year, as_of))
+    return await render_cached(request, "air.html", lambda: _air_context(platform, year, as_of))
 
 
 def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
@@ -110,7 +111,7 @@ def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict
 
 
 @router.get("/water", response_class=HTMLResponse, summary="地表水断面")
-def water_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+async def water_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
     def build() -> dict[str, Any]:
         water = water_view_or_none(platform)
         context: dict[str, Any] = {"water": water}
@@ -118,11 +119,11 @@ def water_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HT
             context["classes_option"] = charts.water_classes(water["sections"])
         return context
 
-    return render_cached(request, "water.html", build)
+    return await render_cached(request, "water.html", build)
 
 
 @router.get("/soil", response_class=HTMLResponse, summary="土壤样品分类")
-def soil_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
+async def soil_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTMLResponse:
     def build() -> dict[str, Any]:
         soil = soil_view_or_none(platform)
         context: dict[str, Any] = {"soil": soil}
@@ -130,11 +131,11 @@ def soil_page(request: Request, user: PageUserDep, platform: PlatformDep) -> HTM
             context["soil_option"] = charts.share_pie(soil["shares"], name="样品风险分类")
         return context
 
-    return render_cached(request, "soil.html", build)
+    return await render_cached(request, "soil.html", build)
 
 
 @router.get("/tasks", response_class=HTMLResponse, summary="任务看板")
-def tasks_page(
+async def tasks_page(
     request: Request,
     user: PageUserDep,
     platform: PlatformDep,
@@ -151,7 +152,7 @@ def tasks_page(
         "status": status,
         "month": month,
     }
-    return render_cached(
+    return await render_cached(
         request,
         "tasks.html",
         lambda: {
@@ -191,7 +192,8 @@ async def submit_progress_form(
     evidence: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
-    run_progress_submit(
+    await run_in_threadpool(
+        run_progress_submit,
         platform,
         user,
         occurrence_id,
@@ -295,7 +297,7 @@ async def upload_air_form(
 ) -> HTMLResponse:
     upload = await read_upload(file, kind="monitoring")
     try:
-        result = run_air_import(platform, user, upload, format or None)
+        result = await run_in_threadpool(run_air_import, platform, user, upload, format or None)
     except HTTPException as exc:
         if exc.status_code != 422 or not isinstance(exc.detail, dict):
             raise

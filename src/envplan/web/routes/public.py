@@ -24,25 +24,25 @@ def _air_context(platform: PlatformDep) -> dict[str, object]:
 
 
 @router.get("/", response_class=HTMLResponse, summary="信息公开首页：空气质量月报与断面水质")
-def public_home(request: Request, platform: PlatformDep) -> HTMLResponse:
+async def public_home(request: Request, platform: PlatformDep) -> HTMLResponse:
     def build() -> dict[str, object]:
         context = _air_context(platform)
         context["water"] = public_water_sections(platform)
         return context
 
-    return render_cached(request, "public/index.html", build, public_page=True)
+    return await render_cached(request, "public/index.html", build, public_page=True)
 
 
 @router.get("/air", response_class=HTMLResponse, summary="公开：空气质量月度监测结果")
-def public_air(request: Request, platform: PlatformDep) -> HTMLResponse:
-    return render_cached(
+async def public_air(request: Request, platform: PlatformDep) -> HTMLResponse:
+    return await render_cached(
         request, "public/air.html", lambda: _air_context(platform), public_page=True
     )
 
 
 @router.get("/water", response_class=HTMLResponse, summary="公开：考核断面水质类别")
-def public_water(request: Request, platform: PlatformDep) -> HTMLResponse:
-    return render_cached(
+async def public_water(request: Request, platform: PlatformDep) -> HTMLResponse:
+    return await render_cached(
         request,
         "public/water.html",
         lambda: {"water": public_water_sections(platform)},
