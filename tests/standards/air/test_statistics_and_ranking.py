@@ -296,3 +296,25 @@ def test_o3_8h_moving_mean_needs_6_of_8_hours() -> None:
     assert by_label[8] == pytest.approx(sum(10 * h for h in range(3, 9)) / 6)  # 55.0
     assert by_label[7] is None  # labels 00–07 hold only 5 values
     assert by_label[9] == pytest.approx(sum(10 * h for h in range(3, 10)) / 7)
+
+
+def test_period_percentiles_follow_hj663_appendix_a() -> None:
+    # 20 June days with PM2.5 = 1 … 20 and CO = 0.1 … 2.0: P95 by k = 1 + (n − 1)·p.
+    days = _month_days(2021, 6, 20)
+    frame = _daily_series(days).with_columns(
+        pl.Series("PM2.5", [float(i) for i in range(1, 21)]),
+        pl.Series("CO", [i / 10 for i in range(1, 21)]),
+        pl.Series("SO2", [float(i) for i in range(1, 21)]),
+        pl.Series("O3_8h_max", [float(10 * i) for i in range(1, 21)]),
+    )
+    stats = period_statistics(frame, dt.date(2021, 6, 1), dt.date(2021, 6, 30)).to_dicts()[0]
+    # k = 1 + 19·0.95 = 19.05 → 19 + 0.05·1 = 19.05 → 19 (GB/T 8170).
+    assert stats["PM2.5_P95"] == 19.0
+    # CO: 1.9 + 0.05·0.1 = 1.905 → 1.9 (first dropped digit is 0).
+    assert stats["CO_P95"] == 1.9
+    # SO2 P98: k = 1 + 19·0.98 = 19.62 → 19 + 0.62 = 19.62 → 20.
+    assert stats["SO2_P98"] == 20.0
+    # O3 P90: k = 1 + 19·0.9 = 18.1 → 180 + 0.1·10 = 181.
+    assert stats["O3_8h_P90"] == 181.0
+    assert stats["PM2.5_mean"] == 10.0  # 10.5 → 10 (round half to even)
+    assert stats["valid_PM2.5"] is False  # 20 days < 27
