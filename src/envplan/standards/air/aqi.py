@@ -114,6 +114,9 @@ _LEVEL_OF_AQI = np.concatenate(
     ]
 ).astype(np.int8)
 
+#: Level by AQI 0 … 500, and 0 at index -1 (MISSING wraps to the last entry in ``take``).
+_LEVEL_BY_AQI = np.concatenate([_LEVEL_OF_AQI[1:], [0]]).astype(np.int8)
+
 #: Joined codes for every bitmask of PRIMARY_ORDER (2**7 entries; "" for no pollutant).
 JOINED_CODES: tuple[str, ...] = tuple(
     ",".join(code for bit, code in enumerate(PRIMARY_ORDER) if mask >> bit & 1)
@@ -241,7 +244,7 @@ def _combine(
         published=published,
         primary_mask=primary,
         exceeding_mask=exceeding,
-        level=_LEVEL_OF_AQI[aqi.astype(np.intp) + 1],
+        level=_LEVEL_BY_AQI.take(aqi),
         rules=rules,
     )
 
