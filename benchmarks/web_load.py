@@ -2,7 +2,8 @@
 
 Starts ``envplan serve --demo`` on a fresh temporary home and a free port (or uses ``--url``), logs
 every client in as the first demo login (the bureau admin), then runs ``--clients`` concurrent
-clients for ``--seconds`` seconds, each cycling through the main pages and API endpoints. Prints
+clients (threads, one keep-alive connection each) for ``--seconds`` seconds, each cycling through
+the main pages and API endpoints; the run stops by itself. Prints
 p50/p95/p99 latency and the error count per endpoint. Target: no errors, dashboard p95 < 300 ms
 on SQLite with 50 clients for 60 s.
 
@@ -12,14 +13,16 @@ on SQLite with 50 clients for 60 s.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
 import os
 import re
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
@@ -90,20 +93,40 @@ def start_server() -> tuple[subprocess.Popen[str], str, str, str]:
     return proc, url, match.group(1), match.group(2)
 
 
-async def login(client: httpx.AsyncClient, username: str, password: str) -> None:
-    page = await client.get("/login")
-    token = CSRF_RE.search(page.text)
+def session_cookie(response: http.client.HTTPResponse, current: str) -> str:
+    for header, value in response.getheaders():
+        if header.lower() == "set-cookie" and value.startswith("envplan_session="):
+            return value.split(";", 1)[0]
+    return current
+
+
+def login(conn: http.client.HTTPConnection, username: str, password: str) -> str:
+    """Log in like a browser (CSRF token from the form); return the session cookie."""
+    conn.request("GET", "/login")
+    page = conn.getresponse()
+    text = page.read().decode("utf-8")
+    cookie = session_cookie(page, "")
+    token = CSRF_RE.search(text)
     assert token, "no CSRF token on /login"
-    response = await client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf_token": token.group(1)},
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrf_token": token.group(1)}
     )
-    if response.status_code not in (200, 303):
-        raise SystemExit(f"login failed: {response.status_code} {response.text[:200]}")
+    conn.request(
+        "POST",
+        "/login",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = conn.getresponse()
+    response.read()
+    if response.status not in (200, 303):
+        raise SystemExit(f"login failed: {response.status}")
+    return session_cookie(response, cookie)
 
 
-async def run_client(
-    base: str,
+def run_client(
+    host: str,
+    port: int,
     username: str,
     password: str,
     stop_at: float,
@@ -111,21 +134,29 @@ async def run_client(
     latencies: dict[str, list[float]],
     errors: dict[str, int],
 ) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
-        await login(client, username, password)
-        i = offset
-        while time.monotonic() < stop_at:
-            name, path = ENDPOINTS[i % len(ENDPOINTS)]
-            i += 1
-            began = time.perf_counter()
-            try:
-                response = await client.get(path)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            latencies[name].append((time.perf_counter() - began) * 1000)
-            if not ok:
-                errors[name] += 1
+    """One client: a keep-alive connection cycling through the endpoints until ``stop_at``.
+    Plain http.client in a thread: its own CPU cost per request is a fraction of the server's,
+    so the figures measure the server, not the load generator."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    cookie = login(conn, username, password)
+    i = offset
+    while time.monotonic() < stop_at:
+        name, path = ENDPOINTS[i % len(ENDPOINTS)]
+        i += 1
+        began = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection(host, port, timeout=30)
+        latencies[name].append((time.perf_counter() - began) * 1000)
+        if not ok:
+            errors[name] += 1
+    conn.close()
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -138,17 +169,25 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-async def main_async(args: argparse.Namespace, base: str, username: str, password: str) -> int:
+def run_load(args: argparse.Namespace, base: str, username: str, password: str) -> int:
+    parsed = urllib.parse.urlsplit(base)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     stop_at = time.monotonic() + args.seconds
     began = time.monotonic()
-    await asyncio.gather(
-        *(
-            run_client(base, username, password, stop_at, n, latencies, errors)
-            for n in range(args.clients)
+    threads = [
+        threading.Thread(
+            target=run_client,
+            args=(host, port, username, password, stop_at, n, latencies, errors),
+            daemon=True,
         )
-    )
+        for n in range(args.clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=args.seconds + 120)
     elapsed = time.monotonic() - began
     total = sum(len(v) for v in latencies.values())
     print(f"\n{args.clients} clients, {elapsed:.1f} s, {total} requests ({total / elapsed:.0f}/s)")
@@ -182,7 +221,7 @@ def main() -> int:
     else:
         proc, base, username, password = start_server()
     try:
-        return asyncio.run(main_async(args, base, username, password))
+        return run_load(args, base, username, password)
     finally:
         if proc is not None:
             proc.terminate()

@@ -91,6 +91,7 @@ class Platform:
     _write_generation: int = 0
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _users: dict[int, UserInfo | None] = field(default_factory=dict)
+    _building: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ sessions and caching
 
@@ -129,15 +130,25 @@ class Platform:
         return None
 
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The value for ``key``, built at most once per data generation: concurrent callers of
+        a missing key wait for the one building it instead of all building it."""
         with self._lock:
             generation = self._write_generation
             hit = self._cache.get(key)
-        if hit is not None and hit[0] == generation:
-            return hit[1]
-        value = build()
-        with self._lock:
-            if generation == self._write_generation:
-                self._cache[key] = (generation, value)
+            if hit is not None and hit[0] == generation:
+                return hit[1]
+            key_lock = self._building.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                hit = self._cache.get(key)
+                if hit is not None and hit[0] == self._write_generation:
+                    return hit[1]
+                generation = self._write_generation
+            value = build()
+            with self._lock:
+                if generation == self._write_generation:
+                    self._cache[key] = (generation, value)
+                self._building.pop(key, None)
         return value
 
     # ------------------------------------------------------------------ users
