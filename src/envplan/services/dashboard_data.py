@@ -136,9 +136,11 @@ def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
     third_party = timeseries.query_air(root, data_versions=["third-party"])
     daily = air.daily_from_means(third_party) if third_party.height else pl.DataFrame()
     views: dict[str, Any] = {"air_daily": daily}
+    # Whole years of the plan's city (Jincheng's rows start on 2014-12-31 in the 11-city file).
     years = (
         sorted(
-            daily.group_by(pl.col("date").dt.year().alias("year"))
+            daily.filter(pl.col("site") == CITY)
+            .group_by(pl.col("date").dt.year().alias("year"))
             .agg(pl.col("date").n_unique().alias("days"))
             .filter(pl.col("days") >= 360)["year"]
             .to_list()

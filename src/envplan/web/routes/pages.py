@@ -75,7 +75,11 @@ async def air_page(
 def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict[str, Any]:
     air = air_page_data(platform, year, as_of)
     hourly = platform.views.get("air_hourly")
-    context: dict[str, Any] = {"air": air, "hourly": hourly}
+    context: dict[str, Any] = {
+        "air": air,
+        "hourly": hourly,
+        "years": platform.views.get("air_years", []),
+    }
     if air:
         context.update(
             {
