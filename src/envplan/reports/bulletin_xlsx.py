@@ -31,6 +31,9 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE_FONT = Font(name="黑体", size=14, bold=True)
 HEADER_FONT = Font(name="黑体", size=11, bold=True)
 BODY_FONT = Font(name="仿宋_GB2312", size=11)
+# Style objects are shared: openpyxl hashes each new one, which costs more than the writing.
+CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 
 def _text_width(text: str) -> int:
@@ -89,7 +92,7 @@ def write_summary_sheet(sheet: Worksheet, bulletin: Bulletin) -> None:
             for col, name in enumerate(block.columns, start=1):
                 header = sheet.cell(row=row_number, column=col, value=name)
                 header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, BORDER
-                header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                header.alignment = CENTRE
                 widths[col] = max(widths.get(col, 0), _text_width(name))
             row_number += 1
             for index, row in enumerate(block.rows):
@@ -100,11 +103,7 @@ def write_summary_sheet(sheet: Worksheet, bulletin: Bulletin) -> None:
                     numeric = isinstance(value.value, int | float) and not isinstance(
                         value.value, bool
                     )
-                    out.alignment = Alignment(
-                        horizontal="center" if numeric else "left",
-                        vertical="center",
-                        wrap_text=True,
-                    )
+                    out.alignment = CENTRE if numeric else LEFT
                     if fill is not None:
                         out.fill = fill
                     widths[col] = max(widths.get(col, 0), min(_text_width(value.text), 60))
@@ -125,13 +124,13 @@ def write_table_sheet(sheet: Worksheet, table: Table) -> None:
     for col, name in enumerate(table.columns, start=1):
         header = sheet.cell(row=2, column=col, value=name)
         header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, BORDER
-        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header.alignment = CENTRE
         widths[col] = _text_width(name)
     for row_number, row in enumerate(table.rows, start=3):
         for col, value in enumerate(row, start=1):
             out = sheet.cell(row=row_number, column=col, value=value.text)
             out.font, out.border = BODY_FONT, BORDER
-            out.alignment = Alignment(vertical="center", wrap_text=True)
+            out.alignment = LEFT
             widths[col] = max(widths[col], min(_text_width(value.text), 60))
     sheet.freeze_panes = "A3"
     for col, chars in widths.items():
