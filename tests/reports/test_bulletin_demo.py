@@ -121,3 +121,29 @@ def test_word_and_excel_print_the_same_figures(demo) -> None:
     overdue = sum(1 for row in content["occurrences"] if row["status"] == "overdue")
     assert workbook["逾期事项清单"].max_row - 2 == overdue
     assert {"空气", "水", "土壤"} <= set(workbook.sheetnames)
+
+
+def test_demo_pages_render_with_the_figures(demo, tmp_path: Path) -> None:
+    import re
+    import shutil
+    import subprocess
+
+    from envplan.reports.pdf import docx_to_pdf, libreoffice_path, pdf_page_png
+
+    if libreoffice_path() is None or shutil.which("pdftotext") is None:
+        pytest.skip("未安装 LibreOffice 或 poppler-utils：跳过页面渲染测试")
+    files, content, _, _ = demo
+    pdf = docx_to_pdf(files.paths["docx"], tmp_path / "demo.pdf")
+    artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
+    for page in (1, 2, 3):
+        pdf_page_png(pdf, artifacts / f"bulletin-2021-06-demo-page{page}.png", page=page, dpi=80)
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "2", str(pdf), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
+    flat = re.sub(r"—\d+—", "", re.sub(r"\s+", "", text))  # page numbers out of the flow
+    assert "关于2021年6月污染防治攻坚重点任务调度情况的通报" in flat
+    air = next(rate for rate in content["rates"]["plan"] if rate["key"] == "air")
+    assert f"大气行动计划：截至2021年6月30日累计到期任务事项{air['due']}项" in flat
