@@ -218,6 +218,10 @@ def test_plan_table_hand_counted_and_equal_to_snapshot(documents, scenario: Sess
     # overdue Mar/Apr/May + Q1 + May = 5; water 2 due (4-30 on time, 6-30 open).
     assert by_plan["大气行动计划"][1:7] == ["11", "3", "2", "1", "5", "18.2%"]
     assert by_plan["水行动计划"][1:7] == ["2", "1", "1", "0", "0", "50.0%"]
+    assert (
+        "大气行动计划：截至2021年6月30日累计到期任务事项11项，已完成3项（其中按时完成2项、"
+        "逾期完成1项），逾期未完成5项，按时完成率18.2%。"
+    ) in [p.text for p in document.paragraphs]
     # Equal to what the supervision service froze.
     content = sv.snapshot_content(sv.get_snapshot(scenario, "2021-06"))
     for rate in content["rates"]["plan"]:

@@ -310,6 +310,7 @@ def overall_section(month: dt.date, facts: SupervisionFacts | None) -> Section:
     for row in plan_rows:
         figures = (
             Sourced.number(row.due, facts.source),
+            Sourced.number(row.done, facts.source),
             Sourced.number(row.done_on_time, facts.source),
             Sourced.number(row.done_late, facts.source),
             Sourced.number(row.overdue, facts.source),
@@ -318,8 +319,9 @@ def overall_section(month: dt.date, facts: SupervisionFacts | None) -> Section:
         blocks.append(
             Paragraph(
                 f"{row.name}：截至{_date_text(facts.as_of)}累计到期任务事项{figures[0].text}项，"
-                f"按时完成{figures[1].text}项，逾期完成{figures[2].text}项，逾期未完成"
-                f"{figures[3].text}项，按时完成率{figures[4].text}。",
+                f"已完成{figures[1].text}项（其中按时完成{figures[2].text}项、逾期完成"
+                f"{figures[3].text}项），逾期未完成{figures[4].text}项，按时完成率"
+                f"{figures[5].text}。",
                 figures,
             )
         )
