@@ -674,6 +674,10 @@ def submit_report(
         raise SupervisionError("字段 进展情况：不能为空")
     if evidence and evidence_store is None:
         raise SupervisionError("未配置证明材料存储目录，无法保存附件")
+    if any(_approved_done(r, dt.date.max) for r in occurrence.reports):
+        raise SupervisionError(
+            f"{occurrence.task.task_key} 第{occurrence.seq}期已审核完成，不能再填报（如需更正请联系局管理员）"
+        )
     for upload in evidence:
         if len(upload.data) > MAX_EVIDENCE_BYTES:
             raise SupervisionError(f"附件 {upload.filename} 超过 50 MB")

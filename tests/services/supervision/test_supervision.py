@@ -94,6 +94,17 @@ def test_status_lifecycle_as_of_dates(mini_session: Session, people: People) -> 
     assert state.completed_on == D(2021, 10, 8)
     # as of 10-09 the approval (10-11) had not happened: still overdue
     assert sv.get_occurrence_state(mini_session, occ.id, as_of=D(2021, 10, 9)).status == "overdue"
+    with pytest.raises(sv.SupervisionError, match="已审核完成"):
+        sv.submit_report(
+            mini_session,
+            people.clerk,
+            occ.id,
+            expected_version=4,
+            reported_on=D(2021, 10, 12),
+            state="in_progress",
+            percent=50,
+            narrative="再报一次",
+        )
 
 
 def test_second_concurrent_save_conflicts_and_nothing_is_lost(
