@@ -323,3 +323,34 @@ def test_openapi_lists_every_route_with_schemas(client: TestClient) -> None:
             assert "422" in op["responses"] or (
                 not op.get("parameters") and "requestBody" not in op
             )
+
+
+def test_water_upload_all_or_nothing_then_assessed(client: TestClient, platform: Platform) -> None:
+    login(client, "t-admin")
+    token = api_csrf(client)
+    header = "断面名称,监测时间,pH（无量纲）,溶解氧（mg/L）,高锰酸盐指数（mg/L）,氨氮（mg/L）,总磷（mg/L）"
+    bad = "\n".join(
+        [header, "洞头,2021-05,7.9,8.1,3.0,0.40,0.10", "金匠桥,2021-05,abc,8.0,3.1,0.30,0.08"]
+    )
+    response = client.post(
+        "/api/v1/uploads/water",
+        files={"file": ("水质5月.csv", bad.encode(), "text/csv")},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 422, response.text
+    assert any("第 3 行" in p for p in response.json()["problems"])
+    assert not (platform.home / "water").exists() or not any((platform.home / "water").iterdir())
+    # 洞头 (城区, 市考, target Ⅴ): class-Ⅱ values by GB 3838 Table 1 (pH 6–9, DO ≥ 6, CODMn ≤ 4,
+    # NH3-N ≤ 0.5, TP ≤ 0.1) → meets its target.
+    good = "\n".join([header, "洞头,2021-05,7.9,8.1,3.0,0.40,0.10"])
+    response = client.post(
+        "/api/v1/uploads/water",
+        files={"file": ("水质5月.csv", good.encode(), "text/csv")},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 200, response.text
+    page = client.get("/water").text
+    assert "导入的月度监测" in page
+    sections = {s["section"]: s for s in platform.views["water"]["uploaded"]["sections"]}
+    assert sections["洞头"]["water_class"] == "Ⅱ"
+    assert sections["洞头"]["compliance"] == "达标"

@@ -225,3 +225,20 @@ def test_bulletin_download_and_bad_month(admin_client: TestClient) -> None:
     assert bad.status_code == 422
     wrong = admin_client.get("/bulletin/download", params={"month": "2021-06", "format": "exe"})
     assert wrong.status_code == 422
+
+
+def test_upload_page_shows_the_readers_row_messages(admin_client: TestClient) -> None:
+    lines = [
+        "city,AQI,PM2.5,PM10,SO2,NO2,CO,O3,main_pollution,time",
+        "晋城市,80,50,90,20,30,1.0,40,PM10,2019-03-01 01:00:00",
+        "晋城市,81,-5,90,20,30,1.0,40,PM10,2019-03-01 02:00:00",
+    ]
+    response = admin_client.post(
+        "/upload/air",
+        data={"format": "mee-city", "csrf_token": csrf_of(admin_client, "/upload")},
+        files={"file": ("坏数据.csv", "\n".join(lines).encode(), "text/csv")},
+    )
+    assert response.status_code == 422
+    doc = lxml.html.fromstring(response.text)
+    problems = [li.text_content() for li in doc.xpath("//div[@id='upload-error']//li")]
+    assert any("坏数据.csv" in p and "第 3 行" in p and "PM2.5" in p for p in problems), problems

@@ -108,7 +108,8 @@ def import_bundled(root: Path) -> list[timeseries.ImportSummary]:
 
 
 def compute_monitoring_views(root: Path, plan: Any, demo: bool, step: Step) -> dict[str, Any]:
-    """Import the bundled files (first start) and compute every monitoring view from the store.
+    """Import the bundled files (first start) and compute every monitoring view from the store
+    (``root`` = ``<home>/timeseries``; imported water files live in ``<home>/water``).
 
     Independent of the records database, so ``open_platform`` runs it beside the database work.
     """
@@ -118,7 +119,7 @@ def compute_monitoring_views(root: Path, plan: Any, demo: bool, step: Step) -> d
     step(f"随附真实监测数据：{len(summaries)} 个文件（新导入 {new} 个）", began)
     views = compute_air_views(root, step)
     began = time.monotonic()
-    views["water"] = water_view(plan, demo)
+    views["water"] = water_view(plan, demo, root.parent)
     views["soil"] = soil_view(demo)
     step("地表水断面评价、土壤样品分类完成", began)
     return views
@@ -437,6 +438,55 @@ def station_samples(root: Path) -> list[dict[str, Any]]:
     ]
 
 
+def import_water_upload(
+    platform: Platform, user: Any, filename: str, data: bytes
+) -> dict[str, Any]:
+    """Import an uploaded monthly water file (the water engine's template, CSV or XLSX): the
+    reader checks everything first (``InputFileError`` lists every problem, nothing is kept),
+    the file is stored by content under ``<home>/water``, the import is audited, and the water
+    view is recomputed."""
+    from envplan.monitoring.water_readers import read_water_template
+    from envplan.store import audit
+
+    suffix = Path(filename).suffix.lower()
+    digest = hashlib.sha256(data).hexdigest()
+    staging = platform.home / "uploads" / digest[:16]
+    staging.mkdir(parents=True, exist_ok=True)
+    candidate = staging / Path(filename).name
+    candidate.write_bytes(data)
+    result = read_water_template(candidate)  # raises InputFileError: nothing stored
+    folder = platform.home / "water"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{digest[:20]}{suffix}"
+    already = target.exists()
+    if not already:
+        target.write_bytes(data)
+    with platform.write() as session:
+        audit.append(
+            session,
+            actor=user.username,
+            action="monitoring.import",
+            entity="water_import",
+            entity_id=digest[:20],
+            after={
+                "file": filename,
+                "sha256": digest,
+                "rows": result.frame.height,
+                "already_imported": already,
+            },
+        )
+    platform.views["water"] = water_view(platform.plan, platform.demo, platform.home)
+    platform.invalidate()
+    return {
+        "import_id": digest[:20],
+        "file": filename,
+        "format": "water-template",
+        "measurement_rows": result.frame.height,
+        "published_rows": 0,
+        "already_imported": already,
+    }
+
+
 AIR_UPLOAD_FORMATS: tuple[tuple[str, str], ...] = (
     ("", "自动识别"),
     ("mee-city", "生态环境部城市实时数据表"),
@@ -538,7 +588,15 @@ def _section_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def water_view(plan: Any, demo: bool) -> dict[str, Any] | None:
+def uploaded_water_files(home: Path) -> list[Path]:
+    """Monthly water files imported through the platform, stored by content (oldest first)."""
+    folder = home / "water"
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.*"), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def water_view(plan: Any, demo: bool, home: Path | None = None) -> dict[str, Any] | None:
     """The plan's 22 sections against their targets from the real CNEMC snapshot, the snapshot's
     Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
     monthly file of the water engine's template, labelled as such."""
@@ -576,6 +634,18 @@ def water_view(plan: Any, demo: bool) -> dict[str, Any] | None:
         "no_data": total["no_data"],
         "not_configured": total["not_configured"],
     }
+    uploads = uploaded_water_files(home) if home is not None else []
+    if uploads:
+        frames = [read_water_template(path).frame for path in uploads]
+        merged = pl.concat(frames, how="diagonal_relaxed")
+        latest_year = str(merged.get_column("period").str.slice(0, 4).max())
+        uploaded = water.assess_plan_sections(plan, merged, period=latest_year)
+        view["uploaded"] = {
+            "label": "用户上传数据",
+            "source": f"经本平台导入的月度断面监测数据（{len(uploads)} 个文件，{latest_year} 年均值）",
+            "sections": _section_rows(uploaded.sections),
+            "shares": uploaded.shares,
+        }
     if demo and WATER_DEMO_MONTHLY.is_file():
         monthly = read_water_template(WATER_DEMO_MONTHLY)
         demo_assessed = water.assess_plan_sections(plan, monthly.frame)

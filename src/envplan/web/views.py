@@ -14,11 +14,17 @@ from fastapi import HTTPException, UploadFile
 from envplan.services import supervision
 from envplan.services.access import AccessDenied
 from envplan.services.dashboard import Platform, PlatformError, UserInfo
-from envplan.services.dashboard_data import AIR_UPLOAD_FORMATS, air_year_view, import_air_upload
+from envplan.services.dashboard_data import (
+    AIR_UPLOAD_FORMATS,
+    air_year_view,
+    import_air_upload,
+    import_water_upload,
+)
 
 MAX_MONITORING_BYTES = 50 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MONITORING_SUFFIXES = (".csv", ".csv.gz", ".xlsx")
+WATER_SUFFIXES = (".csv", ".xlsx")
 EVIDENCE_SUFFIXES = (
     ".pdf",
     ".jpg",
@@ -50,9 +56,16 @@ def _safe_name(name: str) -> str:
 async def read_upload(file: UploadFile, *, kind: str) -> Upload:
     """Read an uploaded file within its size limit and check its type by name (415/413 otherwise)."""
     name = _safe_name(file.filename or "")
-    limit = MAX_MONITORING_BYTES if kind == "monitoring" else MAX_EVIDENCE_BYTES
-    suffixes = MONITORING_SUFFIXES if kind == "monitoring" else EVIDENCE_SUFFIXES
-    what = "监测数据文件" if kind == "monitoring" else "佐证材料"
+    monitoring = kind in ("monitoring", "water")
+    limit = MAX_MONITORING_BYTES if monitoring else MAX_EVIDENCE_BYTES
+    suffixes = (
+        WATER_SUFFIXES
+        if kind == "water"
+        else MONITORING_SUFFIXES
+        if monitoring
+        else EVIDENCE_SUFFIXES
+    )
+    what = "监测数据文件" if monitoring else "佐证材料"
     if not name.lower().endswith(suffixes):
         raise HTTPException(
             status_code=415,
@@ -190,6 +203,25 @@ def occurrence_detail(platform: Platform, user: UserInfo, occurrence_id: int) ->
         return platform.occurrence(user, occurrence_id)
     except SERVICE_ERRORS as exc:
         raise _service_errors(exc) from exc
+
+
+def run_water_import(platform: Platform, user: UserInfo, upload: Upload) -> dict[str, Any]:
+    """Import an uploaded monthly water file all or nothing (422 lists the reader's problems)."""
+    from envplan.monitoring.errors import InputFileError
+
+    if not user.is_admin:
+        raise HTTPException(status_code=403, detail="只有局管理员可以导入监测数据")
+    try:
+        return import_water_upload(platform, user, upload.filename, upload.data)
+    except InputFileError as exc:
+        raise HTTPException(
+            status_code=422,
+            detail={
+                "detail": f"文件「{upload.filename}」未导入：发现 {exc.total} 处问题，未写入任何数据",
+                "problems": [str(p) for p in exc.problems],
+                "total": exc.total,
+            },
+        ) from exc
 
 
 def run_air_import(

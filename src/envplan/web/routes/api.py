@@ -35,6 +35,7 @@ from envplan.web.views import (
     run_air_import,
     run_notice_reply,
     run_progress_submit,
+    run_water_import,
     task_board,
     water_view_or_none,
 )
@@ -252,6 +253,22 @@ async def upload_air(
 ) -> dict[str, Any]:
     upload = await read_upload(file, kind="monitoring")
     return await run_in_threadpool(run_air_import, platform, user, upload, format or None)
+
+
+@router.post(
+    "/uploads/water",
+    response_model=ImportRead,
+    tags=["数据上传"],
+    summary="导入地表水月度监测数据（水环境模板 CSV/XLSX；全部检查通过才写入，问题逐行列出）",
+    responses={413: {"description": "文件过大"}, 415: {"description": "文件类型不支持"}},
+)
+async def upload_water(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File(description="CSV / XLSX（水环境月度监测模板）")],
+) -> dict[str, Any]:
+    upload = await read_upload(file, kind="water")
+    return await run_in_threadpool(run_water_import, platform, user, upload)
 
 
 @router.get(

@@ -25,6 +25,7 @@ from envplan.web.views import (
     read_upload,
     run_air_import,
     run_progress_submit,
+    run_water_import,
     soil_view_or_none,
     task_board,
     water_view_or_none,
@@ -291,17 +292,10 @@ def upload_page(request: Request, user: PageUserDep, platform: PlatformDep) -> H
     )
 
 
-@router.post("/upload/air", response_class=HTMLResponse, summary="上传空气监测数据（表单）")
-async def upload_air_form(
-    request: Request,
-    user: PageUserDep,
-    platform: PlatformDep,
-    file: Annotated[UploadFile, File()],
-    format: Annotated[str, Form(max_length=32)] = "",
-) -> HTMLResponse:
-    upload = await read_upload(file, kind="monitoring")
+def _upload_result(request: Request, run: Any) -> HTMLResponse:
+    """Render the upload page with the import's result, or with the reader's row messages."""
     try:
-        result = await run_in_threadpool(run_air_import, platform, user, upload, format or None)
+        result = run()
     except HTTPException as exc:
         if exc.status_code != 422 or not isinstance(exc.detail, dict):
             raise
@@ -318,6 +312,33 @@ async def upload_air_form(
         )
     return render(
         request, "upload.html", {"formats": MONITORING_FORMATS, "result": result, "problems": []}
+    )
+
+
+@router.post("/upload/air", response_class=HTMLResponse, summary="上传空气监测数据（表单）")
+async def upload_air_form(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File()],
+    format: Annotated[str, Form(max_length=32)] = "",
+) -> HTMLResponse:
+    upload = await read_upload(file, kind="monitoring")
+    return await run_in_threadpool(
+        _upload_result, request, lambda: run_air_import(platform, user, upload, format or None)
+    )
+
+
+@router.post("/upload/water", response_class=HTMLResponse, summary="上传地表水月度监测数据（表单）")
+async def upload_water_form(
+    request: Request,
+    user: PageUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File()],
+) -> HTMLResponse:
+    upload = await read_upload(file, kind="water")
+    return await run_in_threadpool(
+        _upload_result, request, lambda: run_water_import(platform, user, upload)
     )
 
 
