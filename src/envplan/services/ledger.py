@@ -400,6 +400,15 @@ def import_ledger(
         raise LedgerImportError(name, errors)
     if dry_run:
         return changes
+    # A savepoint: a failure half-way (e.g. a concurrent save) undoes every row of this import.
+    with session.begin_nested():
+        _write_changes(session, principal, changes, reported_on)
+    return changes
+
+
+def _write_changes(
+    session: Session, principal: Principal, changes: list[LedgerChange], reported_on: dt.date
+) -> None:
     for change in changes:
         occurrence = load_occurrence(session, change.occurrence_id)
         submit_report(
@@ -412,7 +421,6 @@ def import_ledger(
             percent=change.new_percent,
             narrative=change.new_narrative,
         )
-    return changes
 
 
 def state_of(session: Session, occurrence_id: int, as_of: dt.date) -> OccurrenceState:
