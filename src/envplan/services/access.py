@@ -202,6 +202,10 @@ def create_user(
             county = session.get(Unit, unit_id).county  # type: ignore[union-attr]
         if not county:
             raise UserError("县（市、区）填报员必须指定所属县（市、区）")
+    if county is not None:
+        known = {c for c in session.scalars(select(Unit.county)) if c is not None}
+        if county not in known:
+            raise UserError(f"县（市、区）不存在：{county}（可选：{'、'.join(sorted(known))}）")
     user = User(
         username=username,
         display_name=display_name or username,

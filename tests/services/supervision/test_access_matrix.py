@@ -192,6 +192,10 @@ def test_user_validation_messages(mini_session: Session) -> None:
         create_user(mini_session, username="x", password="secret-123", role="boss")
     with pytest.raises(UserError, match="至少 8"):
         create_user(mini_session, username="x", password="short", role="viewer")
+    with pytest.raises(UserError, match="县（市、区）不存在"):
+        create_user(
+            mini_session, username="x", password="secret-123", role="county_clerk", county="泽州"
+        )
     with pytest.raises(UserError, match="单位不存在"):
         create_user(
             mini_session, username="x", password="secret-123", role="unit_clerk", unit_id="nope"
