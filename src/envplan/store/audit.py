@@ -33,19 +33,21 @@ def canonical_json(value: Any) -> str | None:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def entry_hash(
-    *,
-    seq: int,
-    at: str,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: str,
-    before: str | None,
-    after: str | None,
-    prev_hash: str,
-) -> str:
-    payload = canonical_json([seq, at, actor, action, entity, entity_id, before, after, prev_hash])
+def entry_hash(entry: AuditEntry) -> str:
+    """SHA-256 over the entry's stored fields and the previous hash (its own hash excluded)."""
+    payload = canonical_json(
+        [
+            entry.seq,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            entry.before,
+            entry.after,
+            entry.prev_hash,
+        ]
+    )
     assert payload is not None
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -82,34 +84,20 @@ def append_many(
     entries = []
     for change in changes:
         seq += 1
-        before_text = canonical_json(change.before)
-        after_text = canonical_json(change.after)
-        digest = entry_hash(
+        entry = AuditEntry(
             seq=seq,
             at=at_text,
             actor=change.actor,
             action=change.action,
             entity=change.entity,
             entity_id=str(change.entity_id),
-            before=before_text,
-            after=after_text,
+            before=canonical_json(change.before),
+            after=canonical_json(change.after),
             prev_hash=prev_hash,
         )
-        entries.append(
-            AuditEntry(
-                seq=seq,
-                at=at_text,
-                actor=change.actor,
-                action=change.action,
-                entity=change.entity,
-                entity_id=str(change.entity_id),
-                before=before_text,
-                after=after_text,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
-        )
-        prev_hash = digest
+        entry.hash = entry_hash(entry)
+        entries.append(entry)
+        prev_hash = entry.hash
     session.add_all(entries)
     session.flush()
     return entries
@@ -153,17 +141,7 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
             )
         if entry.prev_hash != expected_prev:
             problems.append(ChainProblem(entry.seq, "前序哈希与上一条记录不符（链条断裂）"))
-        recomputed = entry_hash(
-            seq=entry.seq,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-            before=entry.before,
-            after=entry.after,
-            prev_hash=entry.prev_hash,
-        )
+        recomputed = entry_hash(entry)
         if recomputed != entry.hash:
             problems.append(ChainProblem(entry.seq, "内容哈希不符（该条记录被修改）"))
         expected_prev = entry.hash
