@@ -108,21 +108,26 @@ def classify_farmland(samples: pl.DataFrame, rules: CategoryRules | None = None)
         "high_risk_items", *extra, "risk_code",
     )  # fmt: skip
     parcels = _parcels(classed, chosen)
-    rate = None
-    if "safely_used" in parcels.columns and "area_mu" in parcels.columns:
-        contaminated = parcels.filter(pl.col("category_code") >= 2)
-        value = safe_use_rate(
-            contaminated.select(
-                pl.when(pl.col("safely_used")).then(pl.col("area_mu")).otherwise(0.0)
-            ).to_series(),
-            contaminated.get_column("area_mu"),
-        )
-        rate = None if value != value else round(value, 1)
+    rate = _safe_use_percent(parcels.filter(pl.col("category_code") >= 2))
     notes = (
         "地块类别划分规则依据《农用地土壤环境质量类别划分技术指南》（环办土壤函〔2019〕53号）的参考摘要，"
         "原文未核实，规则可配置；结果仅供参考。",
     )
     return FarmlandResult(sample_out, parcels, rate, chosen.unconfirmed, chosen.source, notes)
+
+
+def _safe_use_percent(contaminated: pl.DataFrame) -> float | None:
+    """% of the contaminated parcels' area marked 已安全利用, to 0.1; None without area or
+    safe-use columns, or when the area is nil."""
+    if not {"area_mu", "safely_used"} <= set(contaminated.columns):
+        return None
+    value = safe_use_rate(
+        contaminated.select(
+            pl.when(pl.col("safely_used")).then(pl.col("area_mu")).otherwise(0.0)
+        ).to_series(),
+        contaminated.get_column("area_mu"),
+    )
+    return None if value != value else round(value, 1)
 
 
 def _parcels(classed: pl.DataFrame, rules: CategoryRules) -> pl.DataFrame:
@@ -209,18 +214,9 @@ def classify_construction(frame: pl.DataFrame, land_class: int) -> ConstructionR
         pl.col("sample_id").n_unique().alias("n_samples"),
         *plot_facts,
     )
-    rate = None
-    if {"area_mu", "safely_used"} <= set(parcels.columns):
-        # Plots above the screening value stand for contaminated plots here; the provincial
-        # register (名录) remains the authority on which plots are contaminated.
-        contaminated = parcels.filter(pl.col("result_code") >= 2)
-        value = safe_use_rate(
-            contaminated.select(
-                pl.when(pl.col("safely_used")).then(pl.col("area_mu")).otherwise(0.0)
-            ).to_series(),
-            contaminated.get_column("area_mu"),
-        )
-        rate = None if value != value else round(value, 1)
+    # Plots above the screening value stand for contaminated plots here; the provincial
+    # register (名录) remains the authority on which plots are contaminated.
+    rate = _safe_use_percent(parcels.filter(pl.col("result_code") >= 2))
     as_text = pl.col("result_code").replace_strict(RESULT_LABELS, return_dtype=pl.String)
     return ConstructionResult(
         land_class,
