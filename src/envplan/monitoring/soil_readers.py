@@ -117,14 +117,7 @@ def read_farmland_samples(path: str | Path) -> pl.DataFrame:
         )
     )
     expressions.append(use_raw.replace_strict(FARMLAND_USES, default=None).alias("land_use"))
-    if "地块编号" in headers:
-        expressions.append(pl.col(headers["地块编号"]).str.strip_chars().alias("parcel_id"))
-    if "面积" in headers:
-        area, found = numeric_cells(
-            frame, table.name, headers["面积"], headers["面积"], lower=0.0, upper=None
-        )
-        problems.append(found)
-        expressions.append(area.alias("area_mu"))
+    expressions.extend(_plot_columns(frame, table.name, headers, problems))
     if "农产品超标" in headers:
         crop_header = headers["农产品超标"]
         crop_raw = pl.col(crop_header).str.strip_chars()
@@ -204,18 +197,27 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
         )
         problems.append(found)
         expressions.append(background.alias("background"))
-    if "地块编号" in headers:
-        expressions.append(pl.col(headers["地块编号"]).str.strip_chars().alias("parcel_id"))
-    if "面积" in headers:
-        area, found = numeric_cells(
-            frame, table.name, headers["面积"], headers["面积"], lower=0.0, upper=None
-        )
-        problems.append(found)
-        expressions.append(area.alias("area_mu"))
+    expressions.extend(_plot_columns(frame, table.name, headers, problems))
     if "已安全利用" in headers:
         expressions.append(_yes_no(frame, table.name, headers["已安全利用"], problems))
     raise_if_problems(problems)
     return frame.select(*expressions)
+
+
+def _plot_columns(
+    frame: pl.DataFrame, file: str, headers: dict[str, str], problems: list[pl.DataFrame]
+) -> list[pl.Expr]:
+    """The optional 地块编号 and 面积（亩） columns, as parcel_id and area_mu."""
+    expressions: list[pl.Expr] = []
+    if "地块编号" in headers:
+        expressions.append(pl.col(headers["地块编号"]).str.strip_chars().alias("parcel_id"))
+    if "面积" in headers:
+        area, found = numeric_cells(
+            frame, file, headers["面积"], headers["面积"], lower=0.0, upper=None
+        )
+        problems.append(found)
+        expressions.append(area.alias("area_mu"))
+    return expressions
 
 
 def _yes_no(frame: pl.DataFrame, file: str, header: str, problems: list[pl.DataFrame]) -> pl.Expr:
