@@ -448,6 +448,17 @@ def _empty_result() -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
     return pl.DataFrame(), pl.DataFrame(schema=PUBLISHED_SCHEMA), []
 
 
+def _pollutant_mapping(key: str, pollutants: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """A join table: the source's `key` value → pollutant and averaging columns."""
+    return pl.DataFrame(
+        {
+            key: list(pollutants),
+            "pollutant": [p for p, _ in pollutants.values()],
+            "averaging": [a for _, a in pollutants.values()],
+        }
+    )
+
+
 def _with_file(frame: pl.DataFrame, table: LoadedTable, format: str, version: str) -> pl.DataFrame:
     return frame.with_columns(
         pl.lit(table.name).alias(FILE),
@@ -505,13 +516,7 @@ def _read_cnemc_live(
         blank_problems(frame, "stationcode", "站点编码"),
     ]
     good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col("stationcode")))
-    mapping = pl.DataFrame(
-        {
-            COLUMN: list(_CNEMC_LIVE_COLUMNS),
-            "pollutant": [p for p, _ in _CNEMC_LIVE_COLUMNS.values()],
-            "averaging": [a for _, a in _CNEMC_LIVE_COLUMNS.values()],
-        }
-    )
+    mapping = _pollutant_mapping(COLUMN, _CNEMC_LIVE_COLUMNS)
     slots = (
         good.unpivot(
             on=value_columns,
@@ -602,13 +607,7 @@ def _read_quotsoft(
         variable_name=COLUMN,
         value_name="raw",
     )
-    mapping = pl.DataFrame(
-        {
-            "_type": list(_QUOTSOFT_TYPES),
-            "pollutant": [p for p, _ in _QUOTSOFT_TYPES.values()],
-            "averaging": [a for _, a in _QUOTSOFT_TYPES.values()],
-        }
-    )
+    mapping = _pollutant_mapping("_type", _QUOTSOFT_TYPES)
     cities = format == "cnemc-cities"
     names = pl.col(COLUMN).str.strip_chars()
     site = city_name(names) if cities else names
@@ -643,13 +642,7 @@ def _read_aqistudy(
         blank_problems(frame, "city", "城市名"),
     ]
     good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col("city")))
-    mapping = pl.DataFrame(
-        {
-            COLUMN: list(_AQISTUDY_POLLUTANTS),
-            "pollutant": [p for p, _ in _AQISTUDY_POLLUTANTS.values()],
-            "averaging": [a for _, a in _AQISTUDY_POLLUTANTS.values()],
-        }
-    )
+    mapping = _pollutant_mapping(COLUMN, _AQISTUDY_POLLUTANTS)
     slots = (
         good.unpivot(
             on=list(_AQISTUDY_POLLUTANTS),
