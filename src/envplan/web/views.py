@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import HTTPException, UploadFile
 
+from envplan.monitoring.errors import InputFileError
 from envplan.services import supervision
 from envplan.services.access import AccessDenied
 from envplan.services.dashboard import Platform, PlatformError, UserInfo
@@ -205,23 +206,31 @@ def occurrence_detail(platform: Platform, user: UserInfo, occurrence_id: int) ->
         raise _service_errors(exc) from exc
 
 
-def run_water_import(platform: Platform, user: UserInfo, upload: Upload) -> dict[str, Any]:
-    """Import an uploaded monthly water file all or nothing (422 lists the reader's problems)."""
-    from envplan.monitoring.errors import InputFileError
-
+def _require_import_admin(user: UserInfo) -> None:
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="只有局管理员可以导入监测数据")
+
+
+def _file_not_imported(upload: Upload, exc: InputFileError) -> HTTPException:
+    """The 422 of a refused import: its detail lists the reader's problems (file, row, column,
+    message), which the upload page shows line by line."""
+    return HTTPException(
+        status_code=422,
+        detail={
+            "detail": f"文件「{upload.filename}」未导入：发现 {exc.total} 处问题，未写入任何数据",
+            "problems": [str(p) for p in exc.problems],
+            "total": exc.total,
+        },
+    )
+
+
+def run_water_import(platform: Platform, user: UserInfo, upload: Upload) -> dict[str, Any]:
+    """Import an uploaded monthly water file all or nothing (422 lists the reader's problems)."""
+    _require_import_admin(user)
     try:
         return import_water_upload(platform, user, upload.filename, upload.data)
     except InputFileError as exc:
-        raise HTTPException(
-            status_code=422,
-            detail={
-                "detail": f"文件「{upload.filename}」未导入：发现 {exc.total} 处问题，未写入任何数据",
-                "problems": [str(p) for p in exc.problems],
-                "total": exc.total,
-            },
-        ) from exc
+        raise _file_not_imported(upload, exc) from exc
 
 
 def run_air_import(
@@ -229,10 +238,7 @@ def run_air_import(
 ) -> dict[str, Any]:
     """Import an uploaded air file all or nothing; the reader's row-level problems become a 422
     whose detail lists them (file, row, column, message)."""
-    from envplan.monitoring.errors import InputFileError
-
-    if not user.is_admin:
-        raise HTTPException(status_code=403, detail="只有局管理员可以导入监测数据")
+    _require_import_admin(user)
     if fmt and fmt not in [code for code, _ in MONITORING_FORMATS]:
         raise HTTPException(
             status_code=422,
@@ -241,14 +247,7 @@ def run_air_import(
     try:
         summary = import_air_upload(platform, user, upload.filename, upload.data, fmt)
     except InputFileError as exc:
-        raise HTTPException(
-            status_code=422,
-            detail={
-                "detail": f"文件「{upload.filename}」未导入：发现 {exc.total} 处问题，未写入任何数据",
-                "problems": [str(p) for p in exc.problems],
-                "total": exc.total,
-            },
-        ) from exc
+        raise _file_not_imported(upload, exc) from exc
     except AccessDenied as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc
     return summary
