@@ -141,6 +141,16 @@ def _daily(
         raise _fail(str(error)) from None
 
 
+def _period_and_limits(period: str, limits: str | None) -> tuple[Any, Any]:
+    """The --period span and the --limits set (None: the set in force on the period's first day)."""
+    from envplan.services.air import parse_period, select_limits
+
+    try:
+        return parse_period(period), select_limits(code=limits) if limits else None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+
+
 @app.command("aqi")
 def aqi_command(
     input_path: Path = typer.Argument(..., metavar="INPUT", help=INPUT_HELP),
@@ -231,13 +241,9 @@ def assess_command(
     order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
 ) -> None:
     """期间评价：统计量、达标、超标倍数、综合指数、优良天数比例、重污染天数 / Period assessment."""
-    from envplan.services.air import AirServiceError, assess_period, parse_period, select_limits
+    from envplan.services.air import AirServiceError, assess_period
 
-    try:
-        span = parse_period(period)
-        limit_set = select_limits(code=limits) if limits else None
-    except ValueError as error:
-        raise _fail(str(error)) from None
+    span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
     daily = _daily(result.measurements, _rules(rules), exclude, order)
     try:
@@ -274,13 +280,9 @@ def rank_command(
     """城市综合指数排名（由小到大，并列同名次） / Composite-index ranking of all cities present."""
     import polars as pl
 
-    from envplan.services.air import parse_period, rank_cities, select_limits
+    from envplan.services.air import rank_cities
 
-    try:
-        span = parse_period(period)
-        limit_set = select_limits(code=limits) if limits else None
-    except ValueError as error:
-        raise _fail(str(error)) from None
+    span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
     daily = _daily(result.measurements, _rules(rules), exclude, order)
     cities = result.measurements.filter(pl.col("site_kind") == "city")["site"].unique().to_list()
