@@ -467,6 +467,33 @@ def _with_file(frame: pl.DataFrame, table: LoadedTable, format: str, version: st
     )
 
 
+def _usable_rows(
+    frame: pl.DataFrame, raw_time: str, key: str, key_label: str
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Rows with a parsed `interval_end` and a non-blank `key`, and the problems of the others."""
+    problems = [
+        time_problems(frame, raw_time, "interval_end"),
+        blank_problems(frame, key, key_label),
+    ]
+    good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col(key)))
+    return good, problems
+
+
+def _pollutant_slots(
+    good: pl.DataFrame,
+    value_columns: list[str],
+    site_columns: list[str],
+    pollutants: dict[str, tuple[str, str]],
+) -> pl.DataFrame:
+    """One row per value column and input row, with its pollutant and averaging."""
+    return good.unpivot(
+        on=value_columns,
+        index=[FILE, ROW, *site_columns, "interval_end", "source", "data_version"],
+        variable_name=COLUMN,
+        value_name="raw",
+    ).join(_pollutant_mapping(COLUMN, pollutants), on=COLUMN, how="left", maintain_order="left")
+
+
 def _read_mee_city(
     table: LoadedTable, format: str, version: str
 ) -> tuple[pl.DataFrame, pl.DataFrame, list[pl.DataFrame]]:
@@ -476,11 +503,7 @@ def _read_mee_city(
     frame = _with_file(table.frame, table, format, version).with_columns(
         interval_end=label, site=pl.col("city").str.strip_chars()
     )
-    problems = [
-        time_problems(frame, "time", "interval_end"),
-        blank_problems(frame, "city", "城市名"),
-    ]
-    good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col("city")))
+    good, problems = _usable_rows(frame, "time", "city", "城市名")
     slots = good.unpivot(
         on=list(_MEE_POLLUTANTS),
         index=[FILE, ROW, "site", "interval_end", "source", "data_version"],
@@ -511,31 +534,10 @@ def _read_cnemc_live(
         site_name=pl.col("positionname").str.strip_chars(),
         city=pl.col("area").str.strip_chars(),
     )
-    problems = [
-        time_problems(frame, "timepoint", "interval_end"),
-        blank_problems(frame, "stationcode", "站点编码"),
-    ]
-    good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col("stationcode")))
-    mapping = _pollutant_mapping(COLUMN, _CNEMC_LIVE_COLUMNS)
-    slots = (
-        good.unpivot(
-            on=value_columns,
-            index=[
-                FILE,
-                ROW,
-                "site",
-                "site_name",
-                "city",
-                "interval_end",
-                "source",
-                "data_version",
-            ],
-            variable_name=COLUMN,
-            value_name="raw",
-        )
-        .join(mapping, on=COLUMN, how="left", maintain_order="left")
-        .with_columns(site_kind=pl.lit("station"))
-    )
+    good, problems = _usable_rows(frame, "timepoint", "stationcode", "站点编码")
+    slots = _pollutant_slots(
+        good, value_columns, ["site", "site_name", "city"], _CNEMC_LIVE_COLUMNS
+    ).with_columns(site_kind=pl.lit("station"))
     extra: dict[str, pl.Expr] = {
         "longitude": pl.col("longitude").cast(pl.Float64, strict=False)
         if "longitude" in columns
@@ -637,22 +639,10 @@ def _read_aqistudy(
         site=city_name(pl.col("city")),
         site_name=pl.col("city").str.strip_chars(),
     )
-    problems = [
-        time_problems(frame, "date", "interval_end"),
-        blank_problems(frame, "city", "城市名"),
-    ]
-    good = frame.filter(pl.col("interval_end").is_not_null() & ~is_missing(pl.col("city")))
-    mapping = _pollutant_mapping(COLUMN, _AQISTUDY_POLLUTANTS)
-    slots = (
-        good.unpivot(
-            on=list(_AQISTUDY_POLLUTANTS),
-            index=[FILE, ROW, "site", "site_name", "interval_end", "source", "data_version"],
-            variable_name=COLUMN,
-            value_name="raw",
-        )
-        .join(mapping, on=COLUMN, how="left", maintain_order="left")
-        .with_columns(site_kind=pl.lit("city"), city=pl.col("site"))
-    )
+    good, problems = _usable_rows(frame, "date", "city", "城市名")
+    slots = _pollutant_slots(
+        good, list(_AQISTUDY_POLLUTANTS), ["site", "site_name"], _AQISTUDY_POLLUTANTS
+    ).with_columns(site_kind=pl.lit("city"), city=pl.col("site"))
     third_party_aqi = pl.col("aqi").str.strip_chars().cast(pl.Float64, strict=False)
     rank = pl.col("rank").str.strip_chars().cast(pl.Int64, strict=False)
     published, pub_problems = finish_published(
