@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, UploadFile
+from fastapi.concurrency import run_in_threadpool
 
 from envplan.monitoring.errors import InputFileError
 from envplan.services import supervision
@@ -141,7 +142,7 @@ SERVICE_ERRORS = (
 )
 
 
-def run_progress_submit(
+async def record_progress(
     platform: Platform,
     user: UserInfo,
     occurrence_id: int,
@@ -150,10 +151,14 @@ def run_progress_submit(
     state: str,
     percent: int,
     narrative: str,
-    uploads: list[Upload],
+    evidence: list[UploadFile] | None,
 ) -> supervision.OccurrenceState:
+    """Check and read the evidence files, then record the progress report in a worker thread
+    (it writes to the database). The form and the JSON route both submit through here."""
+    uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
     try:
-        return platform.submit_progress(
+        return await run_in_threadpool(
+            platform.submit_progress,
             user,
             occurrence_id,
             expected_version=expected_version,

@@ -32,9 +32,9 @@ from envplan.web.views import (
     air_page_data,
     occurrence_detail,
     read_upload,
+    record_progress,
     run_air_import,
     run_notice_reply,
-    run_progress_submit,
     run_water_import,
     task_board,
     water_view_or_none,
@@ -198,9 +198,7 @@ async def submit_progress(
     narrative: Annotated[str, Form(min_length=1, max_length=5000)],
     evidence: Annotated[list[UploadFile] | None, File(description="佐证材料")] = None,
 ) -> Any:
-    uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
-    return await run_in_threadpool(
-        run_progress_submit,
+    return await record_progress(
         platform,
         user,
         occurrence_id,
@@ -208,7 +206,7 @@ async def submit_progress(
         state=state,
         percent=percent,
         narrative=narrative,
-        uploads=uploads,
+        evidence=evidence,
     )
 
 

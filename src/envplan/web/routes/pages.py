@@ -23,8 +23,8 @@ from envplan.web.views import (
     build_bulletin_file,
     occurrence_detail,
     read_upload,
+    record_progress,
     run_air_import,
-    run_progress_submit,
     run_water_import,
     soil_view_or_none,
     task_board,
@@ -196,9 +196,7 @@ async def submit_progress_form(
     narrative: Annotated[str, Form(max_length=5000)],
     evidence: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
-    await run_in_threadpool(
-        run_progress_submit,
+    await record_progress(
         platform,
         user,
         occurrence_id,
@@ -206,7 +204,7 @@ async def submit_progress_form(
         state=state,
         percent=percent,
         narrative=narrative,
-        uploads=uploads,
+        evidence=evidence,
     )
     return RedirectResponse(f"/tasks/{occurrence_id}?saved=1", status_code=303)
 
