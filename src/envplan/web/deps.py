@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -12,6 +12,8 @@ from pydantic import BaseModel
 
 from envplan.web.security import Session, get_session
 from envplan.web.state import WebState
+
+T = TypeVar("T")
 
 
 class LoginRequired(HTTPException):
@@ -62,40 +64,22 @@ def page_user(request: Request) -> Any:
     return user
 
 
-# The dependencies are declared async: they never block (the user lookup is cached after the
-# first request), and FastAPI would otherwise run each sync dependency in a worker thread.
+def _async_dependency(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
+    """``read`` as an async dependency. The readers never block (the user lookup is cached after
+    the first request), and FastAPI would otherwise run each sync dependency in a worker thread."""
+
+    async def dependency(request: Request) -> T:
+        return read(request)
+
+    return dependency
 
 
-async def _state_dep(request: Request) -> WebState:
-    return get_state(request)
-
-
-async def _platform_dep(request: Request) -> Any:
-    return get_platform(request)
-
-
-async def _session_dep(request: Request) -> Session:
-    return get_session(request)
-
-
-async def _api_user_dep(request: Request) -> Any:
-    return api_user(request)
-
-
-async def _page_user_dep(request: Request) -> Any:
-    return page_user(request)
-
-
-async def _optional_user_dep(request: Request) -> Any:
-    return optional_user(request)
-
-
-StateDep = Annotated[WebState, Depends(_state_dep)]
-PlatformDep = Annotated[Any, Depends(_platform_dep)]
-SessionDep = Annotated[Session, Depends(_session_dep)]
-ApiUserDep = Annotated[Any, Depends(_api_user_dep)]
-PageUserDep = Annotated[Any, Depends(_page_user_dep)]
-OptionalUserDep = Annotated[Any, Depends(_optional_user_dep)]
+StateDep = Annotated[WebState, Depends(_async_dependency(get_state))]
+PlatformDep = Annotated[Any, Depends(_async_dependency(get_platform))]
+SessionDep = Annotated[Session, Depends(_async_dependency(get_session))]
+ApiUserDep = Annotated[Any, Depends(_async_dependency(api_user))]
+PageUserDep = Annotated[Any, Depends(_async_dependency(page_user))]
+OptionalUserDep = Annotated[Any, Depends(_async_dependency(optional_user))]
 
 
 CSRF_PLACEHOLDER = "__envplan_csrf_token__"
