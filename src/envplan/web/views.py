@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,6 +144,15 @@ SERVICE_ERRORS = (
 )
 
 
+@contextmanager
+def _service_errors_as_http() -> Iterator[None]:
+    """Turn a service error raised inside the block into a 4xx carrying its zh-CN message."""
+    try:
+        yield
+    except SERVICE_ERRORS as exc:
+        raise _service_errors(exc) from exc
+
+
 async def record_progress(
     platform: Platform,
     user: UserInfo,
@@ -156,7 +167,7 @@ async def record_progress(
     """Check and read the evidence files, then record the progress report in a worker thread
     (it writes to the database). The form and the JSON route both submit through here."""
     uploads = [await read_upload(f, kind="evidence") for f in (evidence or []) if f.filename]
-    try:
+    with _service_errors_as_http():
         return await run_in_threadpool(
             platform.submit_progress,
             user,
@@ -169,8 +180,6 @@ async def record_progress(
                 supervision.EvidenceUpload(u.filename, u.data, u.content_type) for u in uploads
             ],
         )
-    except SERVICE_ERRORS as exc:
-        raise _service_errors(exc) from exc
 
 
 def run_review(
@@ -182,33 +191,25 @@ def run_review(
     decision: str,
     comment: str,
 ) -> None:
-    try:
+    with _service_errors_as_http():
         platform.review(
             user, report_id, expected_version=expected_version, decision=decision, comment=comment
         )
-    except SERVICE_ERRORS as exc:
-        raise _service_errors(exc) from exc
 
 
 def run_notice_reply(platform: Platform, user: UserInfo, notice_id: int, *, text: str) -> None:
-    try:
+    with _service_errors_as_http():
         platform.reply_notice(user, notice_id, text=text)
-    except SERVICE_ERRORS as exc:
-        raise _service_errors(exc) from exc
 
 
 def task_board(platform: Platform, user: UserInfo, **filters: str | None) -> dict[str, Any]:
-    try:
+    with _service_errors_as_http():
         return platform.task_board(user, **filters)
-    except SERVICE_ERRORS as exc:
-        raise _service_errors(exc) from exc
 
 
 def occurrence_detail(platform: Platform, user: UserInfo, occurrence_id: int) -> dict[str, Any]:
-    try:
+    with _service_errors_as_http():
         return platform.occurrence(user, occurrence_id)
-    except SERVICE_ERRORS as exc:
-        raise _service_errors(exc) from exc
 
 
 def _require_import_admin(user: UserInfo) -> None:
