@@ -43,23 +43,32 @@ async def dashboard(
 ) -> HTMLResponse:
     def build() -> dict[str, Any]:
         air = air_page_data(platform, year, None)
-        return {
+        context: dict[str, Any] = {
             "air": air,
             "board": task_board(platform, user),
             "notices": platform.notices(user),
             "water": water_view_or_none(platform),
-            "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"])
-            if air
-            else None,
-            "gauge_option": charts.good_day_progress(air["good_days"]) if air else None,
-            "ranking_option": charts.ranking_bar(
-                air["ranking"], highlight=air["city"], value_key="composite_index", name="综合指数"
-            )
-            if air
-            else None,
+            "calendar_option": None,
+            "gauge_option": None,
+            "ranking_option": None,
         }
+        if air:
+            context.update(_air_summary_charts(air))
+        return context
 
     return await render_cached(request, "dashboard.html", build)
+
+
+def _air_summary_charts(air: dict[str, Any]) -> dict[str, Any]:
+    """The AQI calendar, good-day gauge and city ranking: shown alike on the dashboard and the
+    air page."""
+    return {
+        "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"]),
+        "gauge_option": charts.good_day_progress(air["good_days"]),
+        "ranking_option": charts.ranking_bar(
+            air["ranking"], highlight=air["city"], value_key="composite_index", name="综合指数"
+        ),
+    }
 
 
 @router.get("/air", response_class=HTMLResponse, summary="空气质量")
@@ -84,7 +93,7 @@ def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict
     if air:
         context.update(
             {
-                "calendar_option": charts.aqi_calendar(air["year"], air["days"], air["levels"]),
+                **_air_summary_charts(air),
                 "aqi_trend_option": charts.daily_trend(
                     air["days"], [("aqi", "日 AQI")], air["reference_lines"]["aqi"], y_name="AQI"
                 ),
@@ -99,13 +108,6 @@ def _air_context(platform: Any, year: int | None, as_of: dt.date | None) -> dict
                     ],
                     air["reference_lines"]["concentrations"],
                     y_name="µg/m³",
-                ),
-                "gauge_option": charts.good_day_progress(air["good_days"]),
-                "ranking_option": charts.ranking_bar(
-                    air["ranking"],
-                    highlight=air["city"],
-                    value_key="composite_index",
-                    name="综合指数",
                 ),
                 "heavy_option": charts.heavy_days_bar(air["heavy_by_month"]),
             }
