@@ -291,6 +291,31 @@ class SupervisedItem(FrozenModel):
     heading: str = ""  # measure: its section heading; key task: its category; project: ""
 
 
+def _supervised(
+    plan: PlanKey,
+    kind: ItemKind,
+    item: Measure | KeyTask | Project,
+    *,
+    measure_id: str | None,
+    heading: str,
+) -> SupervisedItem:
+    """The fields every supervised item shares, taken from a measure, key task or project."""
+    return SupervisedItem(
+        plan=plan,
+        kind=kind,
+        id=item.id,
+        number=str(item.number),
+        text=item.text,
+        deadline=item.deadline,
+        lead_units=item.lead_units,
+        co_units=item.co_units,
+        all_counties=item.all_counties,
+        includes_dev_zone=item.includes_dev_zone,
+        measure_id=measure_id,
+        heading=heading,
+    )
+
+
 class Plan(FrozenModel):
     id: str
     city: str
@@ -346,49 +371,13 @@ class Plan(FrozenModel):
         """Every measure, key task and water project, in document order, as one flat stream."""
         for sub in self.subplans:
             for m in sub.measures:
-                yield SupervisedItem(
-                    plan=sub.key,
-                    kind="measure",
-                    id=m.id,
-                    number=m.number,
-                    text=m.text,
-                    deadline=m.deadline,
-                    lead_units=m.lead_units,
-                    co_units=m.co_units,
-                    all_counties=m.all_counties,
-                    includes_dev_zone=m.includes_dev_zone,
-                    measure_id=None,
-                    heading=m.section,
-                )
+                yield _supervised(sub.key, "measure", m, measure_id=None, heading=m.section)
             for k in sub.key_tasks:
-                yield SupervisedItem(
-                    plan=sub.key,
-                    kind="key_task",
-                    id=k.id,
-                    number=str(k.number),
-                    text=k.text,
-                    deadline=k.deadline,
-                    lead_units=k.lead_units,
-                    co_units=k.co_units,
-                    all_counties=k.all_counties,
-                    includes_dev_zone=k.includes_dev_zone,
-                    measure_id=k.measure_id,
-                    heading=k.category,
+                yield _supervised(
+                    sub.key, "key_task", k, measure_id=k.measure_id, heading=k.category
                 )
             for p in sub.projects:
-                yield SupervisedItem(
-                    plan=sub.key,
-                    kind="project",
-                    id=p.id,
-                    number=str(p.number),
-                    text=p.text,
-                    deadline=p.deadline,
-                    lead_units=p.lead_units,
-                    co_units=p.co_units,
-                    all_counties=p.all_counties,
-                    includes_dev_zone=p.includes_dev_zone,
-                    measure_id=p.measure_id,
-                )
+                yield _supervised(sub.key, "project", p, measure_id=p.measure_id, heading="")
 
     def find_item(self, item_id: str) -> SupervisedItem | None:
         """The supervised item with this id (measure, key task or project), if any."""
