@@ -30,8 +30,8 @@ import polars as pl
 from envplan.services import air
 from envplan.standards.air.statistics import HOURLY_POLLUTANTS
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-MEE_FILE = SHARED / "data" / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz"
+SHARED = Path(__file__).resolve().parent.parent / "tests" / "data"
+MEE_FILE = SHARED / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz"
 STATIONS_PER_CITY = 5
 
 

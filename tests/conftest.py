@@ -1,7 +1,9 @@
-"""Shared test fixtures: where the read-only reference material lives.
+"""Shared test fixtures: where the test data lives.
 
-`shared/` sits beside the checkout (CI copies it there). Tests that need it fail loudly when it is
-missing rather than skipping, because their expected values come from it.
+Every file the suite reads is in ``tests/data/`` inside the repository (official data, the seed
+plan), each with its provenance in ``tests/data/README.md``, so a clone of the project alone passes
+its own tests. Tests that need a file fail loudly when it is missing rather than skipping, because
+their expected values come from it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DIR = REPO_ROOT.parent / "shared"
+TEST_DATA_DIR = REPO_ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    assert SHARED_DIR.is_dir(), f"shared/ not found beside the checkout at {SHARED_DIR}"
-    return SHARED_DIR
+def test_data() -> Path:
+    assert TEST_DATA_DIR.is_dir(), f"test data not found at {TEST_DATA_DIR}"
+    return TEST_DATA_DIR
 
 
 @pytest.fixture(scope="session")
-def seed_path(shared_dir: Path) -> Path:
-    return shared_dir / "seed" / "jincheng-2021-action-plans.txt"
+def seed_path(test_data: Path) -> Path:
+    return test_data / "seed" / "jincheng-2021-action-plans.txt"

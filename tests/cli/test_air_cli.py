@@ -50,9 +50,9 @@ def _run(*args: str) -> str:
 
 
 def test_aqi_mee_city_reproduces_every_complete_published_city_hour(
-    shared_dir: Path, tmp_path: Path
+    test_data: Path, tmp_path: Path
 ) -> None:
-    source = shared_dir / "data" / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz"
+    source = test_data / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz"
     out = tmp_path / "aqi.csv"
     _run("aqi", str(source), "--format", "mee-city", "--output", str(out))
     assert out.read_text(encoding="utf-8").splitlines()[0] == CONTRACT
@@ -84,9 +84,9 @@ def test_aqi_mee_city_reproduces_every_complete_published_city_hour(
     ["cnemc-live-shanxi-stations-2022-01-01T00.csv", "cnemc-live-jincheng-stations-2022-06-15.csv"],
 )
 def test_aqi_cnemc_live_reproduces_every_published_aqi(
-    shared_dir: Path, tmp_path: Path, name: str
+    test_data: Path, tmp_path: Path, name: str
 ) -> None:
-    source = shared_dir / "data" / "air" / name
+    source = test_data / "air" / name
     out = tmp_path / "aqi.csv"
     output = _run("aqi", str(source), "--format", "cnemc-live", "--output", str(out))
     assert "hj633-2012" in output
@@ -108,8 +108,8 @@ def test_aqi_cnemc_live_reproduces_every_published_aqi(
         assert _codes(ours_primary, CNEMC_CODES) == _codes(theirs, CNEMC_CODES)
 
 
-def test_aqi_hour_24_label_and_forced_rules(shared_dir: Path, tmp_path: Path) -> None:
-    source = shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+def test_aqi_hour_24_label_and_forced_rules(test_data: Path, tmp_path: Path) -> None:
+    source = test_data / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
     out_2012, out_2026 = tmp_path / "a.csv", tmp_path / "b.csv"
     _run("aqi", str(source), "--format", "mee-city", "--output", str(out_2012))
     _run(
@@ -150,8 +150,8 @@ def test_bad_input_is_refused_in_chinese_and_writes_nothing(tmp_path: Path) -> N
     assert missing.exit_code == 2 and "不存在" in missing.output
 
 
-def test_daily_assess_and_rank_on_third_party_daily_means(shared_dir: Path, tmp_path: Path) -> None:
-    source = shared_dir / "data" / "air" / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv"
+def test_daily_assess_and_rank_on_third_party_daily_means(test_data: Path, tmp_path: Path) -> None:
+    source = test_data / "air" / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv"
     out = tmp_path / "daily.csv"
     _run("daily", str(source), "--format", "aqistudy-daily", "--output", str(out))
     daily = pl.read_csv(out)
@@ -190,7 +190,7 @@ def test_daily_assess_and_rank_on_third_party_daily_means(shared_dir: Path, tmp_
     )
     assert "综合指数" in text and "优良天数比例" in text
 
-    shanxi = shared_dir / "data" / "air" / "aqistudy-daily-shanxi-11-cities-2013_2017.csv"
+    shanxi = test_data / "air" / "aqistudy-daily-shanxi-11-cities-2013_2017.csv"
     ranked = json.loads(
         _run("rank", str(shanxi), "--format", "aqistudy-daily", "--period", "2016", "--json")
     )
@@ -200,16 +200,16 @@ def test_daily_assess_and_rank_on_third_party_daily_means(shared_dir: Path, tmp_
     assert all(r["change_rate"] is not None for r in ranked)
 
 
-def test_station_input_ranks_the_city_from_its_stations(shared_dir: Path) -> None:
-    source = shared_dir / "data" / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv"
+def test_station_input_ranks_the_city_from_its_stations(test_data: Path) -> None:
+    source = test_data / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv"
     ranked = json.loads(
         _run("rank", str(source), "--format", "cnemc-live", "--period", "2022-06", "--json")
     )
     assert [r["site"] for r in ranked] == ["晋城市"]
 
 
-def test_bad_period_and_unknown_site(shared_dir: Path) -> None:
-    source = shared_dir / "data" / "air" / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv"
+def test_bad_period_and_unknown_site(test_data: Path) -> None:
+    source = test_data / "air" / "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv"
     bad = runner.invoke(
         app, ["air", "assess", str(source), "--format", "aqistudy-daily", "--period", "2016-13"]
     )
@@ -231,10 +231,8 @@ def test_bad_period_and_unknown_site(shared_dir: Path) -> None:
     assert unknown.exit_code == 2 and "长治市" in unknown.output
 
 
-def test_aqi_cnemc_sites_reproduces_the_published_aqi_rows(
-    shared_dir: Path, tmp_path: Path
-) -> None:
-    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+def test_aqi_cnemc_sites_reproduces_the_published_aqi_rows(test_data: Path, tmp_path: Path) -> None:
+    source = test_data / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
     out = tmp_path / "aqi.csv"
     _run("aqi", str(source), "--format", "cnemc-sites", "--output", str(out))
     ours = pl.read_csv(out, schema_overrides={"time": pl.String})
@@ -258,9 +256,9 @@ def test_aqi_cnemc_sites_reproduces_the_published_aqi_rows(
 
 
 def test_station_data_without_cities_daily_works_and_rank_explains(
-    shared_dir: Path, tmp_path: Path
+    test_data: Path, tmp_path: Path
 ) -> None:
-    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+    source = test_data / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
     out = tmp_path / "daily.csv"
     _run("daily", str(source), "--format", "cnemc-sites", "--output", str(out))
     daily = pl.read_csv(out)

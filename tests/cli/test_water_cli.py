@@ -17,8 +17,8 @@ DEMO = TEMPLATES / "water_monthly_示例_jincheng-2021.csv"
 CLASSES = {"Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ"}
 
 
-def test_classify_cnemc_auto(shared_dir: Path, tmp_path: Path) -> None:
-    source = shared_dir / "data" / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+def test_classify_cnemc_auto(test_data: Path, tmp_path: Path) -> None:
+    source = test_data / "water" / "cnemc-water-auto-2026-02-04-north.csv"
     lakes = tmp_path / "lakes.txt"
     lakes.write_text(
         "白龟山水库\n三门峡水库\n五龙泉\n瀛湖坝前\n千河公路桥\n碛塄\n", encoding="utf-8"
@@ -95,8 +95,8 @@ def test_assess_unknown_plan() -> None:
     assert "未知的计划" in result.output
 
 
-def test_classify_weekly_table_via_template(shared_dir: Path, tmp_path: Path) -> None:
-    source = shared_dir / "data" / "water" / "national-weekly-2007w02-first6.csv"
+def test_classify_weekly_table_via_template(test_data: Path, tmp_path: Path) -> None:
+    source = test_data / "water" / "national-weekly-2007w02-first6.csv"
     out = tmp_path / "weekly.csv"
     result = CliRunner().invoke(
         app, ["water", "classify", str(source), "--format", "template", "--output", str(out)]

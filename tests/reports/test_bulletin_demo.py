@@ -22,7 +22,7 @@ PLAN_NAMES = {"air": "大气行动计划", "water": "水行动计划", "soil": "
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path):
+def demo(tmp_path_factory: pytest.TempPathFactory, test_data: Path):
     work = tmp_path_factory.mktemp("demo")
     engine = make_engine(f"sqlite:///{work / 'records.sqlite3'}")
     upgrade(engine)
@@ -37,7 +37,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path):
         formats=("docx", "xlsx"),
         session=session,
         plan=plan,
-        air_files=[shared_dir / "data/air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"],
+        air_files=[test_data / "air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"],
     )
     assert isinstance(files, BulletinFiles)
     content = sv.snapshot_content(sv.get_snapshot(session, "2021-06"))

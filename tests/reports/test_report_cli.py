@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from envplan.cli import app
 
-SHANXI = "data/air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"
+SHANXI = "air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"
 
 
 @pytest.fixture
@@ -42,13 +42,13 @@ def test_bad_input_is_refused_in_chinese(
     assert not out.exists()  # nothing written
 
 
-def test_month_with_real_air_data(env: dict[str, str], tmp_path: Path, shared_dir: Path) -> None:
+def test_month_with_real_air_data(env: dict[str, str], tmp_path: Path, test_data: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(
         app,
         [
             "report", "monthly", "--month", "2016-06", "--format", "docx,xlsx,html",
-            "--out", str(out), "--air-data", str(shared_dir / SHANXI),
+            "--out", str(out), "--air-data", str(test_data / SHANXI),
             "--doc-number", "晋环调〔2016〕6号", "--date", "2016-07-08",
         ],
         env=env,

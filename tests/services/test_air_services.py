@@ -66,15 +66,13 @@ def cnemc_long(path: Path) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def jincheng(shared_dir: Path) -> pl.DataFrame:
-    return mee_long(
-        shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
-    )
+def jincheng(test_data: Path) -> pl.DataFrame:
+    return mee_long(test_data / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv")
 
 
-def test_hourly_aqi_columns_and_published_values(shared_dir: Path, jincheng: pl.DataFrame) -> None:
+def test_hourly_aqi_columns_and_published_values(test_data: Path, jincheng: pl.DataFrame) -> None:
     raw = pl.read_csv(
-        shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",
+        test_data / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",
         infer_schema_length=0,
         null_values=["—"],
     )
@@ -138,8 +136,8 @@ def test_edition_switch_at_2026_03_01_follows_the_hour_label_day() -> None:
     assert forced["aqi"].to_list() == [119, 119]
 
 
-def test_city_mean_excludes_background_station(shared_dir: Path) -> None:
-    long = cnemc_long(shared_dir / "data" / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv")
+def test_city_mean_excludes_background_station(test_data: Path) -> None:
+    long = cnemc_long(test_data / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv")
     hourly = air.hourly_wide(long)
     city = air.city_hourly_wide(hourly)
     noon = city.filter(pl.col("interval_end") == dt.datetime(2022, 6, 15, 12)).to_dicts()[0]
@@ -161,10 +159,10 @@ def test_city_mean_excludes_background_station(shared_dir: Path) -> None:
 
 
 def test_daily_statistics_of_jincheng_against_hand_means(
-    shared_dir: Path, jincheng: pl.DataFrame
+    test_data: Path, jincheng: pl.DataFrame
 ) -> None:
     raw = pl.read_csv(
-        shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",
+        test_data / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",
         infer_schema_length=0,
         null_values=["—"],
     )

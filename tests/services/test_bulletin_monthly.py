@@ -35,7 +35,7 @@ from envplan.services.bulletin_sources import (
     water_facts_from_file,
 )
 
-SHANXI = "data/air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"
+SHANXI = "air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +44,14 @@ def plan():
 
 
 @pytest.fixture(scope="module")
-def air(shared_dir: Path):
-    inputs = air_inputs_from_files([shared_dir / SHANXI])
+def air(test_data: Path):
+    inputs = air_inputs_from_files([test_data / SHANXI])
     assert inputs is not None and inputs.city == "晋城市"
     return inputs
 
 
-def _hand_mean(shared_dir: Path, month: str, column: str) -> float:
-    with (shared_dir / SHANXI).open(encoding="utf-8-sig") as handle:
+def _hand_mean(test_data: Path, month: str, column: str) -> float:
+    with (test_data / SHANXI).open(encoding="utf-8-sig") as handle:
         rows = [r for r in csv.DictReader(handle) if r["city"] == "晋城" and r["date"][:7] == month]
     assert len(rows) == 30
     return statistics.mean(float(r[column]) for r in rows)
@@ -76,18 +76,18 @@ def test_cn_ordinal() -> None:
     ]
 
 
-def test_air_month_with_data_hand_means(air, plan, shared_dir: Path) -> None:
+def test_air_month_with_data_hand_means(air, plan, test_data: Path) -> None:
     section = air_section(dt.date(2016, 6, 1), air, plan)
     pollutants = _rows_by_first(_table(section, "六项污染物"))
     so2 = pollutants["SO₂（平均浓度，µg/m³）"]
     no2 = pollutants["NO₂（平均浓度，µg/m³）"]
     pm25 = pollutants["PM₂.₅（平均浓度，µg/m³）"]
     # month, last year's month, change — against plain means of the file's rows
-    assert abs(int(so2[1]) - _hand_mean(shared_dir, "2016-06", "so2")) <= 0.5  # 24.56
-    assert abs(int(so2[2]) - _hand_mean(shared_dir, "2015-06", "so2")) <= 0.5  # 50.84
+    assert abs(int(so2[1]) - _hand_mean(test_data, "2016-06", "so2")) <= 0.5  # 24.56
+    assert abs(int(so2[2]) - _hand_mean(test_data, "2015-06", "so2")) <= 0.5  # 50.84
     assert so2[3] == f"{(int(so2[1]) - int(so2[2])) / int(so2[2]) * 100:.1f}%"  # (25−51)/51
-    assert abs(int(no2[1]) - _hand_mean(shared_dir, "2016-06", "no2")) <= 0.5
-    assert abs(int(pm25[1]) - _hand_mean(shared_dir, "2016-06", "pm25")) <= 0.5
+    assert abs(int(no2[1]) - _hand_mean(test_data, "2016-06", "no2")) <= 0.5
+    assert abs(int(pm25[1]) - _hand_mean(test_data, "2016-06", "pm25")) <= 0.5
 
 
 def test_air_tables_equal_engine_values(air, plan) -> None:
@@ -108,8 +108,8 @@ def test_air_tables_equal_engine_values(air, plan) -> None:
         assert table[row["site"]][4] == str(row["rank"])
 
 
-def test_air_without_the_month_says_so_and_shows_no_other_year(air, plan, shared_dir: Path) -> None:
-    with (shared_dir / SHANXI).open(encoding="utf-8-sig") as handle:
+def test_air_without_the_month_says_so_and_shows_no_other_year(air, plan, test_data: Path) -> None:
+    with (test_data / SHANXI).open(encoding="utf-8-sig") as handle:
         dates = sorted(r["date"] for r in csv.DictReader(handle) if r["city"] == "晋城")
     first, last = (dt.date.fromisoformat(d) for d in (dates[0], dates[-1]))
     section = air_section(dt.date(2021, 6, 1), air, plan)

@@ -114,11 +114,11 @@ def test_bad_period_is_refused(measurements: pl.DataFrame) -> None:
         assess_plan_sections(default_plan(), measurements, "2021年")
 
 
-def test_classify_measurements_lake_list(shared_dir: Path) -> None:
+def test_classify_measurements_lake_list(test_data: Path) -> None:
     from envplan.monitoring.water_readers import read_cnemc_water_auto
 
     frame = read_cnemc_water_auto(
-        shared_dir / "data" / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+        test_data / "water" / "cnemc-water-auto-2026-02-04-north.csv"
     ).frame
     lakes = ["白龟山水库", "三门峡水库", "五龙泉", "瀛湖坝前", "千河公路桥", "碛塄"]
     out = classify_measurements(

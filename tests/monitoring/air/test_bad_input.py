@@ -140,8 +140,8 @@ def test_problem_list_is_capped_but_counted(tmp_path: Path) -> None:
     assert [p.row for p in error.problems] == list(range(2, 52))
 
 
-def test_gbk_file_is_read_and_its_encoding_reported(tmp_path: Path, shared_dir: Path) -> None:
-    original = shared_dir / "data" / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+def test_gbk_file_is_read_and_its_encoding_reported(tmp_path: Path, test_data: Path) -> None:
+    original = test_data / "air" / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
     gbk = tmp_path / "jincheng-gbk.csv"
     # As Excel's "CSV (逗号分隔)" writes it: GBK with CRLF line ends.
     gbk.write_bytes(original.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gbk"))
@@ -160,8 +160,8 @@ def test_undecodable_bytes(tmp_path: Path) -> None:
     assert "无法识别文件编码" in error.problems[0].message
 
 
-def test_cnemc_live_bad_rows(tmp_path: Path, shared_dir: Path) -> None:
-    source = shared_dir / "data" / "air" / "cnemc-live-shanxi-stations-2022-01-01T00.csv"
+def test_cnemc_live_bad_rows(tmp_path: Path, test_data: Path) -> None:
+    source = test_data / "air" / "cnemc-live-shanxi-stations-2022-01-01T00.csv"
     header, first, second, *_ = source.read_text(encoding="utf-8").splitlines()
     broken = second.replace("2022-01-01T00:00:00,1083A", "2022-01-01T00:00:00,")
     broken = broken.replace("细颗粒物(PM2.5)", "PM1")
@@ -240,8 +240,8 @@ def test_blank_lines_are_skipped_and_rows_keep_their_numbers(tmp_path: Path) -> 
     assert "负值" in at(error, 5, "PM2.5").message
 
 
-def test_concatenated_quotsoft_rows_are_file_lines(tmp_path: Path, shared_dir: Path) -> None:
-    source = shared_dir / "data" / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
+def test_concatenated_quotsoft_rows_are_file_lines(tmp_path: Path, test_data: Path) -> None:
+    source = test_data / "air" / "cnemc-sites-guangzhou-2025-04-01.csv"
     header, *lines = source.read_text(encoding="utf-8").splitlines()
     # two halves, the second repeating the header line (line 86 of the file)
     broken = [*lines[:84], header, *lines[84:]]

@@ -6,6 +6,7 @@ Expected values are hand-read from the raw CSV text quoted in the comments.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 import polars as pl
@@ -23,8 +24,8 @@ GUANGZHOU = "cnemc-sites-guangzhou-2025-04-01.csv"
 
 
 @pytest.fixture(scope="module")
-def air_dir(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "air"
+def air_dir(test_data: Path) -> Path:
+    return test_data / "air"
 
 
 def one(frame: pl.DataFrame, **where: object) -> dict[str, object]:
@@ -243,11 +244,28 @@ def test_template_english_headers_daily_rows_and_unit_row(tmp_path: Path) -> Non
 # ------------------------------------------------------------------ bundled copies
 
 
+# SHA-256 of the official files as published in shared/data/air (checked with sha256sum when they
+# were copied); the package's bundled copies and the test copies must both be these bytes.
+BUNDLED_AIR_SHA256 = {
+    "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv": "e8a33650026de9c1915cddf14fd3ba9ff9151a83f0eea7389b7d2198dcb35c19",
+    "aqistudy-daily-shanxi-11-cities-2013_2017.csv": "d141ccf3faaeb108cdf7adb4beba7ef169cad6e7d237eb02b33f0bde548e2142",
+    "cnemc-live-jincheng-stations-2022-06-15.csv": "fb2da6bc2d46fa8797c3f955c29d5fbd6dde2676ce5523e4993206201fdc2415",
+    "cnemc-live-shanxi-stations-2022-01-01T00.csv": "9464d8d48bc11426d53921a744a7f6993e5e18a66ea1cf656f9b4d8e5d7f5c6a",
+    "cnemc-sites-guangzhou-2025-04-01.csv": "c95f1a568fbb9873ee1cdc4baab49180dee9f772e432628af885e6106a1a1a5a",
+    "golden-cases-hourly-aqi.csv": "9dafccce7bf0160e1d538596a055273f7f3a183a4f1d665d327dcbd42ee87b13",
+    "mee-city-hourly-2019-02-04_2019-02-12.csv.gz": "54152c741bd91f6e036b19bf19be5653c8cc8da681e628cccde8c01ec16089c7",
+    "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv": "f75cf0e6cc9c6ff4e74d0e9eb28e0dd446f9a4bfb842cc6d21d9224607feeca0",
+}
+
+
 def test_bundled_air_data_are_unchanged_copies(air_dir: Path) -> None:
     names = [p.name for p in bundled_air_files()]
-    shared = sorted(p.name for p in air_dir.iterdir() if p.name.endswith((".csv", ".csv.gz")))
-    assert names == shared
+    assert sorted(names) == sorted(BUNDLED_AIR_SHA256)
     for name in names:
+        assert (
+            hashlib.sha256(bundled_air_file(name).read_bytes()).hexdigest()
+            == BUNDLED_AIR_SHA256[name]
+        )
         assert bundled_air_file(name).read_bytes() == (air_dir / name).read_bytes()
     provenance = (bundled_air_file(names[0]).parent / "PROVENANCE.md").read_text(encoding="utf-8")
     assert "commit 8a63dbc5" in provenance and "commit 88f594f7" in provenance

@@ -21,8 +21,8 @@ from envplan.monitoring.air_readers import (
 
 
 @pytest.fixture(scope="module")
-def air_dir(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "air"
+def air_dir(test_data: Path) -> Path:
+    return test_data / "air"
 
 
 def value(frame: pl.DataFrame, site: str, end: str, pollutant: str, averaging: str) -> float | None:

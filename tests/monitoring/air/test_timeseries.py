@@ -23,8 +23,8 @@ KEY = ["site", "interval_end", "pollutant", "averaging", "data_version"]
 
 
 @pytest.fixture(scope="module")
-def air_dir(shared_dir: Path) -> Path:
-    return shared_dir / "data" / "air"
+def air_dir(test_data: Path) -> Path:
+    return test_data / "air"
 
 
 def stored_files(root: Path) -> list[Path]:

@@ -19,10 +19,8 @@ from envplan.monitoring.water_readers import (
 BUNDLED = Path(__file__).resolve().parents[3] / "src" / "envplan" / "monitoring" / "bundled"
 
 
-def test_cnemc_auto_layout(shared_dir: Path) -> None:
-    result = read_cnemc_water_auto(
-        shared_dir / "data" / "water" / "cnemc-water-auto-2026-02-04-north.csv"
-    )
+def test_cnemc_auto_layout(test_data: Path) -> None:
+    result = read_cnemc_water_auto(test_data / "water" / "cnemc-water-auto-2026-02-04-north.csv")
     frame = result.frame
     assert frame.height == 243
     row = frame.filter(pl.col("section") == "张峰水库出口").row(0, named=True)

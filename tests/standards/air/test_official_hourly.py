@@ -65,8 +65,8 @@ def _score_mee(df: pl.DataFrame):
         "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",
     ],
 )
-def test_mee_city_hours_reproduce_published_aqi_and_primary(shared_dir: Path, name: str) -> None:
-    df = _mee(shared_dir / "data" / "air" / name)
+def test_mee_city_hours_reproduce_published_aqi_and_primary(test_data: Path, name: str) -> None:
+    df = _mee(test_data / "air" / name)
     result = _score_mee(df)
     complete_published = result.complete & df["AQI"].is_not_null().to_numpy()
     n = int(complete_published.sum())
@@ -82,9 +82,9 @@ def test_mee_city_hours_reproduce_published_aqi_and_primary(shared_dir: Path, na
     assert mismatches == []
 
 
-def test_mee_incomplete_city_hours_published_as_computed(shared_dir: Path) -> None:
+def test_mee_incomplete_city_hours_published_as_computed(test_data: Path) -> None:
     # The 2019 MEE table publishes the AQI of incomplete city-hours from the available pollutants.
-    df = _mee(shared_dir / "data" / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz")
+    df = _mee(test_data / "air" / "mee-city-hourly-2019-02-04_2019-02-12.csv.gz")
     result = _score_mee(df)
     incomplete = ~result.complete & df["AQI"].is_not_null().to_numpy()
     assert incomplete.sum() > 1000
@@ -92,8 +92,8 @@ def test_mee_incomplete_city_hours_published_as_computed(shared_dir: Path) -> No
     assert result.published[incomplete].all()
 
 
-def test_golden_cases_64_of_64(shared_dir: Path) -> None:
-    df = pl.read_csv(shared_dir / "data" / "air" / "golden-cases-hourly-aqi.csv")
+def test_golden_cases_64_of_64(test_data: Path) -> None:
+    df = pl.read_csv(test_data / "air" / "golden-cases-hourly-aqi.csv")
     assert df.height == 64
     result = hourly_aqi(
         so2=df["SO2_1h"].cast(pl.Float64).to_numpy(),
@@ -114,10 +114,8 @@ def test_golden_cases_64_of_64(shared_dir: Path) -> None:
     "name",
     ["cnemc-live-shanxi-stations-2022-01-01T00.csv", "cnemc-live-jincheng-stations-2022-06-15.csv"],
 )
-def test_cnemc_live_station_hours_reproduce_every_published_aqi(
-    shared_dir: Path, name: str
-) -> None:
-    df = pl.read_csv(shared_dir / "data" / "air" / name, infer_schema_length=0)
+def test_cnemc_live_station_hours_reproduce_every_published_aqi(test_data: Path, name: str) -> None:
+    df = pl.read_csv(test_data / "air" / name, infer_schema_length=0)
     numeric = ["aqi", "pm10", "pm2_5", "o3_24h", "no2", "so2", "co", "so2_24h"]
     df = df.with_columns(pl.col(numeric).cast(pl.Float64))
     # The archive's O3 columns are swapped: ``o3_24h`` is the 1-hour value (data/README.md).

@@ -30,8 +30,8 @@ LAKE_EXPLAINED = {
 
 
 @pytest.fixture(scope="module")
-def auto_table(shared_dir: Path) -> pl.DataFrame:
-    path = shared_dir / "data" / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+def auto_table(test_data: Path) -> pl.DataFrame:
+    path = test_data / "water" / "cnemc-water-auto-2026-02-04-north.csv"
     return read_cnemc_water_auto(path).frame
 
 
@@ -96,8 +96,8 @@ def test_published_values_are_classed_unrounded(auto_table: pl.DataFrame) -> Non
     )
 
 
-def test_weekly_2007_six_of_six(shared_dir: Path) -> None:
-    path = shared_dir / "data" / "water" / "national-weekly-2007w02-first6.csv"
+def test_weekly_2007_six_of_six(test_data: Path) -> None:
+    path = test_data / "water" / "national-weekly-2007w02-first6.csv"
     raw = pl.read_csv(path, infer_schema=False)
     frame = raw.select(
         pl.col("点位名称").alias("section"),
