@@ -10,6 +10,7 @@ import typer
 
 from envplan import __version__
 from envplan.cli import (
+    air_analysis_cmd,
     air_cmd,
     audit_cmd,
     db_cmd,
@@ -38,6 +39,7 @@ app = typer.Typer(
 
 app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(air_cmd.app, name="air")
+air_analysis_cmd.register(air_cmd.app)
 app.add_typer(water_cmd.app, name="water")
 app.add_typer(soil_cmd.app, name="soil")
 app.add_typer(db_cmd.app, name="db")

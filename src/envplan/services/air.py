@@ -538,7 +538,10 @@ def daily_from_means(
     is_day = (pl.col("interval_end") - pl.col("interval_start")) == pl.duration(days=1)
     long = _dedupe_versions(
         measurements.filter(
-            ((pl.col("averaging") == "24h") & is_day) | (pl.col("averaging") == "8h_max_day")
+            ((pl.col("averaging") == "24h") & is_day)
+            # only O3 has a daily max 8-h value; a template's empty cells of the other
+            # pollutants on that row must not shadow the O3 value in the pivot
+            | ((pl.col("averaging") == "8h_max_day") & (pl.col("pollutant") == "O3"))
         )
     ).with_columns(
         (pl.col("interval_end") - pl.duration(hours=1)).dt.date().alias("date"),
