@@ -20,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.air": ("空气质量", "Air quality"),
     "nav.water": ("地表水", "Surface water"),
     "nav.soil": ("土壤", "Soil"),
+    "nav.analysis": ("趋势与数据质量", "Trends and data quality"),
     "nav.tasks": ("任务调度", "Task board"),
     "nav.notices": ("督办单", "Supervision notices"),
     "nav.upload": ("数据上传", "Uploads"),

@@ -27,21 +27,29 @@ class AnalysisError(ValueError):
 
 @dataclass(frozen=True)
 class AirSource:
-    """Air data for an analysis: a file in a known format, or the store of a platform home
-    (``timeseries_dir``). Exactly one of the two."""
+    """Air data for an analysis: a file in a known format, the store of a platform home
+    (``timeseries_dir``), or measurements already read (``frame``, so one page that runs
+    several analyses reads its data once). Exactly one of the three."""
 
     path: Path | None = None
     format: str | None = None
     timeseries_dir: Path | None = None
+    frame: pl.DataFrame | None = None
 
     def describe(self) -> str:
         if self.path is not None:
             return f"文件 {self.path}"
         return f"平台数据库 {self.timeseries_dir}"
 
+    def loaded(self) -> AirSource:
+        """The same source with its measurements read (once)."""
+        return AirSource(frame=measurements_of(self))
+
 
 def measurements_of(source: AirSource) -> pl.DataFrame:
     """The long measurement table of the source (read once)."""
+    if source.frame is not None:
+        return source.frame
     if source.path is not None:
         try:
             return read_air(source.path, source.format).measurements
@@ -81,20 +89,51 @@ def city_daily(
     excluded; or the city rows of city-level sources) under the rule set ``rules_code`` (None:
     the edition in force on each day)."""
     rules = select_aqi_rules(code=rules_code) if rules_code else None
-    has_stations = (
-        "site_kind" in measurements.columns
-        and measurements.filter(pl.col("site_kind") == "station").height > 0
-    )
-    daily = daily_statistics(
-        measurements,
-        rules=rules,
-        cities=CityStations(exclude=excluded) if has_stations else None,
+    names = city_names(city)
+    # a store mixes sources with hours (station or city hours) and sources of daily means only:
+    # each is turned into days its own way, and a day formed from hours wins over a daily mean
+    hourly_sources = measurements.filter(pl.col("averaging") == "1h")["source"].unique()
+    with_hours = measurements.filter(pl.col("source").is_in(hourly_sources.implode()))
+    daily_only = measurements.filter(~pl.col("source").is_in(hourly_sources.implode()))
+    parts: list[pl.DataFrame] = []
+    if not with_hours.is_empty():
+        relevant = with_hours.filter(
+            pl.col("city").is_in(names) | pl.col("site").is_in(names)
+            if "city" in with_hours.columns
+            else pl.col("site").is_in(names)
+        )
+        if not relevant.is_empty():
+            has_stations = (
+                "site_kind" in relevant.columns
+                and relevant.filter(pl.col("site_kind") == "station").height > 0
+            )
+            parts.append(
+                daily_statistics(
+                    relevant,
+                    rules=rules,
+                    cities=CityStations(exclude=excluded) if has_stations else None,
+                ).with_columns(pl.lit(0).alias("_from"))
+            )
+    if not daily_only.is_empty():
+        relevant = daily_only.filter(pl.col("site").is_in(names))
+        if not relevant.is_empty():
+            parts.append(
+                daily_statistics(relevant, rules=rules).with_columns(pl.lit(1).alias("_from"))
+            )
+    if not parts:
+        raise AnalysisError(f"数据中没有城市“{city}”的日数据")
+    daily = (
+        pl.concat(parts, how="diagonal_relaxed")
+        .sort("_from")
+        .unique(["site", "date"], keep="first")
+        .drop("_from")
     )
     names = city_names(city)
     found = daily.filter(pl.col("site").is_in(names))
     if found.is_empty():
         raise AnalysisError(f"数据中没有城市“{city}”的日数据")
-    return found.sort("date")
+    # one row per day: the city's own row where a source names the city in two spellings
+    return found.sort("date").unique("date", keep="first", maintain_order=True)
 
 
 def within(daily: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
