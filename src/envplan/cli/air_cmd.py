@@ -51,6 +51,20 @@ class Order(StrEnum):
     daily = "daily"
 
 
+class Engine(StrEnum):
+    embedded = "embedded"
+    spark = "spark"
+
+
+ENGINE_HELP = (
+    "计算引擎：embedded＝本机内嵌（默认）；spark＝Apache Spark（同一套计算核心） / "
+    "Engine: embedded (default) or Apache Spark (same kernels)."
+)
+MASTER_HELP = (
+    "Spark master（默认 SPARK_MASTER 或 local[2]），如 spark://host:7077 / Spark master URL."
+)
+
+
 INPUT_HELP = (
     "输入文件（或 cnemc-sites/cnemc-cities 的日文件夹） / Input file (or folder of daily files)."
 )
@@ -122,7 +136,11 @@ def _city_config(exclude: str | None, order: Order) -> Any:
 
 
 def _daily(
-    measurements: pl.DataFrame, rules: Any, exclude: str | None, order: Order
+    measurements: pl.DataFrame,
+    rules: Any,
+    exclude: str | None,
+    order: Order,
+    engine: _Engine | None = None,
 ) -> pl.DataFrame:
     """Daily frame of every site, plus city rows when the input is station data."""
     import polars as pl
@@ -133,12 +151,45 @@ def _daily(
         "site_kind" in measurements.columns
         and measurements.filter(pl.col("site_kind") == "station").height > 0
     )
+    cities = _city_config(exclude, order) if has_stations else None
     try:
-        return daily_statistics(
-            measurements, rules=rules, cities=_city_config(exclude, order) if has_stations else None
-        )
+        if engine is not None and engine.spark:
+            from envplan.services.spark import daily_statistics_spark
+
+            return daily_statistics_spark(engine.session, measurements, rules=rules, cities=cities)
+        return daily_statistics(measurements, rules=rules, cities=cities)
     except AirServiceError as error:
         raise _fail(str(error)) from None
+
+
+class _Engine:
+    """The chosen engine for one command: the embedded functions, or Spark (started lazily,
+    stopped at the end of the command)."""
+
+    def __init__(self, engine: Engine, master: str | None) -> None:
+        self.engine = engine
+        self.master = master
+        self._context: Any = None
+        self.session: Any = None
+
+    @property
+    def spark(self) -> bool:
+        return self.engine is Engine.spark
+
+    def __enter__(self) -> _Engine:
+        if self.spark:
+            from envplan.services.spark import SparkUnavailable, spark_engine
+
+            self._context = spark_engine(self.master)
+            try:
+                self.session = self._context.__enter__()
+            except SparkUnavailable as error:
+                raise _fail(str(error)) from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._context is not None:
+            self._context.__exit__(*exc)
 
 
 def _period_and_limits(period: str, limits: str | None) -> tuple[Any, Any]:
@@ -157,6 +208,8 @@ def aqi_command(
     fmt: HourlyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="输出 CSV / Output CSV."),
     rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+    engine: Engine = typer.Option(Engine.embedded, "--engine", help=ENGINE_HELP),
+    master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
     import polars as pl
@@ -164,7 +217,15 @@ def aqi_command(
     from envplan.services.air import HOURLY_AQI_COLUMNS, hourly_aqi
 
     result = _read(input_path, fmt.value)
-    frame = hourly_aqi(result.measurements, rules=_rules(rules), published=result.published)
+    with _Engine(engine, master) as chosen:
+        if chosen.spark:
+            from envplan.services.spark import hourly_aqi_spark
+
+            frame = hourly_aqi_spark(
+                chosen.session, result.measurements, rules=_rules(rules), published=result.published
+            )
+        else:
+            frame = hourly_aqi(result.measurements, rules=_rules(rules), published=result.published)
     _write_csv(frame.select(HOURLY_AQI_COLUMNS), output)
     used = "、".join(sorted(frame["rules"].unique().to_list())) or "—"
     typer.echo(f"已写入 {output}：{frame.height} 行（站点×小时），计算规则：{used}")
@@ -182,10 +243,13 @@ def daily_command(
     rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
     exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
     order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+    engine: Engine = typer.Option(Engine.embedded, "--engine", help=ENGINE_HELP),
+    master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """逐日统计、有效性、日 AQI、首要污染物与级别 / Daily statistics, validity and daily AQI."""
     result = _read(input_path, fmt.value)
-    daily = _daily(result.measurements, _rules(rules), exclude, order)
+    with _Engine(engine, master) as chosen:
+        daily = _daily(result.measurements, _rules(rules), exclude, order, chosen)
     _write_csv(daily, output)
     valid = int(daily["complete"].fill_null(False).sum())
     typer.echo(f"已写入 {output}：{daily.height} 个站点日，其中 {valid} 个日 AQI 有效")
@@ -239,17 +303,27 @@ def assess_command(
     rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
     exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
     order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+    engine: Engine = typer.Option(Engine.embedded, "--engine", help=ENGINE_HELP),
+    master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """期间评价：统计量、达标、超标倍数、综合指数、优良天数比例、重污染天数 / Period assessment."""
     from envplan.services.air import AirServiceError, assess_period
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
-    daily = _daily(result.measurements, _rules(rules), exclude, order)
-    try:
-        assessed = assess_period(daily, span, site=site, limits=limit_set, level=level)
-    except AirServiceError as error:
-        raise _fail(str(error)) from None
+    with _Engine(engine, master) as chosen:
+        daily = _daily(result.measurements, _rules(rules), exclude, order, chosen)
+        try:
+            if chosen.spark:
+                from envplan.services.spark import assess_period_spark
+
+                assessed = assess_period_spark(
+                    chosen.session, daily, span, site=site, limits=limit_set, level=level
+                )
+            else:
+                assessed = assess_period(daily, span, site=site, limits=limit_set, level=level)
+        except AirServiceError as error:
+            raise _fail(str(error)) from None
     if as_json:
         typer.echo(json.dumps(_jsonable(assessed), ensure_ascii=False, indent=2))
         return
@@ -276,6 +350,8 @@ def rank_command(
     rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
     exclude: str | None = typer.Option(None, "--exclude", help=EXCLUDE_HELP),
     order: Order = typer.Option(Order.hourly, "--order", help=ORDER_HELP),
+    engine: Engine = typer.Option(Engine.embedded, "--engine", help=ENGINE_HELP),
+    master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """城市综合指数排名（由小到大，并列同名次） / Composite-index ranking of all cities present."""
     import polars as pl
@@ -284,19 +360,27 @@ def rank_command(
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
-    daily = _daily(result.measurements, _rules(rules), exclude, order)
-    cities = result.measurements.filter(pl.col("site_kind") == "city")["site"].unique().to_list()
-    if not cities:
+    with _Engine(engine, master) as chosen:
+        daily = _daily(result.measurements, _rules(rules), exclude, order, chosen)
         cities = (
-            daily.filter(~pl.col("site").is_in(result.measurements["site"].unique().to_list()))[
-                "site"
-            ]
-            .unique()
-            .to_list()
+            result.measurements.filter(pl.col("site_kind") == "city")["site"].unique().to_list()
         )
-    if not cities:
-        raise _fail(f"文件 {input_path} 中没有城市（站点数据未注明所属城市），无法进行城市排名")
-    ranked = rank_cities(daily, span, limits=limit_set, sites=cities)
+        if not cities:
+            cities = (
+                daily.filter(~pl.col("site").is_in(result.measurements["site"].unique().to_list()))[
+                    "site"
+                ]
+                .unique()
+                .to_list()
+            )
+        if not cities:
+            raise _fail(f"文件 {input_path} 中没有城市（站点数据未注明所属城市），无法进行城市排名")
+        if chosen.spark:
+            from envplan.services.spark import rank_cities_spark
+
+            ranked = rank_cities_spark(chosen.session, daily, span, limits=limit_set, sites=cities)
+        else:
+            ranked = rank_cities(daily, span, limits=limit_set, sites=cities)
     if output is not None:
         _write_csv(ranked, output)
     if as_json:

@@ -68,19 +68,42 @@ def classify(
         help="湖库断面名单（每行一个），按湖、库总磷限值评价 / Sections to treat as lakes/reservoirs.",
     ),
     output: Path = typer.Option(..., "--output", help="输出 CSV / Output CSV."),
+    engine: str = typer.Option(
+        "embedded",
+        "--engine",
+        help="计算引擎：embedded（默认）或 spark（Apache Spark，同一套计算核心） / Engine.",
+    ),
+    master: str | None = typer.Option(
+        None, "--master", help="Spark master（默认 SPARK_MASTER 或 local[2]） / Spark master URL."
+    ),
 ) -> None:
     """按 GB 3838-2002 评价每个断面的水质类别 / Class every section (GB 3838-2002)."""
     from envplan.services.water import CONTRACT_COLUMNS, classify_measurements
 
+    if engine not in ("embedded", "spark"):
+        _fail(f"错误：--engine 只能是 embedded 或 spark，收到“{engine}”")
     result = _read(input_path, input_format)
     automatic = input_format is InputFormat.cnemc_auto
     # Automatic-station classes reproduce on the published digits (no re-rounding), see docs.
-    classed = classify_measurements(
-        result.frame,
-        indicator_set="auto-basic" if automatic else "eval-2011-21",
-        round_values=not automatic,
-        lake_sections=_lake_names(lake_sections),
-    )
+    options: dict[str, Any] = {
+        "indicator_set": "auto-basic" if automatic else "eval-2011-21",
+        "round_values": not automatic,
+        "lake_sections": _lake_names(lake_sections),
+    }
+    if engine == "spark":
+        from envplan.services.spark import (
+            SparkUnavailable,
+            classify_measurements_spark,
+            spark_engine,
+        )
+
+        try:
+            with spark_engine(master) as spark:
+                classed = classify_measurements_spark(spark, result.frame, **options)
+        except SparkUnavailable as error:
+            _fail(f"错误：{error}")
+    else:
+        classed = classify_measurements(result.frame, **options)
     table = classed.select(list(CONTRACT_COLUMNS))
     output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(output.name + ".part")

@@ -2,14 +2,21 @@
 
 Layout under a root directory given by the caller (services decide where)::
 
-    <root>/air/measurements/format=<format>/year=<yyyy>/part-<import_id>.parquet
-    <root>/air/published/format=<format>/year=<yyyy>/part-<import_id>.parquet
+    <root>/air/measurements/format=<format>/year=<yyyy>/month=<mm>/part-<import_id>.parquet
+    <root>/air/published/format=<format>/year=<yyyy>/month=<mm>/part-<import_id>.parquet
     <root>/air/imports/<import_id>.json      # written last: the import's commit marker
 
 An import's id is the hash of its format and the content of its files, so importing the same
 file again is a no-op. Parts become visible to queries only once the marker exists (all or
 nothing), and queries keep one row per natural key (site, interval_end, pollutant, averaging,
 data version), the most recently imported, so overlapping files never double-count.
+
+The layout is the one both engines read: the embedded engine through DuckDB here, Apache Spark
+through ``envplan.services.spark`` (``committed_part_files`` gives both the same file list).
+Files are partitioned by year and month (hive style) and sorted by station and time, so a
+station or period filter reads only the row groups it needs; a directory per station would
+make ~20,000 small files a year nationally, which neither engine reads well. Stores written
+before the month partition (``year=`` only) are still read.
 """
 
 from __future__ import annotations
@@ -98,15 +105,23 @@ class _Staging:
         for table, frame in ((_MEASUREMENTS, result.measurements), (_PUBLISHED, result.published)):
             if frame.height == 0:
                 continue
-            stamped = frame.with_columns(*stamp, _year=pl.col("interval_end").dt.year())
-            for (year,), part in stamped.group_by("_year", maintain_order=True):
-                folder = self.base / table / f"format={self.format}" / f"year={year}"
+            # the month of the interval's start: a day ending at 00:00 belongs to the month before
+            start = pl.col("interval_end") - pl.duration(microseconds=1)
+            stamped = frame.with_columns(*stamp, _year=start.dt.year(), _month=start.dt.month())
+            for (year, month), part in stamped.group_by("_year", "_month", maintain_order=True):
+                folder = (
+                    self.base
+                    / table
+                    / f"format={self.format}"
+                    / f"year={year}"
+                    / f"month={month:02d}"
+                )
                 folder.mkdir(parents=True, exist_ok=True)
                 final = folder / f"part-{self.import_id}-{self.sequence:05d}.parquet"
                 temp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
                 self.staged.append((temp, final))
                 # Sorted by site and time so DuckDB skips row groups on site/period filters.
-                part.drop("_year").sort("site", "interval_end").write_parquet(
+                part.drop("_year", "_month").sort("site", "interval_end").write_parquet(
                     temp, compression="lz4", row_group_size=100_000
                 )
         self.sequence += 1
@@ -353,7 +368,7 @@ def query_published(
     frame = _query(Path(root), _PUBLISHED, list(PUBLISHED_KEY), filters, formats, ordered)
     if frame is None:
         return pl.DataFrame(schema=PUBLISHED_SCHEMA)
-    return frame.drop("import_id", "imported_at", "year", strict=False)
+    return frame.drop("import_id", "imported_at", "year", "month", strict=False)
 
 
 def _in_list(column: str, values: Sequence[str]) -> tuple[str, list[object]]:
@@ -368,12 +383,32 @@ def _committed_parts(
 ) -> dict[str, list[str]]:
     """Part files of committed imports by import id (file names carry the id), pruned by format."""
     parts: dict[str, list[str]] = {}
-    for path in folder.glob("format=*/year=*/part-*.parquet"):
+    for path in folder.glob("format=*/year=*/**/part-*.parquet"):
         import_id = path.stem.removeprefix("part-").rsplit("-", 1)[0]
-        fmt = path.parent.parent.name.removeprefix("format=")
+        fmt = next(p.name for p in path.parents if p.name.startswith("format=")).removeprefix(
+            "format="
+        )
         if import_id in committed and (formats is None or fmt in formats):
             parts.setdefault(import_id, []).append(str(path))
     return parts
+
+
+def committed_part_files(
+    root: str | Path, table: str = _MEASUREMENTS, formats: Sequence[str] | None = None
+) -> tuple[list[str], list[str]]:
+    """The committed Parquet files of ``table`` ("measurements" or "published") under ``root``,
+    split into (files of imports that overlap no other, files of overlapping imports) — the
+    second group must be de-duplicated by natural key, most recent import first. The one file
+    list the embedded engine and Spark both read."""
+    base = Path(root) / _AIR
+    committed = {
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (base / _IMPORTS).glob("*.json")
+    }
+    parts = _committed_parts(base / table, committed, formats) if committed else {}
+    overlapping = _overlapping({i: committed[i] for i in parts})
+    plain = sorted(p for i, ps in parts.items() if i not in overlapping for p in ps)
+    shared = sorted(p for i, ps in parts.items() if i in overlapping for p in ps)
+    return plain, shared
 
 
 def _overlapping(imports: dict[str, dict[str, object]]) -> set[str]:

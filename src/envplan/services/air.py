@@ -427,7 +427,14 @@ def hourly_aqi(
     ``rules`` and, when ``published`` (the reader's ``.published`` table) is given,
     ``official_aqi`` / ``official_primary`` for comparison. Time = CNEMC hour-end label.
     """
-    result = hourly_aqi_wide(hourly_wide(measurements), rules=rules).with_columns(
+    return with_official(hourly_aqi_wide(hourly_wide(measurements), rules=rules), published)
+
+
+def with_official(result: pl.DataFrame, published: pl.DataFrame | None) -> pl.DataFrame:
+    """The hourly AQI result with its ``time`` text column and, when ``published`` is given,
+    the file's own ``official_aqi`` / ``official_primary`` for comparison (shared by the
+    embedded and the Spark engine)."""
+    result = result.with_columns(
         pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time")
     )
     if published is not None and published.height:

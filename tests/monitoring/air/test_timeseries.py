@@ -44,9 +44,32 @@ def test_round_trip_and_partitions(air_dir: Path, tmp_path: Path) -> None:
     assert published.filter(pl.col("site") == "2165A", pl.col("aqi") == 117).height == 1
     parts = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")]
     assert (
-        f"air/measurements/format=cnemc-live/year=2022/part-{summary.import_id}-00000.parquet"
+        f"air/measurements/format=cnemc-live/year=2022/month=06/part-{summary.import_id}-00000.parquet"
         in parts
     )
+
+
+def test_month_partitions_and_the_old_year_only_layout(air_dir: Path, tmp_path: Path) -> None:
+    # the MEE file runs 2019-02-04 … 02-12: one month folder; the hour ending 2019-02-12 00:00
+    # belongs to February (its interval starts on the 11th)
+    source = air_dir / "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv"
+    summary = import_air_file(source, tmp_path)
+    months = {p.parent.name for p in tmp_path.rglob("part-*.parquet")}
+    assert months == {"month=02"}
+    # a store written before the month partition (year= only) is still read the same way
+    old = tmp_path / "old"
+    (old / "air").mkdir(parents=True)
+    for path in (tmp_path / "air").rglob("*"):
+        target = old / "air" / path.relative_to(tmp_path / "air")
+        if path.is_dir():
+            continue
+        if target.parent.name.startswith("month="):
+            target = target.parent.parent / target.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    assert not list(old.rglob("month=*"))
+    assert query_air(old).sort(KEY).equals(query_air(tmp_path).sort(KEY))
+    assert query_published(old).height == query_published(tmp_path).height == summary.published_rows
 
 
 def test_reimport_is_idempotent(air_dir: Path, tmp_path: Path) -> None:
