@@ -434,9 +434,7 @@ def with_official(result: pl.DataFrame, published: pl.DataFrame | None) -> pl.Da
     """The hourly AQI result with its ``time`` text column and, when ``published`` is given,
     the file's own ``official_aqi`` / ``official_primary`` for comparison (shared by the
     embedded and the Spark engine)."""
-    result = result.with_columns(
-        pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time")
-    )
+    result = result.with_columns(pl.col("interval_end").dt.strftime("%Y-%m-%d %H:00").alias("time"))
     if published is not None and published.height:
         official = published.select(
             "site",
