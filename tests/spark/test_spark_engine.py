@@ -106,3 +106,26 @@ def test_missing_java_is_a_zh_message(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SparkUnavailable, match="未找到 Java"):
         spark_session("local[1]")
+
+
+def test_store_job_results_equal_embedded_and_are_readable(
+    spark: Any, test_data: Path, tmp_path: Path
+) -> None:
+    from envplan.monitoring.timeseries import import_air_file, query_air, query_results
+    from envplan.services.spark.job import run
+
+    import_air_file(test_data / JINCHENG_STATIONS, tmp_path)
+    assert query_results(tmp_path, "daily") is None  # no run yet
+    run(spark, tmp_path, "daily")
+    stored = query_air(tmp_path)
+    embedded = air.daily_statistics(stored, cities=air.CityStations()).sort("site", "date")
+    results = query_results(tmp_path, "daily")
+    assert results is not None and "晋城市" in results["site"].to_list()
+    assert_frame_equal(
+        results.select(embedded.columns), embedded, check_dtypes=False, check_column_order=False
+    )
+    run(spark, tmp_path, "aqi")
+    hourly = air.hourly_aqi_wide(air.hourly_wide(stored))
+    results = query_results(tmp_path, "aqi")
+    assert results is not None
+    assert_frame_equal(results.select(hourly.columns), hourly, check_dtypes=False)

@@ -398,3 +398,25 @@ def rank_command(
             f"\t{row['max_index'] if row['max_index'] is not None else '—'}"
             f"\t{row['max_index_pollutants'] or '—'}\t{change}"
         )
+
+
+@app.command("spark-job")
+def spark_job_command(
+    task: str = typer.Option(..., "--task", help="aqi（逐小时 AQI）或 daily（日统计） / Task."),
+    master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
+) -> None:
+    """在 Spark 上计算平台数据目录中的全部空气数据，结果写回数据目录供平台读取 /
+    Run the air chain on Spark over the platform store; results are written beside it."""
+    from envplan.services.settings import load_settings
+    from envplan.services.spark.job import SparkJobError, run
+
+    try:
+        settings = load_settings(os.environ)
+    except ValueError:
+        settings = load_settings(os.environ, demo=True)
+    with _Engine(Engine.spark, master) as chosen:
+        try:
+            target = run(chosen.session, settings.timeseries_dir, task)
+        except SparkJobError as error:
+            raise _fail(str(error)) from None
+    typer.echo(f"已写入 {target}")

@@ -411,6 +411,32 @@ def committed_part_files(
     return plain, shared
 
 
+def results_dir(root: str | Path, task: str) -> Path:
+    """Where a Spark job writes the results of ``task`` over the store at ``root``."""
+    return Path(root) / _AIR / "results" / task
+
+
+def query_results(
+    root: str | Path, task: str, *, sites: Sequence[str] | None = None
+) -> pl.DataFrame | None:
+    """The results a Spark job wrote for ``task`` (None when no complete run exists): the
+    platform serves from the embedded store and reads these when asked."""
+    folder = results_dir(root, task)
+    if not (folder / "_SUCCESS").exists():
+        return None
+    where, params = ("TRUE", []) if sites is None else _in_list("site", sites)
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        arrow = connection.sql(
+            f"SELECT * FROM read_parquet(?) WHERE {where}",
+            params=[str(folder / "*.parquet"), *params],
+        ).to_arrow_table()
+    frame = pl.from_arrow(arrow)
+    assert isinstance(frame, pl.DataFrame)
+    order = [c for c in ("site", "interval_end", "date") if c in frame.columns]
+    return frame.sort(order) if order else frame
+
+
 def _overlapping(imports: dict[str, dict[str, object]]) -> set[str]:
     """Imports whose label ranges overlap another's (an import without a range overlaps all)."""
     ranges = []

@@ -78,13 +78,19 @@ def _map(stage: Stage, function: Any) -> Stage:
     return Stage(stage.df.mapInArrow(batches(function, arrow), spark_schema(arrow)), schema, out)
 
 
-def wide_hours(spark: Any, measurements: pl.DataFrame) -> Stage:
+def wide_of_stage(long: Stage) -> Stage:
     """The long measurement table → the wide hourly frame, one station's rows at a time."""
-    long = measurements.filter(
+    hourly = long.filter(
+        "averaging = '1h' OR (averaging = '24h' AND pollutant = 'SO2')",
         (pl.col("averaging") == "1h")
-        | ((pl.col("averaging") == "24h") & (pl.col("pollutant") == "SO2"))
+        | ((pl.col("averaging") == "24h") & (pl.col("pollutant") == "SO2")),
     )
-    return _apply(source(spark, long), ["site"], hourly_wide)
+    return _apply(hourly, ["site"], hourly_wide)
+
+
+def wide_hours(spark: Any, measurements: pl.DataFrame) -> Stage:
+    """``wide_of_stage`` of a Polars long table."""
+    return wide_of_stage(source(spark, measurements))
 
 
 def hourly_aqi_spark(

@@ -15,6 +15,11 @@ _DOT = "__dot__"
 _PLAIN = {pa.large_string(): pa.string(), pa.string_view(): pa.string()}
 
 
+def unescape(name: str) -> str:
+    """A column name as envplan spells it (the inverse of the dot escaping)."""
+    return name.replace(_DOT, ".")
+
+
 def plain_schema(schema: pa.Schema) -> pa.Schema:
     fields = []
     for field in schema:

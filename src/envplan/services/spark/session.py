@@ -41,11 +41,14 @@ def spark_engine(master: str | None = None) -> Iterator[Any]:
         session.stop()
 
 
-def spark_session(master: str | None = None, *, app_name: str = "envplan") -> Any:
+def spark_session(
+    master: str | None = None, *, app_name: str = "envplan", submitted: bool = False
+) -> Any:
     """A SparkSession on ``master`` (argument, else ``SPARK_MASTER``, else ``local[2]``).
 
     Python workers run this interpreter (so they import the same envplan and kernels); the UI is
-    off; Arrow batches carry the data between the JVM and the kernels.
+    off; Arrow batches carry the data between the JVM and the kernels. ``submitted``: launched
+    by spark-submit, whose --master (and configuration) then win unless ``master`` is given.
     """
     try:
         from pyspark.sql import SparkSession
@@ -62,8 +65,14 @@ def spark_session(master: str | None = None, *, app_name: str = "envplan") -> An
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     chosen = master or os.environ.get(ENV_MASTER) or DEFAULT_MASTER
+    builder = SparkSession.builder
+    if submitted and master is None:
+        from pyspark import SparkConf
+
+        if SparkConf().contains("spark.master"):
+            chosen = SparkConf().get("spark.master") or chosen
     builder = (
-        SparkSession.builder.master(chosen)
+        builder.master(chosen)
         .appName(app_name)
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
