@@ -33,12 +33,20 @@ def _partitions(master: str) -> str:
 
 @contextlib.contextmanager
 def spark_engine(master: str | None = None) -> Iterator[Any]:
-    """A session for one command, stopped at the end (so its Python workers exit quietly)."""
+    """A session for one command, stopped at the end (so its Python workers exit quietly) —
+    unless it was already running (a notebook's or a test's), which is left as it was."""
+    try:
+        from pyspark.sql import SparkSession
+
+        running = SparkSession.getActiveSession()
+    except ImportError:
+        running = None
     session = spark_session(master)
     try:
         yield session
     finally:
-        session.stop()
+        if running is None:
+            session.stop()
 
 
 def spark_session(

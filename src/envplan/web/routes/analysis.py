@@ -8,12 +8,27 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from envplan.web import charts_analysis
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, cached_off_loop, render_cached
 
 router = APIRouter(tags=["分析"])
+
+
+class AnalysisOut(BaseModel):
+    """Trend, variation and data-quality signals of a city (the /analysis page's data)."""
+
+    city: str
+    pollutant: str
+    trend: dict[str, Any] | None
+    trend_error: str | None
+    variation: dict[str, list[dict[str, Any]]] | None
+    signal_counts: list[dict[str, Any]]
+    signals: list[dict[str, Any]]
+    signals_error: str | None
+
 
 CityQuery = Annotated[str, Query(min_length=1, max_length=40, description="城市")]
 PollutantQuery = Annotated[
@@ -53,26 +68,28 @@ async def analysis_page(
     return await render_cached(request, "analysis.html", build)
 
 
-@router.get("/api/v1/analysis", summary="趋势、日变化与数据质量信号（JSON）")
+@router.get(
+    "/api/v1/analysis",
+    summary="趋势、日变化与数据质量信号（JSON）",
+    response_model=AnalysisOut,
+)
 async def analysis_json(
     user: ApiUserDep,
     platform: PlatformDep,
     city: CityQuery = "晋城市",
     pollutant: PollutantQuery = "PM2.5",
-) -> JSONResponse:
+) -> AnalysisOut:
     key = ("analysis-json", city, pollutant)
     view = await cached_off_loop(platform, key, lambda: _view(platform, city, pollutant))
-    return JSONResponse(
-        {
-            "city": view.city,
-            "pollutant": view.pollutant,
-            "trend": view.trend,
-            "trend_error": view.trend_error,
-            "variation": view.variation,
-            "signal_counts": view.signal_counts,
-            "signals": view.signals,
-            "signals_error": view.signals_error,
-        }
+    return AnalysisOut(
+        city=view.city,
+        pollutant=view.pollutant,
+        trend=view.trend,
+        trend_error=view.trend_error,
+        variation=view.variation,
+        signal_counts=view.signal_counts,
+        signals=view.signals,
+        signals_error=view.signals_error,
     )
 
 
