@@ -22,17 +22,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.services.access import Principal
-from envplan.services.ledger import (
+from envplan.services.supervision import (
+    COUNTY_GROUP_UNIT_NAME,
+    NOTICE_LEVEL_LABELS,
+    OccurrenceState,
+)
+from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
     PLAN_SHEET_NAMES,
     ledger_rows,
     occurrence_key,
     status_text,
-)
-from envplan.services.supervision import (
-    COUNTY_GROUP_UNIT_NAME,
-    NOTICE_LEVEL_LABELS,
-    OccurrenceState,
 )
 from envplan.store.models import PlanVersion, Unit
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from envplan.reports.ledger import export_ledger
-from envplan.services.ledger import (
+from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
     LedgerImportError,
     import_ledger,

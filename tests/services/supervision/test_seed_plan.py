@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from envplan.plan import default_plan
 from envplan.services.calendar import NonWorkingDeadline
-from envplan.services.occurrences import expand_deadline
 from envplan.services.supervision import SupervisionRules, load_plan_into_db
+from envplan.services.supervision.occurrences import expand_deadline
 
 D = dt.date
 MONTHLY = 12

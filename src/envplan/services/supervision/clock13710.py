@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from envplan.services.access import SYSTEM, Action, Principal, require
 from envplan.services.access import is_own as _is_own
 from envplan.services.calendar import WorkingCalendar
-from envplan.services.supervision import ConflictError, NotFound, SupervisionError
+from envplan.services.supervision.rules import ConflictError, NotFound, SupervisionError
 from envplan.store import audit
 from envplan.store.models import ClockItem, Unit
 

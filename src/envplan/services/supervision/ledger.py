@@ -21,16 +21,14 @@ from typing import IO, Any
 from sqlalchemy.orm import Session
 
 from envplan.services.access import Action, Principal, can_on_occurrence
-from envplan.services.supervision import (
-    DEFAULT_RULES,
-    STATUS_LABELS,
+from envplan.services.supervision.progress import submit_report
+from envplan.services.supervision.rules import DEFAULT_RULES, STATUS_LABELS, SupervisionRules
+from envplan.services.supervision.state import (
     OccurrenceState,
-    SupervisionRules,
     compute_state,
     list_occurrences,
     load_occurrence,
     parse_month,
-    submit_report,
 )
 
 # Column headers in order (序号 … 备注 as bureaus use them, plus the row key used on import).
