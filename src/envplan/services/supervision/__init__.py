@@ -7,7 +7,9 @@ Sub-domains (one module each, public names re-exported here so callers import fr
 - :mod:`.occurrences` — a task's deadline → dated occurrences for the plan year.
 - :mod:`.loading` — the plan registry → units, plan versions, tasks, occurrences.
 - :mod:`.state` — occurrence state as of a date, listing and finding occurrences.
+- :mod:`.parties` — every party of a period: county duties, contributions, the roll-up.
 - :mod:`.progress` — reports with evidence, reviews, comments, history (optimistic locking).
+- :mod:`.evidence` — evidence files: list, download and preview under the record's access rule.
 - :mod:`.notices` — 督办单 escalation blue → orange → red and replies.
 - :mod:`.dispatch` — completion rates and the frozen month-end snapshots (月调度).
 - :mod:`.clock13710` — the Shanxi 13710 clock for assigned matters.
@@ -42,6 +44,13 @@ from envplan.services.supervision.dispatch import (
     snapshot_content,
     take_snapshot,
 )
+from envplan.services.supervision.evidence import (
+    PREVIEW_TYPES,
+    EvidenceDownload,
+    EvidenceInfo,
+    list_evidence,
+    open_evidence,
+)
 from envplan.services.supervision.ledger import (
     COL_CATEGORY,
     COL_DEADLINE,
@@ -67,14 +76,20 @@ from envplan.services.supervision.ledger import (
     status_text,
 )
 from envplan.services.supervision.loading import (
+    Party,
     ensure_units,
     load_plan_into_db,
     reporting_unit_id,
+    responsible_parties,
 )
 from envplan.services.supervision.notices import (
     NOTICE_STATE_LABELS,
     NoticeState,
+    close_notice,
+    comment_notice,
     escalate,
+    find_notice,
+    get_notice,
     list_notices,
     reply_notice,
 )
@@ -82,6 +97,11 @@ from envplan.services.supervision.occurrences import (
     OccurrenceSpec,
     expand_deadline,
     month_end,
+)
+from envplan.services.supervision.parties import (
+    Rollup,
+    party_lines,
+    rollup,
 )
 from envplan.services.supervision.progress import (
     MAX_EVIDENCE_BYTES,
@@ -100,6 +120,8 @@ from envplan.services.supervision.rules import (
     LIGHT_LABELS,
     NOTICE_LEVEL_LABELS,
     NOTICE_LEVELS,
+    OCCURRENCE_ROLE_LABELS,
+    ROLE_ORDER,
     STATUS_LABELS,
     ConflictError,
     NotFound,
@@ -139,9 +161,12 @@ __all__ = [
     "NOTICE_LEVELS",
     "NOTICE_LEVEL_LABELS",
     "NOTICE_STATE_LABELS",
+    "OCCURRENCE_ROLE_LABELS",
     "ORDINARY_WORKING_DAYS",
     "PLAN_SHEET_NAMES",
+    "PREVIEW_TYPES",
     "PROGRESS_WORKING_DAYS",
+    "ROLE_ORDER",
     "SHEET_PLAN_KEYS",
     "SNAPSHOT_ROW_FIELDS",
     "STATUS_LABELS",
@@ -152,6 +177,8 @@ __all__ = [
     "ClockState",
     "ClockStep",
     "ConflictError",
+    "EvidenceDownload",
+    "EvidenceInfo",
     "EvidenceUpload",
     "HistoryEntry",
     "LedgerChange",
@@ -161,8 +188,10 @@ __all__ = [
     "NoticeState",
     "OccurrenceSpec",
     "OccurrenceState",
+    "Party",
     "Principal",
     "Rate",
+    "Rollup",
     "SnapshotResult",
     "SupervisionError",
     "SupervisionRules",
@@ -170,19 +199,24 @@ __all__ = [
     "add_month",
     "approve_report",
     "clock_state",
+    "close_notice",
+    "comment_notice",
     "completion_rates",
     "compute_dispatch",
     "compute_state",
     "ensure_units",
     "escalate",
     "expand_deadline",
+    "find_notice",
     "find_occurrence",
+    "get_notice",
     "get_occurrence_state",
     "get_snapshot",
     "import_ledger",
     "latest_report",
     "ledger_rows",
     "list_clock_items",
+    "list_evidence",
     "list_notices",
     "list_occurrences",
     "list_snapshots",
@@ -191,13 +225,17 @@ __all__ = [
     "month_end",
     "occurrence_history",
     "occurrence_key",
+    "open_evidence",
     "parse_month",
     "parse_status_cell",
+    "party_lines",
     "record_step",
     "register_item",
     "reply_notice",
     "reporting_unit_id",
+    "responsible_parties",
     "review_report",
+    "rollup",
     "snapshot_content",
     "state_of",
     "status_text",

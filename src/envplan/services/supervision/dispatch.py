@@ -55,12 +55,15 @@ def completion_rates(
     """On-time completion rates grouped ``by`` "unit", "county" or "plan".
 
     Counted over occurrences due on or before each state's ``as_of`` (year to date); with
-    ``month``, also over those due within that month.
+    ``month``, also over those due within that month. Duties count (the lead's and each
+    county's); a co-unit's contribution line does not (it feeds the lead's duty).
     """
     first_last = parse_month(month) if month else None
     groups: dict[str, list[OccurrenceState]] = defaultdict(list)
     labels: dict[str, str] = {}
     for state in states:
+        if state.role == "co":
+            continue
         if by == "unit":
             key, label = state.unit_id, state.unit_name
         elif by == "county":
@@ -101,6 +104,8 @@ def completion_rates(
 SNAPSHOT_ROW_FIELDS = (
     "occurrence_id",
     "task_key",
+    "role",
+    "clause",
     "plan_key",
     "seq",
     "label",

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from envplan.services.access import Action, Principal, require
+from envplan.services.access import AccessDenied, Action, Principal, require
 from envplan.services.supervision.rules import (
     ConflictError,
     NotFound,
@@ -173,6 +173,12 @@ def review_report(
         raise NotFound(f"进展报告不存在：{report_id}")
     occurrence = _load_occurrence(session, report.occurrence_id)
     require(principal, Action.APPROVE, occurrence)
+    if principal.user_id is not None and report.author_id == principal.user_id:
+        # Four eyes: nobody (leaders and admins included) reviews a report they wrote.
+        raise AccessDenied(
+            f"不能审核本人填报的报告（报告 {report_id}，填报人 {principal.username}），"
+            "请由本单位其他负责人或局管理员审核"
+        )
     if decision not in ("approved", "returned"):
         raise SupervisionError(
             f"字段 审核结果：应为 approved（通过）或 returned（退回），收到 {decision!r}"

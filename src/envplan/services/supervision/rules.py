@@ -19,6 +19,12 @@ STATUS_LABELS = {
     "overdue": "已逾期",
     "at_risk": "临期预警",
 }
+OCCURRENCE_ROLE_LABELS = {
+    "lead": "牵头单位",
+    "county": "县级落实",
+    "co": "配合单位",
+}
+ROLE_ORDER = {"lead": 0, "county": 1, "co": 2}
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 CITY_LEVEL = "市本级"  # county bucket of city-level units in completion rates
 COUNTY_GROUP_UNIT_ID = "counties"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session, selectinload
 
 from envplan.services.access import Action, Principal, require
@@ -22,6 +22,8 @@ from envplan.services.supervision.rules import (
     DEFAULT_RULES,
     LIGHT_LABELS,
     NOTICE_LEVELS,
+    OCCURRENCE_ROLE_LABELS,
+    ROLE_ORDER,
     STATUS_LABELS,
     NotFound,
     SupervisionError,
@@ -76,6 +78,19 @@ class OccurrenceState:
     version: int
     lead_unit_ids: tuple[str, ...] = field(default_factory=tuple)
     all_counties: bool = False
+    role: str = "lead"  # lead | county | co (see ROLE_LABELS)
+    clause: int = 0
+    parent_id: int | None = None
+    co_unit_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def duty_key(self) -> str:
+        """The duty reported on: the item key, with "#n" for one clause of a multi-clause measure."""
+        return f"{self.task_key}#{self.clause}" if self.clause else self.task_key
+
+    @property
+    def role_label(self) -> str:
+        return OCCURRENCE_ROLE_LABELS[self.role]
 
     @property
     def status_label(self) -> str:
@@ -92,6 +107,9 @@ class OccurrenceState:
             if isinstance(value, dt.date):
                 data[key] = value.isoformat()
         data["lead_unit_ids"] = list(self.lead_unit_ids)
+        data["co_unit_ids"] = list(self.co_unit_ids)
+        data["duty_key"] = self.duty_key
+        data["role_label"] = self.role_label
         data["status_label"] = self.status_label
         data["light_label"] = self.light_label
         return data
@@ -181,6 +199,10 @@ def compute_state(
         version=occurrence.version,
         lead_unit_ids=tuple(task.lead_unit_ids or ()),
         all_counties=task.all_counties,
+        role=occurrence.role,
+        clause=occurrence.clause,
+        parent_id=occurrence.parent_id,
+        co_unit_ids=tuple(task.co_unit_ids or ()),
     )
 
 
@@ -208,7 +230,14 @@ def _occurrence_query() -> Select[Occurrence]:
             selectinload(Occurrence.task).selectinload(Task.plan_version),
             selectinload(Occurrence.unit),
         )
-        .order_by(PlanVersion.plan_key, Task.ordinal, Occurrence.seq)
+        .order_by(
+            PlanVersion.plan_key,
+            Task.ordinal,
+            Occurrence.seq,
+            case(ROLE_ORDER, value=Occurrence.role, else_=9),
+            Occurrence.clause,
+            Occurrence.unit_id,
+        )
         # Always reload reports/reviews/notices: rows added in this session by id (not through
         # the collections) must be seen, or a state would be computed from stale collections.
         .execution_options(populate_existing=True)
@@ -226,12 +255,14 @@ def list_occurrences(
     month: str | None = None,
     status: str | Iterable[str] | None = None,
     task_key: str | None = None,
+    role: str | Iterable[str] | None = None,
     rules: SupervisionRules = DEFAULT_RULES,
 ) -> list[OccurrenceState]:
     """Occurrences of the current plan versions with their state as of ``as_of``.
 
     month: only occurrences due in that month ("2021-06"). county: units of that county (name,
-    e.g. 泽州县; "市本级" for city-level units). status: one or several status codes.
+    e.g. 泽州县; "市本级" for city-level units). status: one or several status codes. role: lead,
+    county, co (default all: the lead's duty, each county's own duty, each co-unit's contribution).
     principal: only what that user may read (None: no filtering, for trusted callers).
     """
     query = _occurrence_query()
@@ -249,6 +280,15 @@ def list_occurrences(
         query = query.where(Occurrence.due_date >= first, Occurrence.due_date <= last)
     if task_key:
         query = query.where(Task.task_key == task_key)
+    if role is not None:
+        roles = {role} if isinstance(role, str) else set(role)
+        unknown_roles = roles - set(OCCURRENCE_ROLE_LABELS)
+        if unknown_roles:
+            raise SupervisionError(
+                f"未知职责类型：{'、'.join(sorted(unknown_roles))}"
+                f"（可选：{'、'.join(OCCURRENCE_ROLE_LABELS)}）"
+            )
+        query = query.where(Occurrence.role.in_(sorted(roles)))
     wanted: set[str] | None = None
     if status is not None:
         wanted = {status} if isinstance(status, str) else set(status)
@@ -281,14 +321,45 @@ def load_occurrence(session: Session, occurrence_id: int) -> Occurrence:
     return _load_occurrence(session, occurrence_id)
 
 
-def find_occurrence(session: Session, task_key: str, seq: int = 1) -> Occurrence:
-    """The occurrence ``seq`` of task ``task_key`` in the current plan versions."""
-    occurrence = session.scalar(
-        _occurrence_query().where(Task.task_key == task_key, Occurrence.seq == seq)
-    )
-    if occurrence is None:
-        raise NotFound(f"任务不存在：{task_key} 第{seq}期")
-    return occurrence
+def find_occurrence(
+    session: Session,
+    task_key: str,
+    seq: int = 1,
+    *,
+    unit_id: str | None = None,
+    clause: int | None = None,
+    principal: Principal | None = None,
+) -> Occurrence:
+    """The occurrence ``seq`` of task ``task_key`` in the current plan versions.
+
+    Several parties report on one period (lead, counties, co-units): ``unit_id`` (and ``clause``)
+    pick one; without them, the one ``principal`` may report on, else the lead's.
+    """
+    query = _occurrence_query().where(Task.task_key == task_key, Occurrence.seq == seq)
+    if unit_id:
+        query = query.where(Occurrence.unit_id == unit_id)
+    if clause is not None:
+        query = query.where(Occurrence.clause == clause)
+    found = list(session.scalars(query))
+    if not found:
+        where = f"（单位 {unit_id}）" if unit_id else ""
+        raise NotFound(f"任务不存在：{task_key} 第{seq}期{where}")
+    if len(found) == 1:
+        return found[0]
+    if principal is not None and principal.role.value != "admin":
+        mine = [o for o in found if _can(principal, Action.REPORT, o)]
+        if len(mine) == 1:
+            return mine[0]
+        if len(mine) > 1:
+            options = "、".join(f"第{o.clause}款" for o in mine)
+            raise SupervisionError(
+                f"{task_key} 第{seq}期 您单位有多项职责（{options}），请用 --clause 指定"
+            )
+    leads = [o for o in found if o.role == "lead"]
+    if unit_id is None and leads:
+        return leads[0]
+    options = "、".join(f"{o.unit.name}第{o.clause}款" if o.clause else o.unit.name for o in found)
+    raise SupervisionError(f"{task_key} 第{seq}期有多项职责（{options}），请指定单位或条款")
 
 
 def get_occurrence_state(
