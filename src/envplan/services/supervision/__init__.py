@@ -12,6 +12,7 @@ Sub-domains (one module each, public names re-exported here so callers import fr
 - :mod:`.evidence` — evidence files: list, download and preview under the record's access rule.
 - :mod:`.notices` — 督办单 escalation blue → orange → red and replies.
 - :mod:`.dispatch` — completion rates and the frozen month-end snapshots (月调度).
+- :mod:`.clock_rules` — the 13710 rule sets as dated, cited data.
 - :mod:`.clock13710` — the Shanxi 13710 clock for assigned matters.
 - :mod:`.ledger` — Excel ledger rows and the all-or-nothing ledger import.
 
@@ -21,17 +22,26 @@ Every function takes a SQLAlchemy ``Session`` and leaves commit to the caller.
 # AccessDenied is raised by every use case here; re-exported for callers' except clauses.
 from envplan.services.access import SYSTEM, AccessDenied, Principal
 from envplan.services.supervision.clock13710 import (
-    ORDINARY_WORKING_DAYS,
-    PROGRESS_WORKING_DAYS,
     STEP_LABELS,
     STEP_STATE_LABELS,
     ClockState,
     ClockStep,
     add_month,
     clock_state,
+    due_dates,
+    escalate_clock_items,
+    extend_item,
+    get_clock_item,
     list_clock_items,
     record_step,
     register_item,
+)
+from envplan.services.supervision.clock_rules import (
+    CLOCK_RULE_SETS,
+    DEFAULT_CLOCK_RULES,
+    SHANXI_13710_2016,
+    ClockRuleSet,
+    clock_rule_set,
 )
 from envplan.services.supervision.dispatch import (
     SNAPSHOT_ROW_FIELDS,
@@ -62,6 +72,7 @@ from envplan.services.supervision.ledger import (
     COL_RESPONSIBLE,
     COL_STATUS,
     COL_TASK,
+    COL_VERSION,
     LEDGER_COLUMNS,
     PLAN_SHEET_NAMES,
     SHEET_PLAN_KEYS,
@@ -142,6 +153,7 @@ from envplan.services.supervision.state import (
 
 __all__ = [
     "CITY_LEVEL",
+    "CLOCK_RULE_SETS",
     "COL_CATEGORY",
     "COL_DEADLINE",
     "COL_KEY",
@@ -152,8 +164,10 @@ __all__ = [
     "COL_RESPONSIBLE",
     "COL_STATUS",
     "COL_TASK",
+    "COL_VERSION",
     "COUNTY_GROUP_UNIT_ID",
     "COUNTY_GROUP_UNIT_NAME",
+    "DEFAULT_CLOCK_RULES",
     "DEFAULT_RULES",
     "LEDGER_COLUMNS",
     "LIGHT_LABELS",
@@ -162,11 +176,10 @@ __all__ = [
     "NOTICE_LEVEL_LABELS",
     "NOTICE_STATE_LABELS",
     "OCCURRENCE_ROLE_LABELS",
-    "ORDINARY_WORKING_DAYS",
     "PLAN_SHEET_NAMES",
     "PREVIEW_TYPES",
-    "PROGRESS_WORKING_DAYS",
     "ROLE_ORDER",
+    "SHANXI_13710_2016",
     "SHEET_PLAN_KEYS",
     "SNAPSHOT_ROW_FIELDS",
     "STATUS_LABELS",
@@ -174,6 +187,7 @@ __all__ = [
     "STEP_STATE_LABELS",
     "SYSTEM",
     "AccessDenied",
+    "ClockRuleSet",
     "ClockState",
     "ClockStep",
     "ConflictError",
@@ -198,17 +212,22 @@ __all__ = [
     "add_comment",
     "add_month",
     "approve_report",
+    "clock_rule_set",
     "clock_state",
     "close_notice",
     "comment_notice",
     "completion_rates",
     "compute_dispatch",
     "compute_state",
+    "due_dates",
     "ensure_units",
     "escalate",
+    "escalate_clock_items",
     "expand_deadline",
+    "extend_item",
     "find_notice",
     "find_occurrence",
+    "get_clock_item",
     "get_notice",
     "get_occurrence_state",
     "get_snapshot",
