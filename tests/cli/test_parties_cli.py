@@ -63,8 +63,9 @@ def test_every_county_lists_every_item_naming_it(run, db_backend: str) -> None: 
 
 
 def test_report_without_user_runs_as_system_and_county_clerk_is_scoped(
-    run, db_backend: str
-) -> None:  # type: ignore[no-untyped-def]
+    run,  # type: ignore[no-untyped-def]
+    db_backend: str,  # noqa: F811
+) -> None:
     run("db", "init")
     # before: `--user` was required although the docs say the command runs as system
     out = run(

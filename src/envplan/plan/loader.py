@@ -315,7 +315,8 @@ class _File:
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
-            self.report(line, "(语法)", f"YAML 语法错误：{exc.problem or exc}")
+            # only the parser's short reason, never the snippet of the file it quotes
+            self.report(line, "(语法)", f"YAML 语法错误：{exc.problem or '无法解析'}")
             return False
         if not isinstance(self.data, CommentedMap):
             self.report(1, "(根)", "文件顶层应为映射（键: 值）")
@@ -454,6 +455,9 @@ class _Registry:
     county_ids: set[str] = field(default_factory=set)
     county_by_name: dict[str, str] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # id → "file:line" where first defined
+    # every measure id written in the files, even of a measure with a bad field: a reference to
+    # it is not a second error (one bad deadline must not cascade into every reference)
+    measure_ids: set[str] = field(default_factory=set)
 
     def resolve_county(self, name: str) -> str | None:
         """County id from an id or a name ("城区", "泽州县")."""
@@ -678,6 +682,8 @@ def _read_subplan(
     measures: list[Measure] = []
     for where, node in _items(f, root, "measures", ""):
         item_id = node.get("id") if isinstance(node, dict) else None
+        if isinstance(item_id, str):
+            reg.measure_ids.add(item_id)
         bad = _bad_keys(f, node, where, MEASURE_SPEC, item_id)
         if bad is None:
             ok = False
@@ -1008,10 +1014,27 @@ def _build(path: Path) -> tuple[Plan | None, list[Problem]]:
     plan_year = int(root.get("plan_year", 2021))
     reg = _Registry()
 
+    def inside(name: object, line: int | None, field_path: str) -> Path | None:
+        """``name`` as a file of the plan folder; a path leaving it (``../``, absolute, a link
+        out) is refused without being read, so nothing of a file outside is ever shown."""
+        target = base / str(name)
+        try:
+            resolved = target.resolve()
+            contained = resolved.is_relative_to(base.resolve())
+        except (OSError, RuntimeError):
+            contained = False
+        if Path(str(name)).is_absolute() or ".." in Path(str(name)).parts or not contained:
+            plan_file.report(line, field_path, f"引用的文件须位于计划目录内，不能为“{name}”")
+            return None
+        return target
+
     def sibling(key: str) -> _File | None:
         if key not in root or root[key] is None:
             return None
-        f = _File(base / str(root[key]), problems)
+        target = inside(root[key], _line(root, key), key)
+        if target is None:
+            return None
+        f = _File(target, problems)
         if not f.load():
             return None
         return f
@@ -1024,7 +1047,10 @@ def _build(path: Path) -> tuple[Plan | None, list[Problem]]:
     refs: list[tuple[_File, str, str, CommentedMap, str]] = []
     seen_keys: dict[str, int | None] = {}
     for index, name in enumerate(root["subplans"]):
-        f = _File(base / name, problems)
+        target = inside(name, _line(root["subplans"], index), f"subplans[{index}]")
+        if target is None:
+            continue
+        f = _File(target, problems)
         if not f.load():
             continue
         sub, sub_refs = _read_subplan(f, reg, plan_year)
@@ -1040,9 +1066,8 @@ def _build(path: Path) -> tuple[Plan | None, list[Problem]]:
     notes_file = sibling("data_quality_notes")
     notes, located_notes = _read_notes(notes_file, reg) if notes_file else ([], [])
 
-    measure_ids = {m.id for s in subplans for m in s.measures}
     for f, item_id, measure_id, node, where in refs:
-        if measure_id not in measure_ids:
+        if measure_id not in reg.measure_ids:
             f.report(
                 _line(node, "measure_id"),
                 f"{where}.measure_id",

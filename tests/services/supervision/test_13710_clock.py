@@ -87,7 +87,7 @@ def test_registered_before_national_day(mini_session: Session, people: People) -
     assert escalate_clock_items(mini_session, as_of=D(2021, 10, 19)) == []  # not again so soon
     # 5 working days later (10-19, 20, 21, 22, 25): orange
     raised = escalate_clock_items(mini_session, as_of=D(2021, 10, 25))
-    assert [(s.item_id, s.escalation_level) for s in raised][0] == (item.id, "orange")
+    assert (raised[0].item_id, raised[0].escalation_level) == (item.id, "orange")
 
     # the bureau extends the settlement to 10-29; the clerk may not
     with pytest.raises(AccessDenied):
