@@ -64,7 +64,7 @@ def test_supervision_commands(run, db_engine: Engine, db_backend: str, tmp_path:
     # (air measures 9, air key tasks 16, water measures 13, soil 13), 3 second-quarter reports
     # (air-m18, water-m2-4, water-m4-2) and 9 dated items (air-k37, air-m22, water-m2-1,
     # water-m2-4, water-p01, p02, p13, p14, p15) = 63.
-    rows = json.loads(run("tasks", "list", "--json", "--month", "2021-06"))
+    rows = json.loads(run("tasks", "list", "--json", "--month", "2021-06", "--role", "lead"))
     assert len(rows) == 63
     assert {"task_id", "unit", "due_date", "status", "light"} <= set(rows[0])
     k37 = next(r for r in rows if r["task_id"] == "air-k37")
@@ -135,4 +135,4 @@ def test_supervision_commands(run, db_engine: Engine, db_backend: str, tmp_path:
 
     run("db", "downgrade", "--revision", "base")
     assert "尚未初始化" in run("tasks", "list", code=1)
-    assert "0001" in run("db", "upgrade")
+    assert "0002_supervision_parties" in run("db", "upgrade")

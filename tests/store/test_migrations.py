@@ -15,6 +15,7 @@ EXPECTED_TABLES = {
     "comments",
     "notices",
     "clock_items",
+    "notice_comments",
     "dispatch_snapshots",
     "audit_log",
 }

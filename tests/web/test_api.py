@@ -141,7 +141,12 @@ def test_clerk_sees_only_own_unit(client: TestClient) -> None:
     login(client, "t-clerk")
     body = client.get("/api/v1/tasks").json()
     assert body["count"] > 0
-    assert {row["unit_id"] for row in body["data"]} == {"city-ecology-environment"}
+    own = "city-ecology-environment"
+    # its own lines, and the county and co-unit lines of the items it leads (the roll-up)
+    assert {row["unit_id"] for row in body["data"] if row["role"] == "lead"} == {own}
+    assert all(row["unit_id"] == own or own in row["lead_unit_ids"] for row in body["data"]), (
+        "a line of another unit's item"
+    )
 
 
 def test_progress_report_lifts_an_at_risk_item_and_is_audited(

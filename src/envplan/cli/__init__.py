@@ -13,9 +13,11 @@ from envplan.cli import (
     air_analysis_cmd,
     air_cmd,
     audit_cmd,
+    clock_cmd,
     db_cmd,
     dispatch_cmd,
     ledger_cmd,
+    notices_cmd,
     plan_cmd,
     report_cmd,
     serve_cmd,
@@ -47,6 +49,8 @@ app.add_typer(users_cmd.app, name="users")
 app.add_typer(tasks_cmd.app, name="tasks")
 app.add_typer(dispatch_cmd.app, name="dispatch")
 app.add_typer(ledger_cmd.app, name="ledger")
+app.add_typer(notices_cmd.app, name="notices")
+app.add_typer(clock_cmd.app, name="13710")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
 serve_cmd.register(app)

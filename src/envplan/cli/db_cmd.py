@@ -125,10 +125,15 @@ def init(
             load_plan_into_db(session, plan)
             session.commit()
             tasks = session.scalar(select(func.count(Task.id)))
-            occurrences = session.scalar(select(func.count(Occurrence.id)))
+            roles = dict(
+                session.execute(
+                    select(Occurrence.role, func.count(Occurrence.id)).group_by(Occurrence.role)
+                ).all()
+            )
             typer.echo(
                 f"已初始化记录库（架构版本 {head_revision()}），载入计划 {plan.document_number}："
-                f"{tasks} 项任务，{occurrences} 个调度期次。"
+                f"{tasks} 项任务，{roles.get('lead', 0)} 个调度期次"
+                f"（另有县级落实 {roles.get('county', 0)} 项、配合单位 {roles.get('co', 0)} 项）。"
             )
     typer.echo(f"数据目录：{settings.home}")
     engine.dispose()

@@ -50,12 +50,10 @@ def _load(plan_dir: Path | None) -> Plan:
 
 
 def _print_problems(problems: Sequence[object]) -> None:
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    console.print(f"[bold red]计划文件有 {len(problems)} 处问题：[/]")
+    """Plain zh-CN lines on stderr (no console markup: the text is shown as it is)."""
+    typer.echo(f"计划文件有 {len(problems)} 处问题：", err=True)
     for problem in problems:
-        console.print(f"  [red]✗[/] {problem}", markup=False, highlight=False)
+        typer.echo(f"  ✗ {problem}", err=True)
 
 
 def _deadline_text(deadline: Deadline) -> str:

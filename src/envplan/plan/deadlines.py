@@ -75,7 +75,12 @@ def parse_deadline(raw: str | None, plan_year: int = PLAN_YEAR_DEFAULT) -> Deadl
     steps: list[tuple[re.Match[str], Deadline]] = []
     current_year = plan_year
     for match in _DATE_PATTERN.finditer(text):
-        parsed, current_year = _parse_one(match, current_year)
+        try:
+            parsed, current_year = _parse_one(match, current_year)
+        except ValueError:  # calendar.IllegalMonthError, date(): a month or day that does not exist
+            raise DeadlineParseError(
+                f"时限“{raw}”中的日期“{match.group(0)}”不存在（月份应为 1–12，日应在当月天数内）"
+            ) from None
         steps.append((match, parsed))
 
     if not steps:

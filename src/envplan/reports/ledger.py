@@ -22,21 +22,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.services.access import Principal
-from envplan.services.ledger import (
+from envplan.services.supervision import (
+    COUNTY_GROUP_UNIT_NAME,
+    NOTICE_LEVEL_LABELS,
+    OccurrenceState,
+)
+from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
     PLAN_SHEET_NAMES,
     ledger_rows,
     occurrence_key,
     status_text,
 )
-from envplan.services.supervision import (
-    COUNTY_GROUP_UNIT_NAME,
-    NOTICE_LEVEL_LABELS,
-    OccurrenceState,
-)
 from envplan.store.models import PlanVersion, Unit
 
-COLUMN_WIDTHS = (6, 18, 60, 22, 20, 24, 48, 16, 20, 16)
+COLUMN_WIDTHS = (6, 18, 60, 22, 20, 24, 48, 16, 20, 16, 10)
 LIGHT_FILLS = {
     "green": PatternFill("solid", fgColor="C6EFCE"),
     "yellow": PatternFill("solid", fgColor="FFEB9C"),
@@ -55,11 +55,16 @@ def _cn_date(day: dt.date) -> str:
 def row_values(state: OccurrenceState, number: int, unit_names: Mapping[str, str]) -> list[object]:
     """The cells of one ledger row, in LEDGER_COLUMNS order."""
     lead = "、".join(unit_names.get(u, u) for u in state.lead_unit_ids) or state.unit_name
-    responsible = [state.unit_name]
+    # Every responsible unit as the plan names them: leads, co-units, then the county group.
+    responsible = [unit_names.get(u, u) for u in (*state.lead_unit_ids, *state.co_unit_ids)]
     if state.all_counties:
         responsible.append(COUNTY_GROUP_UNIT_NAME)
+    if not responsible:
+        responsible.append(state.unit_name)
     deadline = state.deadline_raw or "（未写明）"
     period = f"本期：{state.label}，{state.due_date.isoformat()}"
+    if state.role != "lead":
+        period += f"\n本行：{state.unit_name}（{state.role_label}）"
     remarks = []
     if state.awaiting_approval:
         remarks.append("完成待审核")
@@ -78,6 +83,7 @@ def row_values(state: OccurrenceState, number: int, unit_names: Mapping[str, str
         status_text(state),
         "；".join(remarks),
         occurrence_key(state),
+        state.version,
     ]
 
 

@@ -118,14 +118,24 @@ def allowed(principal: Principal, action: Action, *, own: bool) -> bool:
 
 
 def can_on_occurrence(principal: Principal, action: Action, occurrence: Occurrence) -> bool:
+    """Own scope = the occurrence's unit (a county clerk: any unit of its county).
+
+    Reading reaches a little further, so that each party sees the duty it contributes to: the
+    lead unit reads its item's county and co-unit lines (the roll-up); a co-unit or a county reads
+    the lead's line of an item it takes part in. Reporting, approving and replying stay own-only:
+    a county reports only its own county's duty, a co-unit only its contribution.
+    """
     own = is_own(principal, occurrence.unit)
-    if (
-        not own
-        and action is Action.READ
-        and principal.role is Role.COUNTY_CLERK
-        and occurrence.task.all_counties
-    ):
-        own = True  # the task names every county: the county sees it (read only)
+    if not own and action is Action.READ and occurrence.task is not None:
+        task = occurrence.task
+        role = getattr(occurrence, "role", "lead")
+        if principal.unit_id is not None and principal.unit_id in (task.lead_unit_ids or ()):
+            own = True  # the lead unit sees every party's line of its item
+        elif role == "lead" and (
+            (principal.unit_id is not None and principal.unit_id in (task.co_unit_ids or ()))
+            or (principal.role is Role.COUNTY_CLERK and task.all_counties)
+        ):
+            own = True  # a party sees the lead's line of the item it contributes to
     return allowed(principal, action, own=own)
 
 

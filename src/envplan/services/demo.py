@@ -38,7 +38,7 @@ from envplan.services.supervision import (
     list_occurrences,
     load_plan_into_db,
 )
-from envplan.services.supervision_13710 import record_step, register_item
+from envplan.services.supervision.clock13710 import record_step, register_item
 from envplan.store import EvidenceStore, audit
 from envplan.store.models import (
     Comment,

@@ -124,7 +124,7 @@ class Occurrence(Base):
     """One concrete, dated duty of a task (one deadline, one quarter, one month, one milestone)."""
 
     __tablename__ = "occurrences"
-    __table_args__ = (UniqueConstraint("task_id", "seq"),)
+    __table_args__ = (UniqueConstraint("task_id", "unit_id", "role", "clause", "seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id"), index=True)
@@ -135,6 +135,13 @@ class Occurrence(Base):
     period_start: Mapped[dt.date] = mapped_column(Date)
     nominal_due: Mapped[dt.date] = mapped_column(Date)  # as written in the plan
     due_date: Mapped[dt.date] = mapped_column(Date, index=True)  # after the non-working-day rule
+    # lead: the item's reporting unit; county: one county-level government's own duty for an item
+    # naming 各县（市、区）人民政府 (and 开发区管委会); co: a co-unit's contribution line.
+    role: Mapped[str] = mapped_column(String(16), default="lead", server_default="lead")
+    # For a measure with several 责任单位 clauses, the clause (1-based) a county duty answers; 0 = all.
+    clause: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # county / co occurrences: the lead occurrence of the same period (the roll-up's parent).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("occurrences.id"), index=True)
     # Optimistic-lock token, bumped by compare-and-swap on every save (services.supervision).
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -236,11 +243,31 @@ class Notice(Base):
     reply_text: Mapped[str | None] = mapped_column(Text)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # the bureau closes a replied notice
+    close_note: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Optimistic-lock token: reply and close are compare-and-swap on it (one reply wins).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
     occurrence: Mapped[Occurrence] = relationship(back_populates="notices")
     unit: Mapped[Unit] = relationship()
+    comments: Mapped[list[NoticeComment]] = relationship(order_by="NoticeComment.id")
+
+
+class NoticeComment(Base):
+    """A comment on a notice (append-only)."""
+
+    __tablename__ = "notice_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
 class ClockItem(Base):
@@ -260,6 +287,17 @@ class ClockItem(Base):
     timetable_submitted_on: Mapped[dt.date | None] = mapped_column(Date)
     timetable_due: Mapped[dt.date | None] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)  # 销号
+    content: Mapped[str] = mapped_column(Text, default="", server_default="")  # 交办内容
+    # Key of the dated rule set the clock runs on (services.supervision.clock_rules), fixed at 立项.
+    rule_set: Mapped[str] = mapped_column(
+        String(64), default="shanxi-13710-2016", server_default="shanxi-13710-2016"
+    )
+    answer_text: Mapped[str | None] = mapped_column(Text)  # 办理情况报告
+    settlement_text: Mapped[str | None] = mapped_column(Text)  # 办结情况
+    extended_to: Mapped[dt.date | None] = mapped_column(Date)  # approved extension of settlement
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    escalated_on: Mapped[dt.date | None] = mapped_column(Date)  # last overdue escalation (催办)
+    escalations: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Optimistic-lock token, bumped by compare-and-swap on every save (services.supervision).
     version: Mapped[int] = mapped_column(Integer, default=1)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -307,4 +345,5 @@ APPEND_ONLY_TABLES = (
     "evidence_files",
     "comments",
     "dispatch_snapshots",
+    "notice_comments",
 )

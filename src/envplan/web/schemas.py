@@ -230,6 +230,13 @@ class OccurrenceRead(Schema):
     working_days_overdue: int
     notice_level: str | None
     version: int = Field(description="乐观锁版本：提交进展时作为 expected_version")
+    role: str = Field("lead", description="lead 牵头单位 / county 县级落实 / co 配合单位")
+    role_label: str = "牵头单位"
+    clause: int = Field(0, description="多段责任单位措施的第几段（0 = 整项）")
+    duty_key: str = ""
+    parent_id: int | None = Field(None, description="县级、配合单位行所属的牵头单位期次")
+    lead_unit_ids: list[str] = []
+    co_unit_ids: list[str] = []
 
 
 class RateRead(Schema):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from envplan.services.access import AccessDenied
 from envplan.services.supervision import ConflictError, SupervisionError
-from envplan.services.supervision_13710 import clock_state, record_step, register_item
+from envplan.services.supervision.clock13710 import clock_state, record_step, register_item
 
 from .conftest import People
 

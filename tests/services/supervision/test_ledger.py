@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from envplan.reports.ledger import export_ledger
-from envplan.services.ledger import (
+from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
     LedgerImportError,
     import_ledger,
@@ -40,7 +40,7 @@ def test_export_layout_and_traffic_lights(mini_session: Session, tmp_path: Path)
     assert workbook.sheetnames == ["空气", "水"]
     ws = workbook["空气"]
     assert "重点任务台账（截至2021年6月30日）" in ws["A1"].value
-    assert [ws.cell(row=3, column=c).value for c in range(1, 11)] == [
+    assert [ws.cell(row=3, column=c).value for c in range(1, 12)] == [
         "序号",
         "类别",
         "主要任务",
@@ -51,13 +51,15 @@ def test_export_layout_and_traffic_lights(mini_session: Session, tmp_path: Path)
         "完成状态",
         "备注",
         "编号（勿改）",
+        "版本（勿改）",
     ]
     assert ws.freeze_panes == "A4"
     keys = _rows_by_key(path, "空气")
     # June rows: air-m01 (due 6-30), air-m02 Jan–Jun (May and earlier carried over, not done),
-    # air-m03 Q1 (carried over) + Q2, air-m04 May (carried over) + June, air-m05 next (10-01)
+    # air-m03 Q1 (carried over) + Q2, air-m04 May (carried over) + June, air-m05 next (10-01);
+    # air-m01 names every county: 泽州县's and 高平市's own lines follow the lead's
     assert sorted(keys) == sorted(
-        ["air-m01#1"]
+        ["air-m01#1", "air-m01#1@zezhou-gov", "air-m01#1@gaoping-gov"]
         + [f"air-m02#{i}" for i in range(1, 7)]
         + ["air-m03#1", "air-m03#2", "air-m04#1", "air-m04#2", "air-m05#1"]
     )

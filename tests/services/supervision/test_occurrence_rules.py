@@ -4,7 +4,7 @@ import datetime as dt
 
 from envplan.plan import Deadline, Milestone
 from envplan.services.calendar import NonWorkingDeadline
-from envplan.services.occurrences import expand_deadline
+from envplan.services.supervision.occurrences import expand_deadline
 
 D = dt.date
 

@@ -33,9 +33,11 @@ def test_loaded_occurrence_counts(mini_session: Session) -> None:
             )
         ).all()
     )
-    # by-date 1; 长期坚持 12; 每季度 4; 5—9月 5; by-date 1; three milestones
+    # by-date 1; 长期坚持 12; 每季度 4; 5—9月 5; by-date 1; three milestones.
+    # air-m01 names every county: the lead's line plus one for each of the plan's two counties
+    # (泽州县, 高平市) = 1 + 2.
     assert counts == {
-        "air-m01": 1,
+        "air-m01": 3,
         "air-m02": 12,
         "air-m03": 4,
         "air-m04": 5,
@@ -263,7 +265,8 @@ def test_escalation_stops_once_done(mini_session: Session, people: People) -> No
 
 def test_snapshot_frozen_reproducible_with_rates(mini_session: Session, people: People) -> None:
     # June: due by 2021-06-30 are air-m01 (6-30), air-m02 Jan–Jun (6), air-m03 Q1+Q2 (2),
-    # air-m04 May+June (2), water-m01 milestones 4-30 and 6-30 (2) = 13
+    # air-m04 May+June (2), water-m01 milestones 4-30 and 6-30 (2) = 13 lead duties, plus the two
+    # county duties of air-m01 (泽州县, 高平市, due 6-30) = 15
     occ = _occ(mini_session, "air-m02", 6)
     report = sv.submit_report(
         mini_session,
@@ -284,13 +287,15 @@ def test_snapshot_frozen_reproducible_with_rates(mini_session: Session, people: 
     assert result.created
     content = sv.snapshot_content(result.snapshot)
     plan_rates = {r["key"]: r for r in content["rates"]["plan"]}
-    assert plan_rates["air"]["due"] == 11 and plan_rates["air"]["done_on_time"] == 1
+    assert plan_rates["air"]["due"] == 11 + 2 and plan_rates["air"]["done_on_time"] == 1
     assert plan_rates["water"]["due"] == 2 and plan_rates["water"]["rate"] == 0
     unit_rates = {r["key"]: r for r in content["rates"]["unit"]}
     assert unit_rates["gxj"]["due"] == 6 and unit_rates["gxj"]["rate"] == round(1 / 6, 4)
     assert unit_rates["gxj"]["due_in_month"] == 1 and unit_rates["gxj"]["rate_in_month"] == 1.0
     county_rates = {r["key"]: r for r in content["rates"]["county"]}
-    assert county_rates["泽州县"]["due"] == 4  # air-m03 Q1, Q2 + water milestones 1, 2
+    # air-m03 Q1, Q2 + water milestones 1, 2 + its own air-m01 duty
+    assert county_rates["泽州县"]["due"] == 5
+    assert county_rates["高平市"]["due"] == 3  # air-m04 May, June + its own air-m01 duty
     assert county_rates["市本级"]["due"] == 7
 
     # a report dated later does not change June; the frozen snapshot is returned as is
@@ -317,7 +322,9 @@ def test_snapshot_frozen_reproducible_with_rates(mini_session: Session, people: 
 def test_list_filters(mini_session: Session) -> None:
     june = sv.list_occurrences(mini_session, as_of=D(2021, 7, 1), month="2021-06")
     assert sorted((s.task_key, s.seq) for s in june) == [
-        ("air-m01", 1),
+        ("air-m01", 1),  # lead
+        ("air-m01", 1),  # 泽州县's own duty
+        ("air-m01", 1),  # 高平市's own duty
         ("air-m02", 6),
         ("air-m03", 2),
         ("air-m04", 2),
@@ -329,11 +336,11 @@ def test_list_filters(mini_session: Session) -> None:
         for s in sv.list_occurrences(
             mini_session, as_of=D(2021, 7, 1), month="2021-06", county="高平市"
         )
-    ] == ["air-m04"]
+    ] == ["air-m01", "air-m04"]
     assert len(sv.list_occurrences(mini_session, as_of=D(2021, 7, 1), plan_key="water")) == 3
     assert len(sv.list_occurrences(mini_session, as_of=D(2021, 7, 1), unit_id="gxj")) == 13
     overdue = sv.list_occurrences(mini_session, as_of=D(2021, 7, 1), status="overdue")
-    assert len(overdue) == 13
+    assert len(overdue) == 13 + 2  # air-m01's two county duties are overdue as well
     payload = json.dumps(june[0].to_json(), ensure_ascii=False)
     assert "due_date" in payload
     with pytest.raises(sv.SupervisionError, match="月份格式"):

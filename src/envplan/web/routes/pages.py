@@ -180,8 +180,40 @@ async def tasks_page(
 def task_detail(
     request: Request, occurrence_id: int, user: PageUserDep, platform: PlatformDep
 ) -> HTMLResponse:
+    return _task_page(request, platform, user, occurrence_id)
+
+
+def _task_page(
+    request: Request,
+    platform: Any,
+    user: Any,
+    occurrence_id: int,
+    *,
+    unsaved: dict[str, Any] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The task page: state, every party (roll-up), evidence with hashes, history; after a save
+    conflict, the typed text comes back in the form with the newer version to resubmit."""
+    from envplan.services import supervision as sv
+
     detail = occurrence_detail(platform, user, occurrence_id)
-    return render(request, "task_detail.html", {"detail": detail, "message": None, "errors": []})
+    with platform.session() as session:
+        roll = sv.rollup(session, occurrence_id, as_of=platform.today, principal=user.principal)
+        files = sv.list_evidence(session, occurrence_id, principal=user.principal)
+    return render(
+        request,
+        "task_detail.html",
+        {
+            "detail": detail,
+            "rollup": roll,
+            "evidence": files,
+            "unsaved": unsaved or {},
+            "message": error,
+            "errors": [error] if error else [],
+        },
+        status_code=status_code,
+    )
 
 
 @router.post(
@@ -198,16 +230,31 @@ async def submit_progress_form(
     narrative: Annotated[str, Form(max_length=5000)],
     evidence: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    await record_progress(
-        platform,
-        user,
-        occurrence_id,
-        expected_version=expected_version,
-        state=state,
-        percent=percent,
-        narrative=narrative,
-        evidence=evidence,
-    )
+    try:
+        await record_progress(
+            platform,
+            user,
+            occurrence_id,
+            expected_version=expected_version,
+            state=state,
+            percent=percent,
+            narrative=narrative,
+            evidence=evidence,
+        )
+    except HTTPException as exc:
+        if exc.status_code not in (409, 422):
+            raise
+        # Nothing was saved: show the page again with what was typed (a conflict also brings
+        # the newer version, so the user checks the other update and resubmits).
+        return _task_page(
+            request,
+            platform,
+            user,
+            occurrence_id,
+            unsaved={"state": state, "percent": percent, "narrative": narrative},
+            error=str(exc.detail),
+            status_code=exc.status_code,
+        )
     return RedirectResponse(f"/tasks/{occurrence_id}?saved=1", status_code=303)
 
 

@@ -14,23 +14,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from envplan.services.access import Action, Principal, can_on_occurrence
-from envplan.services.supervision import (
+from envplan.services.access import AccessDenied, Action, Principal, can_on_occurrence
+from envplan.services.supervision.progress import submit_report
+from envplan.services.supervision.rules import (
     DEFAULT_RULES,
     STATUS_LABELS,
-    OccurrenceState,
+    ConflictError,
+    SupervisionError,
     SupervisionRules,
+)
+from envplan.services.supervision.state import (
+    OccurrenceState,
     compute_state,
     list_occurrences,
     load_occurrence,
     parse_month,
-    submit_report,
 )
 
 # Column headers in order (序号 … 备注 as bureaus use them, plus the row key used on import).
@@ -44,6 +49,7 @@ COL_PROGRESS = "进展情况"
 COL_STATUS = "完成状态"
 COL_REMARK = "备注"
 COL_KEY = "编号（勿改）"
+COL_VERSION = "版本（勿改）"
 LEDGER_COLUMNS = (
     COL_NO,
     COL_CATEGORY,
@@ -55,14 +61,25 @@ LEDGER_COLUMNS = (
     COL_STATUS,
     COL_REMARK,
     COL_KEY,
+    COL_VERSION,
 )
 PLAN_SHEET_NAMES = {"air": "空气", "water": "水", "soil": "土壤"}
 SHEET_PLAN_KEYS = {name: key for key, name in PLAN_SHEET_NAMES.items()}
 
 
 def occurrence_key(state: OccurrenceState) -> str:
-    """The row key written in the 编号 column: task id and period, e.g. ``air-k14#6``."""
-    return f"{state.task_key}#{state.seq}"
+    """The row key written in the 编号 column: task id and period, e.g. ``air-k14#6``; a county's
+    or co-unit's line adds its unit (``air-m01#1@zezhou-gov``) and, for one clause of a
+    multi-clause measure, the clause (``soil-m04#3/2@zezhou-gov``)."""
+    key = f"{state.task_key}#{state.seq}"
+    if state.clause:
+        key += f"/{state.clause}"
+    if state.role != "lead":
+        key += f"@{state.unit_id}"
+    return key
+
+
+_KEY_PATTERN = re.compile(r"^(?P<task>[A-Za-z0-9_.-]+)#\d+(?:/\d+)?(?:@[A-Za-z0-9_.-]+)?$")
 
 
 def status_text(state: OccurrenceState) -> str:
@@ -151,6 +168,7 @@ class LedgerChange:
     row: int
     key: str
     occurrence_id: int
+    version: int  # the version exported in the row; the write is a compare-and-swap on it
     unit_name: str
     old_status: str
     new_state: str  # in_progress | done
@@ -240,7 +258,7 @@ def import_ledger(
         ) from exc
 
     errors: list[LedgerError] = []
-    pending: list[tuple[str, int, str, str, int, str]] = []  # sheet,row,key,state,percent,narrative
+    pending: list[_PendingRow] = []
     seen: dict[str, tuple[str, int]] = {}
     for sheet in workbook.worksheets:
         plan_key = SHEET_PLAN_KEYS.get(sheet.title)
@@ -270,7 +288,7 @@ def import_ledger(
                 )
             )
             continue
-        missing = [c for c in (COL_KEY, COL_PROGRESS, COL_STATUS) if c not in columns]
+        missing = [c for c in (COL_KEY, COL_VERSION, COL_PROGRESS, COL_STATUS) if c not in columns]
         if missing:
             errors.append(
                 LedgerError(sheet.title, header_row, None, f"缺少列：{'、'.join(missing)}")
@@ -289,7 +307,7 @@ def import_ledger(
                     )
                 )
                 continue
-            task_key, _, seq_text = key.partition("#")
+            task_key = key.partition("#")[0]
             if not task_key.startswith(f"{plan_key}-"):
                 errors.append(
                     LedgerError(
@@ -312,10 +330,24 @@ def import_ledger(
                 )
                 continue
             seen[key] = (sheet.title, row_number)
-            if not seq_text.isdigit():
+            if not _KEY_PATTERN.match(key):
                 errors.append(
                     LedgerError(
-                        sheet.title, row_number, COL_KEY, f"编号 {key} 格式应为 任务编号#期次"
+                        sheet.title,
+                        row_number,
+                        COL_KEY,
+                        f"编号 {key} 格式应为 任务编号#期次（县级、配合单位行另有 @单位编号）",
+                    )
+                )
+                continue
+            version_cell = _row_cell(values, columns, COL_VERSION)
+            if not version_cell.isdigit():
+                errors.append(
+                    LedgerError(
+                        sheet.title,
+                        row_number,
+                        COL_VERSION,
+                        f"版本号应为导出时的整数，收到“{version_cell}”（请勿删除或修改版本列）",
                     )
                 )
                 continue
@@ -323,7 +355,17 @@ def import_ledger(
             if problem:
                 errors.append(LedgerError(sheet.title, row_number, COL_STATUS, problem))
                 continue
-            pending.append((sheet.title, row_number, key, state or "", percent or 0, narrative))
+            pending.append(
+                _PendingRow(
+                    sheet.title,
+                    row_number,
+                    key,
+                    int(version_cell),
+                    state or "",
+                    percent or 0,
+                    narrative,
+                )
+            )
     workbook.close()
 
     # Resolve keys against the records and compare with the current state.
@@ -332,7 +374,7 @@ def import_ledger(
         current = {
             occurrence_key(s): s for s in list_occurrences(session, as_of=reported_on, rules=rules)
         }
-        for sheet_title, row_number, key, state, percent, narrative in pending:
+        for sheet_title, row_number, key, exported, state, percent, narrative in pending:
             existing = current.get(key)
             if existing is None:
                 errors.append(
@@ -345,6 +387,17 @@ def import_ledger(
                 or (state == "" and existing.percent == 0)
             )
             if unchanged:
+                continue
+            if exported != existing.version:
+                errors.append(
+                    LedgerError(
+                        sheet_title,
+                        row_number,
+                        COL_VERSION,
+                        f"{key} 在导出后已被更新（导出时版本 {exported}，当前版本 "
+                        f"{existing.version}），为免覆盖他人的新进展，请重新导出台账后再填写",
+                    )
+                )
                 continue
             if state == "":
                 errors.append(
@@ -387,6 +440,7 @@ def import_ledger(
                     row=row_number,
                     key=key,
                     occurrence_id=existing.occurrence_id,
+                    version=exported,
                     unit_name=existing.unit_name,
                     old_status=existing.status,
                     new_state=state,
@@ -398,29 +452,61 @@ def import_ledger(
             )
     if errors:
         raise LedgerImportError(name, errors)
-    if dry_run:
-        return changes
-    # A savepoint: a failure half-way (e.g. a concurrent save) undoes every row of this import.
-    with session.begin_nested():
-        _write_changes(session, principal, changes, reported_on)
+    # The dry run and the real run take the same path: every row is written in a savepoint, a
+    # row the services refuse becomes an error of that row, and the dry run rolls it all back.
+    savepoint = session.begin_nested()
+    try:
+        errors = _write_changes(session, principal, changes, reported_on)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    if errors or dry_run:
+        savepoint.rollback()
+    else:
+        savepoint.commit()
+    if errors:
+        raise LedgerImportError(name, errors)
     return changes
+
+
+@dataclass(frozen=True)
+class _PendingRow:
+    sheet: str
+    row: int
+    key: str
+    version: int
+    state: str
+    percent: int
+    narrative: str
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(
+            (self.sheet, self.row, self.key, self.version, self.state, self.percent, self.narrative)
+        )
 
 
 def _write_changes(
     session: Session, principal: Principal, changes: list[LedgerChange], reported_on: dt.date
-) -> None:
+) -> list[LedgerError]:
+    """Record each change with the same service a form uses; the refusals, one per row."""
+    errors: list[LedgerError] = []
     for change in changes:
-        occurrence = load_occurrence(session, change.occurrence_id)
-        submit_report(
-            session,
-            principal,
-            change.occurrence_id,
-            expected_version=occurrence.version,
-            reported_on=reported_on,
-            state=change.new_state,
-            percent=change.new_percent,
-            narrative=change.new_narrative,
-        )
+        try:
+            with session.begin_nested():
+                submit_report(
+                    session,
+                    principal,
+                    change.occurrence_id,
+                    expected_version=change.version,
+                    reported_on=reported_on,
+                    state=change.new_state,
+                    percent=change.new_percent,
+                    narrative=change.new_narrative,
+                )
+        except (SupervisionError, AccessDenied, ConflictError) as exc:
+            column = COL_VERSION if isinstance(exc, ConflictError) else COL_STATUS
+            errors.append(LedgerError(change.sheet, change.row, column, str(exc)))
+    return errors
 
 
 def state_of(session: Session, occurrence_id: int, as_of: dt.date) -> OccurrenceState:
