@@ -17,6 +17,7 @@ EXPECTED_TABLES = {
     "clock_items",
     "dispatch_snapshots",
     "audit_log",
+    "web_sessions",
 }
 
 

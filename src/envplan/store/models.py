@@ -308,3 +308,6 @@ APPEND_ONLY_TABLES = (
     "comments",
     "dispatch_snapshots",
 )
+
+# Tables of other store modules share this metadata (migrations, test schemas, TRUNCATE).
+from envplan.store import sessions as _sessions  # noqa: E402,F401
