@@ -168,7 +168,8 @@ def downgrade_cmd(
     if not yes:
         typer.echo(
             f"警告：降级到 {revision} 会删除数据库 {engine.url.render_as_string(hide_password=True)} "
-            "中该版本之后的表和数据" + ("（base：全部表与全部记录）" if revision == "base" else "")
+            "中该版本之后的表和数据"
+            + ("（base：全部表与全部记录）" if revision == "base" else "")
             + "。建议先运行 envplan db backup。",
             err=True,
         )
@@ -239,7 +240,9 @@ def restore_cmd(
     target = engine.url.render_as_string(hide_password=True)
     if not yes:
         what = "写入空库" if portable else "覆盖当前记录库的全部内容"
-        typer.echo(f"将从 {backup_file} 恢复到 {target}（{what}），请先停止 envplan serve。", err=True)
+        typer.echo(
+            f"将从 {backup_file} 恢复到 {target}（{what}），请先停止 envplan serve。", err=True
+        )
         if not typer.confirm("确定恢复？/ Restore?", default=False):
             engine.dispose()
             raise fail("已取消，未做任何改动", code=1)

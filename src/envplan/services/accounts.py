@@ -103,9 +103,7 @@ def _user(session: Session, username: str) -> User:
     return user
 
 
-def set_active(
-    session: Session, username: str, active: bool, *, actor: Principal = SYSTEM
-) -> int:
+def set_active(session: Session, username: str, active: bool, *, actor: Principal = SYSTEM) -> int:
     """Disable or enable a user; disabling ends every session. Returns the sessions ended."""
     require(actor, Action.MANAGE_USERS)
     user = _user(session, username)

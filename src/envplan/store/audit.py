@@ -297,9 +297,7 @@ def verify_seals(session: Session) -> list[ChainProblem]:
         expected = sealed.get(name)
         if expected is None:
             if count:
-                problems.append(
-                    ChainProblem(last.seq, f"表 {name} 不在第 {last.seq} 条封存摘要中")
-                )
+                problems.append(ChainProblem(last.seq, f"表 {name} 不在第 {last.seq} 条封存摘要中"))
             continue
         if expected[0] != count:
             problems.append(

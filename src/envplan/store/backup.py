@@ -83,7 +83,9 @@ def backup_sqlite(engine: Engine, target: Path) -> int:
     """Online backup of a SQLite records database into ``target`` (a new file); its page count."""
     source = sqlite_path(engine)
     if source is None:
-        raise BackupError("SQLite 文件备份只适用于 SQLite 记录库；PostgreSQL 请用 --format portable")
+        raise BackupError(
+            "SQLite 文件备份只适用于 SQLite 记录库；PostgreSQL 请用 --format portable"
+        )
     if target.exists():
         raise BackupError(f"备份文件已存在：{target}（不会覆盖）")
     target.parent.mkdir(parents=True, exist_ok=True)

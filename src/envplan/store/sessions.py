@@ -102,4 +102,6 @@ def revoke_user(session: Session, user_id: int) -> int:
 
 
 def count_for(session: Session, user_id: int) -> int:
-    return len(session.scalars(select(WebSession.token_sha256).where(WebSession.user_id == user_id)).all())
+    return len(
+        session.scalars(select(WebSession.token_sha256).where(WebSession.user_id == user_id)).all()
+    )

@@ -174,7 +174,9 @@ class SessionMiddleware:
         lang = pick_lang(request.cookies.get(LANG_COOKIE))
         request.state.lang = lang
         request.state.t = translator(lang)
-        problem = url_problem(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
+        problem = url_problem(
+            scope.get("path", ""), scope.get("query_string", b"").decode("latin-1")
+        )
         if problem is not None:
             request.state.session = Session()
             request.state.user = None

@@ -105,7 +105,9 @@ def login(
         )
         response.headers["Retry-After"] = str(wait_s)
         return response
-    logged_in = web_login.login(state.platform, name, password, client=client) if state.platform else None
+    logged_in = (
+        web_login.login(state.platform, name, password, client=client) if state.platform else None
+    )
     if logged_in is None:
         state.user_throttle.record_failure(user_keys)
         state.ip_throttle.record_failure(ip_keys)
