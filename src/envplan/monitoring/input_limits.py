@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from envplan.monitoring.errors import InputFileError, InputProblem
 
@@ -49,7 +49,7 @@ def _too_many_rows(name: str, rows: int) -> InputFileError:
     )
 
 
-def _gunzip_chunks(name: str, raw: BinaryIO) -> Iterator[bytes]:
+def _gunzip_chunks(name: str, raw: IO[bytes]) -> Iterator[bytes]:
     """The decompressed content in chunks of at most 1 MB (memory stays bounded)."""
     total = 0
     try:
@@ -72,7 +72,7 @@ def _count_lines(name: str, chunks: Iterator[bytes]) -> int:
     return rows
 
 
-def _check_xlsx(name: str, source: BinaryIO) -> None:
+def _check_xlsx(name: str, source: IO[bytes]) -> None:
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -112,7 +112,7 @@ def _check_xlsx(name: str, source: BinaryIO) -> None:
                 raise _error(name, f"Excel 文件使用了不支持的压缩方式（{exc}）") from exc
 
 
-def check_stream(name: str, source: BinaryIO) -> None:
+def check_stream(name: str, source: IO[bytes]) -> None:
     """Check one input file read from ``source`` (named ``name``); raise InputFileError."""
     lowered = name.lower()
     if lowered.endswith(".gz"):
@@ -127,7 +127,7 @@ def check_bytes(name: str, data: bytes) -> None:
     check_stream(name, io.BytesIO(data))
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path | zipfile.Path) -> None:
     if not path.is_file():
         return  # the reader names a missing file itself
     with path.open("rb") as handle:

@@ -29,8 +29,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from envplan.plan import Plan, default_plan
-from envplan.services import supervision
-from envplan.services import accounts
+from envplan.services import accounts, supervision
 from envplan.services.access import ROLE_LABELS, Principal, Role
 from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade

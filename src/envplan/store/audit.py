@@ -231,9 +231,8 @@ def seal(session: Session, *, actor: str = "system") -> AuditEntry | None:
     _lock_chain(session)
     digests = record_digests(session)
     last = _last_seal(session)
-    if last is not None and last.after is not None:
-        if json.loads(last.after).get("tables") == digests:
-            return None
+    if last is not None and last.after and json.loads(last.after).get("tables") == digests:
+        return None
     return append(
         session,
         actor=actor,

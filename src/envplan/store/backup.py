@@ -162,7 +162,7 @@ def restore_portable(dump_file: Path, engine: Engine) -> dict[str, int]:
     """Load a portable dump into an EMPTY database (migrated here first); rows per table."""
     tables = {t.name: t for t in _tables()}
     try:
-        handle = gzip.open(dump_file, "rt", encoding="utf-8")
+        handle = gzip.open(dump_file, "rt", encoding="utf-8")  # noqa: SIM115 - closed below
         header = json.loads(handle.readline())
     except (OSError, ValueError) as exc:
         raise BackupError(f"{dump_file} 不是 envplan 便携备份：{exc}") from exc
@@ -189,9 +189,10 @@ def restore_portable(dump_file: Path, engine: Engine) -> dict[str, int]:
             if "end" in record:
                 ended = True
                 break
-            table = tables.get(record.get("t", ""))
-            if table is None:
+            found = tables.get(record.get("t", ""))
+            if found is None:
                 raise BackupError(f"{dump_file} 第 {number} 行：未知的表 {record.get('t')!r}")
+            table = found
             if table is not current:
                 flush()
                 current = table
