@@ -172,7 +172,9 @@ def test_concurrent_sealing_writers_keep_seals_consistent(migrated_engine: Engin
                         )
                     )
                     session.flush()
-                    audit.append(session, actor=name, action="user.create", entity="user", entity_id=n)
+                    audit.append(
+                        session, actor=name, action="user.create", entity="user", entity_id=n
+                    )
                     session.commit()
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)

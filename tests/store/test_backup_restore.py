@@ -60,7 +60,9 @@ def _same_kind_target(backend: str, tmp_path: Path) -> tuple[Engine, str | None]
 
 
 def test_portable_dump_restores_every_row_and_the_chain(
-    seeded: Engine, db_backend: str, tmp_path: Path  # noqa: F811
+    seeded: Engine,
+    db_backend: str,
+    tmp_path: Path,
 ) -> None:
     dump = tmp_path / "records.jsonl.gz"
     counts = dump_portable(seeded, dump)
@@ -86,7 +88,9 @@ def test_portable_dump_restores_every_row_and_the_chain(
 
 
 def test_sqlite_online_backup_while_writing_loses_nothing(
-    seeded: Engine, db_backend: str, tmp_path: Path  # noqa: F811
+    seeded: Engine,
+    db_backend: str,
+    tmp_path: Path,
 ) -> None:
     if db_backend != "sqlite":
         pytest.skip("the online backup API is SQLite's; PostgreSQL uses the portable dump")
@@ -128,7 +132,9 @@ def test_backup_and_restore_commands(tmp_path: Path) -> None:
     head = runner.invoke(app, ["audit", "head"], env=env).output.strip()
     out = runner.invoke(app, ["db", "backup", str(tmp_path / "b.sqlite3")], env=env)
     assert out.exit_code == 0 and "在线备份" in out.output
-    out = runner.invoke(app, ["db", "backup", str(tmp_path / "b.jsonl.gz"), "--format", "portable"], env=env)
+    out = runner.invoke(
+        app, ["db", "backup", str(tmp_path / "b.jsonl.gz"), "--format", "portable"], env=env
+    )
     assert out.exit_code == 0 and "便携格式" in out.output
     other = {"ENVPLAN_HOME": str(tmp_path / "other")}
     out = runner.invoke(app, ["db", "restore", str(tmp_path / "b.jsonl.gz")], env=other)

@@ -125,6 +125,14 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers[name] = value
         return response
 
+    from sqlalchemy.exc import DataError, OperationalError
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _database(request: Request, exc: Exception) -> Response:
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         from envplan.store.engine import is_busy_error
