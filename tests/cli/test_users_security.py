@@ -45,7 +45,11 @@ def test_weak_passwords_and_odd_names_are_refused(run, db_backend: str) -> None:
     )
 
 
-def test_disable_role_and_password_take_effect_on_sessions(run, db_url: str, db_backend: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_disable_role_and_password_take_effect_on_sessions(
+    run,
+    db_url: str,  # noqa: F811
+    db_backend: str,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     run("db", "init")
     run("users", "add", "clerk", "--role", "viewer", "--password", "river-stone-2021")
     engine = make_engine(db_url)
@@ -65,11 +69,38 @@ def test_disable_role_and_password_take_effect_on_sessions(run, db_url: str, db_
     with factory() as session:
         token = create(session, uid).token
         session.commit()
-    assert "结束登录会话 1 个" in run("users", "password", "clerk", "--password", "new-river-stone-99")
+    assert "结束登录会话 1 个" in run(
+        "users", "password", "clerk", "--password", "new-river-stone-99"
+    )
     with factory() as session:
         assert resolve(session, token) is None
         assert session.get(User, uid).role == "admin"  # type: ignore[union-attr]
     assert "用户不存在" in run("users", "disable", "nobody", code=1)
     out = run("audit", "verify")
     assert "哈希链校验通过" in out
+    engine.dispose()
+
+
+def test_the_acting_user_lookup_does_not_keep_the_write_lock(
+    run,
+    db_url: str,  # noqa: F811
+    db_backend: str,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    # before: a CLI ledger import took the SQLite write lock at its first query and kept it while
+    # the workbook was parsed (the web waited 14 s)
+    import sqlite3
+
+    from envplan.cli.db_cmd import acting_user
+
+    if db_backend != "sqlite":
+        pytest.skip("the single write lock is SQLite's")
+    run("db", "init")
+    run("users", "add", "clerk", "--role", "viewer", "--password", "river-stone-2021")
+    engine = make_engine(db_url)
+    with make_session_factory(engine)() as session:
+        assert acting_user(session, "clerk ").username == "clerk"
+        other = sqlite3.connect(engine.url.database or "", timeout=0, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # would raise "database is locked" before the fix
+        other.execute("ROLLBACK")
+        other.close()
     engine.dispose()

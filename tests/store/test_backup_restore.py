@@ -28,14 +28,7 @@ from envplan.store.backup import (
     table_rows,
 )
 from envplan.store.models import Base, ProgressReport
-from envplan.store.testing import (  # noqa: F401
-    _create_schema,
-    _drop_schema,
-    _schema_url,
-    db_backend,
-    db_session,
-    migrated_engine,
-)
+from envplan.store.testing import _create_schema, _drop_schema, _schema_url
 
 
 def _all_rows(engine: Engine) -> dict[str, list[dict[str, object]]]:
@@ -43,7 +36,7 @@ def _all_rows(engine: Engine) -> dict[str, list[dict[str, object]]]:
 
 
 @pytest.fixture
-def seeded(db_session: Session, migrated_engine: Engine) -> Engine:  # noqa: F811
+def seeded(db_session: Session, migrated_engine: Engine) -> Engine:
     seed_demo(db_session, default_plan())
     db_session.commit()
     reports = db_session.scalar(select(func.count(ProgressReport.id)))
@@ -115,7 +108,7 @@ def test_sqlite_online_backup_while_writing_loses_nothing(
         thread.join()
     copy = make_engine(f"sqlite:///{backup}")
     with make_session_factory(copy)() as session:
-        count, problems = audit.verify_all(session)
+        _count, problems = audit.verify_all(session)
     assert problems == []  # a consistent snapshot: no half-written entry, every report present
     restored = make_engine(f"sqlite:///{tmp_path / 'restored.sqlite3'}")
     restore_sqlite(backup, restored)

@@ -83,7 +83,9 @@ def test_no_operation_answers_5xx(platform: Platform) -> None:
         @given(case=operation.as_strategy())
         def call(case: schemathesis.Case) -> None:
             nonlocal calls
-            response = case.call(headers={"X-CSRF-Token": csrf}, cookies={"envplan_session": cookie})
+            response = case.call(
+                headers={"X-CSRF-Token": csrf}, cookies={"envplan_session": cookie}
+            )
             calls += 1
             if response.status_code >= 500:
                 failures.append(

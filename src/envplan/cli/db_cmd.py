@@ -90,10 +90,16 @@ def acting_user(session: Session, username: str | None) -> Principal:
 
     if username is None:
         return SYSTEM
-    user = session.scalar(select(User).where(User.username == username))
+    from envplan.services.accounts import normalise_username
+
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.active:
         raise fail(f"用户不存在或已停用：{username}")
-    return Principal.of(user)
+    principal = Principal.of(user)
+    # End this first (reading) transaction: on SQLite it holds the single write lock, and the
+    # command may now parse a file for seconds — the web must not wait behind that.
+    session.commit()
+    return principal
 
 
 @app.command("init")
