@@ -133,6 +133,10 @@ def test_supervision_commands(run, db_engine: Engine, db_backend: str, tmp_path:
     out = run("audit", "verify", code=1)
     assert "被修改" in out
 
-    run("db", "downgrade", "--revision", "base")
+    assert "确定降级" in run("db", "downgrade", "--revision", "base", code=1)  # asks, no answer
+    assert "未初始化" not in run("db", "status")  # nothing was dropped
+    run("db", "downgrade", "--revision", "base", "--yes")
     assert "尚未初始化" in run("tasks", "list", code=1)
-    assert "0002_supervision_parties" in run("db", "upgrade")
+    from envplan.store import head_revision
+
+    assert str(head_revision()) in run("db", "upgrade")

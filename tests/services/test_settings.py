@@ -8,7 +8,11 @@ from envplan.services.settings import DEMO_SECRET_KEY, load_settings
 def test_defaults_to_sqlite_under_home(tmp_path: Path) -> None:
     s = load_settings({"ENVPLAN_HOME": str(tmp_path)}, demo=True)
     assert s.database_url == f"sqlite:///{tmp_path / 'envplan.sqlite3'}"
-    assert s.secret_key == DEMO_SECRET_KEY
+    # demo mode signs with a random key of its own home, never the old published constant
+    assert s.secret_key != DEMO_SECRET_KEY and len(s.secret_key) >= 32
+    assert load_settings({"ENVPLAN_HOME": str(tmp_path)}, demo=True).secret_key == s.secret_key
+    other = tmp_path / "other"
+    assert load_settings({"ENVPLAN_HOME": str(other)}, demo=True).secret_key != s.secret_key
 
 
 def test_refuses_missing_or_demo_secret_outside_demo(tmp_path: Path) -> None:

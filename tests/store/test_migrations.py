@@ -18,6 +18,7 @@ EXPECTED_TABLES = {
     "notice_comments",
     "dispatch_snapshots",
     "audit_log",
+    "web_sessions",
 }
 
 

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from envplan.services.access import Principal
     from envplan.services.settings import Settings
 
-app = typer.Typer(help="数据库：初始化与升级 / Database: init and upgrade.", no_args_is_help=True)
+app = typer.Typer(
+    help="数据库：初始化、升级、备份与恢复 / Database: init, upgrade, backup, restore.",
+    no_args_is_help=True,
+)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
@@ -87,10 +90,16 @@ def acting_user(session: Session, username: str | None) -> Principal:
 
     if username is None:
         return SYSTEM
-    user = session.scalar(select(User).where(User.username == username))
+    from envplan.services.accounts import normalise_username
+
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
     if user is None or not user.active:
         raise fail(f"用户不存在或已停用：{username}")
-    return Principal.of(user)
+    principal = Principal.of(user)
+    # End this first (reading) transaction: on SQLite it holds the single write lock, and the
+    # command may now parse a file for seconds — the web must not wait behind that.
+    session.commit()
+    return principal
 
 
 @app.command("init")
@@ -158,12 +167,26 @@ def downgrade_cmd(
     revision: str = typer.Option(
         ..., "--revision", help="目标版本（base 为清空）/ Target revision."
     ),
+    yes: bool = typer.Option(
+        False, "--yes", help="不再确认（降级会删除数据）/ Do not ask (a downgrade deletes data)."
+    ),
 ) -> None:
-    """降级记录库架构（base 删除全部表）/ Downgrade the schema."""
+    """降级记录库架构（会删除数据，base 删除全部表；需确认）/ Downgrade the schema (asks first)."""
     from envplan.store import current_revision, downgrade
 
     engine = cli_engine()
     before = current_revision(engine)
+    if not yes:
+        typer.echo(
+            f"警告：降级到 {revision} 会删除数据库 {engine.url.render_as_string(hide_password=True)} "
+            "中该版本之后的表和数据"
+            + ("（base：全部表与全部记录）" if revision == "base" else "")
+            + "。建议先运行 envplan db backup。",
+            err=True,
+        )
+        if not typer.confirm("确定降级？/ Downgrade?", default=False):
+            engine.dispose()
+            raise fail("已取消，未做任何改动", code=1)
     downgrade(engine, revision)
     typer.echo(f"架构版本：{before or '（空）'} → {current_revision(engine) or '（空）'}")
     engine.dispose()
@@ -182,3 +205,67 @@ def status() -> None:
         f"架构版本：{current_revision(engine) or '（未初始化）'}（程序版本 {head_revision()}）"
     )
     engine.dispose()
+
+
+@app.command("backup")
+def backup_cmd(
+    out: Path = typer.Argument(..., help="备份文件（不覆盖已有文件）/ Backup file to write."),
+    fmt: str = typer.Option(
+        "auto",
+        "--format",
+        help="sqlite（SQLite 在线备份）| portable（JSON 行，任意数据库）| auto / Format.",
+    ),
+) -> None:
+    """在线备份记录库（服务运行中也可执行）/ Back up the records database online."""
+    from envplan.store.backup import BackupError, backup_sqlite, dump_portable, sqlite_path
+
+    engine = cli_engine()
+    if fmt not in ("auto", "sqlite", "portable"):
+        raise fail(f"--format：应为 sqlite、portable 或 auto，收到：{fmt}")
+    if fmt == "auto":
+        fmt = "sqlite" if sqlite_path(engine) is not None else "portable"
+    try:
+        if fmt == "sqlite":
+            pages = backup_sqlite(engine, out)
+            typer.echo(f"已备份（SQLite 在线备份，{pages} 页）：{out}")
+        else:
+            counts = dump_portable(engine, out)
+            typer.echo(f"已备份（便携格式，{len(counts)} 张表 {sum(counts.values())} 行）：{out}")
+    except BackupError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    typer.echo("请同时保存审计链头（envplan audit head），恢复后用 audit verify --expect 核对。")
+
+
+@app.command("restore")
+def restore_cmd(
+    backup_file: Path = typer.Argument(..., exists=True, dir_okay=False, help="备份文件 / Backup."),
+    yes: bool = typer.Option(False, "--yes", help="不再确认 / Do not ask."),
+) -> None:
+    """从备份恢复记录库（SQLite 文件覆盖当前库；便携格式只恢复到空库；需先停止服务）/ Restore."""
+    from envplan.store.backup import BackupError, restore_portable, restore_sqlite
+
+    engine = cli_engine()
+    portable = backup_file.name.endswith((".jsonl.gz", ".gz"))
+    target = engine.url.render_as_string(hide_password=True)
+    if not yes:
+        what = "写入空库" if portable else "覆盖当前记录库的全部内容"
+        typer.echo(
+            f"将从 {backup_file} 恢复到 {target}（{what}），请先停止 envplan serve。", err=True
+        )
+        if not typer.confirm("确定恢复？/ Restore?", default=False):
+            engine.dispose()
+            raise fail("已取消，未做任何改动", code=1)
+    try:
+        if portable:
+            counts = restore_portable(backup_file, engine)
+            typer.echo(f"已恢复 {len(counts)} 张表 {sum(counts.values())} 行到 {target}")
+        else:
+            restore_sqlite(backup_file, engine)
+            typer.echo(f"已从 SQLite 备份恢复到 {target}")
+    except BackupError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    typer.echo("请运行 envplan audit verify 核对审计链与记录。")

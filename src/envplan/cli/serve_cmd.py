@@ -13,6 +13,15 @@ import time
 import typer
 
 
+def uvicorn_proxy_options(trusted_proxies: tuple[str, ...]) -> dict[str, object]:
+    """X-Forwarded-For / -Proto are believed only from the configured proxies (none by default:
+    uvicorn would otherwise believe them from 127.0.0.1, and any local client could then choose
+    the address the login throttle sees)."""
+    if not trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(trusted_proxies)}
+
+
 def register(app: typer.Typer) -> None:
     """Mount the serve command on the root app."""
 
@@ -41,7 +50,13 @@ def register(app: typer.Typer) -> None:
 
         started = time.monotonic()
         typer.echo(f"数据目录 / home: {settings.home}")
-        platform = open_platform(settings, progress=lambda line: typer.echo(f"  · {line}"))
+        from envplan.services.home import HomeModeError
+
+        try:
+            platform = open_platform(settings, progress=lambda line: typer.echo(f"  · {line}"))
+        except HomeModeError as exc:
+            typer.echo(f"配置错误 / configuration error: {exc}", err=True)
+            raise typer.Exit(2) from exc
         web_app = create_app(settings, platform=platform)
         shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         typer.echo(f"准备就绪，用时 {time.monotonic() - started:.1f} 秒 / ready")
@@ -55,4 +70,11 @@ def register(app: typer.Typer) -> None:
                 typer.echo(
                     f"  {login.username:<16} 密码 {login.password:<16} {login.role_label}{unit}"
                 )
-        uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(
+            web_app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            **uvicorn_proxy_options(settings.trusted_proxies),  # type: ignore[arg-type]
+        )

@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from envplan.monitoring.errors import InputFileError, InputProblem
+from envplan.monitoring.input_limits import check_file
 
 ROW = "_row"
 
@@ -52,6 +53,7 @@ def read_bytes(path: InputPath) -> bytes:
     """The file's bytes, gunzipped when the name ends in .gz."""
     if not path.is_file():
         raise file_error(path, "文件不存在或不是普通文件")
+    check_file(path)  # decompressed size and rows bounded before the whole file is read
     data = path.read_bytes()
     if path.suffix.lower() == ".gz":
         try:

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.services.bulletin import Bulletin, DataGap, Table
 
 GREEN = PatternFill("solid", fgColor="C6EFCE")
@@ -163,4 +164,5 @@ def write_bulletin_xlsx(
         write_table_sheet(workbook.create_sheet(), table)
     workbook.properties.title = f"{bulletin.title}（附件：台账）"
     workbook.properties.creator = bulletin.issuing_authority
+    neutralise_formulas(workbook)  # user text never becomes a live formula
     workbook.save(path)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.services.access import Principal
 from envplan.services.supervision import (
     COUNTY_GROUP_UNIT_NAME,
@@ -130,6 +131,7 @@ def write_ledger_workbook(
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
         sheet.page_setup.orientation = "landscape"
+    neutralise_formulas(workbook)  # user text never becomes a live formula
     workbook.save(out)
 
 

@@ -29,13 +29,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from envplan.plan import Plan, default_plan
-from envplan.services import supervision
-from envplan.services.access import ROLE_LABELS, Principal, Role, authenticate
+from envplan.services import accounts, supervision
+from envplan.services.access import ROLE_LABELS, Principal, Role
 from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade
 from envplan.store.models import PlanVersion, User
 
 Progress = Callable[[str], None]
+#: How often (seconds) a platform looks at the audit head for writes of other processes.
+HEAD_CHECK_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -90,15 +92,36 @@ class Platform:
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
     _write_generation: int = 0
     _lock: threading.RLock = field(default_factory=threading.RLock)
-    _users: dict[int, UserInfo | None] = field(default_factory=dict)
     _building: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
+    # Read-only sessions (no SQLite write lock); the last audit head seen and when it was read,
+    # so a write by another process (CLI, second server) drops this process's cache too.
+    read_sessions: sessionmaker[Session] | None = None
+    _seen_head: int | None = None
+    _head_checked: float = 0.0
 
     # ------------------------------------------------------------------ sessions and caching
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.sessions() as session:
+        """A read-only session (never takes the SQLite write lock); writes go through write()."""
+        with (self.read_sessions or self.sessions)() as session:
             yield session
+
+    def _sync_with_database(self) -> None:
+        """At most every HEAD_CHECK_S: drop the cache if the audit head moved (any process)."""
+        now = time.monotonic()
+        if now - self._head_checked < HEAD_CHECK_S:
+            return
+        self._head_checked = now
+        from envplan.store.audit import head
+
+        with self.session() as session:
+            seq = head(session).seq
+        with self._lock:
+            if self._seen_head is not None and seq != self._seen_head:
+                self._write_generation += 1
+                self._cache.clear()
+            self._seen_head = seq
 
     @contextmanager
     def write(self) -> Iterator[Session]:
@@ -123,6 +146,7 @@ class Platform:
 
     def peek(self, key: tuple[Any, ...]) -> Any:
         """The cached value for ``key`` if it is current, else None (never builds)."""
+        self._sync_with_database()
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None and hit[0] == self._write_generation:
@@ -132,6 +156,7 @@ class Platform:
     def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
         """The value for ``key``, built at most once per data generation: concurrent callers of
         a missing key wait for the one building it instead of all building it."""
+        self._sync_with_database()
         with self._lock:
             generation = self._write_generation
             hit = self._cache.get(key)
@@ -155,19 +180,16 @@ class Platform:
 
     def authenticate(self, username: str, password: str) -> UserInfo | None:
         with self.session() as session:
-            user = authenticate(session, username, password)
+            user = accounts.authenticate(session, username, password, allow_demo=self.demo)
             return _user_info(user) if user is not None else None
 
     def user(self, user_id: int) -> UserInfo | None:
-        with self._lock:
-            if user_id in self._users:
-                return self._users[user_id]
+        """The user as the database has it now (active only; demo accounts only in demo mode):
+        read on every call, so a disabled or demoted user loses rights with the next request."""
         with self.session() as session:
             row = session.get(User, user_id)
-            info = _user_info(row) if row is not None and row.active else None
-        with self._lock:
-            self._users[user_id] = info
-        return info
+            ok = row is not None and row.active and (self.demo or not row.is_demo)
+            return _user_info(row) if ok and row is not None else None
 
     def demo_logins(self) -> list[DemoLogin]:
         return list(self.demo_accounts)
@@ -392,6 +414,10 @@ def open_platform(
         upgrade(engine)
         sessions = make_session_factory(engine)
         with sessions() as session:
+            from envplan.services.home import claim_home
+
+            has_demo = session.scalar(select(func.count(User.id)).where(User.is_demo)) or 0
+            claim_home(settings.home, demo=settings.demo, has_demo_accounts=bool(has_demo))
             loaded = session.scalar(select(func.count(PlanVersion.id))) or 0
             if not loaded:
                 supervision.load_plan_into_db(session, plan)
@@ -429,5 +455,6 @@ def open_platform(
         demo_accounts=demo_accounts,
         startup_log=log,
         views=views,
+        read_sessions=make_session_factory(engine, readonly=True),
     )
     return platform

@@ -16,7 +16,11 @@ import platformdirs
 ENV_HOME = "ENVPLAN_HOME"
 ENV_DATABASE_URL = "ENVPLAN_DATABASE_URL"
 ENV_SECRET_KEY = "ENVPLAN_SECRET_KEY"
+#: Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (none default).
+ENV_TRUSTED_PROXIES = "ENVPLAN_TRUSTED_PROXIES"
 
+#: Refused everywhere outside demo mode (it was once the demo's constant key). Demo mode itself
+#: now signs with a random key per home (:func:`envplan.services.home.demo_secret`).
 DEMO_SECRET_KEY = "envplan-demo-secret-do-not-use-in-production"
 
 
@@ -34,6 +38,7 @@ class Settings:
     database_url: str
     secret_key: str
     demo: bool = False
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def timeseries_dir(self) -> Path:
@@ -48,8 +53,12 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False) -> Settings
     """Build settings from an environment mapping (``os.environ`` in cli/web).
 
     ``ENVPLAN_HOME`` defaults to the per-user data directory; ``ENVPLAN_DATABASE_URL`` defaults to
-    SQLite ``envplan.sqlite3`` under the home; ``ENVPLAN_SECRET_KEY`` is required outside demo mode.
+    SQLite ``envplan.sqlite3`` under the home; ``ENVPLAN_SECRET_KEY`` is required outside demo mode
+    (demo mode without it uses the home's random demo key); ``ENVPLAN_TRUSTED_PROXIES`` lists the
+    proxies whose X-Forwarded-For is believed.
     """
+    from envplan.services.home import demo_secret
+
     home = Path(environ.get(ENV_HOME) or platformdirs.user_data_dir("envplan")).expanduser()
     database_url = environ.get(ENV_DATABASE_URL) or f"sqlite:///{home / 'envplan.sqlite3'}"
     secret_key = environ.get(ENV_SECRET_KEY) or ""
@@ -58,9 +67,16 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False) -> Settings
             raise ValueError(
                 f"未设置 {ENV_SECRET_KEY}：非演示模式必须配置密钥 / {ENV_SECRET_KEY} is required outside demo mode"
             )
-        secret_key = DEMO_SECRET_KEY
+        secret_key = demo_secret(home)
     elif secret_key == DEMO_SECRET_KEY and not demo:
         raise ValueError(
             "演示密钥不能用于正式环境 / the demo secret key is refused outside demo mode"
         )
-    return Settings(home=home, database_url=database_url, secret_key=secret_key, demo=demo)
+    proxies = tuple(p.strip() for p in environ.get(ENV_TRUSTED_PROXIES, "").split(",") if p.strip())
+    return Settings(
+        home=home,
+        database_url=database_url,
+        secret_key=secret_key,
+        demo=demo,
+        trusted_proxies=proxies,
+    )

@@ -1,9 +1,13 @@
 """Engine and session factories for the records database.
 
 Engines are built on demand (never at import time) from a SQLAlchemy URL that the caller got from
-the settings. SQLite is the embedded default: WAL journal so readers never block, and every
-transaction opens with ``BEGIN IMMEDIATE`` so exactly one writer holds the lock at a time (the
-others wait up to ``busy_timeout`` instead of failing half-way). PostgreSQL is used as is.
+the settings. SQLite is the embedded default: WAL journal so readers never block. A writing transaction opens
+with ``BEGIN IMMEDIATE`` so exactly one writer holds the lock at a time (the others wait up to
+``busy_timeout`` — a few seconds — and then fail with :class:`DatabaseBusy`, which the web answers
+with a 503 and a retry hint instead of queueing every request behind one stuck writer). A
+read-only session (:func:`make_session_factory` with ``readonly=True``) opens a deferred ``BEGIN``
+and never takes the write lock, so reads never wait for each other or for a writer.
+PostgreSQL is used as is.
 """
 
 from __future__ import annotations
@@ -15,7 +19,18 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+READONLY_OPTION = "envplan_readonly"
+
+
+class DatabaseBusy(RuntimeError):
+    """The records database stayed locked by another writer past the busy timeout."""
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether ``exc`` (a DBAPI or SQLAlchemy error) means "the database is locked / busy"."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "lock timeout" in text
 
 
 def is_sqlite(url: str) -> bool:
@@ -59,10 +74,24 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READONLY_OPTION):
+            # Readers: a deferred transaction (a consistent WAL snapshot, no write lock).
+            connection.exec_driver_sql("BEGIN")
+            return
         # One writer: take the write lock at BEGIN, so two writers queue instead of deadlocking.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (services return ORM rows to callers)."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def readonly_engine(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions never take the SQLite write lock."""
+    return engine.execution_options(**{READONLY_OPTION: True})
+
+
+def make_session_factory(engine: Engine, *, readonly: bool = False) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (services return ORM rows to callers).
+
+    readonly: sessions for reading only — on SQLite a deferred ``BEGIN`` that never waits for or
+    blocks a writer (a write attempted in one fails instead of queueing).
+    """
+    bind = readonly_engine(engine) if readonly else engine
+    return sessionmaker(bind=bind, expire_on_commit=False)

@@ -347,3 +347,6 @@ APPEND_ONLY_TABLES = (
     "dispatch_snapshots",
     "notice_comments",
 )
+
+# Tables of other store modules share this metadata (migrations, test schemas, TRUNCATE).
+from envplan.store import sessions as _sessions  # noqa: E402,F401

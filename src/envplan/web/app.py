@@ -34,6 +34,8 @@ from envplan.web.security import (
     Session,
     SessionCodec,
     csrf_protect,
+    refuse_nul,
+    url_problem,
 )
 from envplan.web.state import WebState
 
@@ -49,10 +51,13 @@ class SettingsError(ValueError):
 
 def validate_settings(settings: Settings) -> None:
     """Refuse unsafe settings at start: outside demo mode the secret must be real and long."""
+    if settings.secret_key == DEMO_SECRET_KEY:
+        # The old constant demo key is published: cookies signed with it could be forged.
+        raise SettingsError(
+            "公开的演示密钥不能使用（演示模式会为每个数据目录生成随机密钥）：请设置 ENVPLAN_SECRET_KEY"
+        )
     if settings.demo:
         return
-    if settings.secret_key == DEMO_SECRET_KEY:
-        raise SettingsError("演示密钥不能用于正式环境：请设置 ENVPLAN_SECRET_KEY")
     if len(settings.secret_key) < MIN_SECRET_LENGTH:
         raise SettingsError(
             f"ENVPLAN_SECRET_KEY 过短：至少 {MIN_SECRET_LENGTH} 个字符（当前 {len(settings.secret_key)}）"
@@ -102,7 +107,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
             "写操作需要登录会话，并在请求头 X-CSRF-Token 中携带会话的 CSRF 令牌。"
         ),
         lifespan=lifespan,
-        dependencies=[Depends(csrf_protect)],
+        dependencies=[Depends(csrf_protect), Depends(refuse_nul)],
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
@@ -121,6 +126,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     return app
 
 
+_HSTS = "max-age=31536000; includeSubDomains"
 _SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -133,9 +139,30 @@ _CSP = (
 )
 
 
+def _load_session(state: WebState, cookie: str | None) -> Session:
+    """The request's session: the server-side one named by the cookie's token when it is still
+    live (and its user may log in), else a fresh anonymous one (a new cookie is sent)."""
+    data = state.codec.loads(cookie)
+    if data is None:
+        return Session(dirty=True)
+    if data.token is None:
+        return Session(csrf=data.csrf) if data.csrf else Session(dirty=True)
+    if state.platform is None or not state.ready.is_set():
+        return Session(dirty=True)
+    from envplan.services import web_login
+
+    found = web_login.resolve(state.platform, data.token)
+    if found is None:
+        return Session(dirty=True)  # logged out, expired, disabled: the cookie is replaced
+    csrf, user = found
+    return Session(user_id=user.id, csrf=csrf, token=data.token, user=user)
+
+
 class SessionMiddleware:
-    """Pure ASGI middleware: loads the signed session and the language into ``request.state``,
-    re-sends the cookie when the session changed, adds security headers, refuses huge bodies."""
+    """Pure ASGI middleware: loads the server-side session and the language into
+    ``request.state``, re-sends the cookie when the session changed, adds security headers
+    (Cache-Control: no-store for logged-in answers, HSTS over HTTPS), refuses huge bodies, NUL
+    characters and out-of-range ids in the URL."""
 
     def __init__(self, app: ASGIApp, state: WebState) -> None:
         self.app = app
@@ -146,11 +173,30 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        session = self.web.codec.loads(request.cookies.get(SESSION_COOKIE)) or Session(dirty=True)
         lang = pick_lang(request.cookies.get(LANG_COOKIE))
-        request.state.session = session
         request.state.lang = lang
         request.state.t = translator(lang)
+        problem = url_problem(
+            scope.get("path", ""), scope.get("query_string", b"").decode("latin-1")
+        )
+        if problem is not None:
+            request.state.session = Session()
+            request.state.user = None
+            response = render_error(request, 422, problem)
+            await response(scope, receive, send)
+            return
+        try:
+            session = _load_session(self.web, request.cookies.get(SESSION_COOKIE))
+        except Exception as exc:  # the records database is busy or down: a 503, not a 500
+            request.state.session = Session()
+            request.state.user = None
+            response = render_error(
+                request, 503, "记录库暂时繁忙，请稍后重试", retry_after=2, log_exc=exc
+            )
+            await response(scope, receive, send)
+            return
+        request.state.session = session
+        request.state.user = session.user
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_REQUEST_BYTES:
             response = render_error(
@@ -177,6 +223,11 @@ class SessionMiddleware:
                 for name, value in _SECURITY_HEADERS:
                     if name.decode() not in headers:
                         headers.append(name.decode(), value.decode())
+                if session.user_id is not None or session.token is not None:
+                    # Pages and answers for a logged-in user: never kept by browsers or proxies.
+                    headers["cache-control"] = "no-store"
+                if secure:
+                    headers.setdefault("strict-transport-security", _HSTS)
                 if headers.get("content-type", "").startswith("text/html"):
                     headers.setdefault("content-security-policy", _CSP.decode())
             await send(message)

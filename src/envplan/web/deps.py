@@ -37,17 +37,12 @@ def get_platform(request: Request) -> Any:
 
 
 def optional_user(request: Request) -> Any:
-    """The logged-in user (``UserInfo`` of the dashboard service) or None."""
-    if hasattr(request.state, "user"):
-        return request.state.user
+    """The logged-in user (``UserInfo`` of the dashboard service) or None. The middleware read it
+    from the server-side session and the users table for this request: never a stale copy."""
     session = get_session(request)
-    user = None
-    if session.user_id is not None:
-        state = get_state(request)
-        if state.platform is not None:
-            user = state.platform.user(session.user_id)
-    request.state.user = user
-    return user
+    if session.user is not None:
+        return session.user
+    return getattr(request.state, "user", None)
 
 
 def api_user(request: Request) -> Any:
@@ -65,8 +60,8 @@ def page_user(request: Request) -> Any:
 
 
 def _async_dependency(read: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
-    """``read`` as an async dependency. The readers never block (the user lookup is cached after
-    the first request), and FastAPI would otherwise run each sync dependency in a worker thread."""
+    """``read`` as an async dependency. The readers never block (the middleware already looked
+    the user up), and FastAPI would otherwise run each sync dependency in a worker thread."""
 
     async def dependency(request: Request) -> T:
         return read(request)

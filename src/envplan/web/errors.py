@@ -29,7 +29,10 @@ _STATUS_WORDS = {
     415: "文件类型不支持",
     422: "请求参数有误",
     429: "请求过于频繁",
+    503: "服务暂时不可用",
 }
+#: Seconds a client is told to wait when the records database is busy (503).
+BUSY_RETRY_AFTER_S = 2
 
 
 def wants_json(request: Request) -> bool:
@@ -54,7 +57,24 @@ def describe_validation_error(error: dict[str, Any]) -> str:
 
 
 def render_error(
-    request: Request, status: int, message: str, extra: dict[str, Any] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    extra: dict[str, Any] | None = None,
+    *,
+    retry_after: int | None = None,
+    log_exc: BaseException | None = None,
+) -> Response:
+    if log_exc is not None:
+        log.warning("%s on %s %s: %s", status, request.method, request.url.path, log_exc)
+    response = _render_error(request, status, message, extra)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _render_error(
+    request: Request, status: int, message: str, extra: dict[str, Any] | None
 ) -> Response:
     if wants_json(request):
         body: dict[str, Any] = {"detail": message}
@@ -105,7 +125,42 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers[name] = value
         return response
 
+    from sqlalchemy.exc import DataError, OperationalError
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    async def _database(request: Request, exc: Exception) -> Response:
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        from envplan.store.engine import is_busy_error
+
+        if is_busy_error(exc):
+            return render_error(
+                request,
+                503,
+                f"记录库正忙（另一项写入尚未完成），请 {BUSY_RETRY_AFTER_S} 秒后重试；数据未写入",
+                retry_after=BUSY_RETRY_AFTER_S,
+                log_exc=exc,
+            )
+        if _out_of_range(exc):
+            return render_error(
+                request, 422, "请求参数有误：数值超出范围或含有数据库不能保存的字符", log_exc=exc
+            )
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return render_error(request, 500, "服务器内部错误，已记录日志；请联系管理员")
+
+
+def _out_of_range(exc: BaseException) -> bool:
+    """A value the database cannot hold (integer overflow, NUL): the request is at fault."""
+    if isinstance(exc, OverflowError):
+        return True
+    text = str(exc).lower()
+    return (
+        "out of range" in text
+        or "nul (0x00)" in text
+        or "too large to convert" in text
+        or "numericvalueoutofrange" in text
+    )

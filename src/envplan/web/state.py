@@ -17,8 +17,10 @@ class WebState:
     settings: Settings
     templates: Jinja2Templates
     codec: SessionCodec
-    user_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(5, 300.0))
-    ip_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(20, 300.0))
+    # Per (address + name): 5 free failures, then 2 s, 4 s, 8 s … up to 5 min — never a lockout.
+    user_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(5, 900.0))
+    # Per address: a spray of names from one address slows down after 30 failures.
+    ip_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(30, 900.0))
     platform: Any = None
     ready: threading.Event = field(default_factory=threading.Event)
     startup_error: str | None = None

@@ -5,7 +5,9 @@ the service's zh-CN message, and check uploads (size and type limits) before any
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from fastapi import HTTPException, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.input_limits import check_bytes
 from envplan.services import supervision
 from envplan.services.access import AccessDenied
 from envplan.services.dashboard import Platform, PlatformError, UserInfo
@@ -83,7 +86,20 @@ async def read_upload(file: UploadFile, *, kind: str) -> Upload:
         )
     if not data:
         raise HTTPException(status_code=422, detail=f"{what}「{name}」是空文件")
-    return Upload(name, data, file.content_type or "application/octet-stream")
+    upload = Upload(name, data, file.content_type or "application/octet-stream")
+    if monitoring:
+        # Decompressed size, rows, XML entities: checked streaming before anything is written.
+        try:
+            await run_in_threadpool(check_bytes, name, data)
+        except InputFileError as exc:
+            raise _file_not_imported(upload, exc) from exc
+    return upload
+
+
+def _discard_rejected(platform: Platform, upload: Upload) -> None:
+    """A refused upload leaves nothing on disk (the importers stage it under uploads/<sha>)."""
+    staging = platform.home / "uploads" / hashlib.sha256(upload.data).hexdigest()[:16]
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def air_page_data(
@@ -236,6 +252,7 @@ def run_water_import(platform: Platform, user: UserInfo, upload: Upload) -> dict
     try:
         return import_water_upload(platform, user, upload.filename, upload.data)
     except InputFileError as exc:
+        _discard_rejected(platform, upload)
         raise _file_not_imported(upload, exc) from exc
 
 
@@ -253,6 +270,7 @@ def run_air_import(
     try:
         summary = import_air_upload(platform, user, upload.filename, upload.data, fmt)
     except InputFileError as exc:
+        _discard_rejected(platform, upload)
         raise _file_not_imported(upload, exc) from exc
     except AccessDenied as exc:
         raise HTTPException(status_code=403, detail=str(exc)) from exc

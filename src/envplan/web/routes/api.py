@@ -28,6 +28,7 @@ from envplan.web.schemas import (
     TaskBoardRead,
     WaterRead,
 )
+from envplan.web.security import MAX_RECORD_ID
 from envplan.web.views import (
     air_page_data,
     occurrence_detail,
@@ -192,7 +193,7 @@ async def submit_progress(
     occurrence_id: int,
     user: ApiUserDep,
     platform: PlatformDep,
-    expected_version: Annotated[int, Form(ge=0)],
+    expected_version: Annotated[int, Form(ge=0, le=MAX_RECORD_ID)],
     state: Annotated[str, Form(max_length=16, description="in_progress 或 done")],
     percent: Annotated[int, Form(ge=0, le=100)],
     narrative: Annotated[str, Form(min_length=1, max_length=5000)],

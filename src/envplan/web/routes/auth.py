@@ -84,8 +84,13 @@ def login(
     password: Annotated[str, Form(min_length=1, max_length=256)],
     next: Annotated[str, Form(max_length=512)] = "/",
 ) -> Response:
+    from envplan.services import web_login
+    from envplan.services.accounts import normalise_username
+
     client = request.client.host if request.client else "unknown"
-    user_keys, ip_keys = [f"user:{username}"], [f"ip:{client}"]
+    name = normalise_username(username)
+    # (address + name) and address alone: nobody elsewhere can lock this user out.
+    user_keys, ip_keys = [f"{client}|{name}"], [f"ip:{client}"]
     wait_s = max(
         state.user_throttle.retry_after_s(user_keys), state.ip_throttle.retry_after_s(ip_keys)
     )
@@ -100,8 +105,10 @@ def login(
         )
         response.headers["Retry-After"] = str(wait_s)
         return response
-    user = state.platform.authenticate(username, password) if state.platform else None
-    if user is None:
+    logged_in = (
+        web_login.login(state.platform, name, password, client=client) if state.platform else None
+    )
+    if logged_in is None:
         state.user_throttle.record_failure(user_keys)
         state.ip_throttle.record_failure(ip_keys)
         return _login_form(
@@ -113,11 +120,17 @@ def login(
             status_code=401,
         )
     state.user_throttle.reset(user_keys)
-    session.login(user.id)
+    if session.token is not None:  # a session already open in this browser ends here
+        web_login.logout(state.platform, session.token)
+    session.login(logged_in.token, logged_in.csrf, logged_in.user)
     return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/logout", tags=["页面"], summary="退出登录")
-async def logout(session: SessionDep) -> Response:
+def logout(request: Request, state: StateDep, session: SessionDep) -> Response:
+    from envplan.services import web_login
+
+    if state.platform is not None:
+        web_login.logout(state.platform, session.token)
     session.logout()
     return RedirectResponse("/login", status_code=303)

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from envplan.web import charts
 from envplan.web.deps import PageUserDep, PlatformDep, render, render_cached
+from envplan.web.security import MAX_RECORD_ID
 from envplan.web.views import (
     BULLETIN_FORMATS,
     MONITORING_FORMATS,
@@ -224,7 +225,7 @@ async def submit_progress_form(
     occurrence_id: int,
     user: PageUserDep,
     platform: PlatformDep,
-    expected_version: Annotated[int, Form(ge=0)],
+    expected_version: Annotated[int, Form(ge=0, le=MAX_RECORD_ID)],
     state: Annotated[str, Form(max_length=16)],
     percent: Annotated[int, Form(ge=0, le=100)],
     narrative: Annotated[str, Form(max_length=5000)],
@@ -263,8 +264,8 @@ def review_form(
     report_id: int,
     user: PageUserDep,
     platform: PlatformDep,
-    occurrence_id: Annotated[int, Form(ge=1)],
-    expected_version: Annotated[int, Form(ge=0)],
+    occurrence_id: Annotated[int, Form(ge=1, le=MAX_RECORD_ID)],
+    expected_version: Annotated[int, Form(ge=0, le=MAX_RECORD_ID)],
     decision: Annotated[str, Form(max_length=16)],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:

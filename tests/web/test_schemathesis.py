@@ -1,0 +1,102 @@
+"""Schemathesis against the app's own OpenAPI document: no answer is ever a 5xx (issue 21).
+
+Before: schemathesis found a 5xx in 1,194 cases (ids above 2^63, NUL bytes on PostgreSQL).
+Every operation of the spec gets bounded generated examples (positive and negative), sent with a
+logged-in administrator's session and CSRF token, on SQLite and on PostgreSQL. ``/logout`` is
+left out (it would end the session the other cases use; its own tests are elsewhere).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, Phase, given, settings
+from sqlalchemy import create_engine, text
+
+from envplan.services.dashboard import Platform
+from envplan.store import make_engine
+from envplan.store.testing import postgres_test_url
+from envplan.web import create_app
+
+from .conftest import demo_settings, login, open_test_platform
+
+EXAMPLES_PER_OPERATION = 20
+SKIPPED = {("POST", "/logout")}
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    home = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    if request.param == "sqlite":
+        opened = open_test_platform(home)
+        yield opened
+        opened.close()
+        return
+    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_test_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_test_url(), pg_schema=schema)
+    try:
+        opened = open_test_platform(home, engine=engine)
+        yield opened
+        opened.close()
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def test_no_operation_answers_5xx(platform: Platform) -> None:
+    app = create_app(demo_settings(platform.home), platform=platform)
+    with TestClient(app) as client:
+        login(client, "t-admin")
+        cookie = client.cookies.get("envplan_session")
+        csrf = client.get("/api/v1/me").json()["csrf_token"]
+    assert cookie
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    failures: list[str] = []
+    calls = 0
+    operations = 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if (operation.method.upper(), operation.path) in SKIPPED:
+            continue
+        operations += 1
+
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def call(case: schemathesis.Case) -> None:
+            nonlocal calls
+            response = case.call(
+                headers={"X-CSRF-Token": csrf}, cookies={"envplan_session": cookie}
+            )
+            calls += 1
+            if response.status_code >= 500:
+                failures.append(
+                    f"{case.method} {case.formatted_path} query={case.query} "
+                    f"→ {response.status_code}: {response.text[:200]}"
+                )
+
+        call()
+    assert operations >= 30
+    assert calls >= operations * 5
+    assert failures == [], "\n".join(failures[:20])
+    with TestClient(app) as client:  # the session survived the run: the cases were authenticated
+        client.cookies.set("envplan_session", cookie)
+        assert client.get("/api/v1/me").status_code == 200
