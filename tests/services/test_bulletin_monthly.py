@@ -18,16 +18,18 @@ import pytest
 
 from envplan.plan import default_plan
 from envplan.services import air as air_service
-from envplan.services.bulletin import DataGap, Section, Table, cn_ordinal
-from envplan.services.bulletin_monthly import (
+from envplan.services.bulletin import (
     BulletinOptions,
-    air_section,
+    DataGap,
+    Month,
+    Section,
+    Table,
     assemble_monthly_bulletin,
-    parse_month,
-    soil_section,
-    water_section,
+    cn_ordinal,
 )
-from envplan.services.bulletin_sources import (
+from envplan.services.bulletin.air_section import air_section
+from envplan.services.bulletin.environment_sections import soil_section, water_section
+from envplan.services.bulletin.sources import (
     air_inputs_from_files,
     demo_soil_files,
     demo_water_file,
@@ -181,4 +183,6 @@ def test_missing_sources_print_gaps_not_numbers(plan) -> None:
 
 def test_bad_month_message() -> None:
     with pytest.raises(ValueError, match="月份格式应为 YYYY-MM"):
-        parse_month("2021-13")
+        Month.parse("2021-1x")
+    with pytest.raises(ValueError, match="月份 01–12"):
+        Month.parse("2021-13")

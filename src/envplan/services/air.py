@@ -41,7 +41,7 @@ from envplan.standards.air.ranking import (
 )
 from envplan.standards.air.rules import (
     AQI_LEVELS,
-    HJ633_2026,
+    AQI_RULE_SETS,
     PRIMARY_ORDER,
     WARNING_2019,
     AqiRuleSet,
@@ -227,12 +227,13 @@ def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -
 #: compare, print and export as text. Position 0 of the pollutant vocabulary is "no pollutant".
 POLLUTANT_LIST = pl.Enum(list(JOINED_CODES))
 CATEGORY = pl.Enum([lv.category for lv in AQI_LEVELS])
-RULES = pl.Enum(["hj633-2012", "hj633-2026"])
+_RULE_CODES = tuple(AQI_RULE_SETS)  # the dated rule sets of ``standards.air.rules``
+RULES = pl.Enum(list(_RULE_CODES))
 _POLLUTANT_VALUES = pl.Series(list(JOINED_CODES), dtype=POLLUTANT_LIST)
 _CATEGORY_VALUES = pl.Series(
     [AQI_LEVELS[0].category] + [lv.category for lv in AQI_LEVELS], dtype=CATEGORY
 )
-_RULE_VALUES = pl.Series(["hj633-2012", "hj633-2026"], dtype=RULES)
+_RULE_VALUES = pl.Series(list(_RULE_CODES), dtype=RULES)
 
 #: Rows per chunk of the hourly engine: arrays stay in cache and chunks run on all cores.
 CHUNK_ROWS = 1 << 16
@@ -242,20 +243,27 @@ def _edition_masks(
     days: pl.Series, rules: AqiRuleSet | None
 ) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
     """The rule set(s) to apply and the rows of each (None = all rows); ``days`` are the rows'
-    natural days (for hourly data, the day of the hour-end label)."""
+    natural days (for hourly data, the day of the hour-end label).
+
+    The edition in force on a day is the standards' choice (``select_aqi_rules(on=day)``, dated
+    rule sets); this function only groups the rows by the rule set their day selects."""
     if rules is not None:
         return [(rules, None)]
-    switch_day = HJ633_2026.effective_from
     first, last = days.min(), days.max()
-    if last is None or last < switch_day:  # type: ignore[operator]
-        return [(select_aqi_rules(code="hj633-2012"), None)]
-    if first >= switch_day:  # type: ignore[operator]
-        return [(HJ633_2026, None)]
-    switch = (days >= switch_day).fill_null(False).to_numpy()
-    return [
-        (select_aqi_rules(code="hj633-2012"), np.flatnonzero(~switch)),
-        (HJ633_2026, np.flatnonzero(switch)),
-    ]
+    if first is None or last is None:
+        return [(select_aqi_rules(on=dt.date.min), None)]
+    first_rules = select_aqi_rules(on=first)  # type: ignore[arg-type]
+    if select_aqi_rules(on=last) is first_rules:  # type: ignore[arg-type]
+        # Rule sets are dated: one set at both ends means one set for every day between.
+        return [(first_rules, None)]
+    starts = sorted({r.effective_from for r in AQI_RULE_SETS.values()})
+    day_numbers = days.cast(pl.Date).to_numpy().astype("datetime64[D]")
+    bins = np.searchsorted(np.array(starts, dtype="datetime64[D]"), day_numbers, side="right")
+    parts: list[tuple[AqiRuleSet, np.ndarray | None]] = []
+    for position in np.unique(bins):
+        on = starts[max(int(position) - 1, 0)]
+        parts.append((select_aqi_rules(on=on), np.flatnonzero(bins == position)))
+    return parts
 
 
 def _hour_days(interval_end: pl.Series) -> pl.Series:
@@ -267,7 +275,7 @@ def _hour_days(interval_end: pl.Series) -> pl.Series:
         return pl.Series([], dtype=pl.Date)
     bounds = pl.Series([first, last], dtype=interval_end.dtype)
     ends = pl.select(hour_label_day(pl.lit(bounds))).to_series()
-    if ends[0] < HJ633_2026.effective_from <= ends[1]:
+    if select_aqi_rules(on=ends[0]) is not select_aqi_rules(on=ends[1]):
         return pl.select(hour_label_day(pl.lit(interval_end))).to_series()
     return ends
 
@@ -293,7 +301,7 @@ def _arrays(result: AqiResult) -> dict[str, np.ndarray]:
         "primary": result.primary_mask,
         "exceeding": result.exceeding_mask,
         "level": result.level,
-        "rules": np.full(len(result.aqi_code), 1 if result.rules is HJ633_2026 else 0, np.uint8),
+        "rules": np.full(len(result.aqi_code), _RULE_CODES.index(result.rules.code), np.uint8),
     }
     return out
 
@@ -591,6 +599,44 @@ def city_daily_statistics(
     return daily_aqi_frame(city_daily, rules=rules)
 
 
+def city_daily_frame(
+    measurements: pl.DataFrame,
+    *,
+    rules: AqiRuleSet | None = None,
+    cities: CityStations | None = None,
+) -> pl.DataFrame:
+    """The daily frame every month figure is computed from (bulletin, pages, API, CLI).
+
+    Daily-mean rows (``aqistudy-daily`` …) go through ``daily_from_means``; hourly rows through
+    the daily statistics of each site and, when the stations carry their ``city``, of each city
+    as the platform forms it: the mean of the city's national stations, background stations
+    (对照点, ``CityStations.exclude``) left out, hour by hour (air-standards.md §3.4). A city that
+    also has its own city rows in the data keeps those (a published city value beats one formed
+    here). Columns as ``daily_statistics``; ``site`` is the station code or the city name.
+    """
+    if measurements.is_empty():
+        return pl.DataFrame()
+    hourly_rows = measurements.filter(pl.col("averaging") == "1h")
+    daily_rows = measurements.filter(pl.col("averaging") != "1h")
+    frames = []
+    if daily_rows.height and not daily_rows.filter(pl.col("averaging") == "24h").is_empty():
+        frames.append(daily_from_means(daily_rows, rules=rules))
+    if hourly_rows.height:
+        wide = hourly_wide(hourly_rows)
+        has_cities = "city" in wide.columns and "site_kind" in wide.columns
+        with_stations = has_cities and wide.filter(pl.col("site_kind") == "station").height > 0
+        frames.append(
+            network_daily_statistics(
+                wide, (cities or CityStations()) if with_stations else None, rules=rules
+            )
+        )
+    if not frames:
+        return pl.DataFrame()
+    daily = pl.concat(frames, how="diagonal_relaxed")
+    # One row per (site, day): the first source listed wins (daily means, then hourly).
+    return daily.unique(["site", "date"], keep="first", maintain_order=True).sort("site", "date")
+
+
 # --------------------------------------------------------------------------- periods
 
 
@@ -799,6 +845,7 @@ __all__ = [
     "CityStations",
     "Period",
     "assess_period",
+    "city_daily_frame",
     "city_daily_statistics",
     "city_hourly_wide",
     "daily_aqi_frame",

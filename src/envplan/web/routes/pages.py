@@ -276,7 +276,7 @@ def bulletin_download(
     month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
     format: Annotated[str, Query(max_length=8)] = "docx",
 ) -> Response:
-    data, media_type, filename = build_bulletin_file(platform, month, format)
+    data, media_type, filename = build_bulletin_file(platform, month, format, user)
     quoted = quote(filename)
     return Response(
         data,
