@@ -124,19 +124,12 @@ def _city_config(exclude: str | None, order: Order) -> Any:
 def _daily(
     measurements: pl.DataFrame, rules: Any, exclude: str | None, order: Order
 ) -> pl.DataFrame:
-    """Daily frame of every site, plus city rows when the input is station data."""
-    import polars as pl
+    """Daily frame of every site, plus city rows when the input is station data: the frame of
+    ``services.air.city_daily_frame``, the one the bulletin and the pages use."""
+    from envplan.services.air import AirServiceError, city_daily_frame
 
-    from envplan.services.air import AirServiceError, daily_statistics
-
-    has_stations = (
-        "site_kind" in measurements.columns
-        and measurements.filter(pl.col("site_kind") == "station").height > 0
-    )
     try:
-        return daily_statistics(
-            measurements, rules=rules, cities=_city_config(exclude, order) if has_stations else None
-        )
+        return city_daily_frame(measurements, rules=rules, cities=_city_config(exclude, order))
     except AirServiceError as error:
         raise _fail(str(error)) from None
 

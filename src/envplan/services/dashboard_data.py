@@ -24,6 +24,7 @@ from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
 from envplan.services import air
+from envplan.services.air_figures import latest_months, store_daily_frame
 from envplan.standards.air.rules import AQI_LEVELS, select_limits
 
 if TYPE_CHECKING:
@@ -132,10 +133,11 @@ def refresh_air_views(platform: Platform) -> None:
 
 
 def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
-    """Air views from the store: third-party daily frame and years, official hourly view."""
+    """Air views from the store: the daily frame of every data version (the one the bulletin,
+    the public pages, the API and the CLI use: ``air_figures.store_daily_frame``), its whole
+    years, the official hourly view."""
     began = time.monotonic()
-    third_party = timeseries.query_air(root, data_versions=["third-party"])
-    daily = air.daily_from_means(third_party) if third_party.height else pl.DataFrame()
+    daily = store_daily_frame(root)
     views: dict[str, Any] = {"air_daily": daily}
     # Whole years of the plan's city (Jincheng's rows start on 2014-12-31 in the 11-city file).
     years = (
@@ -151,7 +153,8 @@ def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
     )
     views["air_years"] = years
     views["air_cities"] = sorted(daily["site"].unique().to_list()) if daily.height else []
-    step(f"第三方日均数据：{len(views['air_cities'])} 个城市，完整年份 {years}", began)
+    views["air_latest"] = latest_months(daily, CITY)
+    step(f"日均数据：{len(views['air_cities'])} 个站点/城市，完整年份 {years}", began)
     began = time.monotonic()
     views["air_hourly"] = official_hourly_view(root)
     step("官方逐时数据 AQI 计算完成", began)
