@@ -275,6 +275,7 @@ def build_bulletin_file(
     scope; the rendered file is cached per (month, format, scope) until the next write."""
     from envplan.reports.bulletin import render_bulletin
     from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin
+    from envplan.services.bulletin.sources import store_air_inputs
 
     if fmt not in BULLETIN_FORMATS:
         raise HTTPException(
@@ -289,9 +290,11 @@ def build_bulletin_file(
         raise HTTPException(status_code=422, detail=str(exc)) from exc
 
     def build() -> bytes:
+        daily = platform.views.get("air_daily")
+        air = store_air_inputs(daily) if daily is not None else None
         with platform.session() as session:
             result = monthly_bulletin(
-                request, plan=platform.plan, home=platform.home, session=session
+                request, plan=platform.plan, home=platform.home, session=session, air=air
             )
         files = render_bulletin(result, (fmt,))
         assert isinstance(files, dict)

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from envplan.services import air as air_service
+from envplan.services.air_figures import store_daily_frame
 from envplan.services.bulletin.inputs import (
     AirInputs,
     NoticeRow,
@@ -34,20 +35,33 @@ JINCHENG_SITE_NAMES = ("晋城市", "晋城")
 
 _VERSION_LABELS = {
     "third-party": "第三方处理日均值，非官方发布值",
-    "realtime": "实时发布数据，未经审核",
-    "audited": "审核数据",
+    "realtime": "官方实时发布数据，未经审核",
+    "audited": "官方审核数据",
 }
 
 
-def describe_air_files(measurements: pl.DataFrame, files: Sequence[Path]) -> str:
+def _version_labels(frame: pl.DataFrame) -> str:
     versions = (
-        measurements["data_version"].unique().to_list()
-        if "data_version" in measurements.columns
+        frame["data_version"].drop_nulls().unique().to_list()
+        if "data_version" in frame.columns
         else []
     )
-    labels = "、".join(_VERSION_LABELS.get(v, v) for v in sorted(v for v in versions if v))
+    return "、".join(_VERSION_LABELS.get(v, v) for v in sorted(v for v in versions if v))
+
+
+def describe_air_files(measurements: pl.DataFrame, files: Sequence[Path]) -> str:
+    labels = _version_labels(measurements)
     names = "、".join(path.name for path in files)
     return f"{names}（{labels}）" if labels else names
+
+
+def air_inputs_from_daily(daily: pl.DataFrame, description: str) -> AirInputs | None:
+    """Bulletin air inputs from a daily frame of ``services.air.city_daily_frame``."""
+    if daily.is_empty():
+        return None
+    present = set(daily["site"].unique().to_list())
+    city = next((name for name in JINCHENG_SITE_NAMES if name in present), JINCHENG_SITE_NAMES[0])
+    return AirInputs(daily=daily, city=city, description=description)
 
 
 def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -> AirInputs | None:
@@ -55,22 +69,20 @@ def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -
     (the function the pages, the API and ``envplan air assess`` use). ``None`` without rows."""
     if measurements.is_empty():
         return None
-    daily = air_service.city_daily_frame(measurements)
-    present = set(daily["site"].unique().to_list())
-    city = next((name for name in JINCHENG_SITE_NAMES if name in present), JINCHENG_SITE_NAMES[0])
-    return AirInputs(daily=daily, city=city, description=description)
+    return air_inputs_from_daily(air_service.city_daily_frame(measurements), description)
+
+
+def store_air_inputs(daily: pl.DataFrame) -> AirInputs | None:
+    """Air inputs from the store's daily frame (``air_figures.store_daily_frame``); the web keeps
+    that frame in memory and the CLI reads it from the store: the same frame, the same text."""
+    return air_inputs_from_daily(
+        daily, f"数据目录中已导入的空气质量数据（{_version_labels(daily)}）"
+    )
 
 
 def air_inputs_from_store(timeseries_dir: Path) -> AirInputs | None:
     """Air data imported into the monitoring store (``envplan air import``), if any."""
-    from envplan.monitoring.timeseries import query_air
-
-    if not (timeseries_dir / "air").is_dir():
-        return None
-    measurements = query_air(timeseries_dir)
-    return air_inputs_from_measurements(
-        measurements, f"数据目录中已导入的空气质量数据（{describe_air_files(measurements, [])}）"
-    )
+    return store_air_inputs(store_daily_frame(timeseries_dir))
 
 
 def default_air_inputs(home: Path | None) -> AirInputs | None:
