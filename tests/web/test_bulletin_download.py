@@ -29,6 +29,7 @@ from .conftest import demo_settings, login
 
 pytestmark = pytest.mark.slow
 
+SITE = ("--site", "晋城市", "--json")
 MONTH = "2016-06"  # a month the demo home's store holds (real third-party daily means)
 
 
@@ -99,8 +100,7 @@ def test_the_months_good_day_count_is_one_number(shared_platform: Platform, tmp_
     source = bundled_air_file("aqistudy-daily-shanxi-11-cities-2013_2017.csv")
     assessed = CliRunner().invoke(
         cli_app,
-        ["air", "assess", str(source), "--format", "aqistudy-daily", "--period", MONTH]
-        + ["--site", "晋城市", "--json"],
+        ["air", "assess", str(source), "--format", "aqistudy-daily", "--period", MONTH, *SITE],
     )
     assert assessed.exit_code == 0, assessed.output
     (cli_row,) = json.loads(assessed.output)
