@@ -307,3 +307,8 @@ def rank_command(
             f"\t{row['max_index'] if row['max_index'] is not None else '—'}"
             f"\t{row['max_index_pollutants'] or '—'}\t{change}"
         )
+
+
+from envplan.cli.air_table_cmd import rank_table_command  # noqa: E402 - registered below
+
+app.command("rank-table")(rank_table_command)
