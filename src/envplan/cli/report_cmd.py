@@ -61,6 +61,17 @@ def monthly(
         "--provincial-targets",
         help="“完成省定目标”断面的省定目标配置 / Provincial targets of sections.",
     ),
+    rank_table: Path | None = typer.Option(
+        None,
+        "--rank-table",
+        help=(
+            "本月城市统计表（六项污染物，用于168城市排名目标）"
+            " / The month's city statistics table (for the 168-city rank target)."
+        ),
+    ),
+    rank_set: str = typer.Option(
+        "168", "--rank-set", help="排名范围：168、339、shanxi-11、table / City set of the rank."
+    ),
     demo_data: bool = typer.Option(
         False,
         "--demo-data",
@@ -88,6 +99,7 @@ def monthly(
         parse_formats,
         render_bulletin,
     )
+    from envplan.services.air_ranking import RankingError
     from envplan.services.bulletin import (
         BulletinOptions,
         BulletinRequest,
@@ -106,7 +118,14 @@ def monthly(
             message = f"成文日期格式应为 YYYY-MM-DD，收到“{issue_date}”"
         typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
-    given = [*air_data, water_data, soil_farmland, soil_construction, provincial_targets]
+    given = [
+        *air_data,
+        water_data,
+        soil_farmland,
+        soil_construction,
+        provincial_targets,
+        rank_table,
+    ]
     missing = [path for path in given if path is not None and not path.is_file()]
     if missing:
         typer.secho(
@@ -124,6 +143,8 @@ def monthly(
         soil_farmland=soil_farmland,
         soil_construction=soil_construction,
         provincial_targets=provincial_targets,
+        rank_table=rank_table,
+        rank_set=rank_set,
         demo_data=True if demo_data else None,
         options=BulletinOptions(
             issuing_authority=authority or BulletinOptions.issuing_authority,
@@ -134,7 +155,7 @@ def monthly(
     try:
         with open_records(database_url) as session:
             result = monthly_bulletin(request, plan=default_plan(), home=home, session=session)
-    except InputFileError as error:
+    except (InputFileError, RankingError) as error:
         typer.secho(f"错误：{error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
     files = render_bulletin(result, wanted, out_dir=out)

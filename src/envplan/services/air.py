@@ -641,7 +641,8 @@ def city_daily_frame(
     (对照点, ``CityStations.exclude``) left out, hour by hour (air-standards.md §3.4). A city that
     also has its own city rows in the data keeps those (a published city value beats one formed
     here). Columns as ``daily_statistics`` plus ``data_version`` (audited / realtime /
-    third-party, the provenance of the row); ``site`` is the station code or the city name.
+    third-party, the provenance of the row) and ``site_kind`` (station / city); ``site`` is the
+    station code or the city name.
     """
     if measurements.is_empty():
         return pl.DataFrame()
@@ -681,6 +682,13 @@ def city_daily_frame(
     if not frames:
         return pl.DataFrame()
     daily = pl.concat(frames, how="diagonal_relaxed")
+    # Station codes stay stations; every other site (a city row read or formed here) is a city.
+    if "site_kind" in measurements.columns:
+        stations = measurements.filter(pl.col("site_kind") == "station")["site"].unique()
+        kind = pl.when(pl.col("site").is_in(stations.to_list())).then(pl.lit("station"))
+        daily = daily.with_columns(kind.otherwise(pl.lit("city")).alias("site_kind"))
+    else:
+        daily = daily.with_columns(pl.lit(None, dtype=pl.String).alias("site_kind"))
     # One row per (site, day): audited beats real-time beats third-party.
     return daily.unique(["site", "date"], keep="first", maintain_order=True).sort("site", "date")
 

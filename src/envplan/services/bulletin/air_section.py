@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from envplan.services import air as air_service
+from envplan.services.air_ranking import evaluate_rank_target
 from envplan.services.bulletin.inputs import (
     AirInputs,
     date_text,
@@ -30,6 +31,7 @@ from envplan.services.bulletin.model import (
 )
 from envplan.services.month import Month
 from envplan.standards.air.ranking import change_rate
+from envplan.standards.air.rules import select_limits
 
 SIX_POLLUTANTS = (
     ("SO₂", "SO2_mean", "平均浓度", "µg/m³"),
@@ -88,7 +90,21 @@ def air_section(
             ),
         )
 
-    source = f"services.air，{air.description}"
+    rows_used = daily.filter(
+        (pl.col("site") == city) & pl.col("date").is_between(month.replace(day=1), end)
+    )
+    rules = (
+        "、".join(
+            str(r).upper().replace("HJ633-", "HJ 633-") for r in rows_used["rules"].unique().sort()
+        )
+        if "rules" in rows_used.columns
+        else "HJ 633"
+    )
+    source = (
+        f"services.air，{air.description}；{city}{month_text}日数据{rows_used.height}行"
+        f"（{date_text(month)}至{date_text(end)}）；日AQI按{rules}，浓度统计按HJ 663-2013，"
+        f"限值按{select_limits(month).title}"
+    )
     period = air_service.Period(str(Month.parse(month)), month, end)
     ytd = period.year_to_date()
     last_month = period.same_period_last_year()
@@ -278,8 +294,13 @@ def air_section(
 
     # Composite index and rank among the cities in the data.
     blocks.append(Heading(2, "综合指数及排名"))
-    ranks_month = air_service.rank_cities(daily, period)
-    ranks_ytd = air_service.rank_cities(daily, ytd)
+    cities = (
+        daily.filter(pl.col("site_kind").ne_missing("station"))["site"].unique().to_list()
+        if "site_kind" in daily.columns
+        else None
+    )
+    ranks_month = air_service.rank_cities(daily, period, sites=cities)
+    ranks_ytd = air_service.rank_cities(daily, ytd, sites=cities)
     ranked_cities = ranks_ytd.filter(pl.col("composite_index").is_not_null()).height
     rm = _row_of(ranks_month, city) or {}
     ry = _row_of(ranks_ytd, city) or {}
@@ -332,4 +353,41 @@ def air_section(
         )
         if annex is not None:
             annex.append(Table.build("城市综合指数排名", columns, rank_rows, note=note))
+    blocks.extend(_rank_target_blocks(air, plan, city))
     return Section(heading, tuple(blocks))
+
+
+def _rank_target_blocks(air: AirInputs, plan: Any, city: str) -> list[Block]:
+    """The plan's ranking target (e.g. 168 个重点城市中退出后 20 位) from the statistics table
+    given for the month (``air.ranking``), or the input it still needs."""
+    target = find_target(plan, "air", "排名")
+    if target is None:
+        return []
+    verdict = evaluate_rank_target(target, air.ranking, city)
+    source = (
+        f"services.air_ranking，{air.ranking.city_set.source}；综合指数按HJ 663（{air.ranking.limits}）"
+        if air.ranking is not None
+        else "services.air_ranking"
+    )
+    blocks: list[Block] = []
+    if air.ranking is not None and verdict["status"] in ("met", "not_met"):
+        label = "已达到" if verdict["status"] == "met" else "未达到"
+        blocks.append(
+            Table.build(
+                "综合指数排名目标",
+                ["目标", "排名范围", "名次", "城市数", "判定"],
+                [
+                    [
+                        target_label(target),
+                        air.ranking.city_set.name,
+                        Sourced.number(verdict["rank"], source),
+                        Sourced.number(verdict["of"], source),
+                        Sourced.label(label, source),
+                    ]
+                ],
+                note=verdict["text"],
+            )
+        )
+    else:
+        blocks.append(DataGap(f"{target.scope or ''}综合指数排名", "本期", verdict["text"] + "。"))
+    return blocks

@@ -23,7 +23,7 @@ from envplan.services.bulletin.inputs import (
     month_end,
     month_label,
 )
-from envplan.services.bulletin.model import Bulletin, Table
+from envplan.services.bulletin.model import Bulletin, Paragraph, Section, Table
 from envplan.services.bulletin.supervision_sections import (
     overall_section,
     overdue_annex,
@@ -31,6 +31,18 @@ from envplan.services.bulletin.supervision_sections import (
     upcoming_section,
 )
 from envplan.services.month import Month
+
+
+def plan_year_note(month: dt.date, plan: Any) -> Paragraph | None:
+    """For a month outside the plan's year: which plan the task sections follow."""
+    year = getattr(plan, "plan_year", None)
+    if plan is None or year is None or year == month.year:
+        return None
+    return Paragraph(
+        f"说明：{month_label(month)}不在行动计划年度（{year}年）内。本部分重点任务事项、完成时限及"
+        f"目标均按《{plan.title}》（{plan.document_number}）执行；{month.year}年行动计划尚未载入"
+        "本平台。"
+    )
 
 
 def assemble_monthly_bulletin(
@@ -51,7 +63,7 @@ def assemble_monthly_bulletin(
         f"{options.document_prefix}〔{first.year}〕{first.month}号"
     )
     annex: list[Table] = list(overdue_annex(supervision))
-    sections = (
+    sections: tuple[Section, ...] = (
         overall_section(first, supervision),
         units_section(first, supervision),
         air_section(first, air, plan, annex),
@@ -59,6 +71,13 @@ def assemble_monthly_bulletin(
         soil_section(first, soil, plan),
         upcoming_section(first, supervision),
     )
+    note = plan_year_note(first, plan)
+    if note is not None:
+        # Task sections of a month outside the plan's year say which plan they follow.
+        sections = tuple(
+            Section(section.heading, (note, *section.blocks)) if index in (0, 1, 5) else section
+            for index, section in enumerate(sections)
+        )
     sources = [
         f"调度数据：{supervision.source}" if supervision else "调度数据：缺失",
         f"空气质量：{air.description}" if air else "空气质量：缺失",

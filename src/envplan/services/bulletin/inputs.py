@@ -106,6 +106,7 @@ class AirInputs:
     daily: pl.DataFrame
     city: str
     description: str
+    ranking: Any = None  # services.air_ranking.TableRanking of the month's statistics table
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,8 @@ class BulletinRequest:
     soil_farmland: Path | None = None
     soil_construction: Path | None = None
     provincial_targets: Path | None = None
+    rank_table: Path | None = None
+    rank_set: str = "168"
     demo_data: bool | None = None
     with_ledger: bool = True
     options: BulletinOptions = field(default_factory=BulletinOptions)
@@ -117,6 +119,16 @@ def _air(request: BulletinRequest, home: Path | None) -> AirInputs | None:
     return sources.default_air_inputs(home)
 
 
+def _ranking(request: BulletinRequest) -> Any:
+    """The month's statistics table ranked within ``rank_set`` (``services.air_ranking``)."""
+    from envplan.monitoring.air_city_table import read_city_statistics
+    from envplan.services.air_ranking import rank_table, resolve_city_set
+
+    assert request.rank_table is not None
+    table = read_city_statistics(request.rank_table)
+    return rank_table(table, resolve_city_set(request.rank_set), period=request.month)
+
+
 def monthly_bulletin(
     request: BulletinRequest,
     *,
@@ -139,11 +151,14 @@ def monthly_bulletin(
     if not options.attachments and supervision is not None and request.with_ledger:
         # The ledger is part of the bulletin whichever file is downloaded: the same text always.
         options = replace(options, attachments=attachments_for(request.month))
+    air = air if air is not None else _air(request, home)
+    if air is not None and request.rank_table is not None:
+        air = replace(air, ranking=_ranking(request))
     bulletin = assemble_monthly_bulletin(
         request.month,
         plan=plan,
         supervision=supervision,
-        air=air if air is not None else _air(request, home),
+        air=air,
         water=_water(request, plan, home, demo),
         soil=_soil(request, demo),
         options=options,
