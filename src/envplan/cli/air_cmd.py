@@ -125,8 +125,9 @@ def _daily(
     measurements: pl.DataFrame, rules: Any, exclude: str | None, order: Order
 ) -> pl.DataFrame:
     """Daily frame of every site, plus city rows when the input is station data: the frame of
-    ``services.air.city_daily_frame``, the one the bulletin and the pages use."""
-    from envplan.services.air import AirServiceError, city_daily_frame
+    ``services.air_daily_frame.city_daily_frame``, the one the bulletin and the pages use."""
+    from envplan.services.air import AirServiceError
+    from envplan.services.air_daily_frame import city_daily_frame
 
     try:
         return city_daily_frame(measurements, rules=rules, cities=_city_config(exclude, order))

@@ -3,7 +3,7 @@ ask for a month's good days, heavy days, concentrations and composite index.
 
 ``month_figures`` runs ``services.air.assess_period`` (HJ 663 statistics, GB 3095 level 2 of the
 edition in force, HJ 633 daily AQI of the edition in force on each day) on the daily frame of
-``services.air.city_daily_frame``; ``store_daily_frame`` builds that frame from the monitoring
+``services.air_daily_frame.city_daily_frame``; ``store_daily_frame`` builds that frame from the monitoring
 store. Every caller therefore gives the same number for the same month and data.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from envplan.services import air
+from envplan.services.air_daily_frame import city_daily_frame
 from envplan.services.month import Month
 
 #: zh-CN provenance labels of the data versions (shown beside every figure).
@@ -58,12 +59,12 @@ _COLUMNS = {
 
 def store_daily_frame(timeseries_dir: Path) -> pl.DataFrame:
     """The daily frame of everything imported into the store (every data version), with the
-    city rows formed from stations (``services.air.city_daily_frame``)."""
+    city rows formed from stations (``services.air_daily_frame.city_daily_frame``)."""
     from envplan.monitoring.timeseries import query_air
 
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()
-    return air.city_daily_frame(query_air(timeseries_dir))
+    return city_daily_frame(query_air(timeseries_dir))
 
 
 def data_label(daily: pl.DataFrame, site: str, month: Month) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services import air as air_service
+from envplan.services.air_daily_frame import city_daily_frame
 from envplan.services.air_figures import store_daily_frame
 from envplan.services.bulletin.inputs import (
     AirInputs,
@@ -56,7 +56,7 @@ def describe_air_files(measurements: pl.DataFrame, files: Sequence[Path]) -> str
 
 
 def air_inputs_from_daily(daily: pl.DataFrame, description: str) -> AirInputs | None:
-    """Bulletin air inputs from a daily frame of ``services.air.city_daily_frame``."""
+    """Bulletin air inputs from a daily frame of ``services.air_daily_frame.city_daily_frame``."""
     if daily.is_empty():
         return None
     present = set(daily["site"].unique().to_list())
@@ -65,11 +65,11 @@ def air_inputs_from_daily(daily: pl.DataFrame, description: str) -> AirInputs | 
 
 
 def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -> AirInputs | None:
-    """Bulletin air inputs from canonical measurements through ``services.air.city_daily_frame``
+    """Bulletin air inputs from canonical measurements through ``services.air_daily_frame.city_daily_frame``
     (the function the pages, the API and ``envplan air assess`` use). ``None`` without rows."""
     if measurements.is_empty():
         return None
-    return air_inputs_from_daily(air_service.city_daily_frame(measurements), description)
+    return air_inputs_from_daily(city_daily_frame(measurements), description)
 
 
 def store_air_inputs(daily: pl.DataFrame) -> AirInputs | None:
