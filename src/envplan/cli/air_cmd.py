@@ -310,6 +310,7 @@ def rank_command(
         )
 
 
-from envplan.cli.air_table_cmd import rank_table_command  # noqa: E402 - registered below
+from envplan.cli.air_table_cmd import city_command, rank_table_command  # noqa: E402 - below
 
 app.command("rank-table")(rank_table_command)
+app.command("city")(city_command)

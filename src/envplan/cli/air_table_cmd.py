@@ -81,3 +81,58 @@ def rank_table_command(
         )
     if verdict is not None:
         typer.echo(f"计划目标（{target.text if target else ''}）：{verdict['text']}")
+
+
+def city_command(
+    input_paths: list[Path] = typer.Argument(
+        ..., metavar="INPUT...", help="空气质量数据文件（可多个）/ Air data files."
+    ),
+    month: str = typer.Option(..., "--month", help="月份，如 2026-06 / Month."),
+    city: str = typer.Option("晋城市", "--city", help="城市名 / City (e.g. 太原市)."),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / Print JSON."),
+) -> None:
+    """城市月度、年初至今及上年同期指标（由国控站点计算城市值，对照点除外）/ City figures."""
+    import polars as pl
+
+    from envplan.monitoring.air_readers import read_air
+    from envplan.monitoring.errors import InputFileError
+    from envplan.services.air import AirServiceError
+    from envplan.services.air_daily_frame import city_daily_frame
+    from envplan.services.air_figures import city_report
+    from envplan.services.bulletin import Month
+
+    try:
+        wanted = Month.parse(month)
+        frames = [read_air(path).measurements for path in input_paths]
+        daily = city_daily_frame(pl.concat(frames, how="diagonal_relaxed"))
+        report = city_report(daily, city, wanted)
+    except (ValueError, InputFileError, AirServiceError) as error:
+        typer.echo(f"错误：{error}", err=True)
+        raise typer.Exit(2) from None
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+        return
+    names = {
+        "month": wanted.label,
+        "ytd": wanted.ytd_label,
+        "month_last_year": f"{wanted.year - 1}年{wanted.month}月",
+        "ytd_last_year": Month(wanted.year - 1, wanted.month).ytd_label,
+    }
+    typer.echo(f"{city}环境空气质量（{report['label'] or '—'}）")
+    typer.echo(
+        "时段\t有效天数\t优良天数\t优良比例%\t重污染天数\tPM2.5\tPM10\tSO2\tNO2\tCO-95\tO3-8h-90\t综合指数"
+    )
+    for key, name in names.items():
+        row = report[key]
+        if row is None:
+            typer.echo(f"{name}\t数据缺失")
+            continue
+        cells = [row.get(c) for c in ("valid_days", "good_days", "good_day_ratio", "heavy_days")]
+        cells += [row.get(c) for c in ("PM2.5_mean", "PM10_mean", "SO2_mean", "NO2_mean")]
+        cells += [row.get(c) for c in ("CO_P95", "O3_8h_P90", "composite_index")]
+        typer.echo(name + "\t" + "\t".join("—" if c is None else str(c) for c in cells))
+    verdict = {True: "达标", False: "超标", None: "—"}
+    typer.echo(
+        f"年初至今 NO₂（二级）：{verdict[report['no2_level2_ok']]}；"
+        f"SO₂（一级）：{verdict[report['so2_level1_ok']]}"
+    )

@@ -118,3 +118,40 @@ def latest_months(daily: pl.DataFrame, site: str, count: int = 6) -> list[dict[s
     """The figures of the ``count`` latest months of ``site`` (newest last)."""
     rows = [month_figures(daily, site, m) for m in city_months(daily, site)[-count:]]
     return [r for r in rows if r is not None]
+
+
+def _assessed(daily: pl.DataFrame, site: str, period: air.Period, level: int) -> dict[str, Any]:
+    frame = daily.filter(
+        (pl.col("site") == site) & pl.col("date").is_between(period.start, period.end)
+    )
+    if frame.is_empty():
+        return {}
+    return air.assess_period(daily, period, site=site, level=level).row(0, named=True)
+
+
+def city_report(daily: pl.DataFrame, site: str, month: Month) -> dict[str, Any]:
+    """A city's figures as the bulletin reports them, for any city of the daily frame (a city
+    formed from its stations, or a city row): the month, January to the month, and the same two
+    periods of last year — valid and good days, good-day ratio [%], heavy days, the six
+    statistics [µg/m³; CO mg/m³], composite index — plus NO2 (level 2) and SO2 (level 1)
+    compliance on the year-to-date means."""
+    if daily.is_empty() or daily.filter(pl.col("site") == site).is_empty():
+        raise air.AirServiceError(f"数据中没有站点或城市“{site}”")
+    period = air.Period(str(month), month.first, month.last)
+    spans = {
+        "month": period,
+        "ytd": period.year_to_date(),
+        "month_last_year": period.same_period_last_year(),
+        "ytd_last_year": period.year_to_date().same_period_last_year(),
+    }
+    keys = (*_COLUMNS.values(), "valid_PM2.5", "limits")
+    report: dict[str, Any] = {"site": site, "month": str(month)}
+    for name, span in spans.items():
+        row = _assessed(daily, site, span, 2)
+        report[name] = {key: row.get(key) for key in keys} if row else None
+    ytd_l2 = _assessed(daily, site, spans["ytd"], 2)
+    ytd_l1 = _assessed(daily, site, spans["ytd"], 1)
+    report["no2_level2_ok"] = ytd_l2.get("NO2_ok") if ytd_l2 else None
+    report["so2_level1_ok"] = ytd_l1.get("SO2_ok") if ytd_l1 else None
+    report["label"] = data_label(daily, site, month)
+    return report
