@@ -224,3 +224,18 @@ def test_a_month_outside_the_plan_year_says_which_plan_it_follows(plan) -> None:
     assert plan.document_number in first.text  # type: ignore[union-attr]
     in_year = assemble_monthly_bulletin("2021-06", plan=plan)
     assert not any("不在行动计划年度" in getattr(b, "text", "") for b in in_year.sections[0].blocks)
+
+
+def test_a_city_without_last_year_gets_no_empty_cells(air, plan) -> None:
+    """Data from 2 March of the year only (as the demo's 2026 stations): every printed figure is
+    filled, the missing last year is one data gap, the year-to-date span is stated."""
+    from dataclasses import replace
+
+    recent = air.daily.filter(pl.col("date") >= dt.date(2016, 3, 2))
+    section = air_section(dt.date(2016, 6, 1), replace(air, daily=recent), plan)
+    cells = [c.text for b in section.blocks if isinstance(b, Table) for r in b.rows for c in r]
+    assert cells and "—" not in cells
+    gaps = [b.text for b in section.blocks if isinstance(b, DataGap)]
+    assert any("上年同期" in g for g in gaps)
+    notes = [getattr(b, "text", "") for b in section.blocks]
+    assert any("2016年数据自2016年3月2日起" in n for n in notes)

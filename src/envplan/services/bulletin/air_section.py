@@ -128,6 +128,16 @@ def air_section(
     blocks: list[Block] = [Paragraph(f"数据来源：{air.description}。")]
     if not has_last_year:
         blocks.append(DataGap(f"{city}上年同期环境空气质量监测数据", f"{month.year - 1}年"))
+    first_day = daily.filter((pl.col("site") == city) & pl.col("date").is_between(ytd.start, end))[
+        "date"
+    ].min()
+    if isinstance(first_day, dt.date) and first_day > ytd.start:
+        blocks.append(
+            Paragraph(
+                f"说明：{city}{month.year}年数据自{date_text(first_day)}起，"
+                f"{ytd_label(month)}累计值按{date_text(first_day)}至{date_text(end)}统计。"
+            )
+        )
 
     # Good-day ratio and heavy-pollution days.
     good_target = find_target(plan, "air", "优良天数")
@@ -354,7 +364,25 @@ def air_section(
         if annex is not None:
             annex.append(Table.build("城市综合指数排名", columns, rank_rows, note=note))
     blocks.extend(_rank_target_blocks(air, plan, city))
+    if not has_last_year:
+        # No last year's data: the gap says so once; no column of empty "—" cells.
+        blocks = [_without_last_year(b) if isinstance(b, Table) else b for b in blocks]
     return Section(heading, tuple(blocks))
+
+
+LAST_YEAR_COLUMNS = ("上年同期", "同比")
+
+
+def _without_last_year(table: Table) -> Table:
+    keep = [i for i, c in enumerate(table.columns) if not any(k in c for k in LAST_YEAR_COLUMNS)]
+    if len(keep) == len(table.columns):
+        return table
+    return Table(
+        table.caption,
+        tuple(table.columns[i] for i in keep),
+        tuple(tuple(row[i] for i in keep) for row in table.rows),
+        table.note,
+    )
 
 
 def _rank_target_blocks(air: AirInputs, plan: Any, city: str) -> list[Block]:
