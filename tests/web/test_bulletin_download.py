@@ -90,6 +90,9 @@ def test_the_months_good_day_count_is_one_number(shared_platform: Platform, tmp_
     client = _client(shared_platform, "t-viewer")
     try:
         api = client.get("/api/v1/public/air/monthly").json()
+        month_api = client.get("/api/v1/air/month", params={"month": MONTH}).json()
+        missing = client.get("/api/v1/air/month", params={"month": "1999-01"})
+        bad = client.get("/api/v1/air/month", params={"month": "2016-13"})
         page = client.get("/public/air").text
     finally:
         client.__exit__(None, None, None)
@@ -107,6 +110,8 @@ def test_the_months_good_day_count_is_one_number(shared_platform: Platform, tmp_
     # June 2016 has 30 days and all are valid; the four surfaces agree on the good days.
     assert api_row["valid_days"] == cli_row["valid_days"] == 30
     assert bulletin == api_row["good_days"] == int(page_cells[1]) == cli_row["good_days"]
+    assert month_api["good_days"] == bulletin and month_api["label"] == "第三方处理数据"
+    assert missing.status_code == 404 and bad.status_code == 422
     assert bulletin > 0  # the old bulletin said 0 valid days for this month
 
 

@@ -53,7 +53,7 @@ def water_section(month: dt.date, water: WaterFacts | WaterGap | None, plan: Any
             )
         return Section(heading, tuple(blocks))
 
-    source = f"services.water，{water.source}"
+    source = f"services.water（GB 3838-2002 表1，环办〔2011〕22号），{water.source}"
     blocks.append(Paragraph(f"数据来源：{water.source}。"))
     frame = water.sections
     no_data = frame.filter(pl.col("n_samples") == 0)
@@ -75,9 +75,15 @@ def water_section(month: dt.date, water: WaterFacts | WaterGap | None, plan: Any
             row["section"],
             row["assessment_level"],
             text(row["target_class"] or row["target_raw"]),
-            Sourced.label(text(row["water_class"]), source),
-            Sourced.label(text(row["compliance"]), source),
-            Sourced.label(text(row["exceeding"]), source),
+            Sourced.label(
+                text(row["water_class"]), f"{source}；{row['section']}样品{row['n_samples']}个"
+            ),
+            Sourced.label(
+                text(row["compliance"]), f"{source}；{row['section']}样品{row['n_samples']}个"
+            ),
+            Sourced.label(
+                text(row["exceeding"]), f"{source}；{row['section']}样品{row['n_samples']}个"
+            ),
         ]
         for row in frame.iter_rows(named=True)
     ]
