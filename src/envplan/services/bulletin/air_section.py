@@ -378,7 +378,7 @@ def _without_last_year(table: Table) -> Table:
     if len(keep) == len(table.columns):
         return table
     return Table(
-        table.caption,
+        table.caption.replace("及同比变化", ""),
         tuple(table.columns[i] for i in keep),
         tuple(tuple(row[i] for i in keep) for row in table.rows),
         table.note,
