@@ -35,30 +35,16 @@ from pathlib import Path
 def build(url: str, out: Path, formats: tuple[str, ...]) -> dict[str, object]:
     begin, begin_cpu = time.perf_counter(), time.process_time()
     from envplan.plan import default_plan
-    from envplan.reports.bulletin import BulletinFiles, build_bulletin
-    from envplan.services.bulletin_monthly import BulletinOptions
-    from envplan.services.bulletin_sources import (
-        air_inputs_from_files,
-        bundled_daily_air_files,
-        demo_soil_files,
-        demo_water_file,
-        soil_facts_from_files,
-        water_facts_from_file,
-    )
+    from envplan.reports.bulletin import BulletinFiles, render_bulletin
+    from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin, open_records
+    from envplan.services.bulletin.sources import bundled_daily_air_files
 
-    plan = default_plan()
-    farmland, construction = demo_soil_files()
-    files = build_bulletin(
-        "2021-06",
-        out_dir=out,
-        formats=formats,
-        database_url=url,
-        plan=plan,
-        air=air_inputs_from_files(bundled_daily_air_files()),
-        water=water_facts_from_file(demo_water_file(), "2021-06", plan=plan),
-        soil=soil_facts_from_files(farmland, construction),
-        options=BulletinOptions(demo_data=True),
+    request = BulletinRequest(
+        Month.parse("2021-06"), air_files=tuple(bundled_daily_air_files()), demo_data=True
     )
+    with open_records(url) as session:
+        result = monthly_bulletin(request, plan=default_plan(), session=session)
+    files = render_bulletin(result, formats, out_dir=out)
     assert isinstance(files, BulletinFiles)
     return {
         "wall": time.perf_counter() - begin,

@@ -12,8 +12,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from envplan.plan import default_plan
-from envplan.reports.bulletin import BulletinFiles, build_bulletin
+from envplan.reports.bulletin import BulletinFiles, render_bulletin
 from envplan.services import supervision as sv
+from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin
 from envplan.services.demo import seed_demo
 from envplan.store import make_engine, make_session_factory, upgrade
 
@@ -31,14 +32,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory, test_data: Path):
     seed_demo(session, plan, as_of=dt.date(2021, 7, 31))
     sv.take_snapshot(session, "2021-06")
     session.commit()
-    files = build_bulletin(
-        "2021-06",
-        out_dir=work / "out",
-        formats=("docx", "xlsx"),
-        session=session,
-        plan=plan,
-        air_files=[test_data / "air/aqistudy-daily-shanxi-11-cities-2013_2017.csv"],
+    request = BulletinRequest(
+        Month.parse("2021-06"),
+        air_files=(test_data / "air/aqistudy-daily-shanxi-11-cities-2013_2017.csv",),
+        demo_data=False,
     )
+    result = monthly_bulletin(request, plan=plan, session=session)
+    files = render_bulletin(result, ("docx", "xlsx"), out_dir=work / "out")
     assert isinstance(files, BulletinFiles)
     content = sv.snapshot_content(sv.get_snapshot(session, "2021-06"))
     yield files, content, Document(str(files.paths["docx"])), load_workbook(files.paths["xlsx"])

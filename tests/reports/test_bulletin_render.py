@@ -16,8 +16,8 @@ import pytest
 from envplan.plan import default_plan
 from envplan.reports.bulletin import write_bulletin
 from envplan.reports.pdf import libreoffice_path, pdf_page_png
-from envplan.services.bulletin_monthly import BulletinOptions, assemble_monthly_bulletin
-from envplan.services.bulletin_sources import (
+from envplan.services.bulletin import BulletinOptions, assemble_monthly_bulletin
+from envplan.services.bulletin.sources import (
     demo_soil_files,
     demo_water_file,
     soil_facts_from_files,

@@ -27,8 +27,8 @@ from envplan.plan import County, Deadline, Measure, Milestone, Plan, SubPlan, Un
 from envplan.reports.bulletin import write_bulletin
 from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
 from envplan.services import supervision as sv
-from envplan.services.bulletin_monthly import assemble_monthly_bulletin
-from envplan.services.bulletin_sources import supervision_facts
+from envplan.services.bulletin import assemble_monthly_bulletin, ledger_book
+from envplan.services.bulletin.sources import supervision_facts
 from envplan.store.models import Occurrence, Task
 from envplan.store.testing import (  # noqa: F401
     db_backend,
@@ -193,7 +193,8 @@ def documents(scenario: Session, tmp_path: Path, chart_stub):
     bulletin = assemble_monthly_bulletin("2021-06", plan=plan, supervision=facts)
 
     def ledger(bulletin, path: Path) -> None:
-        write_bulletin_xlsx(bulletin, path, ledger_session=scenario, as_of=D(2021, 6, 30))
+        book = ledger_book(scenario, as_of=D(2021, 6, 30))
+        write_bulletin_xlsx(bulletin, path, ledger=book)
 
     files = write_bulletin(
         bulletin, tmp_path, ("docx", "xlsx"), ledger_writer=ledger, render_chart=chart_stub

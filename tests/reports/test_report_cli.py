@@ -76,9 +76,14 @@ def test_month_with_real_air_data(env: dict[str, str], tmp_path: Path, test_data
 
 
 def test_build_bulletin_returns_bytes_for_a_download(tmp_path: Path) -> None:
-    from envplan.reports.bulletin import build_bulletin
+    from envplan.plan import default_plan
+    from envplan.reports.bulletin import render_bulletin
+    from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin
 
-    files = build_bulletin("2021-06", formats=("docx", "html"), home=tmp_path / "home")
+    result = monthly_bulletin(
+        BulletinRequest(Month.parse("2021-06")), plan=default_plan(), home=tmp_path / "home"
+    )
+    files = render_bulletin(result, ("docx", "html"))
     assert isinstance(files, dict) and set(files) == {"docx", "html"}
     assert files["docx"][:2] == b"PK"  # a zip container (.docx)
     page = files["html"].decode("utf-8")

@@ -18,16 +18,18 @@ import pytest
 
 from envplan.plan import default_plan
 from envplan.services import air as air_service
-from envplan.services.bulletin import DataGap, Section, Table, cn_ordinal
-from envplan.services.bulletin_monthly import (
+from envplan.services.bulletin import (
     BulletinOptions,
-    air_section,
+    DataGap,
+    Month,
+    Section,
+    Table,
     assemble_monthly_bulletin,
-    parse_month,
-    soil_section,
-    water_section,
+    cn_ordinal,
 )
-from envplan.services.bulletin_sources import (
+from envplan.services.bulletin.air_section import air_section
+from envplan.services.bulletin.environment_sections import soil_section, water_section
+from envplan.services.bulletin.sources import (
     air_inputs_from_files,
     demo_soil_files,
     demo_water_file,
@@ -181,4 +183,59 @@ def test_missing_sources_print_gaps_not_numbers(plan) -> None:
 
 def test_bad_month_message() -> None:
     with pytest.raises(ValueError, match="月份格式应为 YYYY-MM"):
-        parse_month("2021-13")
+        Month.parse("2021-1x")
+    with pytest.raises(ValueError, match="月份 01–12"):
+        Month.parse("2021-13")
+
+
+def test_air_month_has_every_figure_filled_and_traced(air, plan) -> None:
+    section = air_section(dt.date(2016, 6, 1), air, plan)
+    good = _table(section, "优良天数比例")
+    month_row = good.rows[0]
+    # June 2016 of the aqistudy file: 30 days, all valid (the old bulletin printed 0 valid days)
+    assert month_row[1].text == "30" and int(month_row[2].text) > 0
+    assert all(cell.text != "—" for cell in month_row)
+    source = month_row[1].source
+    assert "晋城市2016年6月日数据30行" in source and "HJ 633-2012" in source
+    assert "HJ 663-2013" in source and "GB 3095-2012" in source
+
+
+def test_rank_target_needs_a_168_table(air, plan, test_data: Path) -> None:
+    from dataclasses import replace
+
+    from envplan.monitoring.air_city_table import read_city_statistics
+    from envplan.services.air_city_sets import CITY_SETS
+    from envplan.services.air_ranking import rank_table
+
+    section = air_section(dt.date(2016, 6, 1), air, plan)
+    gap = [b for b in section.blocks if isinstance(b, DataGap) and "排名" in b.what]
+    assert gap and "缺少输入：全国168个重点城市环境空气质量统计表" in gap[0].text
+    table = read_city_statistics(test_data / "air/shanxi-11-cities-statistics-constructed.csv")
+    ranked = rank_table(table, CITY_SETS["shanxi-11"], period=Month.parse("2016-06"))
+    with_table = air_section(dt.date(2016, 6, 1), replace(air, ranking=ranked), plan)
+    gap = [b for b in with_table.blocks if isinstance(b, DataGap) and "排名" in b.what]
+    assert "目标要求全国168个重点城市" in gap[0].text
+
+
+def test_a_month_outside_the_plan_year_says_which_plan_it_follows(plan) -> None:
+    bulletin = assemble_monthly_bulletin("2026-06", plan=plan)
+    first = bulletin.sections[0].blocks[0]
+    assert "2026年6月不在行动计划年度（2021年）内" in first.text  # type: ignore[union-attr]
+    assert plan.document_number in first.text  # type: ignore[union-attr]
+    in_year = assemble_monthly_bulletin("2021-06", plan=plan)
+    assert not any("不在行动计划年度" in getattr(b, "text", "") for b in in_year.sections[0].blocks)
+
+
+def test_a_city_without_last_year_gets_no_empty_cells(air, plan) -> None:
+    """Data from 2 March of the year only (as the demo's 2026 stations): every printed figure is
+    filled, the missing last year is one data gap, the year-to-date span is stated."""
+    from dataclasses import replace
+
+    recent = air.daily.filter(pl.col("date") >= dt.date(2016, 3, 2))
+    section = air_section(dt.date(2016, 6, 1), replace(air, daily=recent), plan)
+    cells = [c.text for b in section.blocks if isinstance(b, Table) for r in b.rows for c in r]
+    assert cells and "—" not in cells
+    gaps = [b.text for b in section.blocks if isinstance(b, DataGap)]
+    assert any("上年同期" in g for g in gaps)
+    notes = [getattr(b, "text", "") for b in section.blocks]
+    assert any("2016年数据自2016年3月2日起" in n for n in notes)

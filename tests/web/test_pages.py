@@ -178,11 +178,15 @@ def test_public_pages_need_no_login_and_show_no_internal_field(
         assert word not in everything, word
 
 
-def test_public_monthly_rows_cover_whole_years(bare_client: TestClient) -> None:
+def test_public_monthly_rows_cover_every_month_in_the_store(bare_client: TestClient) -> None:
     body = bare_client.get("/api/v1/public/air/monthly").json()
     months = [r["month"] for r in body["rows"]]
     assert "2016-01" in months and "2016-12" in months and "2015-06" in months
-    assert body["label"] == "第三方处理数据"
+    labels = {r["month"]: r["label"] for r in body["rows"]}
+    assert labels["2016-06"] == "第三方处理数据"
+    # the official hourly files of the store are months of their own, labelled as official
+    assert labels["2019-02"] == "官方实时发布数据"
+    assert "第三方处理数据" in body["label"] and "官方实时发布数据" in body["label"]
     assert all(re.fullmatch(r"\d{4}-\d{2}", m) for m in months)
 
 

@@ -142,22 +142,19 @@ def _daily(
     order: Order,
     engine: _Engine | None = None,
 ) -> pl.DataFrame:
-    """Daily frame of every site, plus city rows when the input is station data."""
-    import polars as pl
+    """Daily frame of every site, plus city rows when the input is station data: the frame of
+    ``services.air_daily_frame.city_daily_frame``, the one the bulletin and the pages use."""
+    from envplan.services.air import AirServiceError
+    from envplan.services.air_daily_frame import city_daily_frame
 
-    from envplan.services.air import AirServiceError, daily_statistics
-
-    has_stations = (
-        "site_kind" in measurements.columns
-        and measurements.filter(pl.col("site_kind") == "station").height > 0
-    )
-    cities = _city_config(exclude, order) if has_stations else None
     try:
         if engine is not None and engine.spark:
-            from envplan.services.spark import daily_statistics_spark
+            from envplan.services.spark import daily_frame_spark
 
-            return daily_statistics_spark(engine.session, measurements, rules=rules, cities=cities)
-        return daily_statistics(measurements, rules=rules, cities=cities)
+            return daily_frame_spark(
+                engine.session, measurements, rules=rules, cities=_city_config(exclude, order)
+            )
+        return city_daily_frame(measurements, rules=rules, cities=_city_config(exclude, order))
     except AirServiceError as error:
         raise _fail(str(error)) from None
 
@@ -420,3 +417,9 @@ def spark_job_command(
         except SparkJobError as error:
             raise _fail(str(error)) from None
     typer.echo(f"已写入 {target}")
+
+
+from envplan.cli.air_table_cmd import city_command, rank_table_command  # noqa: E402 - below
+
+app.command("rank-table")(rank_table_command)
+app.command("city")(city_command)

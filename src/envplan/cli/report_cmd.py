@@ -61,10 +61,24 @@ def monthly(
         "--provincial-targets",
         help="“完成省定目标”断面的省定目标配置 / Provincial targets of sections.",
     ),
+    rank_table: Path | None = typer.Option(
+        None,
+        "--rank-table",
+        help=(
+            "本月城市统计表（六项污染物，用于168城市排名目标）"
+            " / The month's city statistics table (for the 168-city rank target)."
+        ),
+    ),
+    rank_set: str = typer.Option(
+        "168", "--rank-set", help="排名范围：168、339、shanxi-11、table / City set of the rank."
+    ),
     demo_data: bool = typer.Option(
         False,
         "--demo-data",
-        help=("水、土壤使用内置示例数据（标注“示例”）/ Use the bundled 示例 water and soil files."),
+        help=(
+            "水、土壤使用内置示例数据（标注“示例”；记录为示例数据时默认使用）"
+            " / Use the bundled 示例 water and soil files (default when the records are 示例)."
+        ),
     ),
     authority: str | None = typer.Option(
         None, "--authority", help="发文机关 / Issuing authority (默认 晋城市生态环境局)."
@@ -82,21 +96,20 @@ def monthly(
     from envplan.reports.bulletin import (
         BulletinError,
         BulletinFiles,
-        build_bulletin,
         parse_formats,
+        render_bulletin,
     )
-    from envplan.services.bulletin_monthly import BulletinOptions, parse_month
-    from envplan.services.bulletin_sources import (
-        air_inputs_from_files,
-        default_air_inputs,
-        demo_soil_files,
-        demo_water_file,
-        soil_facts_from_files,
-        water_facts_from_file,
+    from envplan.services.air_ranking import RankingError
+    from envplan.services.bulletin import (
+        BulletinOptions,
+        BulletinRequest,
+        Month,
+        monthly_bulletin,
+        open_records,
     )
 
     try:
-        first = parse_month(month)
+        first = Month.parse(month)
         wanted = parse_formats(formats)
         date = dt.date.fromisoformat(issue_date) if issue_date else None
     except (ValueError, BulletinError) as error:
@@ -105,7 +118,14 @@ def monthly(
             message = f"成文日期格式应为 YYYY-MM-DD，收到“{issue_date}”"
         typer.secho(f"错误：{message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
-    given = [*air_data, water_data, soil_farmland, soil_construction, provincial_targets]
+    given = [
+        *air_data,
+        water_data,
+        soil_farmland,
+        soil_construction,
+        provincial_targets,
+        rank_table,
+    ]
     missing = [path for path in given if path is not None and not path.is_file()]
     if missing:
         typer.secho(
@@ -116,45 +136,29 @@ def monthly(
         raise typer.Exit(2)
 
     home, database_url = _home_and_database()
-    plan = default_plan()
-    if demo_data:
-        water_data = water_data or demo_water_file()
-        farmland_demo, construction_demo = demo_soil_files()
-        soil_farmland = soil_farmland or farmland_demo
-        soil_construction = soil_construction or construction_demo
+    request = BulletinRequest(
+        month=first,
+        air_files=tuple(air_data),
+        water_file=water_data,
+        soil_farmland=soil_farmland,
+        soil_construction=soil_construction,
+        provincial_targets=provincial_targets,
+        rank_table=rank_table,
+        rank_set=rank_set,
+        demo_data=True if demo_data else None,
+        options=BulletinOptions(
+            issuing_authority=authority or BulletinOptions.issuing_authority,
+            document_number=document_number,
+            issue_date=date,
+        ),
+    )
     try:
-        air = air_inputs_from_files(air_data) if air_data else default_air_inputs(home)
-        water = (
-            water_facts_from_file(
-                water_data, month, plan=plan, provincial_targets=provincial_targets
-            )
-            if water_data
-            else None
-        )
-        soil = soil_facts_from_files(soil_farmland, soil_construction)
-    except InputFileError as error:
+        with open_records(database_url) as session:
+            result = monthly_bulletin(request, plan=default_plan(), home=home, session=session)
+    except (InputFileError, RankingError) as error:
         typer.secho(f"错误：{error}", fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from error
-    options = BulletinOptions(
-        issuing_authority=authority or BulletinOptions.issuing_authority,
-        document_number=document_number,
-        issue_date=date,
-        attachments=(f"{first.year}年{first.month}月重点任务调度台账",) if "xlsx" in wanted else (),
-        demo_data=demo_data,
-    )
-    database_file = database_url.removeprefix("sqlite:///")
-    has_database = not database_url.startswith("sqlite:///") or Path(database_file).is_file()
-    files = build_bulletin(
-        month,
-        out_dir=out,
-        formats=wanted,
-        database_url=database_url if has_database else None,
-        plan=plan,
-        air=air,
-        water=water,
-        soil=soil,
-        options=options,
-    )
+    files = render_bulletin(result, wanted, out_dir=out)
     assert isinstance(files, BulletinFiles)
     for fmt, path in files.paths.items():
         typer.echo(f"已生成 {fmt}：{path}")
@@ -163,4 +167,4 @@ def monthly(
     for gap in files.bulletin.gaps():
         typer.echo(f"提示：{gap.text}")
     if any(gap.what == "月调度快照" for gap in files.bulletin.gaps()):
-        typer.echo("提示：先执行 envplan db init 与 envplan dispatch snapshot --month " + month)
+        typer.echo(f"提示：先执行 envplan db init 与 envplan dispatch snapshot --month {first}")

@@ -3,9 +3,11 @@
 Entry points:
 
 - :func:`write_bulletin` lays out an assembled :class:`Bulletin` into files in a folder.
-- :func:`build_bulletin` gathers the inputs (dispatch snapshot, air data, plan), assembles the
-  bulletin and writes it: what ``envplan report monthly`` and the web download call. With
-  ``out_dir=None`` it returns the files' bytes instead of paths.
+- :func:`render_bulletin` renders the result of the use case
+  ``envplan.services.bulletin.monthly_bulletin`` (what ``envplan report monthly`` and the web
+  download call): files in a folder, or the files' bytes for a download.
+
+Nothing here reads records or data files: the use case gathered everything.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +28,7 @@ from envplan.reports.pdf import (
     docx_to_pdf,
     libreoffice_path,
 )
-from envplan.services.bulletin import Bulletin, Chart
+from envplan.services.bulletin import Bulletin, Chart, MonthlyBulletin
 
 FORMATS = ("docx", "xlsx", "html", "pdf")
 DEFAULT_FORMATS = ("docx", "xlsx", "html", "pdf")
@@ -129,117 +132,33 @@ def write_bulletin(
     return result
 
 
-def build_bulletin(
-    month: str,
+def render_bulletin(
+    result: MonthlyBulletin,
+    formats: Sequence[str] = DEFAULT_FORMATS,
     *,
     out_dir: Path | None = None,
-    formats: Sequence[str] = DEFAULT_FORMATS,
-    database_url: str | None = None,
-    session: Any = None,
-    plan: Any = None,
-    air: Any = None,
-    air_files: Sequence[Path] = (),
-    water: Any = None,
-    soil: Any = None,
-    options: Any = None,
-    home: Path | None = None,
 ) -> BulletinFiles | dict[str, bytes]:
-    """Gather the inputs of ``month`` ("2021-06"), assemble the bulletin and write it.
+    """Render the use case's result (``services.bulletin.monthly_bulletin``) in ``formats``.
 
-    session / database_url: the records database (dispatch snapshot, ledger); neither → the
-    supervision sections print a data gap. plan: the plan registry (default: the packaged
-    Jincheng 2021 plan). air: ready ``AirInputs``, or air_files: air data files to read.
-    water / soil: ``WaterFacts``/``WaterGap`` and ``SoilFacts`` (see ``bulletin_sources``).
-    options: ``BulletinOptions`` (authority, document number, date).
-    home: the data folder (``Settings.home``); with neither air nor air_files, the air data on hand
-    are read from it (imported data, else the bundled daily means).
-    out_dir: folder for the files; ``None`` → the files' bytes by format (web download).
+    out_dir: folder for the files (``envplan report monthly``); ``None`` → the files' bytes by
+    format (web download). The renderers read only ``result``: no records, no files.
     """
-    from envplan.services.bulletin_monthly import parse_month
-
-    parse_month(month)  # fail early, in zh-CN, on a bad month
-    if air is None and not air_files and home is not None:
-        from envplan.services.bulletin_sources import default_air_inputs
-
-        air = default_air_inputs(home)
-    if session is None and database_url:
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from envplan.store import make_engine, make_session_factory
-
-        engine = make_engine(database_url)
-        try:
-            with make_session_factory(engine)() as own_session:
-                usable: Any = own_session
-                try:
-                    own_session.execute(_probe_statement())
-                except SQLAlchemyError:
-                    own_session.rollback()
-                    usable = None  # no records database yet: the sections print data gaps
-                return _build(
-                    month, out_dir, formats, usable, plan, air, air_files, water, soil, options
-                )
-        finally:
-            engine.dispose()
-    return _build(month, out_dir, formats, session, plan, air, air_files, water, soil, options)
-
-
-def _probe_statement() -> Any:
-    from sqlalchemy import func, select
-
-    from envplan.store.models import Occurrence
-
-    return select(func.count()).select_from(Occurrence)
-
-
-def _build(
-    month: str,
-    out_dir: Path | None,
-    formats: Sequence[str],
-    session: Any,
-    plan: Any,
-    air: Any,
-    air_files: Sequence[Path],
-    water: Any,
-    soil: Any,
-    options: Any,
-) -> BulletinFiles | dict[str, bytes]:
-    from functools import partial
-
-    from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
-    from envplan.services.bulletin_monthly import (
-        assemble_monthly_bulletin,
-        month_end,
-        parse_month,
-    )
-    from envplan.services.bulletin_sources import air_inputs_from_files, supervision_facts
-
-    if plan is None:
-        from envplan.plan import default_plan
-
-        plan = default_plan()
-    supervision = supervision_facts(month, plan=plan, session=session) if session else None
-    if air is None:
-        air = air_inputs_from_files(list(air_files))
-    bulletin = assemble_monthly_bulletin(
-        month,
-        plan=plan,
-        supervision=supervision,
-        air=air,
-        water=water,
-        soil=soil,
-        options=options,
-    )
     ledger_writer = (
-        partial(write_bulletin_xlsx, ledger_session=session, as_of=month_end(parse_month(month)))
-        if supervision is not None
+        partial(write_bulletin_xlsx_with_ledger, ledger=result.ledger)
+        if result.ledger is not None
         else None
     )
     if out_dir is not None:
-        return write_bulletin(bulletin, out_dir, formats, ledger_writer=ledger_writer)
+        return write_bulletin(result.bulletin, out_dir, formats, ledger_writer=ledger_writer)
     with tempfile.TemporaryDirectory(prefix="envplan-bulletin-") as work:
-        files = write_bulletin(bulletin, Path(work), formats, ledger_writer=ledger_writer)
+        files = write_bulletin(result.bulletin, Path(work), formats, ledger_writer=ledger_writer)
         return files.read_bytes()
+
+
+def write_bulletin_xlsx_with_ledger(bulletin: Bulletin, path: Path, *, ledger: Any) -> None:
+    from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
+
+    write_bulletin_xlsx(bulletin, path, ledger=ledger)
 
 
 def bulletin_docx_bytes(bulletin: Bulletin) -> bytes:

@@ -11,9 +11,7 @@ their own.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from envplan.reports.xlsx_safe import neutralise_formulas
-from envplan.services.bulletin import Bulletin, DataGap, Table
+from envplan.services.bulletin import Bulletin, DataGap, LedgerBook, Table
 
 GREEN = PatternFill("solid", fgColor="C6EFCE")
 YELLOW = PatternFill("solid", fgColor="FFEB9C")
@@ -142,17 +140,16 @@ def write_bulletin_xlsx(
     bulletin: Bulletin,
     path: Path,
     *,
-    ledger_session: Any = None,
-    as_of: dt.date | None = None,
+    ledger: LedgerBook | None = None,
 ) -> None:
-    """Write the Excel attachment: the summary sheet first, then, with a records session, the
-    ledger of ``envplan.reports.ledger`` (one styled sheet per plan, as of ``as_of``), then the
-    detail lists (``bulletin.annex_tables``)."""
+    """Write the Excel attachment: the summary sheet first, then, with the gathered ledger rows
+    (``services.bulletin.ledger_book``, in the reader's access scope), one styled ledger sheet
+    per plan (``envplan.reports.ledger``), then the detail lists (``bulletin.annex_tables``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if ledger_session is not None:
-        from envplan.reports.ledger import export_ledger
+    if ledger is not None:
+        from envplan.reports.ledger import write_ledger
 
-        export_ledger(ledger_session, path, as_of=as_of or bulletin.month, demo=bulletin.demo)
+        write_ledger(ledger, path, demo=bulletin.demo)
         workbook = load_workbook(path)
         summary = workbook.create_sheet("汇总", 0)
         workbook.active = 0

@@ -18,11 +18,10 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.services.access import Principal
+from envplan.services.bulletin.ledger_data import LedgerBook, ledger_book
 from envplan.services.supervision import (
     COUNTY_GROUP_UNIT_NAME,
     NOTICE_LEVEL_LABELS,
@@ -30,12 +29,9 @@ from envplan.services.supervision import (
 )
 from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
-    PLAN_SHEET_NAMES,
-    ledger_rows,
     occurrence_key,
     status_text,
 )
-from envplan.store.models import PlanVersion, Unit
 
 COLUMN_WIDTHS = (6, 18, 60, 22, 20, 24, 48, 16, 20, 16, 10)
 LIGHT_FILLS = {
@@ -140,8 +136,15 @@ class LedgerExport:
     sheets: dict[str, int]  # sheet name -> number of rows
 
 
+def write_ledger(book: LedgerBook, out: Path | IO[bytes], *, demo: bool = False) -> LedgerExport:
+    """Lay out a gathered ledger (``services.bulletin.ledger_book``) into a workbook."""
+    sheets = [(sheet.name, sheet.plan_title, sheet.rows) for sheet in book.sheets]
+    write_ledger_workbook(sheets, out, as_of=book.as_of, unit_names=book.unit_names, demo=demo)
+    return LedgerExport({sheet.name: len(sheet.rows) for sheet in book.sheets})
+
+
 def export_ledger(
-    session: Session,
+    session: object,
     out: Path | IO[bytes],
     *,
     as_of: dt.date,
@@ -150,20 +153,7 @@ def export_ledger(
     principal: Principal | None = None,
     demo: bool = False,
 ) -> LedgerExport:
-    """Export the ledger of the current plan versions (one sheet per plan) to ``out``."""
-    unit_names = {unit_id: name for unit_id, name in session.execute(select(Unit.id, Unit.name))}
-    versions = session.scalars(
-        select(PlanVersion).where(PlanVersion.is_current.is_(True)).order_by(PlanVersion.id)
-    ).all()
-    sheets = []
-    for version in versions:
-        if plan_key and version.plan_key != plan_key:
-            continue
-        rows = ledger_rows(
-            session, as_of=as_of, month=month, plan_key=version.plan_key, principal=principal
-        )
-        sheets.append(
-            (PLAN_SHEET_NAMES.get(version.plan_key, version.plan_key), version.title, rows)
-        )
-    write_ledger_workbook(sheets, out, as_of=as_of, unit_names=unit_names, demo=demo)
-    return LedgerExport({name: len(rows) for name, _, rows in sheets})
+    """Gather (``services.bulletin.ledger_book``) and write the ledger: the ``envplan ledger
+    export`` entry point. The records are read by the service; this module only lays out."""
+    book = ledger_book(session, as_of=as_of, month=month, plan_key=plan_key, principal=principal)
+    return write_ledger(book, out, demo=demo)

@@ -15,15 +15,29 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import polars as pl
 
+from envplan.services.air_cities import (
+    DEFAULT_EXCLUDED_STATIONS,
+    CityStations,
+    _city_cube,
+    _city_members,
+    _members,
+    city_hourly_wide,
+)
+from envplan.services.air_periods import (
+    AirServiceError,
+    Period,
+    assess_period,
+    good_day_ratio_ytd,
+    parse_period,
+    rank_cities,
+    warning_for_forecast,
+)
 from envplan.standards.air.aqi import (
     JOINED_CODES,
     AqiResult,
@@ -32,36 +46,21 @@ from envplan.standards.air.aqi import (
 from envplan.standards.air.aqi import (
     hourly_aqi as _hourly_aqi,
 )
-from envplan.standards.air.ranking import (
-    change_rate,
-    composite_index,
-    day_counts,
-    rank_ascending,
-    warning_level,
-)
 from envplan.standards.air.rules import (
     AQI_LEVELS,
-    HJ633_2026,
+    AQI_RULE_SETS,
     PRIMARY_ORDER,
-    WARNING_2019,
     AqiRuleSet,
-    LimitSet,
-    WarningRuleSet,
     select_aqi_rules,
     select_limits,
 )
 from envplan.standards.air.statistics import (
     HOURLY_POLLUTANTS,
-    HourlyCube,
-    compliance,
-    cube_to_frame,
     daily_statistics_from_cube,
     gbt8170_expr,
     hour_label_day,
     hourly_cube,
     mean_of_groups,
-    period_statistics,
-    run_starts,
 )
 from envplan.standards.air.statistics import (
     daily_statistics as _daily_statistics,
@@ -97,13 +96,6 @@ _IAQI_COLUMN = {
 }
 
 _VERSION_PRIORITY = {"audited": 0, "realtime": 1, "third-party": 2}
-
-#: Jincheng's background station (对照点), excluded from the city mean by default.
-DEFAULT_EXCLUDED_STATIONS: frozenset[str] = frozenset({"2165A"})
-
-
-class AirServiceError(ValueError):
-    """A request the air services cannot answer (zh-CN message for the user)."""
 
 
 # --------------------------------------------------------------------------- shaping
@@ -153,73 +145,6 @@ def hourly_wide(measurements: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-@dataclass(frozen=True)
-class CityStations:
-    """Which stations make a city's value (HJ 663 §? city = mean of its assessment stations).
-
-    include: city → station codes that count (None = every station of the city in the data).
-    exclude: station codes never counted (background/对照点 stations such as Jincheng's 2165A).
-    order: "hourly" = station hours → city hourly means → daily statistics (the CNEMC city
-    real-time practice); "daily" = station daily statistics → city daily means.
-    """
-
-    include: Mapping[str, Collection[str]] | None = None
-    exclude: frozenset[str] = field(default_factory=lambda: DEFAULT_EXCLUDED_STATIONS)
-    order: Literal["hourly", "daily"] = "hourly"
-
-
-def _city_members(frame: pl.DataFrame, config: CityStations) -> pl.DataFrame:
-    if "city" not in frame.columns:
-        raise AirServiceError("数据缺少 city 列，无法由站点计算城市均值")
-    stations = frame.filter(
-        pl.col("city").is_not_null() & ~pl.col("site").is_in(list(config.exclude))
-    )
-    if "site_kind" in stations.columns:
-        stations = stations.filter(pl.col("site_kind") == "station")
-    if config.include is not None:
-        pairs = pl.DataFrame(
-            [(city, code) for city, codes in config.include.items() for code in codes],
-            schema={"city": pl.String, "site": pl.String},
-            orient="row",
-        )
-        stations = stations.join(pairs, on=["city", "site"], how="semi")
-    return stations
-
-
-def _members(hourly: pl.DataFrame, config: CityStations) -> dict[str, list[str]]:
-    """City → its assessment stations present in the data (after include/exclude)."""
-    attributes = [c for c in ("site", "city", "site_kind") if c in hourly.columns]
-    firsts = hourly.select(attributes).filter(run_starts(hourly["site"]))
-    pairs = _city_members(firsts.unique(), config)
-    members: dict[str, list[str]] = {}
-    for city, site in pairs.select("city", "site").unique().sort("city", "site").iter_rows():
-        members.setdefault(city, []).append(site)
-    return members
-
-
-def _city_cube(hourly: pl.DataFrame, config: CityStations) -> HourlyCube:
-    members = _members(hourly, config)
-    stations = [s for sites in members.values() for s in sites]
-    cube = hourly_cube(
-        hourly.filter(pl.col("site").is_in(stations)).select(
-            "site", "interval_end", *HOURLY_POLLUTANTS
-        )
-    )
-    return mean_of_groups(cube, members)
-
-
-def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -> pl.DataFrame:
-    """City hourly values = mean of the valid values of the city's assessment stations, per hour
-    and pollutant [µg/m³; CO mg/m³] (air-standards.md §3.4: city AQI from city-mean
-    concentrations). ``site`` becomes the city name, ``site_kind`` "city"."""
-    frame = cube_to_frame(_city_cube(hourly, config or CityStations()))
-    return frame.with_columns(
-        pl.lit("city").alias("site_kind"),
-        pl.col("site").alias("city"),
-        pl.lit(None, dtype=pl.Float64).alias("SO2_24h"),
-    ).select("site", "site_kind", "city", "interval_end", *HOURLY_POLLUTANTS, "SO2_24h")
-
-
 # --------------------------------------------------------------------------- hourly
 
 
@@ -227,12 +152,13 @@ def city_hourly_wide(hourly: pl.DataFrame, config: CityStations | None = None) -
 #: compare, print and export as text. Position 0 of the pollutant vocabulary is "no pollutant".
 POLLUTANT_LIST = pl.Enum(list(JOINED_CODES))
 CATEGORY = pl.Enum([lv.category for lv in AQI_LEVELS])
-RULES = pl.Enum(["hj633-2012", "hj633-2026"])
+_RULE_CODES = tuple(AQI_RULE_SETS)  # the dated rule sets of ``standards.air.rules``
+RULES = pl.Enum(list(_RULE_CODES))
 _POLLUTANT_VALUES = pl.Series(list(JOINED_CODES), dtype=POLLUTANT_LIST)
 _CATEGORY_VALUES = pl.Series(
     [AQI_LEVELS[0].category] + [lv.category for lv in AQI_LEVELS], dtype=CATEGORY
 )
-_RULE_VALUES = pl.Series(["hj633-2012", "hj633-2026"], dtype=RULES)
+_RULE_VALUES = pl.Series(list(_RULE_CODES), dtype=RULES)
 
 #: Rows per chunk of the hourly engine: arrays stay in cache and chunks run on all cores.
 CHUNK_ROWS = 1 << 16
@@ -242,20 +168,27 @@ def _edition_masks(
     days: pl.Series, rules: AqiRuleSet | None
 ) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
     """The rule set(s) to apply and the rows of each (None = all rows); ``days`` are the rows'
-    natural days (for hourly data, the day of the hour-end label)."""
+    natural days (for hourly data, the day of the hour-end label).
+
+    The edition in force on a day is the standards' choice (``select_aqi_rules(on=day)``, dated
+    rule sets); this function only groups the rows by the rule set their day selects."""
     if rules is not None:
         return [(rules, None)]
-    switch_day = HJ633_2026.effective_from
     first, last = days.min(), days.max()
-    if last is None or last < switch_day:  # type: ignore[operator]
-        return [(select_aqi_rules(code="hj633-2012"), None)]
-    if first >= switch_day:  # type: ignore[operator]
-        return [(HJ633_2026, None)]
-    switch = (days >= switch_day).fill_null(False).to_numpy()
-    return [
-        (select_aqi_rules(code="hj633-2012"), np.flatnonzero(~switch)),
-        (HJ633_2026, np.flatnonzero(switch)),
-    ]
+    if first is None or last is None:
+        return [(select_aqi_rules(on=dt.date.min), None)]
+    first_rules = select_aqi_rules(on=first)  # type: ignore[arg-type]
+    if select_aqi_rules(on=last) is first_rules:  # type: ignore[arg-type]
+        # Rule sets are dated: one set at both ends means one set for every day between.
+        return [(first_rules, None)]
+    starts = sorted({r.effective_from for r in AQI_RULE_SETS.values()})
+    day_numbers = days.cast(pl.Date).to_numpy().astype("datetime64[D]")
+    bins = np.searchsorted(np.array(starts, dtype="datetime64[D]"), day_numbers, side="right")
+    parts: list[tuple[AqiRuleSet, np.ndarray | None]] = []
+    for position in np.unique(bins):
+        on = starts[max(int(position) - 1, 0)]
+        parts.append((select_aqi_rules(on=on), np.flatnonzero(bins == position)))
+    return parts
 
 
 def _hour_days(interval_end: pl.Series) -> pl.Series:
@@ -267,7 +200,7 @@ def _hour_days(interval_end: pl.Series) -> pl.Series:
         return pl.Series([], dtype=pl.Date)
     bounds = pl.Series([first, last], dtype=interval_end.dtype)
     ends = pl.select(hour_label_day(pl.lit(bounds))).to_series()
-    if ends[0] < HJ633_2026.effective_from <= ends[1]:
+    if select_aqi_rules(on=ends[0]) is not select_aqi_rules(on=ends[1]):
         return pl.select(hour_label_day(pl.lit(interval_end))).to_series()
     return ends
 
@@ -293,7 +226,7 @@ def _arrays(result: AqiResult) -> dict[str, np.ndarray]:
         "primary": result.primary_mask,
         "exceeding": result.exceeding_mask,
         "level": result.level,
-        "rules": np.full(len(result.aqi_code), 1 if result.rules is HJ633_2026 else 0, np.uint8),
+        "rules": np.full(len(result.aqi_code), _RULE_CODES.index(result.rules.code), np.uint8),
     }
     return out
 
@@ -597,206 +530,6 @@ def city_daily_statistics(
         .sort("site", "date")
     )
     return daily_aqi_frame(city_daily, rules=rules)
-
-
-# --------------------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar period: ``label`` as typed (2021, 2021-06, 2021Q2), first and last day."""
-
-    label: str
-    start: dt.date
-    end: dt.date
-
-    def same_period_last_year(self) -> Period:
-        start = self.start.replace(year=self.start.year - 1)
-        end = _month_end(self.end.year - 1, self.end.month)
-        return Period(label=f"{self.label}（上年同期）", start=start, end=end)
-
-    def year_to_date(self) -> Period:
-        return Period(
-            label=f"{self.start.year}年初至{self.end}",
-            start=dt.date(self.start.year, 1, 1),
-            end=self.end,
-        )
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    first_next = dt.date(year + month // 12, month % 12 + 1, 1)
-    return first_next - dt.timedelta(days=1)
-
-
-def parse_period(text: str) -> Period:
-    """``2021`` (year), ``2021-06`` (month) or ``2021Q2`` (quarter); anything else raises
-    ``AirServiceError`` with a zh-CN message."""
-    value = text.strip()
-    if m := re.fullmatch(r"(\d{4})", value):
-        year = int(m.group(1))
-        return Period(value, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})", value):
-        year, month = int(m.group(1)), int(m.group(2))
-        if 1 <= month <= 12:
-            return Period(value, dt.date(year, month, 1), _month_end(year, month))
-    if m := re.fullmatch(r"(\d{4})[Qq]([1-4])", value):
-        year, quarter = int(m.group(1)), int(m.group(2))
-        return Period(value, dt.date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter))
-    raise AirServiceError(f"无法识别的时段“{text}”：应为 2021、2021-06 或 2021Q2 形式")
-
-
-def _as_period(period: Period | str) -> Period:
-    return parse_period(period) if isinstance(period, str) else period
-
-
-def _dust_removed(daily: pl.DataFrame) -> pl.DataFrame:
-    """Daily frame with PM10 and PM2.5 removed on dust-flagged days (环办监测〔2016〕120号)."""
-    return daily.with_columns(
-        [
-            pl.when(pl.col("dust").fill_null(False)).then(None).otherwise(pl.col(p)).alias(p)
-            for p in ("PM10", "PM2.5")
-        ]
-    )
-
-
-def assess_period(
-    daily: pl.DataFrame,
-    period: Period | str,
-    *,
-    site: str | None = None,
-    limits: LimitSet | None = None,
-    level: int = 2,
-) -> pl.DataFrame:
-    """Period assessment per site: HJ 663 statistics and validity, compliance against GB 3095
-    level ``level`` (edition in force on the period's first day unless ``limits`` is given),
-    exceedance multiples, composite index, good-day ratio, heavy-pollution days.
-
-    ``daily`` is the frame of ``daily_statistics``. If it has a boolean ``dust`` column, the
-    PM10/PM2.5 statistics and the composite index are also given dust-removed (suffix
-    ``_dust_removed``) while the day counts keep the dust days (CNEMC 2021 practice).
-    """
-    span = _as_period(period)
-    frame = daily if site is None else daily.filter(pl.col("site") == site)
-    if site is not None and frame.is_empty():
-        raise AirServiceError(f"数据中没有站点或城市“{site}”")
-    limit_set = limits or select_limits(span.start)
-    stats = period_statistics(frame, span.start, span.end)
-    result = composite_index(compliance(stats, limit_set, level), limit_set)
-    counts = (
-        frame.filter(pl.col("date").is_between(span.start, span.end))
-        .group_by("site")
-        .agg(day_counts(pl.col("aqi"), pl.col("complete").fill_null(False)))
-    )
-    result = result.join(counts, on="site", how="left")
-    if "dust" in frame.columns:
-        removed = composite_index(
-            period_statistics(_dust_removed(frame), span.start, span.end), limit_set
-        )
-        keep = [
-            "PM10_mean",
-            "PM10_P95",
-            "PM2.5_mean",
-            "PM2.5_P95",
-            "composite_index",
-            "max_index",
-            "max_index_pollutants",
-        ]
-        result = result.join(
-            removed.select("site", *[pl.col(c).alias(f"{c}_dust_removed") for c in keep]),
-            on="site",
-            how="left",
-        )
-    return result.with_columns(
-        pl.lit(span.label).alias("period"),
-        pl.lit(span.start).alias("period_start"),
-        pl.lit(span.end).alias("period_end"),
-        pl.lit(limit_set.code).alias("limits"),
-        pl.lit(level).alias("limit_level"),
-    ).sort("site")
-
-
-def rank_cities(
-    daily: pl.DataFrame,
-    period: Period | str,
-    *,
-    limits: LimitSet | None = None,
-    sites: Collection[str] | None = None,
-) -> pl.DataFrame:
-    """Composite-index ranking of every site (city) in ``daily`` for ``period``: ascending, ties
-    share the rank (环办监测〔2018〕19号); with ``change_rate`` [%] against the same period last
-    year when ``daily`` covers it. Sites without a composite index are listed unranked."""
-    span = _as_period(period)
-    limit_set = limits or select_limits(span.start)
-    frame = daily if sites is None else daily.filter(pl.col("site").is_in(list(sites)))
-    current = composite_index(period_statistics(frame, span.start, span.end), limit_set)
-    last = span.same_period_last_year()
-    previous = composite_index(period_statistics(frame, last.start, last.end), limit_set).select(
-        "site", pl.col("composite_index").alias("composite_index_last_year")
-    )
-    ranked = current.join(previous, on="site", how="left").with_columns(
-        rank_ascending(pl.col("composite_index")).alias("rank"),
-        change_rate(pl.col("composite_index"), pl.col("composite_index_last_year")).alias(
-            "change_rate"
-        ),
-        pl.lit(span.label).alias("period"),
-        pl.lit(limit_set.code).alias("limits"),
-    )
-    return ranked.sort(pl.col("rank").fill_null(10**9), "site").select(
-        "rank",
-        "site",
-        "composite_index",
-        "max_index",
-        "max_index_pollutants",
-        *[f"index_{p}" for p in ("SO2", "NO2", "PM10", "PM2.5", "CO", "O3")],
-        "SO2_mean",
-        "NO2_mean",
-        "PM10_mean",
-        "PM2.5_mean",
-        "CO_P95",
-        "O3_8h_P90",
-        "composite_index_last_year",
-        "change_rate",
-        "period",
-        "limits",
-    )
-
-
-def good_day_ratio_ytd(
-    daily: pl.DataFrame, as_of: dt.date, *, site: str | None = None
-) -> pl.DataFrame:
-    """Good-day ratio from 1 January to ``as_of`` per site, with the same span of last year:
-    ``valid_days, good_days, good_day_ratio`` [%], ``heavy_days``, ``severe_days``,
-    ``heavy_day_ratio`` and ``*_last_year``. Valid day = complete daily AQI."""
-    frame = daily if site is None else daily.filter(pl.col("site") == site)
-
-    def span(start: dt.date, end: dt.date) -> pl.DataFrame:
-        return (
-            frame.filter(pl.col("date").is_between(start, end))
-            .group_by("site")
-            .agg(day_counts(pl.col("aqi"), pl.col("complete").fill_null(False)))
-        )
-
-    now = span(dt.date(as_of.year, 1, 1), as_of)
-    last_end = (
-        as_of.replace(year=as_of.year - 1)
-        if not (as_of.month == 2 and as_of.day == 29)
-        else dt.date(as_of.year - 1, 2, 28)
-    )
-    last = span(dt.date(as_of.year - 1, 1, 1), last_end)
-    last = last.rename({c: f"{c}_last_year" for c in last.columns if c != "site"})
-    return (
-        now.join(last, on="site", how="left")
-        .with_columns(pl.lit(as_of).alias("as_of"))
-        .sort("site")
-    )
-
-
-def warning_for_forecast(
-    forecast_daily_aqi: list[float] | np.ndarray, rules: WarningRuleSet = WARNING_2019
-) -> str:
-    """Heavy-pollution warning level ("", "yellow", "orange", "red") for a forecast daily AQI
-    series under ``rules`` (default: the 2019 unified thresholds)."""
-    return warning_level(np.asarray(forecast_daily_aqi, dtype=np.float64), rules)
 
 
 __all__ = [

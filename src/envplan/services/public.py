@@ -13,8 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from envplan.services import air
+from envplan.services.air_figures import city_months, month_figures
 from envplan.services.dashboard_data import CITY, SOURCE_AQISTUDY, THIRD_PARTY
+
+#: Provenance of the months when the store holds more than the third-party daily means.
+SOURCE_ALL = (
+    "每月数据来源见“数据类别”列：官方实时发布数据为中国环境监测总站全国城市空气质量实时发布"
+    "平台站点数据（城市值由本平台按国控城市点均值计算，对照点除外）；第三方处理数据为"
+    + SOURCE_AQISTUDY
+)
 
 if TYPE_CHECKING:
     from envplan.services.dashboard import Platform
@@ -33,6 +40,7 @@ PUBLIC_AIR_FIELDS = (
     "co_p95",
     "o3_8h_p90",
     "composite_index",
+    "label",
 )
 #: Fields of one public water-section row.
 PUBLIC_WATER_FIELDS = (
@@ -48,39 +56,23 @@ PUBLIC_WATER_FIELDS = (
 
 
 def public_air_monthly(platform: Platform) -> dict[str, Any]:
-    """Monthly results of the city for every whole year in the store (HJ 663 statistics)."""
+    """Monthly results of the city for every month in the store (``air_figures.month_figures``,
+    the function the bulletin and ``envplan air assess`` use), each with its provenance label."""
 
     def build() -> dict[str, Any]:
         daily: pl.DataFrame = platform.views.get("air_daily", pl.DataFrame())
-        years: list[int] = platform.views.get("air_years", [])
-        rows: list[dict[str, Any]] = []
-        for year in years:
-            for month in range(1, 13):
-                label = f"{year}-{month:02d}"
-                assessed = air.assess_period(daily, label, site=CITY)
-                if assessed.is_empty():
-                    continue
-                r = assessed.row(0, named=True)
-                rows.append(
-                    {
-                        "month": label,
-                        "valid_days": r.get("valid_days"),
-                        "good_days": r.get("good_days"),
-                        "good_day_ratio": r.get("good_day_ratio"),
-                        "heavy_days": r.get("heavy_days"),
-                        "pm25": r.get("PM2.5_mean"),
-                        "pm10": r.get("PM10_mean"),
-                        "so2": r.get("SO2_mean"),
-                        "no2": r.get("NO2_mean"),
-                        "co_p95": r.get("CO_P95"),
-                        "o3_8h_p90": r.get("O3_8h_P90"),
-                        "composite_index": r.get("composite_index"),
-                    }
-                )
+        rows = [
+            figures
+            for month in city_months(daily, CITY)
+            if (figures := month_figures(daily, CITY, month)) is not None
+        ]
+        labels = list(
+            dict.fromkeys(label for r in rows for label in r["label"].split("、") if label)
+        )
         return {
             "city": CITY,
-            "label": THIRD_PARTY,
-            "source": SOURCE_AQISTUDY,
+            "label": "、".join(labels) or THIRD_PARTY,
+            "source": SOURCE_AQISTUDY if labels in ([], [THIRD_PARTY]) else SOURCE_ALL,
             "generated_on": dt.date.today(),
             "rows": [{k: row[k] for k in PUBLIC_AIR_FIELDS} for row in rows],
         }

@@ -326,6 +326,7 @@ class PublicAirMonth(Schema):
     co_p95: float | None = Field(description="[mg/m³]")
     o3_8h_p90: float | None = Field(description="[µg/m³]")
     composite_index: float | None
+    label: str = Field("", description="数据类别：官方实时发布数据 / 第三方处理数据")
 
 
 class PublicAirRead(Schema):

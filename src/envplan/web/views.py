@@ -284,10 +284,16 @@ BULLETIN_FORMATS = {
 }
 
 
-def build_bulletin_file(platform: Platform, month: str, fmt: str) -> tuple[bytes, str, str]:
-    """The monthly dispatch bulletin of ``month`` as one file (bytes, media type, file name),
-    built by ``envplan.reports.bulletin`` from the platform's records and data."""
-    from envplan.reports.bulletin import build_bulletin
+def build_bulletin_file(
+    platform: Platform, month: str, fmt: str, user: UserInfo | None = None
+) -> tuple[bytes, str, str]:
+    """The monthly dispatch bulletin of ``month`` as one file (bytes, media type, file name):
+    the use case ``services.bulletin.monthly_bulletin`` (the one ``envplan report monthly``
+    calls), rendered by ``envplan.reports.bulletin``. The ledger rows follow the reader's access
+    scope; the rendered file is cached per (month, format, scope) until the next write."""
+    from envplan.reports.bulletin import render_bulletin
+    from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin
+    from envplan.services.bulletin.sources import store_air_inputs
 
     if fmt not in BULLETIN_FORMATS:
         raise HTTPException(
@@ -295,12 +301,26 @@ def build_bulletin_file(platform: Platform, month: str, fmt: str) -> tuple[bytes
             detail=f"不支持的通报格式「{fmt}」：可选 {'、'.join(BULLETIN_FORMATS)}",
         )
     try:
-        with platform.session() as session:
-            files = build_bulletin(
-                month, formats=(fmt,), session=session, plan=platform.plan, home=platform.home
-            )
-    except ValueError as exc:  # BulletinError and bad months: zh-CN messages
+        request = BulletinRequest(
+            month=Month.parse(month), principal=user.principal if user is not None else None
+        )
+    except ValueError as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
-    assert isinstance(files, dict)
+
+    def build() -> bytes:
+        daily = platform.views.get("air_daily")
+        air = store_air_inputs(daily) if daily is not None else None
+        with platform.session() as session:
+            result = monthly_bulletin(
+                request, plan=platform.plan, home=platform.home, session=session, air=air
+            )
+        files = render_bulletin(result, (fmt,))
+        assert isinstance(files, dict)
+        return files[fmt]
+
+    try:
+        data: bytes = platform.cached(("bulletin", str(request.month), fmt, request.scope), build)
+    except InputFileError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
     media_type, _ = BULLETIN_FORMATS[fmt]
-    return files[fmt], media_type, f"晋城市污染防治月调度通报-{month}.{fmt}"
+    return data, media_type, f"晋城市污染防治月调度通报-{request.month}.{fmt}"

@@ -12,6 +12,7 @@ Spark is optional (``pyspark`` from the ``spark`` extra; Java 17+). Local mode b
 
 from envplan.services.spark.air import (
     assess_period_spark,
+    daily_frame_spark,
     daily_statistics_spark,
     hourly_aqi_spark,
     rank_cities_spark,
@@ -23,6 +24,7 @@ __all__ = [
     "SparkUnavailable",
     "assess_period_spark",
     "classify_measurements_spark",
+    "daily_frame_spark",
     "daily_statistics_spark",
     "hourly_aqi_spark",
     "rank_cities_spark",

@@ -20,6 +20,7 @@ from envplan.services.air import (
     rank_cities,
     with_official,
 )
+from envplan.services.air_daily_frame import city_daily_frame
 from envplan.services.spark.arrow import (
     batches,
     collect_as,
@@ -139,6 +140,29 @@ def daily_statistics_spark(
         with_city = wide.filter("city IS NOT NULL", pl.col("city").is_not_null())
         frames.append(_apply(with_city, ["city"], city_days).collect())
     return pl.concat(frames, how="diagonal_relaxed").sort("site", "date")
+
+
+def daily_frame_spark(
+    spark: Any,
+    measurements: pl.DataFrame,
+    *,
+    rules: AqiRuleSet | None = None,
+    cities: CityStations | None = None,
+) -> pl.DataFrame:
+    """``services.air_daily_frame.city_daily_frame`` (the daily frame of the bulletin, the pages
+    and the CLI) on Spark: each city's stations and city rows in one group (a site without a
+    city is its own group), through the same function."""
+    if measurements.is_empty():
+        return city_daily_frame(measurements, rules=rules, cities=cities)
+    group = pl.col("site")
+    if "city" in measurements.columns:
+        group = pl.coalesce(pl.col("city"), pl.col("site"))
+    keyed = measurements.with_columns(group.alias("_group"))
+
+    def days(frame: pl.DataFrame) -> pl.DataFrame:
+        return city_daily_frame(frame.drop("_group"), rules=rules, cities=cities)
+
+    return _apply(source(spark, keyed), ["_group"], days).collect().sort("site", "date")
 
 
 def assess_period_spark(

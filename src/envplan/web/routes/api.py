@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import polars as pl
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
@@ -23,6 +24,7 @@ from envplan.web.schemas import (
     NoticeReplyCreate,
     OccurrenceDetailRead,
     OccurrenceRead,
+    PublicAirMonth,
     PublicAirRead,
     PublicWaterRead,
     TaskBoardRead,
@@ -77,6 +79,36 @@ async def air_daily(
     as_of: AsOfQuery = None,
 ) -> Response:
     return await cached_json(request, AirYearRead, lambda: _air(platform, year, as_of))
+
+
+@router.get(
+    "/air/month",
+    response_model=PublicAirMonth,
+    tags=["空气质量"],
+    summary="某城市某月的优良天数、重污染天数、六项浓度与综合指数（与通报、公开页面、命令行同一计算）",
+)
+async def air_month(
+    request: Request,
+    user: ApiUserDep,
+    platform: PlatformDep,
+    month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
+    city: Annotated[str, Query(max_length=40)] = "晋城市",
+) -> Response:
+    from envplan.services.air_figures import month_figures
+    from envplan.services.month import Month
+
+    try:
+        wanted = Month.parse(month)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+    def build() -> dict[str, Any]:
+        figures = month_figures(platform.views.get("air_daily", pl.DataFrame()), city, wanted)
+        if figures is None:
+            raise HTTPException(status_code=404, detail=f"没有{city}{wanted.label}的空气质量数据")
+        return figures
+
+    return await cached_json(request, PublicAirMonth, build)
 
 
 @router.get(

@@ -49,6 +49,7 @@ async def dashboard(
             "board": task_board(platform, user),
             "notices": platform.notices(user),
             "water": water_view_or_none(platform),
+            "air_latest": platform.views.get("air_latest", []),
             "calendar_option": None,
             "gauge_option": None,
             "ranking_option": None,
@@ -314,6 +315,9 @@ def bulletin_page(request: Request, user: PageUserDep, platform: PlatformDep) ->
     months = [f"{platform.plan.plan_year}-{m:02d}" for m in range(1, platform.today.month + 1)]
     if platform.today.year != platform.plan.plan_year:
         months = [f"{platform.plan.plan_year}-{m:02d}" for m in range(1, 13)]
+    # the latest months the store holds air data for (e.g. the current year's official data)
+    latest = [row["month"] for row in platform.views.get("air_latest", [])]
+    months = sorted(set(months) | set(latest), reverse=True)
     return render(request, "bulletin.html", {"months": months, "formats": BULLETIN_FORMATS})
 
 
@@ -324,7 +328,7 @@ def bulletin_download(
     month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
     format: Annotated[str, Query(max_length=8)] = "docx",
 ) -> Response:
-    data, media_type, filename = build_bulletin_file(platform, month, format)
+    data, media_type, filename = build_bulletin_file(platform, month, format, user)
     quoted = quote(filename)
     return Response(
         data,

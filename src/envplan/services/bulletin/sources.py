@@ -1,20 +1,23 @@
 """Inputs of the monthly bulletin gathered from the other services (adapters, no arithmetic).
 
 Each function asks one service for its result and re-shapes it into the bulletin's input types
-(``bulletin_monthly.SupervisionFacts``, ``AirInputs`` …). Nothing here computes an indicator; a
+(``inputs.SupervisionFacts``, ``AirInputs`` …). Nothing here computes an indicator; a
 missing source returns ``None`` and the bulletin prints a data gap.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from envplan.services.bulletin_monthly import (
+from envplan.services.air_daily_frame import city_daily_frame
+from envplan.services.air_figures import store_daily_frame
+from envplan.services.bulletin.inputs import (
     AirInputs,
     NoticeRow,
     OverdueItem,
@@ -25,106 +28,61 @@ from envplan.services.bulletin_monthly import (
     WaterFacts,
     WaterGap,
 )
+from envplan.services.month import Month
 
 #: Jincheng as the air readers name it (city rows of the aqistudy files; MEE city tables say 晋城).
 JINCHENG_SITE_NAMES = ("晋城市", "晋城")
 
-_DAILY_COLUMNS = {
-    ("SO2", "24h"): "SO2",
-    ("NO2", "24h"): "NO2",
-    ("CO", "24h"): "CO",
-    ("PM10", "24h"): "PM10",
-    ("PM2.5", "24h"): "PM2.5",
-    ("O3", "8h_max_day"): "O3_8h_max",
-    ("O3", "1h_max_day"): "O3_1h_max",
-}
-
 _VERSION_LABELS = {
     "third-party": "第三方处理日均值，非官方发布值",
-    "realtime": "实时发布数据，未经审核",
-    "audited": "审核数据",
+    "realtime": "官方实时发布数据，未经审核",
+    "audited": "官方审核数据",
 }
 
 
-def city_daily_from_daily_means(measurements: pl.DataFrame) -> pl.DataFrame:
-    """City daily frame (``site, date, SO2 … O3_8h_max, O3_1h_max``) from daily-mean rows of the
-    canonical measurement table, with the daily AQI columns of ``services.air.daily_aqi_frame``.
-
-    Only reshapes (long → wide); the AQI comes from the air service.
-    """
-    from envplan.services import air as air_service
-
-    rows = (
-        measurements.filter(pl.col("site_kind") == "city")
-        if "site_kind" in measurements.columns
-        else measurements
+def _version_labels(frame: pl.DataFrame) -> str:
+    versions = (
+        frame["data_version"].drop_nulls().unique().to_list()
+        if "data_version" in frame.columns
+        else []
     )
-    mapping = pl.DataFrame(
-        [
-            (pollutant, averaging, column)
-            for (pollutant, averaging), column in _DAILY_COLUMNS.items()
-        ],
-        schema={"pollutant": pl.String, "averaging": pl.String, "_column": pl.String},
-        orient="row",
-    )
-    keyed = rows.join(mapping, on=["pollutant", "averaging"], how="inner").with_columns(
-        # A daily value covers [interval_start, interval_end): its day is the start date.
-        pl.col("interval_start").dt.date().alias("date"),
-    )
-    wide = keyed.pivot(
-        on="_column", index=["site", "date"], values="value", aggregate_function="first"
-    )
-    for column in set(_DAILY_COLUMNS.values()) - set(wide.columns):
-        wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(column))
-    wide = wide.select(
-        "site",
-        "date",
-        *[pl.col(c).cast(pl.Float64) for c in dict.fromkeys(_DAILY_COLUMNS.values())],
-    ).sort("site", "date")
-    return air_service.daily_aqi_frame(wide)
+    return "、".join(_VERSION_LABELS.get(v, v) for v in sorted(v for v in versions if v))
 
 
 def describe_air_files(measurements: pl.DataFrame, files: Sequence[Path]) -> str:
-    versions = (
-        measurements["data_version"].unique().to_list()
-        if "data_version" in measurements.columns
-        else []
-    )
-    labels = "、".join(_VERSION_LABELS.get(v, v) for v in sorted(v for v in versions if v))
+    labels = _version_labels(measurements)
     names = "、".join(path.name for path in files)
     return f"{names}（{labels}）" if labels else names
 
 
-def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -> AirInputs | None:
-    """Bulletin air inputs from canonical measurements: daily-mean rows are reshaped, hourly rows
-    go through ``services.air.daily_statistics``. ``None`` when there are no rows."""
-    from envplan.services import air as air_service
-
-    if measurements.is_empty():
+def air_inputs_from_daily(daily: pl.DataFrame, description: str) -> AirInputs | None:
+    """Bulletin air inputs from a daily frame of ``services.air_daily_frame.city_daily_frame``."""
+    if daily.is_empty():
         return None
-    daily_rows = measurements.filter(pl.col("averaging") != "1h")
-    hourly_rows = measurements.filter(pl.col("averaging") == "1h")
-    frames = []
-    if not daily_rows.is_empty():
-        frames.append(city_daily_from_daily_means(daily_rows))
-    if not hourly_rows.is_empty():
-        frames.append(air_service.daily_statistics(hourly_rows))
-    daily = pl.concat(frames, how="diagonal_relaxed")
     present = set(daily["site"].unique().to_list())
     city = next((name for name in JINCHENG_SITE_NAMES if name in present), JINCHENG_SITE_NAMES[0])
     return AirInputs(daily=daily, city=city, description=description)
 
 
+def air_inputs_from_measurements(measurements: pl.DataFrame, description: str) -> AirInputs | None:
+    """Bulletin air inputs from canonical measurements through ``services.air_daily_frame.city_daily_frame``
+    (the function the pages, the API and ``envplan air assess`` use). ``None`` without rows."""
+    if measurements.is_empty():
+        return None
+    return air_inputs_from_daily(city_daily_frame(measurements), description)
+
+
+def store_air_inputs(daily: pl.DataFrame) -> AirInputs | None:
+    """Air inputs from the store's daily frame (``air_figures.store_daily_frame``); the web keeps
+    that frame in memory and the CLI reads it from the store: the same frame, the same text."""
+    return air_inputs_from_daily(
+        daily, f"数据目录中已导入的空气质量数据（{_version_labels(daily)}）"
+    )
+
+
 def air_inputs_from_store(timeseries_dir: Path) -> AirInputs | None:
     """Air data imported into the monitoring store (``envplan air import``), if any."""
-    from envplan.monitoring.timeseries import query_air
-
-    if not (timeseries_dir / "air").is_dir():
-        return None
-    measurements = query_air(timeseries_dir)
-    return air_inputs_from_measurements(
-        measurements, f"数据目录中已导入的空气质量数据（{describe_air_files(measurements, [])}）"
-    )
+    return store_air_inputs(store_daily_frame(timeseries_dir))
 
 
 def default_air_inputs(home: Path | None) -> AirInputs | None:
@@ -203,7 +161,7 @@ def _label_text(label: str | None) -> str:
 
 
 def supervision_facts_from_session(
-    session: Any, month: str, *, plan: Any = None
+    session: Any, month: Month | str, *, plan: Any = None
 ) -> SupervisionFacts | None:
     """The month's dispatch facts from the records: the frozen snapshot when there is one,
     otherwise the dispatch recomputed from the records now (and labelled so).
@@ -217,9 +175,9 @@ def supervision_facts_from_session(
 
     if not session.scalar(select(func.count()).select_from(Occurrence)):
         return None
+    month = str(Month.parse(month))
     snapshot = supervision.get_snapshot(session, month)
-    first, _ = supervision.parse_month(month)
-    month_label = f"{first.year}年{first.month}"
+    month_label = Month.parse(month).label.removesuffix("月")
     if snapshot is not None:
         content = supervision.snapshot_content(snapshot)
         frozen = snapshot.created_at
@@ -264,8 +222,7 @@ def supervision_facts_from_session(
         )
         for unit, items in sorted(notices_by_unit.items())
     )
-    next_first = as_of + dt.timedelta(days=1)
-    next_month = f"{next_first.year}-{next_first.month:02d}"
+    next_month = str(Month.parse(as_of + dt.timedelta(days=1)))
     upcoming_states = supervision.list_occurrences(session, as_of=as_of, month=next_month)
     upcoming = tuple(
         UpcomingItem(
@@ -295,8 +252,46 @@ def supervision_facts_from_session(
     )
 
 
+def uploaded_water_files(home: Path | None) -> list[Path]:
+    """Monthly water files imported through the platform under ``home/water`` (oldest first)."""
+    folder = home / "water" if home is not None else None
+    if folder is None or not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.*"), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+@contextmanager
+def records_session(database_url: str | None) -> Iterator[Any]:
+    """A session on the records database, or ``None`` when there is none yet (no URL, a missing
+    SQLite file, or a database without the schema: ``envplan db init`` not run)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from envplan.store import make_engine, make_session_factory
+    from envplan.store.models import Occurrence
+
+    if not database_url or (
+        database_url.startswith("sqlite:///")
+        and not Path(database_url.removeprefix("sqlite:///")).is_file()
+    ):
+        yield None
+        return
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            usable: Any = session
+            try:
+                session.execute(select(func.count()).select_from(Occurrence))
+            except SQLAlchemyError:
+                session.rollback()
+                usable = None
+            yield usable
+    finally:
+        engine.dispose()
+
+
 def supervision_facts(
-    month: str, *, plan: Any = None, session: Any = None, database_url: str | None = None
+    month: Month | str, *, plan: Any = None, session: Any = None, database_url: str | None = None
 ) -> SupervisionFacts | None:
     """Dispatch facts from a session, or from a database URL (opened and closed here)."""
     if session is not None:
@@ -322,7 +317,7 @@ def supervision_facts(
 
 def water_facts_from_file(
     path: Path,
-    month: str,
+    month: Month | str,
     *,
     plan: Any,
     provincial_targets: Path | None = None,
@@ -347,6 +342,7 @@ def water_facts_from_file(
         result = read_cnemc_water_auto(path)
         template = False
     frame = result.frame
+    month = str(Month.parse(month))
     targets = read_provincial_targets(provincial_targets) if provincial_targets else None
     if "period" in frame.columns:
         months = sorted(str(p)[:7] for p in frame["period"].drop_nulls().unique().to_list())
