@@ -15,10 +15,12 @@ from envplan.cli import app
 from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.water_readers import read_cnemc_water_auto
 from envplan.services import air, water
+from envplan.services.air_daily_frame import city_daily_frame
 from envplan.services.spark import (
     SparkUnavailable,
     assess_period_spark,
     classify_measurements_spark,
+    daily_frame_spark,
     daily_statistics_spark,
     hourly_aqi_spark,
     rank_cities_spark,
@@ -64,6 +66,9 @@ def test_station_and_city_days_equal_embedded(spark: Any, test_data: Path) -> No
     on_spark = daily_statistics_spark(spark, result.measurements, cities=cities)
     assert "晋城市" in on_spark["site"].to_list()
     assert_frame_equal(on_spark.select(embedded.columns), embedded)
+    # the daily frame of the bulletin, pages and CLI (city_daily_frame), one city per group
+    frame = city_daily_frame(result.measurements, cities=cities)
+    assert_frame_equal(daily_frame_spark(spark, result.measurements, cities=cities), frame)
 
 
 def test_water_classes_equal_embedded(spark: Any, test_data: Path) -> None:

@@ -15,10 +15,10 @@ from envplan.monitoring.timeseries import query_air
 from envplan.services.air import (
     DEFAULT_EXCLUDED_STATIONS,
     CityStations,
-    daily_statistics,
     hourly_wide,
     select_aqi_rules,
 )
+from envplan.services.air_daily_frame import city_daily_frame
 
 
 class AnalysisError(ValueError):
@@ -85,50 +85,16 @@ def city_daily(
     rules_code: str | None = None,
     excluded: frozenset[str] = DEFAULT_EXCLUDED_STATIONS,
 ) -> pl.DataFrame:
-    """The city's daily statistics and daily AQI (HJ 663 city value from its stations, 对照点
-    excluded; or the city rows of city-level sources) under the rule set ``rules_code`` (None:
+    """The city's daily statistics and daily AQI — the rows of ``city_daily_frame``, the daily
+    frame the bulletin, the pages and the CLI use (HJ 663 city value from its stations, 对照点
+    excluded; or the city rows of city-level sources) — under the rule set ``rules_code`` (None:
     the edition in force on each day)."""
     rules = select_aqi_rules(code=rules_code) if rules_code else None
     names = city_names(city)
-    # a store mixes sources with hours (station or city hours) and sources of daily means only:
-    # each is turned into days its own way, and a day formed from hours wins over a daily mean
-    hourly_sources = measurements.filter(pl.col("averaging") == "1h")["source"].unique()
-    with_hours = measurements.filter(pl.col("source").is_in(hourly_sources.implode()))
-    daily_only = measurements.filter(~pl.col("source").is_in(hourly_sources.implode()))
-    parts: list[pl.DataFrame] = []
-    if not with_hours.is_empty():
-        relevant = with_hours.filter(
-            pl.col("city").is_in(names) | pl.col("site").is_in(names)
-            if "city" in with_hours.columns
-            else pl.col("site").is_in(names)
-        )
-        if not relevant.is_empty():
-            has_stations = (
-                "site_kind" in relevant.columns
-                and relevant.filter(pl.col("site_kind") == "station").height > 0
-            )
-            parts.append(
-                daily_statistics(
-                    relevant,
-                    rules=rules,
-                    cities=CityStations(exclude=excluded) if has_stations else None,
-                ).with_columns(pl.lit(0).alias("_from"))
-            )
-    if not daily_only.is_empty():
-        relevant = daily_only.filter(pl.col("site").is_in(names))
-        if not relevant.is_empty():
-            parts.append(
-                daily_statistics(relevant, rules=rules).with_columns(pl.lit(1).alias("_from"))
-            )
-    if not parts:
+    # the one daily frame of the bulletin, the pages and the CLI (services.air_daily_frame)
+    daily = city_daily_frame(measurements, rules=rules, cities=CityStations(exclude=excluded))
+    if daily.is_empty():
         raise AnalysisError(f"数据中没有城市“{city}”的日数据")
-    daily = (
-        pl.concat(parts, how="diagonal_relaxed")
-        .sort("_from")
-        .unique(["site", "date"], keep="first")
-        .drop("_from")
-    )
-    names = city_names(city)
     found = daily.filter(pl.col("site").is_in(names))
     if found.is_empty():
         raise AnalysisError(f"数据中没有城市“{city}”的日数据")
