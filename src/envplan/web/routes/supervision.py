@@ -268,10 +268,10 @@ def clock_list_api(
     return {"count": len(states), "data": [st.to_json() for st in states]}
 
 
-@router.post(
-    "/api/v1/13710", tags=["13710"], summary="立项：登记交办事项（局管理员）", status_code=201
-)
-def clock_register_api(body: ClockItemCreate, user: ApiUserDep, platform: PlatformDep) -> Any:
+@router.post("/api/v1/13710", tags=["13710"], summary="立项：登记交办事项（局管理员）")
+def clock_register_api(
+    body: ClockItemCreate, user: ApiUserDep, platform: PlatformDep
+) -> dict[str, Any]:
     def work(session: Any) -> dict[str, Any]:
         item = sv.register_item(
             session,
@@ -295,7 +295,7 @@ def clock_register_api(body: ClockItemCreate, user: ApiUserDep, platform: Platfo
 )
 def clock_step_api(
     item_id: int, step: str, body: ClockStepCreate, user: ApiUserDep, platform: PlatformDep
-) -> Any:
+) -> dict[str, Any]:
     if step not in CLOCK_STEPS:
         raise HTTPException(
             status_code=422, detail=f"未知环节：{step}（可选：{'、'.join(CLOCK_STEPS)}）"
@@ -320,7 +320,7 @@ def clock_step_api(
 @router.post("/api/v1/13710/{item_id}/extend", tags=["13710"], summary="延期办结（局管理员）")
 def clock_extend_api(
     item_id: int, body: ClockExtendCreate, user: ApiUserDep, platform: PlatformDep
-) -> Any:
+) -> dict[str, Any]:
     def work(session: Any) -> dict[str, Any]:
         item = sv.extend_item(
             session,
