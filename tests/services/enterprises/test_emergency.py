@@ -34,7 +34,7 @@ from envplan.store.enterprises import WarningEvent
 
 from .conftest import PUBLISHED_CODES
 
-CODES = list(PUBLISHED_CODES) + ["91110000802100433B"]
+CODES = [*PUBLISHED_CODES, "91110000802100433B"]  # the 4th: 中国石油化工股份有限公司
 D = dt.date(2020, 10, 1)
 
 
