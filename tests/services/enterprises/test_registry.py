@@ -211,3 +211,31 @@ def test_county_clerk_import_of_other_county_fails_whole(
 def test_missing_enterprise(db_session: Session) -> None:
     with pytest.raises(EnterpriseNotFound, match=CODE_C):
         get_enterprise(db_session, CODE_C)
+
+
+def test_export_then_import_gives_the_same_registry(db_session: Session, workbook: Build) -> None:
+    from envplan.reports.enterprises_xlsx import write_registry
+    from envplan.services.enterprises import enterprise_dict, parse_registry
+
+    path = workbook(
+        [
+            row(**{"主要生产线（名称:产能，分号分隔）": "1号线:60万吨/年；2号线",
+                   "黄色预警限产比例（%）": 30, "红色预警限产比例（%）": 100,
+                   "应急减排措施说明": "按一厂一策"}),
+            row(**{"统一社会信用代码": CODE_B, "企业名称": "乙", "县（市、区）": "开发区"}),
+        ]
+    )  # fmt: skip
+    import_registry(db_session, path)
+    db_session.commit()
+    before = [enterprise_dict(e) for e in list_enterprises(db_session)]
+    out = path.parent / "export.xlsx"
+    assert write_registry(out, list_enterprises(db_session)) == 2
+    parsed = {item.credit_code: item for _, item in parse_registry(out)}
+    first = parsed[CODE_A]
+    assert first.lines == (("1号线", "60万吨/年"), ("2号线", ""))
+    assert first.measures == {"yellow": (0.3, "按一厂一策"), "red": (1.0, "按一厂一策")}
+    import_registry(db_session, out)
+    db_session.commit()
+    after = [enterprise_dict(e) for e in list_enterprises(db_session)]
+    assert after == before
+    assert db_session.scalar(select(func.count()).select_from(AuditEntry)) == 2  # no change
