@@ -273,3 +273,28 @@ def inspect_cmd(
             raise fail(str(exc)) from exc
         session.commit()
         typer.echo(f"已登记检查记录第 {row.id} 号（{'落实' if compliant else '未落实'}）")
+
+
+@app.command("dispatch")
+def dispatch_cmd(
+    warning_id: int = typer.Argument(..., help="预警编号 / Warning id."),
+    user: str | None = UserOption,
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / JSON output."),
+) -> None:
+    """预警响应每日调度（每日级别、检查、未落实）/ Daily dispatch of a response."""
+    from envplan.services.emergency import WarningError, daily_dispatch
+
+    with records_session() as session:
+        principal = acting_user(session, user)
+        try:
+            rows = daily_dispatch(session, warning_id, principal=principal)
+        except WarningError as exc:
+            raise fail(str(exc)) from exc
+    if as_json:
+        _dump(rows)
+        return
+    for r in rows:
+        typer.echo(
+            f"{r['date']} {r['level_name']}：检查 {r['inspections']} 家，未落实 {r['non_compliant']} 家"
+            + (f"（{'；'.join(r['findings'])}）" if r["findings"] else "")
+        )

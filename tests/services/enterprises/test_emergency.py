@@ -197,3 +197,18 @@ def test_list_export_layout(registry: Session, tmp_path: Path) -> None:
 def test_system_can_set_totals_only_positive(db_session: Session) -> None:
     with pytest.raises(EmergencyError, match="正数"):
         set_totals(db_session, 2020, {"SO2": 0}, source="x", principal=SYSTEM)
+
+
+def test_daily_dispatch_of_the_demo_warning(db_session: Session) -> None:
+    from envplan.services.emergency import daily_dispatch, list_warnings
+
+    seed_emergency_demo(db_session)
+    db_session.commit()
+    [w] = list_warnings(db_session)
+    rows = daily_dispatch(db_session, w.id)
+    # issued 01-10 (yellow), orange 01-11, yellow 01-13, lifted 01-15: six days 10…15
+    assert [r["level"] for r in rows] == ["yellow", "orange", "orange", "yellow", "yellow", "none"]
+    day12 = rows[2]
+    assert (day12["date"], day12["inspections"], day12["non_compliant"]) == ("2021-01-12", 2, 1)
+    clerk = Principal(None, "c", Role.COUNTY_CLERK, county="阳城县")
+    assert daily_dispatch(db_session, w.id, principal=clerk)[2]["non_compliant"] == 0

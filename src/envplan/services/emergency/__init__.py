@@ -6,7 +6,7 @@ emergency-reduction list of a level checked against the national minimum, record
     build_list(session, level, *, county=None, year=None) -> EmergencyList   # .contract()
     set_totals(session, year, {pollutant: t/a}, source=…)   # society-wide emissions
     issue_warning / change_warning / warning_in_force / list_warnings
-    record_inspection / list_inspections
+    record_inspection / list_inspections / daily_dispatch (每日调度)
 """
 
 from envplan.services.emergency.forecast import Forecast, ForecastError, read_forecast
@@ -22,6 +22,7 @@ from envplan.services.emergency.warnings import (
     WarnResult,
     assess_forecast,
     change_warning,
+    daily_dispatch,
     issue_warning,
     list_inspections,
     list_warnings,
@@ -43,6 +44,7 @@ __all__ = [
     "assess_forecast",
     "build_list",
     "change_warning",
+    "daily_dispatch",
     "issue_warning",
     "list_inspections",
     "list_warnings",

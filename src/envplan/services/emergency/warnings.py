@@ -303,3 +303,36 @@ def list_inspections(
 
     rows = session.scalars(stmt.order_by(Inspection.inspected_on, Inspection.id))
     return [r for r in rows if can_access(principal, Action.READ, r.enterprise.county)]
+
+
+# --- daily dispatch (每日调度) -------------------------------------------------------------------
+
+
+def daily_dispatch(
+    session: Session, warning_id: int, *, principal: Principal = SYSTEM
+) -> list[dict[str, Any]]:
+    """One row per day of a warning's response: the level in force that day, the inspections
+    made (in the principal's scope) and how many found the measures not carried out."""
+    w = _load(session, warning_id)
+    last = w.lifted_on or w.end_on or max(e.event_on for e in w.events)
+    inspections = list_inspections(session, warning_id=w.id, principal=principal)
+    rows: list[dict[str, Any]] = []
+    day = min(w.issued_on, w.start_on)
+    while day <= last:
+        level = "none"
+        for event in w.events:  # events are few; the last one on or before the day holds
+            if event.event_on <= day:
+                level = event.level_to
+        today = [i for i in inspections if i.inspected_on == day]
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "level": level,
+                "level_name": LEVEL_NAMES[level],
+                "inspections": len(today),
+                "non_compliant": sum(1 for i in today if not i.compliant),
+                "findings": [f"{i.enterprise.name}：{i.finding}" for i in today if not i.compliant],
+            }
+        )
+        day += dt.timedelta(days=1)
+    return rows
