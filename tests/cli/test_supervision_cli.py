@@ -10,6 +10,7 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from envplan.cli import app
+from envplan.store import head_revision
 from envplan.store.testing import db_backend, db_engine, db_url  # noqa: F401
 
 runner = CliRunner()
@@ -137,6 +138,5 @@ def test_supervision_commands(run, db_engine: Engine, db_backend: str, tmp_path:
     assert "未初始化" not in run("db", "status")  # nothing was dropped
     run("db", "downgrade", "--revision", "base", "--yes")
     assert "尚未初始化" in run("tasks", "list", code=1)
-    from envplan.store import head_revision
 
-    assert str(head_revision()) in run("db", "upgrade")
+    assert f"→ {head_revision()}" in run("db", "upgrade")

@@ -16,6 +16,8 @@ from envplan.cli import (
     clock_cmd,
     db_cmd,
     dispatch_cmd,
+    emergency_cmd,
+    enterprise_cmd,
     ledger_cmd,
     notices_cmd,
     plan_cmd,
@@ -53,6 +55,8 @@ app.add_typer(notices_cmd.app, name="notices")
 app.add_typer(clock_cmd.app, name="13710")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(enterprise_cmd.app, name="enterprise")
+app.add_typer(emergency_cmd.app, name="emergency")
 serve_cmd.register(app)
 
 

@@ -337,7 +337,7 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-APPEND_ONLY_TABLES = (
+APPEND_ONLY_TABLES: tuple[str, ...] = (
     "audit_log",
     "progress_reports",
     "report_reviews",
@@ -350,3 +350,5 @@ APPEND_ONLY_TABLES = (
 
 # Tables of other store modules share this metadata (migrations, test schemas, TRUNCATE).
 from envplan.store import sessions as _sessions  # noqa: E402,F401
+
+APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")
