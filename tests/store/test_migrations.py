@@ -17,6 +17,7 @@ EXPECTED_TABLES = {
     "clock_items",
     "dispatch_snapshots",
     "audit_log",
+    *("offset_credits", "offset_debits", "offset_allocations", "emission_records"),
 }
 
 
