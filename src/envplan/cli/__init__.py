@@ -15,9 +15,11 @@ from envplan.cli import (
     db_cmd,
     dispatch_cmd,
     ledger_cmd,
+    offsets_cmd,
     plan_cmd,
     report_cmd,
     serve_cmd,
+    siting_cmd,
     soil_cmd,
     tasks_cmd,
     users_cmd,
@@ -47,6 +49,8 @@ app.add_typer(dispatch_cmd.app, name="dispatch")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(offsets_cmd.app, name="offsets")
+app.add_typer(siting_cmd.app, name="siting")
 serve_cmd.register(app)
 
 

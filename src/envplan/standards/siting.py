@@ -12,10 +12,11 @@ quotes the clauses named by :class:`Finding.clause_id`. Verdicts:
 - 禁止: a listed industry inside the key control zone or a county planning area, with no exception;
 - 有条件: a listed industry there under an exception (EAF short process, capacity-replacement
   casting blast furnace, high-end castings, relocation, an in-enterprise upgrade without new
-  capacity), or when the location cannot be resolved to a zone (village needed): allowed only with
-  the conditions listed (capacity only falls, 2:1 emission replacement, review by the office);
-- 允许: not a listed industry, or outside both areas (the 2:1 offset of 保障（三） still applies to
-  added emissions in areas over the standard; it is listed as a condition).
+  capacity), or when the location cannot be resolved (village needed; county planning area not
+  declared — the registry has no boundaries for it): allowed only with the conditions listed
+  (capacity only falls, 2:1 emission replacement, what the office must confirm);
+- 允许: not a listed industry, or a listed one declared outside both areas (the 2:1 offset of
+  保障（三） still applies to added emissions; it is listed as a condition).
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ class Location:
 
     key_control: ZoneState
     urban_10km: ZoneState
-    county_planning_area: bool = False  # 县城规划区 (declared by the applicant/office)
+    # 县城规划区: the registry has no boundaries, so the office declares it; "unknown" by default.
+    county_planning_area: ZoneState = "unknown"
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ def screen(project: Project, location: Location) -> Screen:
                 "项目位于市区10公里范围（附件1），属拉网式排查范围，环保不达标的涉气企业实施淘汰整治",
             )
         )
-    in_zone = location.key_control == "in" or location.county_planning_area
+    in_zone = location.key_control == "in" or location.county_planning_area == "in"
     zone_words = "市区周边重点管控区" if location.key_control == "in" else "县城规划区"
     if location.key_control == "in":
         findings.append(
@@ -168,15 +170,27 @@ def screen(project: Project, location: Location) -> Screen:
             Finding(CLAUSE_GUARANTEE_3, AIR_GUARANTEE_3.quote, "新增排放量执行“倍量削减”")
         )
         return Screen("允许", None, tuple(findings), tuple(conditions))
-    if not in_zone and location.key_control == "unknown":
-        findings.append(
-            Finding(
-                CLAUSE_ANNEX_1,
-                "市区周边重点管控区范围",
-                "所在乡镇仅部分村（社区）列入重点管控区，须核实项目所在村后再判定",
+    if not in_zone and "unknown" in (location.key_control, location.county_planning_area):
+        if location.key_control == "unknown":
+            findings.append(
+                Finding(
+                    CLAUSE_ANNEX_1,
+                    "市区周边重点管控区范围",
+                    "所在乡镇仅部分村（社区）列入重点管控区，须核实项目所在村后再判定",
+                )
             )
-        )
-        conditions.append("核实项目所在村（社区）是否列入附件1重点管控区范围")
+            conditions.append("核实项目所在村（社区）是否列入附件1重点管控区范围")
+        if location.county_planning_area == "unknown":
+            findings.append(
+                Finding(
+                    CLAUSE_MEASURE_2,
+                    MEASURE_2_BAN,
+                    f"{industry}项目不得布局在县城规划区内；平台未收录县城规划区范围，须核实",
+                )
+            )
+            conditions.append(
+                "核实项目是否位于县城规划区（及县级参照市级制定的重点管控区域）内；位于其内则禁止"
+            )
         conditions.append(offset_condition)
         return Screen("有条件", industry, tuple(findings), tuple(conditions))
     if not in_zone:

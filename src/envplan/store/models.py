@@ -307,7 +307,8 @@ APPEND_ONLY_TABLES = (
     "evidence_files",
     "comments",
     "dispatch_snapshots",
-    "offset_debits", "offset_allocations",  # envplan.store.offsets
+    "offset_debits",
+    "offset_allocations",  # envplan.store.offsets
 )
 
 import envplan.store.offsets  # noqa: E402, F401  (offsets tables in Base.metadata)

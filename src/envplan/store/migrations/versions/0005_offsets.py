@@ -87,9 +87,7 @@ def upgrade() -> None:
             name=op.f("fk_offset_allocations_debit_id_offset_debits"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offset_allocations")),
-        sa.UniqueConstraint(
-            "debit_id", "credit_id", name=op.f("uq_offset_allocations_debit_id")
-        ),
+        sa.UniqueConstraint("debit_id", "credit_id", name=op.f("uq_offset_allocations_debit_id")),
     )
     op.create_index(op.f("ix_offset_allocations_credit_id"), "offset_allocations", ["credit_id"])
     op.create_index(op.f("ix_offset_allocations_debit_id"), "offset_allocations", ["debit_id"])
@@ -110,9 +108,7 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.CheckConstraint(
-            "amount_g >= 0", name=op.f("ck_emission_records_amount_not_negative")
-        ),
+        sa.CheckConstraint("amount_g >= 0", name=op.f("ck_emission_records_amount_not_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_emission_records")),
         sa.UniqueConstraint(
             "year", "enterprise_key", "pollutant", name=op.f("uq_emission_records_year")
