@@ -307,7 +307,7 @@ def inventory_check(
         )
         .where(EmissionRecord.year.in_([year, *base_years]))
         .group_by(EmissionRecord.year, EmissionRecord.county, EmissionRecord.pollutant)
-    ).tuples()
+    )
     grams: dict[tuple[int, str, str], int] = {}
     for y, county, pollutant, total in sums:
         grams[(y, county, pollutant)] = int(total)

@@ -74,6 +74,13 @@ def readable_counties(principal: Principal) -> set[str] | None:
     return set()
 
 
+def _readable_or_deny(principal: Principal) -> set[str] | None:
+    allowed = readable_counties(principal)
+    if allowed is not None and not allowed:
+        raise OffsetsDenied(f"无权查看削减替代台账：用户 {principal.username}")
+    return allowed
+
+
 def _require_read(principal: Principal, county: str | None) -> None:
     allowed = readable_counties(principal)
     if allowed is None or (county is not None and county in allowed):
@@ -383,9 +390,7 @@ def balance(
             select(OffsetCredit.pollutant, func.sum(OffsetCredit.remaining_g))
             .where(OffsetCredit.county == county_name)
             .group_by(OffsetCredit.pollutant)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return {p: grams_to_tonnes(int(sums.get(p) or 0)) for p in POLLUTANTS}
 
@@ -394,7 +399,7 @@ def balances(
     session: Session, principal: Principal, *, plan: Plan | None = None
 ) -> list[dict[str, Any]]:
     """Per readable county and pollutant: credited, used, remaining [t]."""
-    allowed = readable_counties(principal)
+    allowed = _readable_or_deny(principal)
     rows = session.execute(
         select(
             OffsetCredit.county,
@@ -403,7 +408,7 @@ def balances(
             func.sum(OffsetCredit.remaining_g),
             func.count(OffsetCredit.id),
         ).group_by(OffsetCredit.county, OffsetCredit.pollutant)
-    ).tuples()
+    )
     found = {(c, p): (int(a), int(r), int(n)) for c, p, a, r, n in rows}
     out = []
     for county in county_names(plan):
@@ -438,7 +443,7 @@ def list_credits(
         county = parse_county(county, plan)
         _require_read(principal, county)
         query = query.where(OffsetCredit.county == county)
-    allowed = readable_counties(principal)
+    allowed = _readable_or_deny(principal)
     if allowed is not None:
         query = query.where(OffsetCredit.county.in_(allowed))
     if pollutant:
@@ -457,7 +462,7 @@ def _allocations(session: Session, *, credit_ids: list[int]) -> dict[int, list[d
         .join(OffsetDebit, OffsetDebit.id == OffsetAllocation.debit_id)
         .where(OffsetAllocation.credit_id.in_(credit_ids))
         .order_by(OffsetAllocation.id)
-    ).tuples()
+    )
     for allocation, row in rows:
         out.setdefault(allocation.credit_id, []).append(
             {
@@ -480,7 +485,7 @@ def list_debits(
         county = parse_county(county, plan)
         _require_read(principal, county)
         query = query.where(OffsetDebit.project_county == county)
-    allowed = readable_counties(principal)
+    allowed = _readable_or_deny(principal)
     if allowed is not None:
         query = query.where(OffsetDebit.project_county.in_(allowed))
     debits = list(session.scalars(query))
@@ -491,7 +496,7 @@ def list_debits(
             .join(OffsetCredit, OffsetCredit.id == OffsetAllocation.credit_id)
             .where(OffsetAllocation.debit_id.in_([d.id for d in debits]))
             .order_by(OffsetAllocation.id)
-        ).tuples()
+        )
         for allocation, credit in rows:
             used.setdefault(allocation.debit_id, []).append(
                 {
