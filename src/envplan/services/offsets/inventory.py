@@ -109,7 +109,7 @@ def read_inventory(path: Path, plan: Plan | None = None) -> list[EmissionRow]:
         try:
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         except Exception as exc:
-            raise InventoryImportError([f"{path.name}：不是有效的 Excel 文件（{exc}）"]) from None
+            raise InventoryImportError([f"{path.name}：不是有效的 Excel 文件（.xlsx）"]) from exc
         raw = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     elif path.suffix.lower() == ".csv":
         try:
