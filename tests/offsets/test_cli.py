@@ -41,7 +41,7 @@ def test_offsets_contract(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
             "--source",
             "某钢铁有限公司",
             "--json",
-        )  # fmt: skip
+        )
     )
     assert isinstance(credit["id"], int) and credit["tonnes"] == 10.0
 
@@ -58,7 +58,7 @@ def test_offsets_contract(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
             "--project",
             "项目甲",
             "--json",
-        )  # fmt: skip
+        )
     )
     assert first["ok"] is True and first["required"] == 8.0
     assert first["used"] == [{"credit": credit["id"], "tonnes": 8.0}]
@@ -78,7 +78,7 @@ def test_offsets_contract(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
             "项目乙",
             "--json",
             code=1,
-        )  # fmt: skip
+        )
     )
     assert refused["ok"] is False and refused["required"] == 4.0 and refused["used"] == []
     assert refused["reason"]
@@ -97,7 +97,7 @@ def test_offsets_contract(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
             "项目丙",
             "--json",
             code=1,
-        )  # fmt: skip
+        )
     )
     assert chengqu["ok"] is False
     assert json.loads(run("offsets", "balance", "--county", "泽州县", "--json"))["NOx"] == 2.0
@@ -151,7 +151,7 @@ def test_siting_contract(run) -> None:  # type: ignore[no-untyped-def]
             "西郜村",
             "--high-end-casting",
             "--json",
-        )  # fmt: skip
+        )
     )
     assert casting["verdict"] != "禁止" and casting["clauses"]
     out = run("siting", "check", "--industry", "钢铁", "--town", " ", code=1)

@@ -35,7 +35,7 @@ def _seed(engine: Engine, tonnes: tuple[str, ...]) -> list[int]:
                 kind="工程减排",
                 source=f"企业{i}",
                 on=dt.date(2021, 1, 1),
-            ).id  # fmt: skip
+            ).id
             for i, t in enumerate(tonnes)
         ]
         session.commit()
