@@ -114,3 +114,16 @@ def test_clerk_of_another_unit_cannot_debit(bare_client: TestClient) -> None:
     login(bare_client, "t-clerk")  # 市生态环境局 unit clerk: not the approval office
     page = bare_client.get("/offsets")
     assert page.status_code == 403
+
+
+def test_api_debit(admin_client: TestClient) -> None:
+    token = csrf_of(admin_client, "/offsets")
+    headers = {"X-CSRF-Token": token}
+    body = {"county": "阳城县", "pollutant": "NOx", "tonnes": "0.25", "project": "接口项目"}
+    ok = admin_client.post("/api/v1/offsets/debit", json=body, headers=headers)
+    assert ok.status_code == 200, ok.text
+    assert ok.json()["ok"] is True and ok.json()["required"] == 0.5
+    refused = admin_client.post(
+        "/api/v1/offsets/debit", json=body | {"county": "城区", "tonnes": "100"}, headers=headers
+    )
+    assert refused.status_code == 409 and refused.json()["ok"] is False

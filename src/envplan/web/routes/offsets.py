@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render
 
@@ -272,33 +273,51 @@ def api_balance(
     return result
 
 
-@router.post("/api/v1/offsets/debit", summary="使用削减量（倍量削减）")
-def api_debit(
-    user: ApiUserDep,
-    platform: PlatformDep,
-    payload: dict[str, str],
-) -> Response:
-    import json
+class DebitIn(BaseModel):
+    county: str = Field(max_length=32, description="项目所在县（市、区）")
+    pollutant: str = Field(max_length=16, description="SO2 | NOx | VOCs | PM")
+    tonnes: str = Field(max_length=32, description="新增排放量（吨/年）")
+    project: str = Field(max_length=200, description="项目名称")
+    date: dt.date | None = Field(default=None, description="审批日期（默认平台日期）")
+    approval_no: str = Field(default="", max_length=64, description="审批文号")
 
-    missing = [k for k in ("county", "pollutant", "tonnes", "project") if not payload.get(k)]
-    if missing:
-        raise HTTPException(status_code=422, detail=f"缺少字段：{'、'.join(missing)}")
-    try:
-        on = dt.date.fromisoformat(payload.get("date") or platform.today.isoformat())
-    except ValueError:
-        raise HTTPException(status_code=422, detail="date 应为 YYYY-MM-DD") from None
+
+class UsedOut(BaseModel):
+    credit: int
+    tonnes: float
+
+
+class DebitOut(BaseModel):
+    ok: bool
+    required: float
+    used: list[UsedOut]
+    reason: str
+    debit: int
+    project: str
+    county: str
+    pollutant: str
+    tonnes: float
+    rule: dict[str, Any]
+
+
+@router.post(
+    "/api/v1/offsets/debit",
+    summary="使用削减量（倍量削减；削减量不足时 409，申请仍被记录）",
+    response_model=DebitOut,
+    responses={409: {"model": DebitOut, "description": "削减量不足，已拒绝"}},
+)
+def api_debit(user: ApiUserDep, platform: PlatformDep, payload: DebitIn) -> Response:
     result = _run_debit(
         platform,
         user,
-        payload["county"],
-        payload["pollutant"],
-        str(payload["tonnes"]),
-        payload["project"],
-        on,
-        payload.get("approval_no", ""),
+        payload.county,
+        payload.pollutant,
+        payload.tonnes,
+        payload.project,
+        payload.date or platform.today,
+        payload.approval_no,
     )
-    body = json.dumps(result.to_dict(), ensure_ascii=False)
-    return Response(body, status_code=200 if result.ok else 409, media_type="application/json")
+    return JSONResponse(result.to_dict(), status_code=200 if result.ok else 409)
 
 
 @router.get("/api/v1/siting/check", summary="选址预审")
