@@ -63,8 +63,12 @@ def _ledger_view(platform: Any, user: Any, year: int) -> dict[str, Any]:
             "debits": list_debits(session, principal),
             "check": inventory_check(session, principal, year),
         }
+    by_county: dict[str, list[dict[str, Any]]] = {}
+    for item in view["balances"]:
+        by_county.setdefault(item["county"], []).append(item)
     view.update(
         {
+            "balance_rows": list(by_county.items()),  # plan order of the counties
             "year": year,
             "rules": [rule_dict(r) for r in OFFSET_RULES],
             "pollutants": POLLUTANTS,
