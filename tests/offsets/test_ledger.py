@@ -182,3 +182,25 @@ def test_access(db_session: Session) -> None:
         balance(db_session, clerk, "城区")
     with pytest.raises(OffsetsDenied):
         list_credits(db_session, other)
+
+
+def test_withdraw_keeps_what_was_used(db_session: Session) -> None:
+    from envplan.services.offsets import withdraw_credit
+
+    credit_id = _credit(db_session, "泽州县", "10")
+    debit(db_session, SYSTEM, county="泽州县", pollutant="NOx", tonnes="1", project="P", on=DAY)
+    data = withdraw_credit(db_session, SYSTEM, credit_id, reason="核查发现未稳定削减")
+    assert data["remaining"] == 0.0 and data["tonnes"] == 10.0
+    assert "撤销未使用的 8 吨/年：核查发现未稳定削减" in data["note"]
+    assert balance(db_session, SYSTEM, "泽州县")["NOx"] == 0.0
+    assert list_credits(db_session, SYSTEM)[0]["history"][0]["tonnes"] == 2.0
+    with pytest.raises(OffsetsError, match="已无余量"):
+        withdraw_credit(db_session, SYSTEM, credit_id, reason="again")
+    with pytest.raises(OffsetsError, match="不存在"):
+        withdraw_credit(db_session, SYSTEM, 999, reason="x")
+    clerk = Principal(1, "c", Role.COUNTY_CLERK, None, "城区")
+    other = _credit(db_session, "泽州县", "1")
+    with pytest.raises(OffsetsDenied):
+        withdraw_credit(db_session, clerk, other, reason="x")
+    actions = list(db_session.scalars(select(AuditEntry.action)))
+    assert "offsets.withdraw" in actions

@@ -146,6 +146,25 @@ def debit(
         raise typer.Exit(1)
 
 
+@app.command("withdraw")
+def withdraw(
+    credit_id: int = typer.Option(..., "--credit", help="削减量编号 / Credit id."),
+    reason: str = typer.Option(..., "--reason", help="撤销原因 / Reason."),
+    user: str | None = UserOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """撤销削减量未使用的余量（已使用部分保留）/ Withdraw the unused rest of a credit."""
+    from envplan.services.offsets import withdraw_credit
+
+    with _ledger(user) as (session, principal):
+        data = withdraw_credit(session, principal, credit_id, reason=reason)
+        session.commit()
+    if as_json:
+        _print_json(data)
+    else:
+        typer.echo(f"已撤销削减量 #{credit_id} 的余量：{data['note']}")
+
+
 @app.command("balance")
 def balance(
     county: str = typer.Option(..., "--county", help="县（市、区）/ County."),

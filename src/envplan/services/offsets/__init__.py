@@ -23,6 +23,7 @@ from envplan.services.offsets.ledger import (
     parse_county,
     readable_counties,
     rule_dict,
+    withdraw_credit,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "reduction_targets",
     "rule_dict",
     "save_inventory",
+    "withdraw_credit",
 ]

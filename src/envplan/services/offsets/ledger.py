@@ -379,6 +379,52 @@ def debit(
     return result
 
 
+def withdraw_credit(
+    session: Session,
+    principal: Principal,
+    credit_id: int,
+    *,
+    reason: str,
+    plan: Plan | None = None,
+) -> dict[str, Any]:
+    """Withdraw the unused rest of a credit (registered in error, reduction not verified …).
+
+    What was already used stays used (allocations are append-only); the rest leaves the balance.
+    The row is locked like a debit's candidates, the reason is kept in the note and the audit.
+    """
+    why = _text(reason, "撤销原因", 500)
+    query = (
+        select(OffsetCredit)
+        .where(OffsetCredit.id == credit_id)
+        .execution_options(populate_existing=True)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    credit = session.scalar(query)
+    if credit is None:
+        raise OffsetsError(f"削减量不存在：#{credit_id}")
+    _require_credit(principal, credit.county)
+    if credit.remaining_g == 0:
+        raise OffsetsError(f"削减量 #{credit_id} 已无余量，无可撤销")
+    before = credit_dict(credit)
+    withdrawn = credit.remaining_g
+    credit.remaining_g = 0
+    credit.note = (credit.note + "；" if credit.note else "") + (
+        f"撤销未使用的 {grams_to_tonnes(withdrawn):g} 吨/年：{why}（{principal.username}）"
+    )
+    session.flush()
+    audit.append(
+        session,
+        actor=principal.username,
+        action="offsets.withdraw",
+        entity="offset_credit",
+        entity_id=credit.id,
+        before=before,
+        after=credit_dict(credit),
+    )
+    return credit_dict(credit)
+
+
 def balance(
     session: Session, principal: Principal, county: str, *, plan: Plan | None = None
 ) -> dict[str, float]:
