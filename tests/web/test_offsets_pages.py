@@ -127,3 +127,39 @@ def test_api_debit(admin_client: TestClient) -> None:
         "/api/v1/offsets/debit", json=body | {"county": "城区", "tonnes": "100"}, headers=headers
     )
     assert refused.status_code == 409 and refused.json()["ok"] is False
+
+
+def test_inventory_upload_all_or_nothing_and_withdraw(admin_client: TestClient) -> None:
+    from envplan.services.offsets import INVENTORY_COLUMNS
+
+    token = csrf_of(admin_client, "/offsets")
+    header = ",".join(INVENTORY_COLUMNS)
+    bad = f"{header}\n2021,上传公司,,某县,,,,1,,,,\n"
+    response = admin_client.post(
+        "/offsets/inventory",
+        data={"csrf_token": token},
+        files={"file": ("清单.csv", bad.encode(), "text/csv")},
+    )
+    assert response.status_code == 422 and "清单.csv 第 2 行" in response.text
+    good = f"{header}\n2021,上传公司,,陵川县,,,,1.25,,,,\n"
+    response = admin_client.post(
+        "/offsets/inventory",
+        data={"csrf_token": token},
+        files={"file": ("清单.csv", good.encode(), "text/csv")},
+    )
+    assert response.status_code == 200 and "1 项排放量" in response.text
+    row = lxml.html.fromstring(response.text).xpath(
+        "//tr[@data-area='陵川县'][@data-pollutant='SO2']"
+    )[0]
+    assert "1.25" in row.text_content()
+    wrong = admin_client.post(
+        "/offsets/inventory",
+        data={"csrf_token": token},
+        files={"file": ("清单.txt", b"x", "text/plain")},
+    )
+    assert wrong.status_code == 415
+
+    doc = lxml.html.fromstring(admin_client.get("/offsets").text)
+    action = doc.xpath("//tr[@data-credit]//form/@action")[0]
+    done = admin_client.post(action, data={"csrf_token": token, "reason": "核查未通过"})
+    assert done.status_code == 200 and "已撤销削减量" in done.text

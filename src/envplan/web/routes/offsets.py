@@ -11,7 +11,8 @@ import io
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -167,6 +168,61 @@ def _run_debit(
             )
 
     return _call(run)
+
+
+@router.post("/offsets/credits/{credit_id}/withdraw", summary="撤销削减量余量（表单）")
+def withdraw_form(
+    credit_id: int,
+    user: PageUserDep,
+    platform: PlatformDep,
+    reason: Annotated[str, Form(min_length=1, max_length=500)],
+) -> Response:
+    from envplan.services.offsets import withdraw_credit
+
+    def run() -> None:
+        with platform.write() as session:
+            withdraw_credit(session, user.principal, credit_id, reason=reason)
+
+    _call(run)
+    return RedirectResponse(f"/offsets?msg={quote(f'已撤销削减量 #{credit_id} 的余量')}", 303)
+
+
+MAX_INVENTORY_BYTES = 10 * 1024 * 1024
+
+
+@router.post("/offsets/inventory", summary="导入排放清单（表单，全部校验通过才写入）")
+async def inventory_form(
+    user: PageUserDep, platform: PlatformDep, file: Annotated[UploadFile, File()]
+) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from envplan.services.offsets import InventoryImportError, read_inventory, save_inventory
+
+    name = Path(file.filename or "清单").name
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise HTTPException(
+            status_code=415, detail=f"排放清单「{name}」类型不支持：只接受 .xlsx、.csv"
+        )
+    data = await file.read(MAX_INVENTORY_BYTES + 1)
+    if len(data) > MAX_INVENTORY_BYTES:
+        raise HTTPException(status_code=413, detail=f"排放清单「{name}」过大：上限 10 MB")
+
+    def run() -> int:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            try:
+                rows = read_inventory(path, platform.plan)
+            except InventoryImportError as exc:
+                raise HTTPException(status_code=422, detail=str(exc)) from exc
+        with platform.write() as session:
+            return save_inventory(session, user.principal, rows)
+
+    count = await run_in_threadpool(lambda: _call(run))
+    return RedirectResponse(
+        f"/offsets?msg={quote(f'已导入排放清单 {name}：{count} 项排放量')}", 303
+    )
 
 
 @router.get("/offsets/export.xlsx", summary="导出削减替代台账 Excel")
