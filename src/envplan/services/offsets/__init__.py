@@ -1,5 +1,12 @@
 """Offsets ledger (削减替代) and emission inventory use cases (air 二、2、4、五（三）)."""
 
+from envplan.services.offsets.common import (
+    OffsetsDenied,
+    OffsetsError,
+    parse_county,
+    readable_counties,
+    rule_dict,
+)
 from envplan.services.offsets.inventory import (
     INVENTORY_COLUMNS,
     InventoryImportError,
@@ -10,21 +17,8 @@ from envplan.services.offsets.inventory import (
     reduction_targets,
     save_inventory,
 )
-from envplan.services.offsets.ledger import (
-    DebitResult,
-    OffsetsDenied,
-    OffsetsError,
-    add_credit,
-    balance,
-    balances,
-    debit,
-    list_credits,
-    list_debits,
-    parse_county,
-    readable_counties,
-    rule_dict,
-    withdraw_credit,
-)
+from envplan.services.offsets.ledger import DebitResult, add_credit, debit, withdraw_credit
+from envplan.services.offsets.queries import balance, balances, list_credits, list_debits
 
 __all__ = [
     "INVENTORY_COLUMNS",

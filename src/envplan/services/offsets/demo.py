@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.services.access import SYSTEM
+from envplan.services.offsets.common import DEMO_TAG
 from envplan.services.offsets.inventory import EmissionRow, save_inventory
-from envplan.services.offsets.ledger import DEMO_TAG, add_credit, debit
+from envplan.services.offsets.ledger import add_credit, debit
 from envplan.standards.offsets import tonnes_to_grams
 from envplan.store.offsets import OffsetCredit
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from envplan.plan import Plan, default_plan
 from envplan.services.access import Principal, Role
-from envplan.services.offsets.ledger import (
+from envplan.services.offsets.common import (
     OffsetsDenied,
     OffsetsError,
     parse_county,

@@ -53,7 +53,7 @@ def _ledger_view(platform: Any, user: Any, year: int) -> dict[str, Any]:
         list_debits,
         rule_dict,
     )
-    from envplan.services.offsets.ledger import APPROVAL_UNIT_ID
+    from envplan.services.offsets.common import APPROVAL_UNIT_ID
     from envplan.standards.offsets import CREDIT_KINDS, OFFSET_RULES, POLLUTANTS
 
     principal = user.principal
