@@ -1,6 +1,7 @@
 from sqlalchemy import Engine, inspect, text
 
 from envplan.store import current_revision, downgrade, head_revision, upgrade
+from envplan.store.enterprises import ENTERPRISE_TABLES
 
 EXPECTED_TABLES = {
     "units",
@@ -19,6 +20,7 @@ EXPECTED_TABLES = {
     "audit_log",
     *("offset_credits", "offset_debits", "offset_allocations", "emission_records"),
 }
+EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -299,7 +299,7 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-APPEND_ONLY_TABLES = (
+APPEND_ONLY_TABLES: tuple[str, ...] = (
     "audit_log",
     "progress_reports",
     "report_reviews",
@@ -307,8 +307,8 @@ APPEND_ONLY_TABLES = (
     "evidence_files",
     "comments",
     "dispatch_snapshots",
-    "offset_debits",
-    "offset_allocations",  # envplan.store.offsets
 )
+APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")
+APPEND_ONLY_TABLES += ("offset_debits", "offset_allocations")  # store.offsets (0005_offsets)
 
 import envplan.store.offsets  # noqa: E402, F401  (offsets tables in Base.metadata)

@@ -1,7 +1,7 @@
 """Offsets ledger and emission inventory: credits, debits, allocations, annual emissions.
 
 Revision ID: 0005_offsets
-Revises: 0001
+Revises: 0004_enterprises
 Create Date: 2026-12-03 06:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_offsets"
-down_revision = "0001"
+down_revision = "0004_enterprises"
 branch_labels = None
 depends_on = None
 
