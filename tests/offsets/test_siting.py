@@ -112,3 +112,12 @@ def test_bad_input() -> None:
         _check(industry=" ", town="巴公镇")
     with pytest.raises(SitingError, match="乡镇"):
         _check(industry="钢铁", town="")
+
+
+def test_registry_industry_names() -> None:
+    base = {"town": "巴公镇", "village": "西郜村"}
+    assert _check(industry="长流程联合钢铁", **base)["verdict"] == "禁止"
+    assert _check(industry="短流程钢铁", **base)["verdict"] == "有条件"
+    assert _check(industry="电解铝", **base)["verdict"] == "禁止"
+    assert _check(industry="煤制氮肥", **base)["verdict"] == "禁止"
+    assert _check(industry="包装印刷", **base)["verdict"] == "允许"

@@ -55,7 +55,19 @@ INDUSTRY_ALIASES = {
     "焦化": COAL,
     "煤化工": COAL,
     "燃煤发电": COAL,
+    # the 39 industries of the 2020 emergency-measures guide (enterprise registry names)
+    "长流程联合钢铁": STEEL,
+    "短流程钢铁": STEEL,
+    "氧化铝": NON_FERROUS,
+    "电解铝": NON_FERROUS,
+    "铜冶炼": NON_FERROUS,
+    "铅锌冶炼": NON_FERROUS,
+    "钼冶炼": NON_FERROUS,
+    "再生铜铝铅锌": NON_FERROUS,
+    "煤制氮肥": COAL,
 }
+#: Registry industries that are themselves an exception of air 2 (短流程炼钢).
+SHORT_PROCESS_INDUSTRIES = ("短流程钢铁",)
 
 VALID_FROM = dt.date(2021, 4, 8)
 
@@ -126,7 +138,8 @@ def _exception(project: Project, industry: str) -> str | None:
     """Why air 2's ban does not reach this project (zh-CN), or None."""
     if not project.new_capacity:
         return "属于同一企业内部进行的不新增产能的技术改造项目（第2条除外情形）"
-    if industry == STEEL and project.short_process:
+    short = project.short_process or "".join(project.industry.split()) in SHORT_PROCESS_INDUSTRIES
+    if industry == STEEL and short:
         return "属于短流程炼钢（第2条“不含短流程炼钢”）"
     if industry == STEEL and project.capacity_replacement:
         return "属于产能减量置换铸造高炉（第2条“不含…产能减量置换铸造高炉”）"
@@ -220,7 +233,9 @@ def screen(project: Project, location: Location) -> Screen:
     findings.append(
         Finding(CLAUSE_MEASURE_2, MEASURE_2_CAPACITY, "区域内现有产能只减不增，排放量置换2:1")
     )
-    if industry == STEEL and project.short_process:
+    if industry == STEEL and (
+        project.short_process or "".join(project.industry.split()) in SHORT_PROCESS_INDUSTRIES
+    ):
         findings.append(Finding(CLAUSE_MEASURE_2, MEASURE_2_EAF, "短流程炼钢执行差别化产能置换"))
     conditions.append("区域内现有产能只减不增，产能置换比例按相关规定执行")
     conditions.append("污染物排放量置换比例执行2:1（" + offset_condition + "）")

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from envplan.plan import Plan, default_plan
 from envplan.services.access import Principal, Role
+from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.standards.offsets import (
     OffsetRule,
     OffsetRuleError,
@@ -18,6 +22,7 @@ from envplan.standards.offsets import (
     parse_pollutant,
     tonnes_to_grams,
 )
+from envplan.store.enterprises import Enterprise
 from envplan.store.offsets import OffsetCredit
 
 APPROVAL_UNIT_ID = "city-approval-services"
@@ -151,3 +156,35 @@ def rule_dict(rule: OffsetRule) -> dict[str, Any]:
         "valid_to": rule.valid_to.isoformat() if rule.valid_to else None,
         "clauses": [{"clause": c.label(), "quote": c.quote} for c in rule.citations],
     }
+
+
+def registry_code(session: Session, raw: str | None, county: str) -> str | None:
+    """The normalised 统一社会信用代码 of a source enterprise (GB 32100-2015 checked), or None.
+
+    When the enterprise registry holds the code, its county must be ``county``: a reduction is
+    credited where the enterprise is.
+    """
+    code = normalise_credit_code(raw) if raw else ""
+    if not code:
+        return None
+    problem = credit_code_problem(code)
+    if problem:
+        raise OffsetsError(f"统一社会信用代码 {code} 不正确：{problem}")
+    found = session.execute(
+        select(Enterprise.name, Enterprise.county).where(Enterprise.credit_code == code)
+    ).first()
+    if found is not None and found.county != county:
+        raise OffsetsError(
+            f"统一社会信用代码 {code} 在企业名录中属于{found.county}（{found.name}），不能登记为{county}的削减量"
+        )
+    return code
+
+
+def registry_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """Registry name per credit code (for the codes the registry holds)."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Enterprise.credit_code, Enterprise.name).where(Enterprise.credit_code.in_(codes))
+    )
+    return {code: name for code, name in rows}

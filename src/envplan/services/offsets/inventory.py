@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+import polars as pl
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.plan import Plan, default_plan
@@ -33,6 +34,7 @@ from envplan.services.offsets.common import (
     readable_counties,
 )
 from envplan.standards.offsets import (
+    GRAMS_PER_TONNE,
     POLLUTANT_LABELS,
     POLLUTANTS,
     OffsetRuleError,
@@ -40,6 +42,7 @@ from envplan.standards.offsets import (
     reduction_check,
 )
 from envplan.store import audit
+from envplan.store.enterprises import AnnualEmission, Enterprise
 from envplan.store.offsets import EmissionRecord
 
 BASE_YEAR = 2020
@@ -283,6 +286,86 @@ def reduction_targets(plan: Plan | None = None) -> dict[str, dict[str, Any]]:
     return out
 
 
+def emission_facts(session: Session, years: list[int] | None = None) -> pl.DataFrame:
+    """One row per enterprise, year and pollutant: the imported inventory (``emission_records``)
+    and the enterprise registry's annual emissions (issue 13), linked by 统一社会信用代码. Where
+    both give a figure for the same enterprise, year and pollutant, the imported inventory wins
+    (it is the bureau's checked 源清单); ``origin`` says which one a row comes from."""
+    inventory = select(
+        EmissionRecord.enterprise_key,
+        EmissionRecord.credit_code,
+        EmissionRecord.enterprise_name,
+        EmissionRecord.county,
+        EmissionRecord.town,
+        EmissionRecord.village,
+        EmissionRecord.industry,
+        EmissionRecord.year,
+        EmissionRecord.pollutant,
+        EmissionRecord.amount_g,
+        EmissionRecord.is_demo,
+    )
+    registry = select(
+        Enterprise.credit_code,
+        Enterprise.name,
+        Enterprise.county,
+        Enterprise.town,
+        Enterprise.village,
+        Enterprise.industry,
+        AnnualEmission.year,
+        AnnualEmission.pollutant,
+        AnnualEmission.tonnes,
+        Enterprise.is_demo,
+    ).join(AnnualEmission, AnnualEmission.enterprise_id == Enterprise.id)
+    if years is not None:
+        inventory = inventory.where(EmissionRecord.year.in_(years))
+        registry = registry.where(AnnualEmission.year.in_(years))
+    schema = {
+        "key": pl.String,
+        "credit_code": pl.String,
+        "name": pl.String,
+        "county": pl.String,
+        "town": pl.String,
+        "village": pl.String,
+        "industry": pl.String,
+        "year": pl.Int64,
+        "pollutant": pl.String,
+        "grams": pl.Int64,
+        "is_demo": pl.Boolean,
+    }
+    own = pl.DataFrame(
+        [tuple(r) for r in session.execute(inventory)], schema=schema, orient="row"
+    ).with_columns(origin=pl.lit("排放清单"))
+    listed = pl.DataFrame(
+        [tuple(r) for r in session.execute(registry)],
+        schema=[
+            *((k, v) for k, v in schema.items() if k not in ("key", "grams", "is_demo")),
+            ("tonnes", pl.Float64),
+            ("is_demo", pl.Boolean),
+        ],
+        orient="row",
+    )
+    listed = listed.select(
+        pl.col("credit_code").alias("key"),
+        *(pl.col(c) for c in ("credit_code", "name", "county", "town", "village", "industry")),
+        pl.col("year"),
+        pl.col("pollutant"),
+        (pl.col("tonnes") * GRAMS_PER_TONNE).round(0).cast(pl.Int64).alias("grams"),
+        pl.col("is_demo"),
+    ).with_columns(origin=pl.lit("企业名录"))
+    listed = listed.join(own, on=["key", "year", "pollutant"], how="anti")
+    return pl.concat([own, listed], how="vertical")
+
+
+def emission_totals(session: Session, years: list[int]) -> pl.DataFrame:
+    """(year, county, pollutant, grams) sums of :func:`emission_facts`."""
+    return (
+        emission_facts(session, years)
+        .group_by("year", "county", "pollutant")
+        .agg(pl.col("grams").sum())
+        .select("year", "county", "pollutant", "grams")
+    )
+
+
 def inventory_check(
     session: Session,
     principal: Principal,
@@ -298,18 +381,8 @@ def inventory_check(
         raise OffsetsDenied(f"无权查看排放清单：用户 {principal.username}")
     baseline = {p: int(t["baseline_year"]) for p, t in targets.items()}
     base_years = set(baseline.values()) or {BASE_YEAR}
-    sums = session.execute(
-        select(
-            EmissionRecord.year,
-            EmissionRecord.county,
-            EmissionRecord.pollutant,
-            func.sum(EmissionRecord.amount_g),
-        )
-        .where(EmissionRecord.year.in_([year, *base_years]))
-        .group_by(EmissionRecord.year, EmissionRecord.county, EmissionRecord.pollutant)
-    )
     grams: dict[tuple[int, str, str], int] = {}
-    for y, county, pollutant, total in sums:
+    for y, county, pollutant, total in emission_totals(session, [year, *base_years]).iter_rows():
         grams[(y, county, pollutant)] = int(total)
         grams[(y, CITY, pollutant)] = grams.get((y, CITY, pollutant), 0) + int(total)
     counties = [c.name for c in (plan or default_plan()).counties]
@@ -359,31 +432,26 @@ def inventory_check(
 def list_emissions(
     session: Session, principal: Principal, *, year: int | None = None
 ) -> list[dict[str, Any]]:
-    """Inventory rows (one per enterprise and year, pollutants side by side) the user may read."""
+    """Inventory rows (one per enterprise and year, pollutants side by side) the user may read,
+    from the imported inventory and the enterprise registry (``origin``)."""
     allowed = readable_counties(principal)
-    query = select(EmissionRecord).order_by(
-        EmissionRecord.year, EmissionRecord.county, EmissionRecord.enterprise_name
-    )
-    if year is not None:
-        query = query.where(EmissionRecord.year == year)
+    facts = emission_facts(session, [year] if year is not None else None)
     if allowed is not None:
-        query = query.where(EmissionRecord.county.in_(allowed))
-    out: dict[tuple[int, str], dict[str, Any]] = {}
-    for record in session.scalars(query):
-        row = out.setdefault(
-            (record.year, record.enterprise_key),
-            {
-                "year": record.year,
-                "name": record.enterprise_name,
-                "credit_code": record.credit_code,
-                "county": record.county,
-                "town": record.town,
-                "village": record.village,
-                "industry": record.industry,
-                "source": record.source,
-                "is_demo": record.is_demo,
-                **dict.fromkeys(POLLUTANTS),
-            },
+        facts = facts.filter(pl.col("county").is_in(sorted(allowed)))
+    if facts.is_empty():
+        return []
+    wide = (
+        facts.with_columns((pl.col("grams") / GRAMS_PER_TONNE).round(6).alias("tonnes"))
+        .pivot(
+            on="pollutant",
+            index=["year", "key", "name", "credit_code", "county", "town", "village", "industry",
+                   "origin", "is_demo"],
+            values="tonnes",
+            aggregate_function="first",
         )
-        row[record.pollutant] = grams_to_tonnes(record.amount_g)
-    return list(out.values())
+        .sort("year", "county", "name")
+    )  # fmt: skip
+    for pollutant in POLLUTANTS:
+        if pollutant not in wide.columns:
+            wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(pollutant))
+    return wide.drop("key").to_dicts()

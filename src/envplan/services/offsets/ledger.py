@@ -34,6 +34,7 @@ from envplan.services.offsets.common import (
     grams_field,
     parse_county,
     pollutant_key,
+    registry_code,
     require_credit,
     require_debit,
     rule_dict,
@@ -106,9 +107,7 @@ def add_credit(
     if kind not in CREDIT_KINDS:
         raise OffsetsError(f"削减类型不正确：{kind}（可选：{'、'.join(CREDIT_KINDS)}）")
     name = clean_text(source, "削减来源企业", 200)
-    code = (source_credit_code or "").strip().upper() or None
-    if code is not None and len(code) != 18:
-        raise OffsetsError(f"统一社会信用代码应为 18 位：{source_credit_code}")
+    code = registry_code(session, source_credit_code, county_name)
     require_credit(principal, county_name)
     credit = OffsetCredit(
         county=county_name,

@@ -16,6 +16,7 @@ from envplan.services.offsets.common import (
     parse_county,
     pollutant_key,
     readable_or_deny,
+    registry_names,
     require_read,
 )
 from envplan.standards.offsets import POLLUTANTS, grams_to_tonnes
@@ -93,7 +94,15 @@ def list_credits(
         query = query.where(OffsetCredit.pollutant == pollutant_key(pollutant))
     credits = list(session.scalars(query))
     history = _allocations(session, credit_ids=[c.id for c in credits])
-    return [credit_dict(c) | {"history": history.get(c.id, [])} for c in credits]
+    names = registry_names(session, {c.source_credit_code for c in credits if c.source_credit_code})
+    return [
+        credit_dict(c)
+        | {
+            "history": history.get(c.id, []),
+            "registry_name": names.get(c.source_credit_code or ""),
+        }
+        for c in credits
+    ]
 
 
 def _allocations(session: Session, *, credit_ids: list[int]) -> dict[int, list[dict[str, Any]]]:

@@ -20,6 +20,7 @@ from envplan.services.access import Principal
 from envplan.services.offsets.common import OffsetsDenied, readable_counties
 from envplan.standards import siting
 from envplan.standards.offsets import AIR_GUARANTEE_3
+from envplan.store.enterprises import Enterprise
 from envplan.store.offsets import EmissionRecord
 
 KEY_CONTROL_ZONE = "key-control"
@@ -121,13 +122,29 @@ def check_siting(request: SitingRequest, plan: Plan | None = None) -> dict[str, 
 def enterprises_in_zones(
     session: Session, principal: Principal, plan: Plan | None = None
 ) -> dict[str, Any]:
-    """Enterprises of the inventory inside the 10 km zone and the key control zone (air 1, 附件1),
+    """Enterprises of the registry (and of the inventory, when not in the registry) inside the
+    10 km zone and the key control zone (air 1, 附件1),
     each with how it is covered; those whose town is only partly listed and whose village is not
     given are listed under ``unresolved``."""
     plan = plan or default_plan()
     allowed = readable_counties(principal)
     if allowed is not None and not allowed:
         raise OffsetsDenied(f"无权查看企业名单：用户 {principal.username}")
+    places: dict[str, dict[str, Any]] = {}
+    registry = select(Enterprise).order_by(Enterprise.county, Enterprise.name)
+    if allowed is not None:
+        registry = registry.where(Enterprise.county.in_(sorted(allowed)))
+    for enterprise in session.scalars(registry):
+        places[enterprise.credit_code] = {
+            "name": enterprise.name,
+            "credit_code": enterprise.credit_code,
+            "county": enterprise.county,
+            "town": enterprise.town,
+            "village": enterprise.village,
+            "industry": enterprise.industry,
+            "is_demo": enterprise.is_demo,
+            "origin": "企业名录",
+        }
     latest = (
         select(EmissionRecord.enterprise_key, func.max(EmissionRecord.year).label("year"))
         .group_by(EmissionRecord.enterprise_key)
@@ -144,24 +161,26 @@ def enterprises_in_zones(
     )
     if allowed is not None:
         query = query.where(EmissionRecord.county.in_(allowed))
-    seen: dict[str, EmissionRecord] = {}
     for record in session.scalars(query):
-        seen.setdefault(record.enterprise_key, record)
+        places.setdefault(
+            record.enterprise_key,
+            {
+                "name": record.enterprise_name,
+                "credit_code": record.credit_code,
+                "county": record.county,
+                "town": record.town,
+                "village": record.village,
+                "industry": record.industry,
+                "is_demo": record.is_demo,
+                "origin": "排放清单",
+            },
+        )
     zones: dict[str, list[dict[str, Any]]] = {URBAN_10KM_ZONE: [], KEY_CONTROL_ZONE: []}
     unresolved: list[dict[str, Any]] = []
-    for record in seen.values():
-        entry = {
-            "name": record.enterprise_name,
-            "credit_code": record.credit_code,
-            "county": record.county,
-            "town": record.town,
-            "village": record.village,
-            "industry": record.industry,
-            "is_demo": record.is_demo,
-        }
-        if not record.town:
+    for entry in sorted(places.values(), key=lambda e: (e["county"], e["name"])):
+        if not entry["town"]:
             continue
-        for match in zones_of(plan, record.town, record.village or None):
+        for match in zones_of(plan, entry["town"], entry["village"] or None):
             if match.coverage == "villages":
                 unresolved.append(entry | {"zone": match.zone_name})
             elif match.zone_id in zones:
@@ -173,5 +192,5 @@ def enterprises_in_zones(
             for zone_id, rows in zones.items()
         ],
         "unresolved": unresolved,
-        "source": "排放清单中的企业（乡镇、村按清单填报）",
+        "source": "企业名录（排污单位）及排放清单中的企业，按所填乡镇、村对照附件1",
     }
