@@ -98,3 +98,24 @@ def test_zone_list_reads_the_registry(db_session: Session) -> None:
         ("名录钢铁有限公司", "企业名录")
     ]
     assert zones["urban-10km"] == []
+
+
+def test_enterprise_without_a_current_figure_is_left_out_and_listed(db_session: Session) -> None:
+    _registry(db_session)
+    code = "91140525MA0K54321"
+    code += credit_code_check_char(code)
+    save_enterprise(
+        db_session,
+        EnterpriseInput(credit_code=code, name="只报2020年的焦化", county="泽州县", industry="焦化",
+                        emissions=(EmissionInput(2020, "SO2", 500.0),)),
+    )  # fmt: skip
+    check = inventory_check(db_session, SYSTEM, 2021)
+    so2 = next(r for r in check["rows"] if r["area"] == "泽州县" and r["pollutant"] == "SO2")
+    # like-for-like: 100 → 97 as before, the 500 t without a 2021 figure is not a "reduction"
+    assert (so2["base"], so2["current"], so2["change_pct"]) == (100.0, 97.0, -3.0)
+    assert so2["missing"] == ["只报2020年的焦化"]
+    city = next(r for r in check["rows"] if r["area"] == "全市" and r["pollutant"] == "SO2")
+    assert city["missing"] == ["只报2020年的焦化"]
+    nox = next(r for r in check["rows"] if r["area"] == "泽州县" and r["pollutant"] == "NOx")
+    # a figure for 2021 only (a new source) counts as an increase from 0
+    assert (nox["base"], nox["current"], nox["met"]) == (0.0, 50.0, False)

@@ -167,6 +167,7 @@ def write_offsets_workbook(
             "目标允许排放量",
             "余量",
             "结果",
+            "缺报企业（未计入对比）",
         ),
         [
             [
@@ -179,6 +180,7 @@ def write_offsets_workbook(
                 r["allowed"],
                 r["margin"],
                 {True: "达标", False: "未达标", None: "无数据"}[r["met"]],
+                "、".join(r["missing"]),
             ]
             for r in rows
         ],

@@ -34,7 +34,7 @@ DEMO_INVENTORY: tuple[tuple[str, str, str, str, str, dict[int, tuple[float, ...]
     ("町店陶瓷有限公司", "阳城县", "町店镇", "", "陶瓷",
      {2020: (40.0, 60.0, 8.0, 25.0), 2021: (38.0, 57.0, 8.5, 24.0)}),
     ("龙港化工有限公司", "沁水县", "龙港镇", "", "化工",
-     {2020: (12.0, 20.0, 30.0, 6.0)}),
+     {2020: (12.0, 20.0, 30.0, 6.0), 2021: (0.0, 0.0, 0.0, 0.0)}),  # closed in 2021
 )  # fmt: skip
 
 # county, pollutant, tonnes, kind, source, date, evidence
@@ -67,7 +67,7 @@ def seed_offsets_demo(session: Session) -> bool:
             village=village,
             industry=industry,
             amounts={
-                p: tonnes_to_grams(v)
+                p: tonnes_to_grams(v) if v else 0
                 for p, v in zip(("SO2", "NOx", "VOCs", "PM"), values, strict=True)
             },
             source=f"{DEMO_TAG}演示数据",

@@ -356,14 +356,29 @@ def emission_facts(session: Session, years: list[int] | None = None) -> pl.DataF
     return pl.concat([own, listed], how="vertical")
 
 
-def emission_totals(session: Session, years: list[int]) -> pl.DataFrame:
-    """(year, county, pollutant, grams) sums of :func:`emission_facts`."""
-    return (
-        emission_facts(session, years)
-        .group_by("year", "county", "pollutant")
-        .agg(pl.col("grams").sum())
-        .select("year", "county", "pollutant", "grams")
+def _paired_sums(
+    facts: pl.DataFrame, pollutant: str, base_year: int, year: int
+) -> tuple[dict[tuple[int, str], int], dict[str, list[str]]]:
+    """Sums [g] per (year, area) of one pollutant, like-for-like: an enterprise with a base-year
+    figure but no figure for ``year`` is left out of both years and listed as missing per area.
+    A new enterprise (figure for ``year`` only) counts: its emission is an increase."""
+    rows = facts.filter(pl.col("pollutant") == pollutant)
+    base = rows.filter(pl.col("year") == base_year)
+    current = rows.filter(pl.col("year") == year)
+    gaps = base.join(current, on="key", how="anti")
+    kept = pl.concat([base.join(gaps, on="key", how="anti"), current]).unique(
+        subset=["key", "year"], keep="first"
     )
+    sums: dict[tuple[int, str], int] = {}
+    totals = kept.group_by("year", "county").agg(pl.col("grams").sum())
+    for y, county, grams in totals.select("year", "county", "grams").iter_rows():
+        sums[(y, county)] = int(grams)
+        sums[(y, CITY)] = sums.get((y, CITY), 0) + int(grams)
+    missing: dict[str, list[str]] = {}
+    for county, name in gaps.sort("county", "name").select("county", "name").iter_rows():
+        missing.setdefault(county, []).append(name)
+        missing.setdefault(CITY, []).append(name)
+    return sums, missing
 
 
 def inventory_check(
@@ -381,10 +396,7 @@ def inventory_check(
         raise OffsetsDenied(f"无权查看排放清单：用户 {principal.username}")
     baseline = {p: int(t["baseline_year"]) for p, t in targets.items()}
     base_years = set(baseline.values()) or {BASE_YEAR}
-    grams: dict[tuple[int, str, str], int] = {}
-    for y, county, pollutant, total in emission_totals(session, [year, *base_years]).iter_rows():
-        grams[(y, county, pollutant)] = int(total)
-        grams[(y, CITY, pollutant)] = grams.get((y, CITY, pollutant), 0) + int(total)
+    facts = emission_facts(session, [year, *base_years])
     counties = [c.name for c in (plan or default_plan()).counties]
     areas = [c for c in counties if allowed is None or c in allowed]
     if allowed is None:
@@ -393,8 +405,9 @@ def inventory_check(
     for pollutant in POLLUTANTS:
         target = targets.get(pollutant)
         base_year = baseline.get(pollutant, BASE_YEAR)
-        base = [grams.get((base_year, a, pollutant), 0) for a in areas]
-        current = [grams.get((year, a, pollutant), 0) for a in areas]
+        sums, missing = _paired_sums(facts, pollutant, base_year, year)
+        base = [sums.get((base_year, a), 0) for a in areas]
+        current = [sums.get((year, a), 0) for a in areas]
         check = reduction_check(base, current, target["pct"] if target else 0.0)
         for i, area in enumerate(areas):
             has_data = bool(base[i] or current[i])
@@ -413,6 +426,9 @@ def inventory_check(
                     "allowed": round(float(check.allowed[i]) / 1e6, 6) if target else None,
                     "margin": round(float(check.margin[i]) / 1e6, 6) if target else None,
                     "met": bool(check.met[i]) if target and has_data else None,
+                    # enterprises with a base-year figure and none for ``year``: left out of
+                    # both sums (like-for-like); a closure is reported as 0, not as a gap
+                    "missing": missing.get(area, []),
                     "target_source": (
                         "全市目标（各县目标另行分解，air-t12）"
                         if target and area != CITY
@@ -424,7 +440,10 @@ def inventory_check(
         "year": year,
         "targets": targets,
         "rows": rows,
-        "note": "各县（市、区）目标根据国家、省下达的任务另行分解（空气 二、主要目标）；未分解前按全市目标比例核算。",
+        "note": (
+            "各县（市、区）目标根据国家、省下达的任务另行分解（空气 二、主要目标）；未分解前按全市目标"
+            "比例核算。基准年有排放量而核算年未填报的企业不计入两年的对比（见“缺报”），关停企业请填 0。"
+        ),
         "generated": dt.date.today().isoformat(),
     }
 
