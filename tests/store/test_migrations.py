@@ -20,6 +20,7 @@ EXPECTED_TABLES = {
     "dispatch_snapshots",
     "audit_log",
     "web_sessions",
+    *("offset_credits", "offset_debits", "offset_allocations", "emission_records"),
 }
 EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
 

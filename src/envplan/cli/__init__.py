@@ -20,9 +20,11 @@ from envplan.cli import (
     enterprise_cmd,
     ledger_cmd,
     notices_cmd,
+    offsets_cmd,
     plan_cmd,
     report_cmd,
     serve_cmd,
+    siting_cmd,
     soil_cmd,
     tasks_cmd,
     users_cmd,
@@ -57,6 +59,8 @@ app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
 app.add_typer(enterprise_cmd.app, name="enterprise")
 app.add_typer(emergency_cmd.app, name="emergency")
+app.add_typer(offsets_cmd.app, name="offsets")
+app.add_typer(siting_cmd.app, name="siting")
 serve_cmd.register(app)
 
 

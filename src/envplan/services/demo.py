@@ -32,6 +32,7 @@ from envplan.plan import Plan
 from envplan.services.access import ROLE_LABELS, Principal, Role, create_user
 from envplan.services.calendar import WorkingCalendar
 from envplan.services.emergency.demo import seed_emergency_demo
+from envplan.services.offsets.demo import seed_offsets_demo
 from envplan.services.supervision import (
     DEFAULT_RULES,
     SupervisionRules,
@@ -367,6 +368,7 @@ def seed_demo(
 
     _seed_clock_items(session, admin, clerk, as_of)
     seed_emergency_demo(session, admin)  # enterprises registry and emergency response (示例)
+    seed_offsets_demo(session)  # 示例 inventory, credits, debits (services.offsets.demo)
     session.flush()
     return DemoSeed(accounts, as_of, created=True, reports=len(reports), notices=len(notices))
 

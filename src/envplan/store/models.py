@@ -352,3 +352,6 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
 from envplan.store import sessions as _sessions  # noqa: E402,F401
 
 APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")
+APPEND_ONLY_TABLES += ("offset_debits", "offset_allocations")  # store.offsets (0005_offsets)
+
+import envplan.store.offsets  # noqa: E402, F401  (offsets tables in Base.metadata)
