@@ -18,6 +18,16 @@ EXPECTED_TABLES = {
     "dispatch_snapshots",
     "audit_log",
 }
+EXPECTED_TABLES |= {  # contaminated-land registry (revision 0006_land)
+    "land_plots",
+    "land_steps",
+    "land_step_evidence",
+    "land_samples",
+    "land_queries",
+    "land_query_replies",
+    "land_key_units",
+    "land_duties",
+}
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -299,7 +299,7 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-APPEND_ONLY_TABLES = (
+APPEND_ONLY_TABLES: tuple[str, ...] = (
     "audit_log",
     "progress_reports",
     "report_reviews",
@@ -308,3 +308,7 @@ APPEND_ONLY_TABLES = (
     "comments",
     "dispatch_snapshots",
 )
+
+from envplan.store.land import LAND_APPEND_ONLY_TABLES  # noqa: E402  (land registry models)
+
+APPEND_ONLY_TABLES += LAND_APPEND_ONLY_TABLES
