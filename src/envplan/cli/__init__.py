@@ -14,6 +14,7 @@ from envplan.cli import (
     audit_cmd,
     db_cmd,
     dispatch_cmd,
+    land_cmd,
     ledger_cmd,
     plan_cmd,
     report_cmd,
@@ -47,6 +48,7 @@ app.add_typer(dispatch_cmd.app, name="dispatch")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(land_cmd.app, name="land")
 serve_cmd.register(app)
 
 

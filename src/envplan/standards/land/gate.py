@@ -27,35 +27,45 @@ from envplan.standards.land.lifecycle import PlannedUse, Stage
 @dataclass(frozen=True)
 class GateRule:
     id: str
-    source: str  # document and clause
+    document: str
+    clause: str
     text: str  # the clause's words (excerpt)
 
+    @property
+    def source(self) -> str:
+        return f"{self.document}{self.clause}"
 
-_PLAN: Final = "《晋城市2021年土壤污染防治行动计划》（晋市政办〔2021〕9号）二（四）"
+
+_PLAN: Final = "《晋城市2021年土壤污染防治行动计划》（晋市政办〔2021〕9号）"
+_LAW: Final = "《中华人民共和国土壤污染防治法》"
 
 RULES: Final[dict[str, GateRule]] = {
     "soil-7": GateRule(
         "soil-7",
-        f"{_PLAN}7",
+        _PLAN,
+        "二（四）7",
         "未开展土壤环境调查评估或经评估对人体健康有严重影响的，未经治理修复或治理修复后仍不符合"
         "相应规划用地土壤环境要求的，不得纳入用地程序。",
     ),
     "soil-9-requisition": GateRule(
         "soil-9-requisition",
-        f"{_PLAN}9",
+        _PLAN,
+        "二（四）9",
         "申请征收建设用地前……查询相关地块的土壤环境质量状况，并记录查询日期和地块的土壤环境质量"
         "状况结果。查询结果为疑似污染地块的，应委托第三方开展土壤环境质量状况调查评估，并征求同级"
         "生态环境部门意见。",
     ),
     "soil-9-recovery": GateRule(
         "soil-9-recovery",
-        f"{_PLAN}9",
+        _PLAN,
+        "二（四）9",
         "开展土地收回、收购工作时……对涉及疑似污染地块或污染地块的，应记录查询日期和地块土壤环境"
         "质量状况结果，并征求生态环境部门的意见，取得生态环境部门的书面回复。",
     ),
     "law-66": GateRule(
         "law-66",
-        "《中华人民共和国土壤污染防治法》第六十六条",
+        _LAW,
+        "第六十六条",
         "未达到土壤污染风险评估报告确定的风险管控、修复目标的建设用地地块，禁止开工建设任何与风险"
         "管控、修复无关的项目；达到目标的，可申请移出名录。",
     ),
@@ -83,13 +93,15 @@ class GateAnswer:
 
     @property
     def rule(self) -> str:
-        """Citation text of the rules applied (document and clause)."""
-        seen: list[str] = []
+        """Citation of the rules applied, clauses grouped by document:
+        "《晋城市2021年土壤污染防治行动计划》（晋市政办〔2021〕9号）二（四）7、二（四）9"."""
+        clauses: dict[str, list[str]] = {}
         for rule_id in self.rule_ids:
-            source = RULES[rule_id].source
-            if source not in seen:
-                seen.append(source)
-        return "；".join(seen)
+            rule = RULES[rule_id]
+            listed = clauses.setdefault(rule.document, [])
+            if rule.clause not in listed:
+                listed.append(rule.clause)
+        return "；".join(doc + "、".join(parts) for doc, parts in clauses.items())
 
 
 def _purpose_rule(purpose: Purpose) -> str:
