@@ -301,7 +301,7 @@ def plot_list(
 
     with _unit_of_work() as session:
         seen = visible_counties(acting_user(session, user))
-        counties = (county,) if county else None
+        counties: tuple[str, ...] | None = (county,) if county else None
         if seen is not None:
             counties = tuple(c for c in (counties or seen) if c in seen)
         rows = [plot_summary(p, None) for p in list_plots(session, counties=counties, stage=stage)]
@@ -341,7 +341,7 @@ def samples_add(
             session, plot, frame, stage=chosen, taken_on=parse_date(date, "--date"),
             source_sha256=sha, actor=acting_user(session, user), source_name=input_path.name,
         )  # fmt: skip
-        result = {"parcel_id": plot.parcel_id, "stage": chosen.value, "rows": count}
+        result: dict[str, Any] = {"parcel_id": plot.parcel_id, "stage": chosen.value, "rows": count}
         result["assessment"] = assess_samples(session, plot).to_dict()
     if as_json:
         _echo_json(result)

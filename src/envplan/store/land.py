@@ -200,7 +200,7 @@ class LandDuty(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-LAND_TABLES = (
+LAND_TABLES: tuple[str, ...] = (
     "land_plots",
     "land_steps",
     "land_step_evidence",
@@ -211,7 +211,7 @@ LAND_TABLES = (
     "land_duties",
 )
 
-LAND_APPEND_ONLY_TABLES = (
+LAND_APPEND_ONLY_TABLES: tuple[str, ...] = (
     "land_steps",
     "land_step_evidence",
     "land_samples",

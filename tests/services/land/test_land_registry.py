@@ -335,7 +335,7 @@ def test_county_clerk_edits_only_its_county(db_session: Session) -> None:
                 polygon={"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
             ),
             "不在中国境内",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_bad_plot_input_names_the_field(db_session: Session, data: PlotInput, message: str) -> None:

@@ -230,9 +230,9 @@ def add_samples(
             pl.col("parcel_id").is_not_null() & (pl.col("parcel_id") != plot.parcel_id)
         )
         if other.height:
-            rows = "、".join(str(r) for r in other.get_column("source_row").head(10).to_list())
+            listed = "、".join(str(r) for r in other.get_column("source_row").head(10).to_list())
             raise LandError(
-                f"文件「{source_name}」第 {rows} 行的地块编号与地块 {plot.parcel_id} 不符，未导入任何数据"
+                f"文件「{source_name}」第 {listed} 行的地块编号与地块 {plot.parcel_id} 不符，未导入任何数据"
             )
     if frame.height == 0:
         raise LandError(f"文件「{source_name}」没有数据行")
