@@ -36,7 +36,7 @@ PUBLIC_FIELDS = (
 )
 
 
-def _stage_dates(session: Session, plot_ids: list[int]) -> dict[int, dt.date]:
+def stage_dates(session: Session, plot_ids: list[int]) -> dict[int, dt.date]:
     """Date each plot entered its current stage (its last step)."""
     rows = session.execute(
         select(LandStep.plot_id, LandStep.seq, LandStep.step_on).where(
@@ -69,7 +69,7 @@ def plot_summary(plot: LandPlot, stage_on: dt.date | None) -> dict[str, Any]:
 def public_lists(session: Session) -> dict[str, Any]:
     """The published lists: 疑似污染地块名单, 污染地块名录, 风险管控和修复名录, 已移出."""
     plots = list_plots(session)
-    dates = _stage_dates(session, [p.id for p in plots])
+    dates = stage_dates(session, [p.id for p in plots])
     lists: dict[str, list[dict[str, Any]]] = {key: [] for key in LIST_LABELS}
     for plot in plots:
         row = plot_summary(plot, dates.get(plot.id))
@@ -108,7 +108,7 @@ def plot_detail(session: Session, plot: LandPlot, *, as_of: dt.date) -> dict[str
         }
         for s in plot.steps
     ]
-    dates = _stage_dates(session, [plot.id])
+    dates = stage_dates(session, [plot.id])
     return {
         **plot_summary(plot, dates.get(plot.id)),
         "polygon": plot.polygon,
