@@ -1,0 +1,107 @@
+"""The land pages on the demo platform: the bureau's registry, a plot, the gate form, the Excel
+export, and the public 名录 page with nothing internal."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+import lxml.html
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from .conftest import csrf_of, login
+
+
+def test_registry_page_shows_demo_plots_units_and_queries(admin_client: TestClient) -> None:
+    response = admin_client.get("/land")
+    assert response.status_code == 200, response.text[:300]
+    doc = lxml.html.fromstring(response.text)
+    plots = doc.get_element_by_id("land-plots").xpath(".//tbody/tr")
+    assert len(plots) >= 7
+    assert "示例-ZZ-001" in response.text and "示例" in plots[0].text_content()
+    assert doc.xpath(
+        "//table[@id='land-units']//span[@data-light='red']"
+    )  # overdue demolition plan
+    assert doc.get_element_by_id("land-queries").xpath(".//tbody/tr")
+    for form in doc.xpath("//form[@method='post']"):
+        assert form.xpath(".//input[@name='csrf_token']")
+
+
+def test_plot_page_shows_steps_and_assessment(admin_client: TestClient) -> None:
+    response = admin_client.get("/land/plots/示例-CQ-002")
+    assert response.status_code == 200, response.text[:300]
+    assert "土壤污染状况初步调查报告" in response.text
+    # 示例 S1 铅 520 mg/kg > 400 mg/kg (第一类用地筛选值, GB 36600-2018 表1)
+    assert "铅(520.0)" in response.text
+    assert admin_client.get("/land/plots/NOPE").status_code == 404
+
+
+def test_gate_form_answers_and_records(admin_client: TestClient) -> None:
+    token = csrf_of(admin_client, "/land")
+    response = admin_client.post(
+        "/land/gate", data={"parcel": "WEB-TEST-1", "purpose": "征收", "csrf_token": token}
+    )
+    assert response.status_code == 200, response.text[:300]
+    doc = lxml.html.fromstring(response.text)
+    assert doc.get_element_by_id("land-answer").get("data-allowed") == "true"
+    assert "未列入疑似污染地块名单" in response.text
+    refused = admin_client.post(
+        "/land/gate", data={"parcel": "示例-ZZ-001", "purpose": "供地", "csrf_token": token}
+    )
+    assert "需开展调查" in refused.text
+    bad = admin_client.post(
+        "/land/gate", data={"parcel": "x", "purpose": "出租", "csrf_token": token}
+    )
+    assert bad.status_code == 422 and "出租" in bad.text
+    assert (
+        admin_client.post("/land/gate", data={"parcel": "x", "purpose": "供地"}).status_code == 403
+    )
+
+
+def test_export_is_admin_only_and_opens_in_excel(
+    admin_client: TestClient, bare_client: TestClient
+) -> None:
+    response = admin_client.get("/land/export.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["地块", "重点监管单位", "跟踪事项", "查询记录"]
+    assert book["地块"]["N2"].value == "示例"
+
+
+def test_public_list_shows_plots_and_nothing_internal(
+    admin_client: TestClient, bare_client: TestClient
+) -> None:
+    internal = admin_client.get("/land/plots/示例-GP-003").text
+    assert "专家组（内部）" in internal and "经办人" in internal  # reviewers and askers exist
+    login_free = TestClient(bare_client.app)
+    response = login_free.get("/public/land")
+    assert response.status_code == 200
+    text = response.text
+    for parcel in ("示例-ZZ-001", "示例-GP-003", "示例-KF-007"):
+        assert parcel in text
+    for marker in ("专家组", "经办人", "评审会", "SHA-256", "报告.txt", "查询", "书面回复"):
+        assert marker not in text, marker
+    doc = lxml.html.fromstring(text)
+    assert doc.get_element_by_id("public-land-control").xpath(".//tbody/tr")
+    api = login_free.get("/api/v1/land/public").json()
+    assert api["count"] >= 7 and "专家组" not in str(api)
+
+
+def test_county_clerk_sees_only_its_county(bare_client: TestClient) -> None:
+    from envplan.services.access import create_user
+
+    platform = bare_client.app.state.web.platform  # type: ignore[attr-defined]
+    from sqlalchemy import select
+
+    from envplan.store.models import User
+
+    with platform.write() as session:
+        if session.scalar(select(User).where(User.username == "t-land-county")) is None:
+            create_user(
+                session, username="t-land-county", password="test-password-1",
+                role="county_clerk", county="高平市",
+            )  # fmt: skip
+    login(bare_client, "t-land-county")
+    text = bare_client.get("/land").text
+    assert "示例-GP-003" in text and "示例-ZZ-001" not in text
+    assert bare_client.get("/land/plots/示例-ZZ-001").status_code == 403
