@@ -37,7 +37,7 @@ def _gate(run, parcel: str, date: str) -> dict:  # type: ignore[no-untyped-def,t
 def test_contract_lifecycle_gate_queries(  # type: ignore[no-untyped-def]
     run,
     tmp_path: Path,
-    migrated_engine: Engine,
+    migrated_engine: Engine,  # noqa: F811
     db_backend: str,  # noqa: F811
 ) -> None:
     report = tmp_path / "报告.pdf"
