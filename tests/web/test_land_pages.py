@@ -105,3 +105,21 @@ def test_county_clerk_sees_only_its_county(bare_client: TestClient) -> None:
     text = bare_client.get("/land").text
     assert "示例-GP-003" in text and "示例-ZZ-001" not in text
     assert bare_client.get("/land/plots/示例-ZZ-001").status_code == 403
+
+
+def test_gate_api_answers_like_the_cli(admin_client: TestClient) -> None:
+    token = admin_client.get("/api/v1/me").json()["csrf_token"]
+    response = admin_client.post(
+        "/api/v1/land/gate",
+        json={"parcel": "示例-LC-006", "purpose": "供地"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    # 示例-LC-006 went through five steps: it stands at 效果评估, not yet removed
+    assert body["allowed"] is False and body["status"] == "效果评估"
+    assert "二（四）7" in body["rule"] and body["date"] == "2021-09-30"
+    bad = admin_client.post(
+        "/api/v1/land/gate", json={"parcel": "x", "purpose": "?"}, headers={"X-CSRF-Token": token}
+    )
+    assert bad.status_code == 422

@@ -169,7 +169,64 @@ class GateBody(BaseModel):
     intended_use: str | None = Field(default=None, max_length=16, description="拟用途")
 
 
-@router.post("/api/v1/land/gate", summary="供地把关查询（记录查询）")
+class ReplyOut(BaseModel):
+    replied_on: str | None
+    replied_by: str
+    text: str
+    file: str | None
+    sha256: str | None
+
+
+class GateAnswerOut(BaseModel):
+    """A recorded gate query and its answer."""
+
+    id: int
+    parcel_id: str
+    purpose: str
+    asked_by: str
+    unit: str
+    date: str | None
+    status: str
+    allowed: bool
+    answer: str
+    reason: str
+    rule: str
+    intended_use: str | None
+    needs_written_reply: bool
+    recorded_at: str | None
+    replies: list[ReplyOut]
+
+
+class PublicPlotOut(BaseModel):
+    parcel_id: str
+    name: str
+    county: str
+    town: str
+    village: str
+    area_m2: float | None
+    former_use: str
+    planned_use: str
+    stage: str
+    stage_on: str | None
+    is_demo: bool
+
+
+class PublicListOut(BaseModel):
+    key: str
+    label: str
+    plots: list[PublicPlotOut]
+
+
+class PublicListsOut(BaseModel):
+    """The published lists (名录): only what may be published."""
+
+    lists: list[PublicListOut]
+    count: int
+    has_demo: bool
+    basis: str
+
+
+@router.post("/api/v1/land/gate", summary="供地把关查询（记录查询）", response_model=GateAnswerOut)
 def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONResponse:
     from envplan.services.land import GateRequest, gate, query_json
 
@@ -182,12 +239,14 @@ def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONRes
             today=platform.today,
             actor=user.principal,
         )  # fmt: skip
-        return JSONResponse(query_json(row) | {"reason": row.reason, "rule": row.rule})
+        return JSONResponse(GateAnswerOut.model_validate(query_json(row)).model_dump())
 
 
-@router.get("/api/v1/land/public", summary="公开的污染地块名录（无需登录）")
+@router.get(
+    "/api/v1/land/public", summary="公开的污染地块名录（无需登录）", response_model=PublicListsOut
+)
 def api_public(platform: PlatformDep) -> JSONResponse:
     from envplan.services.land import public_lists
 
     with platform.session() as session:
-        return JSONResponse(public_lists(session))
+        return JSONResponse(PublicListsOut.model_validate(public_lists(session)).model_dump())
