@@ -5,13 +5,14 @@ cases as ``envplan land``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render, render_cached
@@ -107,6 +108,51 @@ def plot_page(
         require_county(user.principal, Action.READ, plot.county, "地块")
         detail = plot_detail(session, plot, as_of=platform.today)
     return render(request, "land/plot.html", {"plot": detail})
+
+
+@router.post(
+    "/land/plots/{parcel}/advance", response_class=HTMLResponse, summary="推进地块阶段（表单）"
+)
+async def advance_form(
+    parcel: str,
+    user: PageUserDep,
+    platform: PlatformDep,
+    to: Annotated[str, Form(max_length=16)],
+    expected_version: Annotated[int, Form(ge=1)],
+    report: Annotated[UploadFile, File()],
+    step_on: Annotated[dt.date, Form()],
+    review_meeting: Annotated[str, Form(max_length=500)] = "",
+    reviewed_on: Annotated[dt.date | None, Form()] = None,
+    reviewers: Annotated[str, Form(max_length=500)] = "",
+    conclusion: Annotated[str, Form(max_length=5000)] = "",
+    evidence: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    """The same use case as ``envplan land plot advance`` (report required, no skipping)."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from envplan.services.land import FileUpload, StepInput, advance
+    from envplan.web.views import read_upload
+
+    upload = await read_upload(report, kind="evidence")
+    files = [await read_upload(f, kind="evidence") for f in evidence or [] if f.filename]
+    step = StepInput(
+        to=to,
+        report=FileUpload(upload.filename, upload.data),
+        on=step_on,
+        review_meeting=review_meeting,
+        reviewed_on=reviewed_on,
+        reviewers=reviewers,
+        conclusion=conclusion,
+        evidence=tuple(FileUpload(f.filename, f.data) for f in files),
+        expected_version=expected_version,
+    )
+
+    def run() -> None:
+        with _land_errors(), platform.write() as session:
+            advance(session, parcel, step, store=platform.evidence, actor=user.principal)
+
+    await run_in_threadpool(run)
+    return RedirectResponse(f"/land/plots/{quote(parcel)}?saved=1", status_code=303)
 
 
 @router.post("/land/gate", response_class=HTMLResponse, summary="供地/征收/收回/收购前查询（表单）")
