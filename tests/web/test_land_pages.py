@@ -123,3 +123,59 @@ def test_gate_api_answers_like_the_cli(admin_client: TestClient) -> None:
         "/api/v1/land/gate", json={"parcel": "x", "purpose": "?"}, headers={"X-CSRF-Token": token}
     )
     assert bad.status_code == 422
+
+
+def test_samples_reply_and_import_forms(admin_client: TestClient) -> None:
+    from openpyxl import Workbook
+
+    token = csrf_of(admin_client, "/land")
+    # 苯 5 mg/kg > 4 mg/kg: GB 36600-2018 表1 第二类用地筛选值 (示例-YC-004 is 第二类用地)
+    csv = "样点编号,检测项目,含量（mg/kg）\nW1,苯,5\n".encode()
+    response = admin_client.post(
+        "/land/plots/示例-YC-004/samples",
+        data={"csrf_token": token, "taken_on": "2021-09-01"},
+        files={"file": ("结果.csv", csv, "text/csv")},
+    )
+    assert response.status_code == 200 and "已保存" in response.text
+    assert "苯(5.0)" in response.text and "超过筛选值（需详细调查和风险评估）" in response.text
+    bad = admin_client.post(
+        "/land/plots/示例-YC-004/samples",
+        data={"csrf_token": token, "taken_on": "2021-09-01"},
+        files={"file": ("坏.csv", "样点编号,检测项目,含量\nW2,苯,abc\n".encode(), "text/csv")},
+    )
+    assert bad.status_code == 422 and "坏.csv" in bad.text and "第 2 行" in bad.text
+
+    page = lxml.html.fromstring(admin_client.get("/land/plots/示例-GP-003").text)
+    action = page.xpath("//form[contains(@class, 'reply-form')]/@action")[0]  # the 收回 query
+    replied = admin_client.post(
+        action,
+        data={"csrf_token": token, "parcel": "示例-GP-003", "replied_on": "2021-09-29",
+              "text": "同意收回，须先完成风险评估（网页登记）"},
+    )  # fmt: skip
+    assert replied.status_code == 200 and "同意收回，须先完成风险评估（网页登记）" in replied.text
+    early = admin_client.post(
+        action,
+        data={
+            "csrf_token": token,
+            "parcel": "示例-GP-003",
+            "replied_on": "2020-01-01",
+            "text": "x",
+        },
+    )
+    assert early.status_code == 422 and "不能早于查询日期" in early.text
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "地块"  # type: ignore[union-attr]
+    sheet.append(["地块编号", "县（市、区）"])  # type: ignore[union-attr]
+    sheet.append(["IMP-1", "泽州县"])  # type: ignore[union-attr]
+    sheet.append(["IMP-2", "不存在县"])  # type: ignore[union-attr]
+    out = BytesIO()
+    book.save(out)
+    refused = admin_client.post(
+        "/land/import",
+        data={"csrf_token": token},
+        files={"file": ("名录.xlsx", out.getvalue(), "application/octet-stream")},
+    )
+    assert refused.status_code == 422
+    assert "工作表「地块」 第 3 行 列「县（市、区）」" in refused.text
+    assert "IMP-1" not in admin_client.get("/land").text  # nothing imported

@@ -155,6 +155,111 @@ async def advance_form(
     return RedirectResponse(f"/land/plots/{quote(parcel)}?saved=1", status_code=303)
 
 
+@router.post(
+    "/land/plots/{parcel}/samples", response_class=HTMLResponse, summary="录入地块采样结果（表单）"
+)
+async def samples_form(
+    parcel: str,
+    user: PageUserDep,
+    platform: PlatformDep,
+    file: Annotated[UploadFile, File()],
+    taken_on: Annotated[dt.date, Form()],
+    stage: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    """Results in the construction-land template (CSV or .xlsx), checked whole before saving."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    from fastapi.concurrency import run_in_threadpool
+
+    from envplan.monitoring.errors import InputFileError
+    from envplan.monitoring.soil_readers import read_construction_samples
+    from envplan.services.land import add_samples, find_plot
+    from envplan.standards.land.lifecycle import Stage, parse_stage
+    from envplan.web.views import read_upload
+
+    upload = await read_upload(file, kind="water")  # .csv / .xlsx, the monitoring size limit
+
+    def run() -> None:
+        with tempfile.TemporaryDirectory(prefix="envplan-land-") as folder:
+            path = Path(folder) / upload.filename
+            path.write_bytes(upload.data)
+            try:
+                frame = read_construction_samples(path)
+            except InputFileError as exc:
+                raise HTTPException(status_code=422, detail=str(exc)) from exc
+        with _land_errors(), platform.write() as session:
+            plot = find_plot(session, parcel)
+            chosen = parse_stage(stage) if stage else Stage(plot.stage)
+            if chosen is None:
+                raise HTTPException(status_code=422, detail=f"阶段「{stage}」无效")
+            add_samples(
+                session, plot, frame, stage=chosen, taken_on=taken_on,
+                source_sha256=hashlib.sha256(upload.data).hexdigest(), actor=user.principal,
+                source_name=upload.filename,
+            )  # fmt: skip
+
+    await run_in_threadpool(run)
+    return RedirectResponse(f"/land/plots/{quote(parcel)}?saved=1", status_code=303)
+
+
+@router.post(
+    "/land/queries/{query_id}/reply", response_class=HTMLResponse, summary="登记书面回复（表单）"
+)
+async def reply_form(
+    query_id: int,
+    user: PageUserDep,
+    platform: PlatformDep,
+    parcel: Annotated[str, Form(max_length=64)],
+    replied_on: Annotated[dt.date, Form()],
+    text: Annotated[str, Form(max_length=5000)] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    from fastapi.concurrency import run_in_threadpool
+
+    from envplan.services.land import attach_reply
+    from envplan.web.views import read_upload
+
+    signed = (
+        await read_upload(file, kind="evidence") if file is not None and file.filename else None
+    )
+
+    def run() -> None:
+        with _land_errors(), platform.write() as session:
+            attach_reply(
+                session, query_id, replied_on=replied_on, text=text,
+                upload=(signed.filename, signed.data) if signed else None,
+                store=platform.evidence, actor=user.principal,
+            )  # fmt: skip
+
+    await run_in_threadpool(run)
+    return RedirectResponse(f"/land/plots/{quote(parcel)}?saved=1", status_code=303)
+
+
+@router.post("/land/import", response_class=HTMLResponse, summary="导入地块与重点监管单位（Excel）")
+async def import_form(
+    request: Request, user: PageUserDep, platform: PlatformDep, file: Annotated[UploadFile, File()]
+) -> Response:
+    """All or nothing: any problem refuses the file, listing sheet, row and field."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from envplan.services.land.excel import import_workbook
+    from envplan.web.views import read_upload
+
+    upload = await read_upload(file, kind="water")
+
+    def run() -> tuple[int, int]:
+        with _land_errors(), platform.write() as session:
+            result = import_workbook(
+                session, upload.data, upload.filename, today=platform.today, actor=user.principal
+            )
+            return result.plots, result.units
+
+    plots, units = await run_in_threadpool(run)
+    return RedirectResponse(f"/land?imported={plots},{units}", status_code=303)
+
+
 @router.post("/land/gate", response_class=HTMLResponse, summary="供地/征收/收回/收购前查询（表单）")
 def gate_form(
     request: Request,
