@@ -128,3 +128,32 @@ def test_bad_input_answers_in_chinese(run, tmp_path: Path) -> None:  # type: ign
                           "--user", "u", "--json"))  # fmt: skip
     assert free["allowed"] is True and free["status"] == "未列入名单名录"
     assert len(json.loads(run("land", "queries", "--parcel", "FREE-9", "--json"))) == 1
+
+
+def test_key_units_and_excel_commands(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    out = run("land", "units", "add", "--name", "某冶炼厂", "--county", "阳城县",
+              "--credit-code", "91350100M000100Y43", "--heavy-metal", "--listed-on", "2022-03-15",
+              "--json")  # fmt: skip
+    unit = json.loads(out)
+    due = {d["kind"]: d["due_on"] for d in unit["duties"]}
+    assert due["hidden_danger"] == "2023-03-15" and due["auto_monitoring"] == "2025-12-31"
+    listed = json.loads(run("land", "units", "list", "--as-of", "2023-03-16", "--json"))
+    hidden = next(d for d in listed[0]["duties"] if d["kind"] == "hidden_danger")
+    assert (hidden["status"], hidden["light"]) == ("已逾期", "red")
+    run("land", "units", "done", "--duty", str(hidden["id"]), "--date", "2023-03-20")
+    assert "已于" in run("land", "units", "done", "--duty", str(hidden["id"]), code=1)
+    template = tmp_path / "模板.xlsx"
+    run("land", "template", str(template))
+    book = load_workbook(template)
+    assert book.sheetnames == ["地块", "重点监管单位", "说明"]
+    sheet = book["地块"]
+    sheet.append(["T-1", "", "城区"])
+    book.save(template)
+    assert "已导入地块 1 块" in run("land", "import", str(template))
+    out = run("land", "import", str(template), code=1)
+    assert "地块编号已在名录中：T-1" in out and "未导入任何数据" in out
+    exported = tmp_path / "导出.xlsx"
+    run("land", "export", str(exported))
+    assert load_workbook(exported)["地块"]["A2"].value == "T-1"

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from envplan.cli.db_cmd import acting_user, cli_settings, fail, parse_date, records_session
+from envplan.cli import land_units_cmd
+from envplan.cli.db_cmd import acting_user, fail, parse_date
+from envplan.cli.land_common import echo_json, evidence_store, read_file, unit_of_work
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+    pass
 
 app = typer.Typer(
     help="污染地块：名录、调查评估与修复流程、供地把关、查询记录、重点监管单位 / "
@@ -31,52 +31,12 @@ app = typer.Typer(
 )
 plot_app = typer.Typer(help="地块 / Plots.", no_args_is_help=True)
 samples_app = typer.Typer(help="地块采样结果（GB 36600-2018）/ Plot samples.", no_args_is_help=True)
-units_app = typer.Typer(
-    help="土壤污染重点监管单位及其跟踪事项 / Key supervised units and their duties.",
-    no_args_is_help=True,
-)
 app.add_typer(plot_app, name="plot")
 app.add_typer(samples_app, name="samples")
-app.add_typer(units_app, name="units")
 
 JsonOption = typer.Option(False, "--json", help="输出 JSON / Print JSON.")
 UserOption = typer.Option(None, "--user", help="以该用户身份操作 / Act as this user.")
 DateOption = typer.Option(None, "--date", help="日期 YYYY-MM-DD（默认今天）/ Date.")
-
-
-def _echo_json(value: Any) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=1, default=str))
-
-
-def _store() -> Any:
-    from envplan.store import EvidenceStore
-
-    return EvidenceStore(cli_settings().evidence_dir)
-
-
-def _read(path: Path, option: str) -> bytes:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise fail(f"{option}：无法读取文件「{path}」（{exc.strerror or exc}）") from exc
-    if not data:
-        raise fail(f"{option}：文件「{path.name}」为空")
-    return data
-
-
-@contextmanager
-def _unit_of_work() -> Iterator[Session]:
-    """A session whose work is committed only if no land error was raised (all or nothing)."""
-    from envplan.services.access import AccessDenied
-    from envplan.services.land import LandConflict, LandError, LandNotFound
-
-    with records_session() as session:
-        try:
-            yield session
-        except (LandError, LandNotFound, LandConflict, AccessDenied) as exc:
-            session.rollback()
-            raise fail(str(exc)) from exc
-        session.commit()
 
 
 # --- plots ----------------------------------------------------------------------------------------
@@ -116,11 +76,11 @@ def plot_add(
     shape = None
     if polygon is not None:
         try:
-            shape = json.loads(_read(polygon, "--polygon").decode("utf-8"))
+            shape = json.loads(read_file(polygon, "--polygon").decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise fail(f"--polygon：文件「{polygon.name}」不是有效的 GeoJSON（{exc}）") from exc
     on = parse_date(date, "--date")
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         plot = add_plot(
             session,
             PlotInput(
@@ -142,7 +102,7 @@ def plot_add(
         )
         detail = plot_detail(session, plot, as_of=on)
     if as_json:
-        _echo_json(detail)
+        echo_json(detail)
         return
     typer.echo(f"已登记地块 {detail['parcel_id']}（{detail['county']}，{detail['stage']}）")
 
@@ -183,10 +143,10 @@ def plot_advance(
 
     on = parse_date(date, "--date")
     review_day = parse_date(reviewed_on, "--reviewed-on") if reviewed_on else None
-    upload = FileUpload(report.name, _read(report, "--report")) if report is not None else None
-    files = tuple(FileUpload(p.name, _read(p, "--evidence")) for p in evidence)
+    upload = FileUpload(report.name, read_file(report, "--report")) if report is not None else None
+    files = tuple(FileUpload(p.name, read_file(p, "--evidence")) for p in evidence)
     frame, sample_sha = _read_samples(samples) if samples is not None else (None, "")
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         actor = acting_user(session, user)
         if frame is not None:
             target = parse_stage(to)
@@ -214,7 +174,7 @@ def plot_advance(
                 evidence=files,
                 expected_version=version,
             ),
-            store=_store(),
+            store=evidence_store(),
             actor=actor,
         )
         plot = find_plot(session, parcel)
@@ -235,7 +195,7 @@ def plot_advance(
             "next_stages": [s.value for s in next_stages(parse_stage(plot.stage))],  # type: ignore[arg-type]
         }
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     typer.echo(
         f"地块 {result['parcel_id']}：{result['from']} → {result['to']}（{result['report_kind']}）"
@@ -248,7 +208,7 @@ def _read_samples(path: Path) -> tuple[Any, str]:
     from envplan.monitoring.errors import InputFileError
     from envplan.monitoring.soil_readers import read_construction_samples
 
-    data = _read(path, "--samples")
+    data = read_file(path, "--samples")
     try:
         frame = read_construction_samples(path)
     except InputFileError as exc:
@@ -268,12 +228,12 @@ def plot_show(
     from envplan.services.land import find_plot, plot_detail
     from envplan.services.land.common import require_county
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         plot = find_plot(session, parcel)
         require_county(acting_user(session, user), Action.READ, plot.county, "地块")
         detail = plot_detail(session, plot, as_of=parse_date(date, "--as-of"))
     if as_json:
-        _echo_json(detail)
+        echo_json(detail)
         return
     typer.echo(f"地块 {detail['parcel_id']} {detail['name']}（{detail['county']}）")
     typer.echo(
@@ -299,14 +259,14 @@ def plot_list(
     """列出地块 / List plots."""
     from envplan.services.land import list_plots, plot_summary, visible_counties
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         seen = visible_counties(acting_user(session, user))
         counties: tuple[str, ...] | None = (county,) if county else None
         if seen is not None:
             counties = tuple(c for c in (counties or seen) if c in seen)
         rows = [plot_summary(p, None) for p in list_plots(session, counties=counties, stage=stage)]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for row in rows:
         demo = "（示例）" if row["is_demo"] else ""
@@ -332,7 +292,7 @@ def samples_add(
     from envplan.standards.land.lifecycle import Stage, parse_stage
 
     frame, sha = _read_samples(input_path)
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         plot = find_plot(session, parcel)
         chosen = parse_stage(stage) if stage else Stage(plot.stage)
         if chosen is None:
@@ -344,7 +304,7 @@ def samples_add(
         result: dict[str, Any] = {"parcel_id": plot.parcel_id, "stage": chosen.value, "rows": count}
         result["assessment"] = assess_samples(session, plot).to_dict()
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     typer.echo(f"已录入地块 {parcel} 的 {count} 条采样结果（{chosen.value}）")
 
@@ -357,10 +317,10 @@ def samples_assess(
     """按规划用途评价地块采样结果（GB 36600-2018）/ Assess a plot's results."""
     from envplan.services.land import assess_samples, find_plot
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         found = assess_samples(session, find_plot(session, parcel)).to_dict()
     if as_json:
-        _echo_json(found)
+        echo_json(found)
         return
     typer.echo(f"{found['planned_use']}：最差结果代码 {found['worst_code']}")
     for line in found["exceeding"]:
@@ -391,7 +351,7 @@ def gate_cmd(
 
     today = dt.date.today()
     on = parse_date(date, "--date", today)
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         row = session.scalar(select(User).where(User.username == user))
         actor = Principal.of(row) if row is not None and row.active else SYSTEM
         asking_unit = unit or (row.unit.name if row is not None and row.unit else "")
@@ -414,7 +374,7 @@ def gate_cmd(
             "needs_written_reply": query.needs_written_reply,
         }
     if as_json:
-        _echo_json(result)
+        echo_json(result)
         return
     typer.echo(f"{result['answer']}：{result['reason']}")
     typer.echo(f"依据：{result['rule']}（查询记录第 {result['query_id']} 号）")
@@ -428,10 +388,10 @@ def queries_cmd(
     """列出查询记录（只增不改）/ List the recorded queries (append-only)."""
     from envplan.services.land import list_queries, query_json
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         rows = [query_json(q) for q in list_queries(session, parcel)]
     if as_json:
-        _echo_json(rows)
+        echo_json(rows)
         return
     for row in rows:
         replies = f"；书面回复 {len(row['replies'])} 份" if row["replies"] else ""
@@ -452,11 +412,11 @@ def reply_cmd(
     """登记生态环境部门对查询的书面回复 / Attach the bureau's written reply to a query."""
     from envplan.services.land import attach_reply
 
-    upload = (file.name, _read(file, "--file")) if file is not None else None
-    with _unit_of_work() as session:
+    upload = (file.name, read_file(file, "--file")) if file is not None else None
+    with unit_of_work() as session:
         reply = attach_reply(
             session, query_id, replied_on=parse_date(date, "--date"), text=text, upload=upload,
-            store=_store(), actor=acting_user(session, user),
+            store=evidence_store(), actor=acting_user(session, user),
         )  # fmt: skip
         reply_id = reply.id
     typer.echo(f"已登记查询第 {query_id} 号的书面回复（回复第 {reply_id} 号）")
@@ -467,7 +427,7 @@ def verify_cmd() -> None:
     """核对查询记录与审计日志（发现改动时退出码为 1）/ Check the query record against the audit."""
     from envplan.services.land import verify_queries
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         count, problems = verify_queries(session)
     if problems:
         typer.echo(f"查询记录校验失败：{count} 条记录中发现 {len(problems)} 处问题：", err=True)
@@ -482,10 +442,10 @@ def public_cmd(as_json: bool = JsonOption) -> None:
     """向社会公开的名录（仅可公开的字段）/ The published lists."""
     from envplan.services.land import public_lists
 
-    with _unit_of_work() as session:
+    with unit_of_work() as session:
         lists = public_lists(session)
     if as_json:
-        _echo_json(lists)
+        echo_json(lists)
         return
     for group in lists["lists"]:
         typer.echo(f"{group['label']}（{len(group['plots'])} 块）")
@@ -496,162 +456,4 @@ def public_cmd(as_json: bool = JsonOption) -> None:
             )
 
 
-# --- key supervised units -------------------------------------------------------------------------
-
-
-@units_app.command("add")
-def units_add(
-    name: str = typer.Option(..., "--name", help="单位名称 / Unit name."),
-    county: str = typer.Option(..., "--county", help="县（市、区）/ County."),
-    credit_code: str | None = typer.Option(
-        None, "--credit-code", help="统一社会信用代码 / Credit code."
-    ),
-    industry: str = typer.Option("", "--industry", help="行业 / Industry."),
-    heavy_metal: bool = typer.Option(False, "--heavy-metal", help="涉重金属 / Heavy-metal unit."),
-    listed_on: str | None = typer.Option(
-        None, "--listed-on", help="纳入名录日期 YYYY-MM-DD / Listing date."
-    ),
-    permit: str = typer.Option("", "--permit", help="排污许可证编号 / Permit number."),
-    user: str | None = UserOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """列入土壤污染重点监管单位名录并生成跟踪事项 / List a key unit and open its duties."""
-    from envplan.services.land import KeyUnitInput, add_key_unit, list_key_units
-
-    listed = parse_date(listed_on, "--listed-on") if listed_on else None
-    with _unit_of_work() as session:
-        unit = add_key_unit(
-            session,
-            KeyUnitInput(name, county, credit_code, industry, heavy_metal, listed, permit),
-            actor=acting_user(session, user),
-        )
-        unit_id = unit.id
-        shown = [u for u in list_key_units(session, as_of=dt.date.today()) if u["id"] == unit_id]
-    if as_json:
-        _echo_json(shown[0])
-        return
-    typer.echo(f"已列入重点监管单位：{name}（{len(shown[0]['duties'])} 项跟踪事项）")
-
-
-@units_app.command("list")
-def units_list(
-    as_of: str | None = typer.Option(None, "--as-of", help="评估日期 / Evaluation date."),
-    user: str | None = UserOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """重点监管单位及跟踪事项的状态与灯色 / Key units with their duties' status and light."""
-    from envplan.services.land import list_key_units, visible_counties
-
-    with _unit_of_work() as session:
-        rows = list_key_units(
-            session,
-            as_of=parse_date(as_of, "--as-of"),
-            counties=visible_counties(acting_user(session, user)),
-        )
-    if as_json:
-        _echo_json(rows)
-        return
-    for row in rows:
-        demo = "（示例）" if row["is_demo"] else ""
-        typer.echo(f"{row['name']}{demo}\t{row['county']}\t{row['credit_code'] or ''}")
-        for duty in row["duties"]:
-            typer.echo(
-                f"  [{duty['id']}] {duty['label']}\t期限 {duty['due_on'] or '未设'}\t"
-                f"{duty['status']}\t{duty['light_label']}"
-            )
-
-
-@units_app.command("done")
-def units_done(
-    duty: int = typer.Option(..., "--duty", help="跟踪事项编号 / Duty id."),
-    date: str | None = DateOption,
-    note: str = typer.Option("", "--note", help="说明 / Note."),
-    file: Path | None = typer.Option(None, "--file", help="证明材料 / Evidence file."),
-    failed: bool = typer.Option(
-        False, "--failed", help="许可证核查未通过（事项保持未完成）/ Permit check failed."
-    ),
-    user: str | None = UserOption,
-) -> None:
-    """登记跟踪事项完成（或许可证条款核查结果）/ Close a duty (or record a permit check)."""
-    from envplan.services.land import complete_duty
-
-    upload = (file.name, _read(file, "--file")) if file is not None else None
-    with _unit_of_work() as session:
-        row = complete_duty(
-            session, duty, done_on=parse_date(date, "--date"), note=note, upload=upload,
-            store=_store(), actor=acting_user(session, user), passed=not failed,
-        )  # fmt: skip
-        done = row.done_on
-    typer.echo(f"跟踪事项第 {duty} 号：" + (f"已于 {done} 完成" if done else "已记录核查结果"))
-
-
-@units_app.command("demolition")
-def units_demolition(
-    unit: int = typer.Option(..., "--unit", help="重点监管单位编号 / Unit id."),
-    date: str = typer.Option(..., "--date", help="计划拆除日期 / Planned demolition date."),
-    note: str = typer.Option("", "--note", help="拆除内容 / What is demolished."),
-    user: str | None = UserOption,
-) -> None:
-    """登记拆除计划：拆除前须有经评审并备案的土壤污染防治工作方案 / Register a demolition."""
-    from envplan.services.land import plan_demolition
-
-    with _unit_of_work() as session:
-        duty = plan_demolition(
-            session, unit, demolition_on=parse_date(date, "--date"), note=note,
-            actor=acting_user(session, user),
-        )  # fmt: skip
-        due = duty.due_on
-    typer.echo(f"已登记拆除计划：工作方案须于 {due} 前评审备案")
-
-
-@units_app.command("open-year")
-def units_open_year(
-    year: int = typer.Argument(..., help="年度 / Year."),
-    user: str | None = UserOption,
-) -> None:
-    """为全部重点监管单位生成该年度自行监测方案与结果事项 / Open a year's self-monitoring duties."""
-    from envplan.services.land import open_year
-
-    with _unit_of_work() as session:
-        opened = open_year(session, year, actor=acting_user(session, user))
-    typer.echo(f"{year} 年度新增自行监测跟踪事项 {opened} 项")
-
-
-# --- Excel ----------------------------------------------------------------------------------------
-
-
-@app.command("import")
-def import_cmd(
-    input_path: Path = typer.Argument(..., metavar="FILE", help="Excel 文件（.xlsx）/ Workbook."),
-    user: str | None = UserOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """导入地块与重点监管单位（全部成功或全部不导入）/ Import plots and key units (all or nothing)."""
-    from envplan.services.land.excel import import_workbook
-
-    data = _read(input_path, "FILE")
-    with _unit_of_work() as session:
-        result = import_workbook(
-            session, data, input_path.name, today=dt.date.today(), actor=acting_user(session, user)
-        )
-    if as_json:
-        _echo_json({"plots": result.plots, "units": result.units})
-        return
-    typer.echo(f"已导入地块 {result.plots} 块、重点监管单位 {result.units} 家")
-
-
-@app.command("export")
-def export_cmd(
-    output: Path = typer.Argument(..., metavar="FILE", help="输出 Excel 文件 / Output .xlsx."),
-    as_of: str | None = typer.Option(None, "--as-of", help="评估日期 / Evaluation date."),
-) -> None:
-    """导出名录、重点监管单位、跟踪事项与查询记录 / Export the registry to Excel."""
-    from envplan.reports.land_xlsx import registry_workbook
-
-    with _unit_of_work() as session:
-        data = registry_workbook(session, as_of=parse_date(as_of, "--as-of"))
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise fail(f"无法写入文件「{output}」（{exc.strerror or exc}）") from exc
-    typer.echo(f"已导出：{output}")
+land_units_cmd.register(app)

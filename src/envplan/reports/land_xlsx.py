@@ -115,3 +115,35 @@ def registry_workbook(session: Session, *, as_of: dt.date) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def template_workbook() -> bytes:
+    """The empty import template: sheets 地块 and 重点监管单位 with their headers (required ones
+    marked in 说明) and a 说明 sheet with what each column takes."""
+    from envplan.services.land import known_counties
+    from envplan.standards.land.lifecycle import Stage
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _sheet(book, PLOT_SHEET, [n for n, _f, _r in PLOT_COLUMNS], [])
+    _sheet(book, UNIT_SHEET, [n for n, _f, _r in UNIT_COLUMNS], [])
+    notes = [
+        [PLOT_SHEET, "地块编号", "必填；全市唯一"],
+        [PLOT_SHEET, "县（市、区）", "必填；" + "、".join(known_counties())],
+        [PLOT_SHEET, "面积（平方米）", "正数"],
+        [PLOT_SHEET, "边界（GeoJSON）", 'Polygon 或 MultiPolygon，WGS 84 经纬度，如 {"type":"Polygon","coordinates":[[[112.86,35.50],…]]}'],
+        [PLOT_SHEET, "原企业统一社会信用代码", "18 位（GB 32100-2015 校验）"],
+        [PLOT_SHEET, "规划用途", "第一类用地 或 第二类用地（GB 36600-2018）；空 = 规划用途不明确（按第一类用地评价）"],
+        [PLOT_SHEET, "当前阶段", "空 = 疑似污染地块；可填 " + "、".join(s.value for s in Stage)],
+        [PLOT_SHEET, "登记日期", "YYYY-MM-DD；空 = 导入当日"],
+        [UNIT_SHEET, "单位名称", "必填"],
+        [UNIT_SHEET, "县（市、区）", "必填"],
+        [UNIT_SHEET, "统一社会信用代码", "18 位；名录内唯一"],
+        [UNIT_SHEET, "涉重金属", "是 或 否（是：2025年底前安装使用自动监测设备）"],
+        [UNIT_SHEET, "纳入名录日期", "YYYY-MM-DD；2021-04-08 后纳入的新增单位一年内完成隐患排查"],
+        ["", "", "导入时全部行通过检查才写入；任何问题都会列出工作表、行号和列名，且不导入任何数据。"],
+    ]  # fmt: skip
+    _sheet(book, "说明", ["工作表", "列", "填写要求"], notes)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
