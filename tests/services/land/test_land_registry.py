@@ -347,3 +347,49 @@ def test_duplicate_parcel_refused(db_session: Session) -> None:
     add_plot(db_session, PlotInput("JC-013", "城区", None), on=D(2021, 1, 5))
     with pytest.raises(LandError, match="地块编号已存在"):
         add_plot(db_session, PlotInput("JC-013", "城区", None), on=D(2021, 1, 5))
+
+
+def test_concurrent_advances_one_wins_one_conflicts(
+    migrated_engine: object, store: EvidenceStore
+) -> None:
+    """Two clerks advance the same plot at once: exactly one step is kept, the other gets the
+    zh-CN conflict (PostgreSQL: row lock then version check; SQLite: the single writer)."""
+    import threading
+
+    from envplan.services.land import LandConflict
+    from envplan.store import make_session_factory
+
+    factory = make_session_factory(migrated_engine)  # type: ignore[arg-type]
+    with factory() as session:
+        add_plot(session, PlotInput("JC-020", "城区", None), on=D(2021, 1, 5))
+        session.commit()
+    outcomes: list[str] = []
+    barrier = threading.Barrier(2)
+
+    with factory() as session:
+        version = find_plot(session, "JC-020").version  # both clerks opened the page at v1
+
+    def clerk() -> None:
+        barrier.wait(timeout=30)
+        with factory() as session:
+            try:
+                advance(
+                    session, "JC-020",
+                    StepInput("初步调查", _report(), D(2021, 2, 1), expected_version=version),
+                    store=store,
+                )  # fmt: skip
+                session.commit()
+                outcomes.append("ok")
+            except LandConflict as exc:
+                session.rollback()
+                outcomes.append("已被他人" if "已被他人" in str(exc) else str(exc))
+
+    threads = [threading.Thread(target=clerk) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["ok", "已被他人"]
+    with factory() as session:
+        plot = find_plot(session, "JC-020")
+        assert plot.stage == "初步调查" and plot.version == 2 and len(plot.steps) == 2

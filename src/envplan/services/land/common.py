@@ -81,8 +81,15 @@ def store_evidence(session: Session, store: EvidenceStore | None, data: bytes) -
         raise LandError("未配置证明材料存储目录，无法保存附件")
     sha = store.put(data)
     if session.get(EvidenceFile, sha) is None:
-        session.add(EvidenceFile(sha256=sha, size=len(data)))
-        session.flush()
+        # Two writers may store the same bytes at once: the second insert is a no-op, not an error.
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        values = {"sha256": sha, "size": len(data), "created_at": dt.datetime.now(dt.UTC)}
+        if session.get_bind().dialect.name == "postgresql":
+            statement: Any = postgresql.insert(EvidenceFile).values(**values)
+        else:
+            statement = sqlite.insert(EvidenceFile).values(**values)
+        session.execute(statement.on_conflict_do_nothing(index_elements=["sha256"]))
     return sha
 
 

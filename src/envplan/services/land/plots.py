@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from envplan.services.access import SYSTEM, Action, Principal
@@ -404,6 +404,11 @@ def advance(
     """
     plot = find_plot(session, parcel_id)
     require_county(actor, Action.REPORT, plot.county, "地块")
+    if step.expected_version is not None and step.expected_version != plot.version:
+        raise LandConflict(
+            f"地块 {plot.parcel_id} 已被他人更新（您基于版本 {step.expected_version}，当前版本 "
+            f"{plot.version}），未保存，请刷新后再提交"
+        )
     target = parse_stage(step.to)
     if target is None:
         raise LandError(f"--to 阶段「{step.to}」无效（可选：{'、'.join(s.value for s in Stage)}）")
@@ -419,15 +424,22 @@ def advance(
         raise LandError(f"进入「{target.value}」须附{kind.name}（{kind.guideline}）")
     if step.reviewed_on is not None and step.reviewed_on > step.on:
         raise LandError("评审日期不能晚于阶段日期")
-    if step.expected_version is not None and step.expected_version != plot.version:
-        raise LandConflict(
-            f"地块 {plot.parcel_id} 已被他人更新（您基于版本 {step.expected_version}，当前版本 "
-            f"{plot.version}），未保存，请刷新后再提交"
-        )
     note = _check_condition(session, plot, rule.condition)
-    report_sha = store_evidence(session, store, step.report.data)
     before = plot_payload(plot)
-    seq = len(plot.steps) + 1
+    # Compare-and-swap on the version first (on PostgreSQL it also locks the plot's row): a
+    # concurrent advance of the same plot waits, then finds the version moved and loses cleanly.
+    done = session.execute(
+        update(LandPlot)
+        .where(LandPlot.id == plot.id, LandPlot.version == plot.version)
+        .values(stage=target.value, version=plot.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise LandConflict(f"地块 {plot.parcel_id} 已被他人同时更新，未保存，请刷新后再提交")
+    report_sha = store_evidence(session, store, step.report.data)
+    seq = (
+        session.scalar(select(func.max(LandStep.seq)).where(LandStep.plot_id == plot.id)) or 0
+    ) + 1
     conclusion = step.conclusion.strip()
     if note:
         conclusion = f"{conclusion}；{note}" if conclusion else note
@@ -455,15 +467,6 @@ def advance(
     for upload in step.evidence:
         sha = store_evidence(session, store, upload.data)
         session.add(LandStepEvidence(step_id=row.id, sha256=sha, filename=upload.filename))
-    # Compare-and-swap on the version: a concurrent advance of the same plot loses cleanly.
-    done = session.execute(
-        update(LandPlot)
-        .where(LandPlot.id == plot.id, LandPlot.version == plot.version)
-        .values(stage=target.value, version=plot.version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise LandConflict(f"地块 {plot.parcel_id} 已被他人同时更新，未保存，请刷新后再提交")
     session.refresh(plot)
     if source is Stage.SUSPECTED:
         _close_survey_duty(session, plot, step.on)
