@@ -1,6 +1,7 @@
 from sqlalchemy import Engine, inspect, text
 
 from envplan.store import current_revision, downgrade, head_revision, upgrade
+from envplan.store.enterprises import ENTERPRISE_TABLES
 
 EXPECTED_TABLES = {
     "units",
@@ -28,6 +29,7 @@ EXPECTED_TABLES |= {  # contaminated-land registry (revision 0006_land)
     "land_key_units",
     "land_duties",
 }
+EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -33,8 +33,12 @@ def register(app: typer.Typer) -> None:
 
 @units_app.command("add")
 def units_add(
-    name: str = typer.Option(..., "--name", help="单位名称 / Unit name."),
-    county: str = typer.Option(..., "--county", help="县（市、区）/ County."),
+    name: str = typer.Option(
+        "", "--name", help="单位名称（空：取企业名录）/ Unit name (default: enterprise registry)."
+    ),
+    county: str = typer.Option(
+        "", "--county", help="县（市、区）（空：取企业名录）/ County (default: registry)."
+    ),
     credit_code: str | None = typer.Option(
         None, "--credit-code", help="统一社会信用代码 / Credit code."
     ),

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from envplan.plan import Plan
 from envplan.services.access import ROLE_LABELS, Principal, Role, create_user
 from envplan.services.calendar import WorkingCalendar
+from envplan.services.emergency.demo import seed_emergency_demo
 from envplan.services.land.demo import seed_land_demo
 from envplan.services.supervision import (
     DEFAULT_RULES,
@@ -366,6 +367,7 @@ def seed_demo(
         )
 
     _seed_clock_items(session, admin, clerk, as_of)
+    seed_emergency_demo(session, admin)  # enterprises registry and emergency response (示例)
     session.flush()
     seed_land_demo(session, evidence_store=evidence_store, as_of=as_of)
     return DemoSeed(accounts, as_of, created=True, reports=len(reports), notices=len(notices))

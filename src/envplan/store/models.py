@@ -312,3 +312,4 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
 from envplan.store.land import LAND_APPEND_ONLY_TABLES  # noqa: E402  (land registry models)
 
 APPEND_ONLY_TABLES += LAND_APPEND_ONLY_TABLES
+APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")

@@ -317,7 +317,7 @@ def test_county_clerk_edits_only_its_county(db_session: Session) -> None:
         (PlotInput("X", "城区", "住宅"), "规划用途应为"),
         (PlotInput("X", "城区", stage="验收"), "地块状态「验收」无效"),
         (PlotInput("X", "城区", area_m2=-5.0), "面积（平方米）应为正数"),
-        (PlotInput("X", "城区", former_enterprise_code="91350100M000100Y44"), "校验位错误"),
+        (PlotInput("X", "城区", former_enterprise_code="91350100M000100Y44"), "校验码错误"),
         (
             PlotInput("X", "城区", polygon={"type": "Point", "coordinates": [112.8, 35.5]}),
             "Polygon",

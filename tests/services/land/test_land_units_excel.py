@@ -92,7 +92,7 @@ def test_duplicate_or_bad_credit_code_refused(db_session: Session) -> None:
     add_key_unit(db_session, KeyUnitInput("甲", "城区", "91110108551385082Q"))
     with pytest.raises(LandError, match="已在重点监管单位名录中"):
         add_key_unit(db_session, KeyUnitInput("乙", "城区", "91110108551385082Q"))
-    with pytest.raises(LandError, match="校验位错误"):
+    with pytest.raises(LandError, match="校验码错误"):
         add_key_unit(db_session, KeyUnitInput("丙", "城区", "91110108551385082A"))
 
 
@@ -175,3 +175,51 @@ def test_export_then_import_round_trip(db_session: Session, tmp_path: Path) -> N
         "原焦化厂", "陵川县", 8000.5, "第二类用地", "风险评估",
     )  # fmt: skip
     assert copy.steps[0].step_on == D(2021, 2, 1)
+
+
+def test_key_unit_and_former_enterprise_link_to_the_enterprise_registry(
+    db_session: Session,
+) -> None:
+    from envplan.services.enterprises import EnterpriseInput, save_enterprise
+    from envplan.services.land import plot_detail
+
+    # 华为技术有限公司's published code (its business licence), as in the enterprise tests
+    code = "914403001922038216"
+    save_enterprise(
+        db_session,
+        EnterpriseInput(
+            code, "【示例】某铅冶炼有限公司", "阳城县", "铅锌冶炼", permit_number="PW-1"
+        ),
+    )
+    unit = add_key_unit(db_session, KeyUnitInput(credit_code=code, heavy_metal=True))
+    assert (unit.name, unit.county, unit.industry, unit.permit_number) == (
+        "【示例】某铅冶炼有限公司", "阳城县", "铅锌冶炼", "PW-1",
+    )  # fmt: skip
+    listed = list_key_units(db_session, as_of=D(2021, 6, 1))[0]
+    assert listed["enterprise"]["name"] == "【示例】某铅冶炼有限公司"
+    with pytest.raises(LandError, match="与企业名录不符"):
+        _other_county(db_session)
+    plot = add_plot(
+        db_session,
+        PlotInput("L-1", "阳城县", "第二类用地", former_enterprise_code=code),
+        on=D(2021, 1, 5),
+    )
+    assert plot.former_enterprise_name == "【示例】某铅冶炼有限公司"
+    detail = plot_detail(db_session, plot, as_of=D(2021, 6, 1))
+    assert detail["former_enterprise"]["industry"] == "铅锌冶炼"
+    # a closed former enterprise absent from the registry: the code and typed name stand
+    closed = add_plot(
+        db_session,
+        PlotInput("L-2", "城区", None, former_enterprise_code="91330100716105852F",
+                  former_enterprise_name="原某厂（已关闭）"),
+        on=D(2021, 1, 5),
+    )  # fmt: skip
+    assert plot_detail(db_session, closed, as_of=D(2021, 6, 1))["former_enterprise"] is None
+
+
+def _other_county(session: Session) -> None:
+    from envplan.services.enterprises import EnterpriseInput, save_enterprise
+
+    code = "9144030071526726XG"
+    save_enterprise(session, EnterpriseInput(code, "【示例】丙焦化", "高平市", "焦化"))
+    add_key_unit(session, KeyUnitInput("丙", "城区", code))

@@ -1,7 +1,7 @@
 """The land lifecycle, gate and key-unit deadlines against the documents they cite.
 
 Expected values are read off the seed plan (晋市政办〔2021〕9号 二（四）7, 9 and 二（五）12), the
-reference's lifecycle (water-soil-standards.md §7) and GB 32100-2015 examples, not from the code.
+reference's lifecycle (water-soil-standards.md §7), not from the code.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import datetime as dt
 
 import pytest
 
-from envplan.standards.land.credit_code import credit_code_problem
 from envplan.standards.land.gate import RULES, Purpose, decide
 from envplan.standards.land.key_units import (
     Light,
@@ -134,24 +133,3 @@ def test_duty_lights_at_and_around_the_deadline() -> None:
     assert duty_status(due, D(2022, 1, 1), D(2022, 3, 1)) == ("逾期完成", Light.YELLOW)
     # done after the evaluation date: not yet done as of then
     assert duty_status(due, D(2022, 1, 5), D(2022, 1, 2)) == ("已逾期", Light.RED)
-
-
-@pytest.mark.parametrize(
-    "code",
-    ["91350100M000100Y43", "91110108551385082Q", "911100001000044477", "91440300708461136T"],
-)
-def test_valid_credit_codes(code: str) -> None:
-    assert credit_code_problem(code) is None
-
-
-@pytest.mark.parametrize(
-    ("code", "message"),
-    [
-        ("91350100M000100Y44", "校验位错误"),
-        ("91350100M000100Y4", "应为18位"),
-        ("91350100M000100I43", "非法字符"),
-    ],
-)
-def test_invalid_credit_codes(code: str, message: str) -> None:
-    problem = credit_code_problem(code)
-    assert problem is not None and message in problem

@@ -187,4 +187,23 @@ def seed_land_demo(
                 session, unit.id, demolition_on=D(2021, 9, 21) if n == 1 else D(2021, 10, 21),
                 note=f"{DEMO_TAG}拆除旧生产线", actor=DEMO_ACTOR,
             )  # fmt: skip
+    # Key units that are also in the 示例 enterprise registry: linked by their credit code.
+    from envplan.services.enterprises import list_enterprises
+
+    linked = [
+        e
+        for e in list_enterprises(session)
+        if e.is_demo and e.industry in ("铅锌冶炼", "铜冶炼", "焦化", "铸造")
+    ][:2]
+    for enterprise in linked:
+        add_key_unit(
+            session,
+            KeyUnitInput(
+                credit_code=enterprise.credit_code,
+                heavy_metal=enterprise.industry in ("铅锌冶炼", "铜冶炼"),
+                listed_on=D(2021, 8, 1),
+            ),
+            actor=DEMO_ACTOR,
+            is_demo=True,
+        )
     return created

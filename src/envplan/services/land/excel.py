@@ -20,7 +20,7 @@ from envplan.services.access import SYSTEM, Principal
 from envplan.services.land.common import LandError
 from envplan.services.land.plots import PlotInput, add_plot, validate_plot
 from envplan.services.land.units import KeyUnitInput, add_key_unit
-from envplan.standards.land.credit_code import credit_code_problem
+from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.store.land import LandKeyUnit, LandPlot
 
 PLOT_SHEET: Final = "地块"
@@ -237,7 +237,7 @@ def _check_units(session: Session, sheet: Any, problems: list[Any]) -> list[KeyU
             check_county(county)
         except LandError as exc:
             row_problems.append(("县（市、区）", str(exc)))
-        code = _text(raw.get("credit_code")).upper() or None
+        code = normalise_credit_code(raw.get("credit_code")) or None
         if code:
             problem = credit_code_problem(code)
             if problem:

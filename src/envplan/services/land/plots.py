@@ -27,8 +27,9 @@ from envplan.services.land.common import (
     require_county,
     store_evidence,
 )
+from envplan.services.land.links import enterprise_facts
 from envplan.services.soil import ConstructionResult, classify_construction
-from envplan.standards.land.credit_code import credit_code_problem
+from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.standards.land.key_units import DutyKind
 from envplan.standards.land.lifecycle import (
     REPORT_KINDS,
@@ -137,7 +138,7 @@ def validate_plot(data: PlotInput) -> dict[str, Any]:
     area = data.area_m2
     if area is not None and (not math.isfinite(area) or area <= 0):
         raise LandError(f"面积（平方米）应为正数，收到：{area}")
-    code = (data.former_enterprise_code or "").strip().upper() or None
+    code = normalise_credit_code(data.former_enterprise_code) or None
     if code is not None:
         problem = credit_code_problem(code)
         if problem:
@@ -169,6 +170,9 @@ def add_plot(
     """Register a plot at its current stage (normally 疑似污染地块); one audited write."""
     values = validate_plot(data)
     require_county(actor, Action.REPORT, values["county"], "地块")
+    registered = enterprise_facts(session, values["former_enterprise_code"])
+    if registered is not None and not values["former_enterprise_name"]:
+        values["former_enterprise_name"] = registered["name"]
     if session.scalar(select(LandPlot.id).where(LandPlot.parcel_id == values["parcel_id"])):
         raise LandError(f"地块编号已存在：{values['parcel_id']}")
     plot = LandPlot(**values, is_demo=is_demo, version=1)

@@ -26,7 +26,8 @@ from envplan.services.land.common import (
     require_county,
     store_evidence,
 )
-from envplan.standards.land.credit_code import credit_code_problem
+from envplan.services.land.links import enterprise_facts
+from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.standards.land.key_units import (
     AUTO_MONITORING_DUE,
     DUTY_LABELS,
@@ -45,8 +46,8 @@ FIRST_YEAR = 2021  # the plan's year
 
 @dataclass(frozen=True)
 class KeyUnitInput:
-    name: str
-    county: str
+    name: str = ""  # empty: taken from the enterprise registry by credit code
+    county: str = ""
     credit_code: str | None = None
     industry: str = ""
     heavy_metal: bool = False
@@ -90,26 +91,43 @@ def add_key_unit(
 ) -> LandKeyUnit:
     """List a key unit and open its dated duties (hidden danger, permit clause, self-monitoring of
     ``year`` (default: the listing year, at least 2021), automatic monitoring if heavy-metal)."""
-    name = data.name.strip()
-    if not name:
-        raise LandError("单位名称不能为空")
-    county = check_county(data.county)
-    require_county(actor, Action.REPORT, county, "重点监管单位")
-    code = (data.credit_code or "").strip().upper() or None
+    code = normalise_credit_code(data.credit_code) or None
+    registered = None
     if code is not None:
         problem = credit_code_problem(code)
         if problem:
-            raise LandError(f"{name}：{problem}")
+            raise LandError(f"{data.name.strip() or '重点监管单位'}：统一社会信用代码{problem}")
         if session.scalar(select(LandKeyUnit.id).where(LandKeyUnit.credit_code == code)):
             raise LandError(f"统一社会信用代码已在重点监管单位名录中：{code}")
+        registered = enterprise_facts(session, code)
+    # The enterprise registry fills what was left empty; a different county is refused.
+    name = data.name.strip() or (registered["name"] if registered else "")
+    if not name:
+        raise LandError("单位名称不能为空（或填写已在企业名录中的统一社会信用代码）")
+    county = check_county(data.county or (registered["county"] if registered else ""))
+    if registered is not None and county != registered["county"]:
+        raise LandError(
+            f"{name}：县（市、区）「{county}」与企业名录不符（名录为 {registered['county']}）"
+        )
+    require_county(actor, Action.REPORT, county, "重点监管单位")
+    data = KeyUnitInput(
+        name=name,
+        county=county,
+        credit_code=code,
+        industry=data.industry.strip() or (registered["industry"] if registered else ""),
+        heavy_metal=data.heavy_metal,
+        listed_on=data.listed_on,
+        permit_number=data.permit_number.strip()
+        or (registered["permit_number"] if registered else ""),
+    )
     unit = LandKeyUnit(
         credit_code=code,
         name=name,
         county=county,
-        industry=data.industry.strip(),
+        industry=data.industry,
         heavy_metal=data.heavy_metal,
         listed_on=data.listed_on,
-        permit_number=data.permit_number.strip(),
+        permit_number=data.permit_number,
         is_demo=is_demo,
     )
     session.add(unit)
@@ -280,6 +298,7 @@ def list_key_units(
                 "is_demo": unit.is_demo,
                 "light": worst,
                 "duties": duties,
+                "enterprise": enterprise_facts(session, unit.credit_code),
             }
         )
     return out

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from envplan.services.land.common import iso
 from envplan.services.land.gate import list_queries, query_json
+from envplan.services.land.links import enterprise_facts
 from envplan.services.land.plots import EFFECT_SAMPLE_STAGES, assess_samples, list_plots
 from envplan.services.land.units import list_plot_duties
 from envplan.standards.land.lifecycle import LIST_LABELS, Stage, list_of, next_stages
@@ -114,6 +115,7 @@ def plot_detail(session: Session, plot: LandPlot, *, as_of: dt.date) -> dict[str
         "polygon": plot.polygon,
         "former_enterprise_code": plot.former_enterprise_code,
         "former_enterprise_name": plot.former_enterprise_name,
+        "former_enterprise": enterprise_facts(session, plot.former_enterprise_code),
         "version": plot.version,
         "list": LIST_LABELS[list_of(Stage(plot.stage))],
         "next_stages": [s.value for s in next_stages(Stage(plot.stage))],

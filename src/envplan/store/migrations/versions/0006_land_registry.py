@@ -2,7 +2,7 @@
 key supervised units and their duties; the append-only tables guarded by triggers.
 
 Revision ID: 0006_land
-Revises: 0001
+Revises: 0004_enterprises
 Create Date: 2026-12-03 06:22:49.863243
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_land"
-down_revision = "0001"
+down_revision = "0004_enterprises"
 branch_labels = None
 depends_on = None
 
