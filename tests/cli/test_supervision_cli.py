@@ -136,4 +136,4 @@ def test_supervision_commands(run, db_engine: Engine, db_backend: str, tmp_path:
 
     run("db", "downgrade", "--revision", "base")
     assert "尚未初始化" in run("tasks", "list", code=1)
-    assert head_revision() in run("db", "upgrade")  # the newest revision, whatever its id
+    assert f"→ {head_revision()}" in run("db", "upgrade")
