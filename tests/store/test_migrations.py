@@ -22,6 +22,16 @@ EXPECTED_TABLES = {
     "web_sessions",
     *("offset_credits", "offset_debits", "offset_allocations", "emission_records"),
 }
+EXPECTED_TABLES |= {  # contaminated-land registry (revision 0006_land)
+    "land_plots",
+    "land_steps",
+    "land_step_evidence",
+    "land_samples",
+    "land_queries",
+    "land_query_replies",
+    "land_key_units",
+    "land_duties",
+}
 EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
 
 

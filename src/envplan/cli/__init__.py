@@ -18,6 +18,7 @@ from envplan.cli import (
     dispatch_cmd,
     emergency_cmd,
     enterprise_cmd,
+    land_cmd,
     ledger_cmd,
     notices_cmd,
     offsets_cmd,
@@ -61,6 +62,7 @@ app.add_typer(enterprise_cmd.app, name="enterprise")
 app.add_typer(emergency_cmd.app, name="emergency")
 app.add_typer(offsets_cmd.app, name="offsets")
 app.add_typer(siting_cmd.app, name="siting")
+app.add_typer(land_cmd.app, name="land")
 serve_cmd.register(app)
 
 

@@ -32,6 +32,7 @@ from envplan.plan import Plan
 from envplan.services.access import ROLE_LABELS, Principal, Role, create_user
 from envplan.services.calendar import WorkingCalendar
 from envplan.services.emergency.demo import seed_emergency_demo
+from envplan.services.land.demo import seed_land_demo
 from envplan.services.offsets.demo import seed_offsets_demo
 from envplan.services.supervision import (
     DEFAULT_RULES,
@@ -370,6 +371,7 @@ def seed_demo(
     seed_emergency_demo(session, admin)  # enterprises registry and emergency response (示例)
     seed_offsets_demo(session)  # 示例 inventory, credits, debits (services.offsets.demo)
     session.flush()
+    seed_land_demo(session, evidence_store=evidence_store, as_of=as_of)
     return DemoSeed(accounts, as_of, created=True, reports=len(reports), notices=len(notices))
 
 

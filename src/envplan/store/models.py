@@ -350,7 +350,9 @@ APPEND_ONLY_TABLES: tuple[str, ...] = (
 
 # Tables of other store modules share this metadata (migrations, test schemas, TRUNCATE).
 from envplan.store import sessions as _sessions  # noqa: E402,F401
+from envplan.store.land import LAND_APPEND_ONLY_TABLES  # noqa: E402  (land registry models)
 
+APPEND_ONLY_TABLES += LAND_APPEND_ONLY_TABLES
 APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")
 APPEND_ONLY_TABLES += ("offset_debits", "offset_allocations")  # store.offsets (0005_offsets)
 
