@@ -1,6 +1,7 @@
 from sqlalchemy import Engine, inspect, text
 
 from envplan.store import current_revision, downgrade, head_revision, upgrade
+from envplan.store.water_graph import WATER_GRAPH_TABLES
 
 EXPECTED_TABLES = {
     "units",
@@ -17,7 +18,7 @@ EXPECTED_TABLES = {
     "clock_items",
     "dispatch_snapshots",
     "audit_log",
-}
+} | set(WATER_GRAPH_TABLES)
 
 
 def _tables(engine: Engine) -> set[str]:

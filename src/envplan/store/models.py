@@ -308,3 +308,5 @@ APPEND_ONLY_TABLES = (
     "comments",
     "dispatch_snapshots",
 )
+
+from envplan.store import water_graph as _water_graph  # noqa: E402, F401  (metadata complete)
