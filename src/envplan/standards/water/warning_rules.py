@@ -94,7 +94,6 @@ def limit_ratio(
     return result
 
 
-
 def slopes(months: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Least-squares slope [unit per month] of each row of ``values`` over ``months`` (same
     shape, NaN = no value); NaN for rows with fewer than two values or one distinct month."""
