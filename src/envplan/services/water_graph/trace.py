@@ -168,7 +168,7 @@ def trace_upstream(session: Session, request: TraceRequest) -> dict[str, Any]:
         _window_values(session, "section", [request.section], indicator, start, end),
         "concentration",
     )
-    own_value = own.get_column("measure")[0] if own.height else None
+    own_value = round(float(own.get_column("measure")[0]), 6) if own.height else None
     target = section_target_class(session, request.section, request.day.year)
     limit = target_limit(indicator, target, lake=False) if target else None
     if own_value is None:
