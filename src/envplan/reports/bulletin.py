@@ -230,6 +230,9 @@ def _build(
         soil=soil,
         options=options,
     )
+    from envplan.services.water_graph import with_infrastructure_section
+
+    bulletin = with_infrastructure_section(bulletin, session)
     ledger_writer = (
         partial(write_bulletin_xlsx, ledger_session=session, as_of=month_end(parse_month(month)))
         if supervision is not None

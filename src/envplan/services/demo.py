@@ -39,6 +39,7 @@ from envplan.services.supervision import (
     load_plan_into_db,
 )
 from envplan.services.supervision_13710 import record_step, register_item
+from envplan.services.water_graph.demo import seed_water_graph_demo
 from envplan.store import EvidenceStore, audit
 from envplan.store.models import (
     Comment,
@@ -365,6 +366,7 @@ def seed_demo(
         )
 
     _seed_clock_items(session, admin, clerk, as_of)
+    seed_water_graph_demo(session, actor=admin)
     session.flush()
     return DemoSeed(accounts, as_of, created=True, reports=len(reports), notices=len(notices))
 
