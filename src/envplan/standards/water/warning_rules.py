@@ -81,7 +81,7 @@ def target_limit(indicator: str, target_class: int, *, lake: bool = False) -> fl
 def limit_ratio(
     value: NDArray[np.float64], limit: NDArray[np.float64], indicator: str
 ) -> NDArray[np.float64]:
-    """Nearness to the limit [–]: value ÷ limit for "≤" indicators, limit ÷ value for dissolved
+    """Nearness to the GB 3838-2002 Table 1 limit [–]: value ÷ limit for "≤" indicators, limit ÷ value for dissolved
     oxygen ("≥", GB 3838-2002 Table 1 item 3), so 1 is at the limit and above 1 exceeds it. NaN
     where a value or limit is missing or the DO value is not positive."""
     direction = TABLE_1_BY_ID[indicator].direction
@@ -95,7 +95,7 @@ def limit_ratio(
 
 
 def slopes(months: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Least-squares slope [unit per month] of each row of ``values`` over ``months`` (same
+    """Least-squares slope [unit per month] of a GB 3838-2002 Table 1 indicator: each row of ``values`` over ``months`` (same
     shape, NaN = no value); NaN for rows with fewer than two values or one distinct month."""
     present = ~np.isnan(values)
     count = present.sum(axis=1)
@@ -113,7 +113,8 @@ def slopes(months: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[
 
 
 def evaluate_warnings(window: pl.DataFrame, rule: WarningRule = DEFAULT_RULE) -> pl.DataFrame:
-    """Judge every (section, indicator) of a window of monthly values against its limit.
+    """Judge every (section, indicator) of a window of monthly values against its GB 3838-2002
+    Table 1 limit under ``rule`` (default: :data:`DEFAULT_RULE`, see the module's documents).
 
     ``window`` columns: ``section`` (str), ``indicator`` (GB 3838 Table 1 id), ``month_index``
     (int, months since an origin; the window's months only), ``value`` [mg/L], ``limit`` [mg/L].
