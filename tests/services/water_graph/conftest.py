@@ -65,7 +65,7 @@ def files(tmp_path: Path) -> Callable[[str, str], Path]:
 
 
 @pytest.fixture
-def records(db_session: Session) -> Session:
+def records(db_session: Session) -> Session:  # noqa: F811
     ensure_units(db_session, default_plan())
     db_session.flush()
     return db_session

@@ -74,7 +74,7 @@ def test_monitoring_is_all_or_nothing_and_idempotent(records: Session, files) ->
     again = import_monitoring(records, files("good.csv", good), kind="outfall", actor=SYSTEM)
     assert (again.created, again.unchanged) == (0, 2)
     changed = good.replace("4.0", "4.5")
-    with pytest.raises(InputFileError, match="已导入的值为 4.0"):
+    with pytest.raises(InputFileError, match=r"已导入的值为 4\.0"):
         import_monitoring(records, files("changed.csv", changed), kind="outfall", actor=SYSTEM)
     with pytest.raises(InputFileError, match="未登记"):
         import_monitoring(

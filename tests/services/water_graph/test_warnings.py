@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from envplan.services.access import AccessDenied, Principal, Role, SYSTEM
+from envplan.services.access import SYSTEM, AccessDenied, Principal, Role
 from envplan.services.water_graph import (
     evaluate_as_of,
     import_monitoring,

@@ -181,13 +181,15 @@ def indicator_board(
         .order_by(IndicatorReport.period, IndicatorReport.reported_on, IndicatorReport.id)
     ).all()
     latest: dict[tuple[str, str], IndicatorReport] = {}
-    for report in reports:
-        latest[(report.target_id, report.area)] = report  # later rows win
+    for row in reports:
+        latest[(row.target_id, row.area)] = row  # later rows win
     board = []
     for target in tracked_targets(plan, plan_key):
-        areas = sorted({area for (tid, area) in latest if tid == target.target_id}) or [None]
+        areas: list[str | None] = [
+            *sorted({area for (tid, area) in latest if tid == target.target_id})
+        ] or [None]
         for area in areas:
-            report = latest.get((target.target_id, area)) if area else None
+            report: IndicatorReport | None = latest.get((target.target_id, area)) if area else None
             if report is None:
                 state = "missing"
             else:

@@ -20,9 +20,9 @@ def graph_overview(session: Session, plan: Any = None) -> dict[str, Any]:
     graph = load_graph(session)
     info = plan_section_info(plan)
     order = {name: i for i, name in enumerate(graph.downstream_order())}
-    reaches = []
+    reaches: list[dict[str, Any]] = []
     for reach in graph.reaches.values():
-        points = [
+        points: list[dict[str, Any]] = [
             {
                 "kind": "section",
                 "name": s.name,
@@ -46,7 +46,9 @@ def graph_overview(session: Session, plan: Any = None) -> dict[str, Any]:
             if o.reach_code == reach.code
         ]
         points.sort(key=lambda p: (p["position_km"], p["kind"] == "section"))
-        first = min((order[p["name"]] for p in points if p["kind"] == "section"), default=10**6)
+        first = min(
+            (order[str(p["name"])] for p in points if p["kind"] == "section"), default=10**6
+        )
         reaches.append(
             {
                 "code": reach.code,
@@ -59,8 +61,8 @@ def graph_overview(session: Session, plan: Any = None) -> dict[str, Any]:
             }
         )
     reaches.sort(key=lambda r: (r["river"], r["_order"], r["code"]))
-    for reach in reaches:
-        reach.pop("_order")
+    for item in reaches:
+        item.pop("_order")
     placed = set(graph.sections)
     unplaced = [name for name in info if name not in placed]
     return {

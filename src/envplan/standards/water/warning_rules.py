@@ -158,7 +158,7 @@ def evaluate_warnings(window: pl.DataFrame, rule: WarningRule = DEFAULT_RULE) ->
     order = grouped.select(
         pl.struct("section", "indicator").rank("dense").cast(pl.Int64).alias("pair") - 1
     ).to_series()
-    width = max(int(grouped.get_column("points").max() or 0), 1)
+    width = max(int(grouped.get_column("points").to_numpy().max()), 1)
     xs = np.full((grouped.height, width), np.nan)
     ys = np.full((grouped.height, width), np.nan)
     rows_of_pair = np.empty(grouped.height, dtype=np.int64)
