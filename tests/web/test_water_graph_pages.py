@@ -68,3 +68,25 @@ def test_public_outfall_page_needs_no_login(bare_client: TestClient) -> None:
     assert "入河排污口月度监测结果" in page.text and "示例" in page.text
     assert "SL-BSH-002" in page.text and "千吨万人" in page.text
     assert bare_client.get("/water/graph", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_api_gives_the_same_answer_as_the_service(admin_client: TestClient) -> None:
+    trace = admin_client.get(
+        "/api/v1/water/trace",
+        params={"section": "金匠桥", "indicator": "氨氮", "date": "2021-06-30"},
+    )
+    assert trace.status_code == 200
+    ranked = [(u["code"], u["rank"]) for u in trace.json()["upstream"] if u["kind"] == "outfall"]
+    assert ranked == [("SL-BSH-002", 1), ("SL-BSH-003", 2), ("SL-BSH-001", 3)]
+    bad = admin_client.get(
+        "/api/v1/water/trace", params={"section": "无", "indicator": "氨氮", "date": "2021-06-30"}
+    )
+    assert bad.status_code == 422 and "不在水系图中" in bad.json()["detail"]
+    warnings = admin_client.get("/api/v1/water/warnings", params={"as_of": "2021-06-30"}).json()
+    assert {w["section"] for w in warnings["warnings"]} >= {"金匠桥", "北焦庄"}
+    lights = admin_client.get("/api/v1/water/indicators", params={"period": "2021-06"}).json()
+    assert any(r["target_id"] == "water-t09" and r["light"] == "红" for r in lights)
+
+
+def test_api_needs_login(bare_client: TestClient) -> None:
+    assert bare_client.get("/api/v1/water/warnings").status_code == 401

@@ -215,16 +215,11 @@ def targets_import(
 def graph_template(
     out_dir: Path = typer.Argument(..., metavar="DIR", help="输出目录 / Output folder."),
 ) -> None:
-    """写出水系图、排污口监测、水源地与省定目标的导入模板（CSV，可用 Excel 打开）/ Write templates."""
-    import csv
+    """写出水系图、排污口监测、水源地与省定目标的导入模板（CSV 与 Excel）/ Write templates."""
+    from envplan.services.water_graph.templates import write_templates
 
-    from envplan.services.water_graph import template_headers
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, header in template_headers().items():
-        with (out_dir / name).open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerow(header)
-        typer.echo(f"已写出 {out_dir / name}")
+    for path in write_templates(out_dir):
+        typer.echo(f"已写出 {path}")
 
 
 def indicator_report(

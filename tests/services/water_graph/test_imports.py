@@ -90,3 +90,22 @@ def test_only_the_bureau_edits_the_graph(records: Session, files) -> None:  # ty
     clerk = Principal(None, "cq", Role.COUNTY_CLERK, county="城区")
     with pytest.raises(AccessDenied, match="不是局管理员"):
         import_graph(records, reaches=files("r.csv", REACHES), actor=clerk)
+
+
+def test_excel_template_round_trip(records: Session, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    from envplan.services.water_graph.templates import write_templates
+
+    write_templates(tmp_path / "t")
+    path = tmp_path / "t" / "水系图_河段.xlsx"
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    for line in REACHES.splitlines()[1:]:
+        code, river, name, county, down, length = line.split(",")
+        sheet.append([code, river, name, county, down or None, float(length)])
+    workbook.save(path)
+    result = import_graph(records, reaches=path, actor=SYSTEM)
+    assert (result.created, result.files) == (3, ("水系图_河段.xlsx",))
+    reach = records.get(WaterReach, "R2")
+    assert reach is not None and reach.length_km == 40.0 and reach.downstream_code is None

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from envplan.monitoring.errors import InputFileError
 from envplan.services.access import AccessDenied
@@ -18,6 +19,7 @@ from envplan.services.water_graph import (
     TraceRequest,
     WarningError,
     drinking_sources,
+    evaluate_as_of,
     graph_overview,
     indicator_board,
     list_warning_notices,
@@ -27,7 +29,7 @@ from envplan.services.water_graph import (
     trace_upstream,
     tracked_targets,
 )
-from envplan.web.deps import PageUserDep, PlatformDep, render_cached
+from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render_cached
 from envplan.web.views import read_upload
 
 router = APIRouter(tags=["水系图"])
@@ -145,3 +147,57 @@ async def public_outfalls(
             }
 
     return await render_cached(request, "public/outfalls.html", build, public_page=True)
+
+
+def _json_or_422(build: Any) -> Any:
+    try:
+        return build()
+    except _ERRORS as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
+
+
+@router.get("/api/v1/water/trace", summary="反向溯源（与 envplan water trace --json 相同）")
+async def api_trace(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    section: Annotated[str, Query(max_length=100)],
+    indicator: Annotated[str, Query(max_length=20)],
+    date: Annotated[dt.date, Query(description="超标日期")],
+    window: Annotated[int, Query(ge=1, le=24)] = 3,
+    by: Annotated[str, Query(pattern="^(concentration|load)$")] = "concentration",
+) -> JSONResponse:
+    def build() -> Any:
+        with platform.session() as session:
+            return trace_upstream(session, TraceRequest(section, indicator, date, window, by))
+
+    return JSONResponse(await run_in_threadpool(_json_or_422, build))
+
+
+@router.get("/api/v1/water/warnings", summary="当前有效的水质预警（只评估，不签发）")
+async def api_warnings(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    as_of: Annotated[dt.date | None, Query(description="评估日期")] = None,
+) -> JSONResponse:
+    day = as_of or platform.today
+
+    def build() -> Any:
+        with platform.session() as session:
+            return {"as_of": day.isoformat(), "warnings": evaluate_as_of(session, day)}
+
+    return JSONResponse(await run_in_threadpool(_json_or_422, build))
+
+
+@router.get("/api/v1/water/indicators", summary="计划数值指标亮灯")
+async def api_indicators(
+    user: ApiUserDep,
+    platform: PlatformDep,
+    period: Annotated[str | None, Query(max_length=7)] = None,
+) -> JSONResponse:
+    def build() -> Any:
+        with platform.session() as session:
+            return indicator_board(
+                session, as_of_period=period or _period(platform.today), plan=platform.plan
+            )
+
+    return JSONResponse(await run_in_threadpool(_json_or_422, build))
