@@ -23,6 +23,7 @@ def write_templates(out_dir: Path) -> list[Path]:
     """Write every template as .csv and .xlsx into ``out_dir``; returns the paths written."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -39,9 +40,7 @@ def write_templates(out_dir: Path) -> list[Path]:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for index, title in enumerate(header, start=1):
-            sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(
-                12, len(title) * 2
-            )
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, len(title) * 2)
         notes = workbook.create_sheet("说明")
         notes.append([NOTES.get(stem, "")])
         notes.append(["所有行一次性校验，有任何问题则整份文件不导入，并列出文件、行号与列名。"])

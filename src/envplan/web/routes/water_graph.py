@@ -8,7 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict
 
 from envplan.monitoring.errors import InputFileError
 from envplan.services.access import AccessDenied
@@ -149,6 +150,28 @@ async def public_outfalls(
     return await render_cached(request, "public/outfalls.html", build, public_page=True)
 
 
+class TraceItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    kind: str
+    name: str
+    value: float | None
+    rank: int | None
+
+
+class TraceOut(BaseModel):
+    """The answer of ``envplan water trace --json`` (extra keys: window, observed, evidence …)."""
+
+    model_config = ConfigDict(extra="allow")
+    section: str
+    upstream: list[TraceItem]
+    missing: list[str]
+
+
+class WarningsOut(BaseModel):
+    as_of: str
+    warnings: list[dict[str, Any]]
+
+
 def _json_or_422(build: Any) -> Any:
     try:
         return build()
@@ -156,7 +179,11 @@ def _json_or_422(build: Any) -> Any:
         raise HTTPException(status_code=422, detail=str(exc)) from exc
 
 
-@router.get("/api/v1/water/trace", summary="反向溯源（与 envplan water trace --json 相同）")
+@router.get(
+    "/api/v1/water/trace",
+    response_model=TraceOut,
+    summary="反向溯源（与 envplan water trace --json 相同）",
+)
 async def api_trace(
     user: ApiUserDep,
     platform: PlatformDep,
@@ -165,39 +192,45 @@ async def api_trace(
     date: Annotated[dt.date, Query(description="超标日期")],
     window: Annotated[int, Query(ge=1, le=24)] = 3,
     by: Annotated[str, Query(pattern="^(concentration|load)$")] = "concentration",
-) -> JSONResponse:
+) -> Any:
     def build() -> Any:
         with platform.session() as session:
             return trace_upstream(session, TraceRequest(section, indicator, date, window, by))
 
-    return JSONResponse(await run_in_threadpool(_json_or_422, build))
+    return await run_in_threadpool(_json_or_422, build)
 
 
-@router.get("/api/v1/water/warnings", summary="当前有效的水质预警（只评估，不签发）")
+@router.get(
+    "/api/v1/water/warnings",
+    response_model=WarningsOut,
+    summary="当前有效的水质预警（只评估，不签发）",
+)
 async def api_warnings(
     user: ApiUserDep,
     platform: PlatformDep,
     as_of: Annotated[dt.date | None, Query(description="评估日期")] = None,
-) -> JSONResponse:
+) -> Any:
     day = as_of or platform.today
 
     def build() -> Any:
         with platform.session() as session:
             return {"as_of": day.isoformat(), "warnings": evaluate_as_of(session, day)}
 
-    return JSONResponse(await run_in_threadpool(_json_or_422, build))
+    return await run_in_threadpool(_json_or_422, build)
 
 
-@router.get("/api/v1/water/indicators", summary="计划数值指标亮灯")
+@router.get(
+    "/api/v1/water/indicators", response_model=list[dict[str, Any]], summary="计划数值指标亮灯"
+)
 async def api_indicators(
     user: ApiUserDep,
     platform: PlatformDep,
     period: Annotated[str | None, Query(max_length=7)] = None,
-) -> JSONResponse:
+) -> Any:
     def build() -> Any:
         with platform.session() as session:
             return indicator_board(
                 session, as_of_period=period or _period(platform.today), plan=platform.plan
             )
 
-    return JSONResponse(await run_in_threadpool(_json_or_422, build))
+    return await run_in_threadpool(_json_or_422, build)
