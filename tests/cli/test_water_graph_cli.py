@@ -57,6 +57,29 @@ def test_trace_and_warn_contract(run, db_backend: str) -> None:  # type: ignore[
     for item in result["upstream"]:
         assert set(item) >= {"kind", "name", "value", "rank"}
 
+    # An exceedance: 金匠桥 COD June 2021 is 44 > 40 mg/L (Ⅴ, GB 3838-2002 表1); June COD of the
+    # 示例 outfalls: SL-BSH-002 66 > SL-BSH-003 49 > SL-BSH-001 29.
+    exceeded = json.loads(
+        run(
+            "water", "trace", "--section", "金匠桥", "--indicator", "化学需氧量",
+            "--date", "2021-06-30", "--window", "1", "--json",
+        )
+    )  # fmt: skip
+    assert exceeded["observed"] == {
+        "value": 44.0,
+        "target_class": "Ⅴ",
+        "limit": 40.0,
+        "exceeded": True,
+    }
+    assert [
+        (u["code"], u["value"], u["rank"]) for u in exceeded["upstream"] if u["kind"] == "outfall"
+    ] == [
+        ("SL-BSH-002", 66.0, 1),
+        ("SL-BSH-003", 49.0, 2),
+        ("SL-BSH-001", 29.0, 3),
+    ]
+    assert any("排污单位" in line and "化学需氧量" in line for line in exceeded["missing"])
+
     warned = json.loads(run("water", "warn", "--as-of", "2021-06-30", "--json"))
     pairs = {(w["section"], w["indicator"]) for w in warned["warnings"]}
     # 示例 section data: 金匠桥 COD (38+38+44)/3 = 40 = 100 % of Ⅴ 40 mg/L, rising; 北焦庄 COD
