@@ -86,35 +86,46 @@ def warn(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="只评估，不签发预警督办单 / Evaluate only, issue nothing."
     ),
+    margin: float | None = typer.Option(
+        None, "--margin", help="预警阈值（目标限值的比例，默认 0.9）/ Share of the limit."
+    ),
+    window: int | None = typer.Option(
+        None, "--window", help="窗口月数（默认 3）/ Window in months."
+    ),
     user: str | None = typer.Option(None, "--user", help="签发人 / Issuing user."),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / Print JSON."),
 ) -> None:
     """正向预警：列出当前有效的水质预警并签发给断面所在县（市、区）/ Warnings in force."""
     from envplan.services.water_graph import evaluate_as_of, issue_warnings
-    from envplan.standards.water.warning_rules import DEFAULT_RULE
+    from envplan.standards.water.warning_rules import custom_rule
 
     day = parse_date(as_of, "--as-of")
+    try:
+        rule = custom_rule(margin=margin, window_months=window)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
     with records_session() as session:
         try:
             if dry_run:
-                warnings = evaluate_as_of(session, day)
+                warnings = evaluate_as_of(session, day, rule=rule)
             else:
-                warnings = issue_warnings(session, day, actor=acting_user(session, user))
+                actor = acting_user(session, user)
+                warnings = issue_warnings(session, day, actor=actor, rule=rule)
                 session.commit()
         except _input_errors() as exc:
             raise fail(str(exc)) from exc
-    rule = {
-        "id": DEFAULT_RULE.id,
-        "name": DEFAULT_RULE.name_zh,
-        "margin": DEFAULT_RULE.margin,
-        "window_months": DEFAULT_RULE.window_months,
-        "source": DEFAULT_RULE.source,
+    rule_json = {
+        "id": rule.id,
+        "name": rule.name_zh,
+        "margin": rule.margin,
+        "window_months": rule.window_months,
+        "source": rule.source,
     }
     if as_json:
-        _echo_json({"as_of": day.isoformat(), "rule": rule, "warnings": warnings})
+        _echo_json({"as_of": day.isoformat(), "rule": rule_json, "warnings": warnings})
         return
     if not warnings:
-        typer.echo(f"{day.isoformat()} 无有效水质预警（规则：{DEFAULT_RULE.name_zh}）。")
+        typer.echo(f"{day.isoformat()} 无有效水质预警（规则：{rule.name_zh}）。")
     for w in warnings:
         tag = "【示例】" if w["demo"] else ""
         notice = w.get("notice", {}).get("number", "（未签发）")

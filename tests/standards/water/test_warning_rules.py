@@ -93,3 +93,18 @@ def test_rule_is_cited_data() -> None:
     assert "晋市政办〔2021〕9号" in DEFAULT_RULE.source
     assert "GB 3838-2002" in DEFAULT_RULE.source
     assert DEFAULT_RULE.margin == 0.9
+
+
+def test_custom_margin_and_window() -> None:
+    from envplan.standards.water.warning_rules import custom_rule
+
+    assert custom_rule() is DEFAULT_RULE
+    # 85 % rising: below the default 90 %, warns under a bureau's 80 % rule.
+    window = _window([0.80, 0.85, 0.90])
+    assert evaluate_warnings(window).get_column("level")[0] == 0
+    assert evaluate_warnings(window, custom_rule(margin=0.8)).get_column("level")[0] == 1
+    assert custom_rule(window_months=6).window_months == 6
+    with pytest.raises(ValueError, match="0.5–1.0"):
+        custom_rule(margin=1.2)
+    with pytest.raises(ValueError, match="1–24"):
+        custom_rule(window_months=0)

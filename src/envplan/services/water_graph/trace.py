@@ -141,7 +141,7 @@ def trace_upstream(session: Session, request: TraceRequest) -> dict[str, Any]:
         )
         for rank, key in enumerate(ranked, start=1):
             row = found[key]
-            items.append(_item(graph, kind, key, row["measure"], rank))
+            items.append(_item(graph, kind, key, row["measure"], rank, indicator))
             evidence.append(
                 {
                     "kind": kind,
@@ -156,7 +156,7 @@ def trace_upstream(session: Session, request: TraceRequest) -> dict[str, Any]:
         for key in keys:
             if key in ranked:
                 continue
-            items.append(_item(graph, kind, key, None, None))
+            items.append(_item(graph, kind, key, None, None, indicator))
             label = f"{KIND_LABELS[kind]}「{display_name(graph, kind, key)}」"
             if found.get(key) and by == "load":
                 missing.append(f"{label}在 {window_text} 有{name_zh}浓度但无流量，无法计算负荷")
@@ -214,7 +214,9 @@ def display_name(graph: Any, kind: str, key: str) -> str:
     return key
 
 
-def _item(graph: Any, kind: str, key: str, value: float | None, rank: int | None) -> dict[str, Any]:
+def _item(
+    graph: Any, kind: str, key: str, value: float | None, rank: int | None, indicator: str
+) -> dict[str, Any]:
     item: dict[str, Any] = {
         "kind": kind,
         "name": display_name(graph, kind, key),
@@ -223,4 +225,7 @@ def _item(graph: Any, kind: str, key: str, value: float | None, rank: int | None
     }
     if kind != "section":
         item["code"] = key
+    if kind == "outfall":
+        permitted = graph.outfalls[key].permitted_loads.get(indicator)
+        item["permitted_t_a"] = permitted  # 许可排放量 [t/a]; None when not set
     return item

@@ -60,6 +60,31 @@ DEFAULT_RULE: Final = WarningRule(
     adopted_on=dt.date(2021, 4, 8),
 )
 
+
+def custom_rule(*, margin: float | None = None, window_months: int | None = None) -> WarningRule:
+    """:data:`DEFAULT_RULE` with a bureau's own margin [–] (0.5–1.0) and window [months] (1–24),
+    the GB 3838-2002 Table 1 limits unchanged; the default itself when neither is given.
+    ValueError (zh-CN) outside those ranges."""
+    if margin is None and window_months is None:
+        return DEFAULT_RULE
+    chosen_margin = DEFAULT_RULE.margin if margin is None else margin
+    chosen_window = DEFAULT_RULE.window_months if window_months is None else window_months
+    if not 0.5 <= chosen_margin <= 1.0:
+        raise ValueError(f"预警阈值 {chosen_margin} 应在 0.5–1.0 之间（目标限值的比例）")
+    if not 1 <= chosen_window <= 24:
+        raise ValueError(f"窗口月数 {chosen_window} 应在 1–24 之间")
+    return WarningRule(
+        id=f"custom-m{chosen_margin:g}-w{chosen_window}",
+        name_zh=f"近限预警：{chosen_window}个月均值达到目标类别限值的{chosen_margin * 100:g}%且呈上升趋势",
+        margin=chosen_margin,
+        window_months=chosen_window,
+        min_points=DEFAULT_RULE.min_points,
+        require_rising=DEFAULT_RULE.require_rising,
+        source=f"局自定规则（阈值、窗口）；其余同 {DEFAULT_RULE.id}：{DEFAULT_RULE.source}",
+        adopted_on=DEFAULT_RULE.adopted_on,
+    )
+
+
 #: Warning levels [–]: 1 近限预警 (margin ≤ ratio ≤ 1), 2 超标 (ratio > 1); 0 = none.
 LEVEL_LABELS: Final[dict[int, str]] = {0: "", 1: "近限预警", 2: "超标预警"}
 
