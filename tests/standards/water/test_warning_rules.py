@@ -104,7 +104,7 @@ def test_custom_margin_and_window() -> None:
     assert evaluate_warnings(window).get_column("level")[0] == 0
     assert evaluate_warnings(window, custom_rule(margin=0.8)).get_column("level")[0] == 1
     assert custom_rule(window_months=6).window_months == 6
-    with pytest.raises(ValueError, match="0.5–1.0"):
+    with pytest.raises(ValueError, match=r"0\.5–1\.0"):
         custom_rule(margin=1.2)
     with pytest.raises(ValueError, match="1–24"):
         custom_rule(window_months=0)
