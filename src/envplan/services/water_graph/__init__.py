@@ -18,7 +18,6 @@ from envplan.services.water_graph.imports import (
     ImportResult,
     import_drinking_sources,
     import_graph,
-    import_monitoring,
     import_section_targets,
     template_headers,
 )
@@ -28,6 +27,7 @@ from envplan.services.water_graph.indicators import (
     report_indicator,
     tracked_targets,
 )
+from envplan.services.water_graph.monitoring_import import import_monitoring
 from envplan.services.water_graph.registry import drinking_sources, graph_overview, outfall_monthly
 from envplan.services.water_graph.targets import PROVINCIAL_TARGETS_NOTE
 from envplan.services.water_graph.trace import TraceError, TraceRequest, trace_upstream

@@ -20,9 +20,9 @@ from envplan.services.access import SYSTEM, Principal
 from envplan.services.water_graph.imports import (
     import_drinking_sources,
     import_graph,
-    import_monitoring,
 )
 from envplan.services.water_graph.indicators import report_indicator
+from envplan.services.water_graph.monitoring_import import import_monitoring
 from envplan.services.water_graph.warnings import issue_warnings
 from envplan.store.water_graph import WaterReach
 
