@@ -119,3 +119,18 @@ def test_who_may_report(records: Session) -> None:
             value=1.0,
             reported_on=dt.date(2021, 7, 1),
         )
+
+
+def test_monthly_bulletin_file_carries_the_section(records: Session) -> None:
+    from envplan.reports.bulletin import build_bulletin
+
+    report_indicator(
+        records, SYSTEM, target_id="water-t11", period="2021-06", value=41.0,
+        reported_on=dt.date(2021, 7, 5), area="市区建成区",
+    )  # fmt: skip
+    files = build_bulletin("2021-06", formats=("html",), session=records)
+    assert isinstance(files, dict)
+    html = files["html"].decode("utf-8")
+    # 水 (二)2: 市区建成区 ≥ 50 %; 41 % → 红.
+    assert "基础设施指标与水质预警" in html and "红（未达目标）" in html
+    assert "雨污合流制管网剩余量改造完成比例" in html

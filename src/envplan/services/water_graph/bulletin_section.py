@@ -55,7 +55,7 @@ def infrastructure_section(facts: InfrastructureFacts) -> Section:
         blocks.append(Paragraph(text, figures))
         rows = [
             (
-                row["indicator"],
+                row["indicator"] + ("（示例）" if row["demo"] else ""),
                 row["area"],
                 f"{'≥' if row['comparator'] == '>=' else '≤'}{row['target_value']:g}{row['unit']}",
                 Sourced.number(row["value"], SOURCE, decimals=1, unit=row["unit"])
@@ -82,7 +82,7 @@ def infrastructure_section(facts: InfrastructureFacts) -> Section:
                 [
                     (
                         w["number"],
-                        w["section"],
+                        w["section"] + ("（示例）" if w["demo"] else ""),
                         w["indicator"],
                         w["county"],
                         Sourced.percent(w["ratio"], WARNING_SOURCE, decimals=0),

@@ -1,5 +1,5 @@
-"""Imports of the water graph: reaches, sections, outfalls (the Excel/CSV templates), monitoring (in :mod:`.monitoring_import`)
-(section, outfall, enterprise self-monitoring), provincial section targets, drinking sources.
+"""Imports of the water graph: reaches, sections, outfalls (the Excel/CSV templates), provincial
+section targets, drinking sources (monitoring files: :mod:`.monitoring_import`).
 
 Every import is all or nothing: files are read and checked completely (problems with file, row,
 column, zh-CN), cross-checked against the records, and only then written in one transaction,
