@@ -46,6 +46,17 @@ def test_bad_graph_files_write_nothing(records: Session, files) -> None:  # type
     assert _count(records, WaterReach) == 0
 
 
+def test_one_owner_per_credit_code(records: Session, files) -> None:  # type: ignore[no-untyped-def]
+    clash = OUTFALLS.replace(
+        "O2,支流二号口,城镇污水处理厂排污口,T,3,城区,乙公司,91140502MA0K00002U",
+        "O2,支流二号口,城镇污水处理厂排污口,T,3,城区,乙公司,91140500MA0K00001U",
+    )
+    with pytest.raises(InputFileError, match="对应的责任主体不一致"):
+        import_graph(
+            records, reaches=files("r.csv", REACHES), outfalls=files("o.csv", clash), actor=SYSTEM
+        )
+
+
 def test_references_and_cycles(records: Session, files) -> None:  # type: ignore[no-untyped-def]
     cyclic = REACHES.replace("R2,测试河,下游段,泽州县,,40", "R2,测试河,下游段,泽州县,R1,40")
     with pytest.raises(InputFileError, match="河段构成环路"):

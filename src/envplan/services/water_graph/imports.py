@@ -228,6 +228,22 @@ def import_graph(
                             column="河段编码",
                         )
                     )
+    if "outfalls" in tables:
+        names: dict[str, str] = {}
+        for row in tables["outfalls"].rows:
+            code, owner = row["owner_credit_code"], row["owner_name"] or ""
+            if code is None:
+                continue
+            if code in names and names[code] != owner:
+                problems.append(
+                    problem_frame(
+                        tables["outfalls"].name,
+                        f"统一社会信用代码「{code}」对应的责任主体不一致（「{names[code]}」与「{owner}」）",
+                        row=row["_row"],
+                        column="责任主体",
+                    )
+                )
+            names.setdefault(code, owner)
     raise_if_problems(problems)
     totals = [0, 0, 0]
 
