@@ -1,6 +1,7 @@
 from sqlalchemy import Engine, inspect, text
 
 from envplan.store import current_revision, downgrade, head_revision, upgrade
+from envplan.store.enterprises import ENTERPRISE_TABLES
 from envplan.store.water_graph import WATER_GRAPH_TABLES
 
 EXPECTED_TABLES = {
@@ -18,7 +19,9 @@ EXPECTED_TABLES = {
     "clock_items",
     "dispatch_snapshots",
     "audit_log",
-} | set(WATER_GRAPH_TABLES)
+}
+EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
+EXPECTED_TABLES |= set(WATER_GRAPH_TABLES)  # store.water_graph (revision 0007_water_graph)
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -11,6 +11,7 @@ Public entry points:
 
 from __future__ import annotations
 
+from envplan.store import enterprises as _enterprises  # noqa: F401  (tables in Base.metadata)
 from envplan.store.engine import is_sqlite, make_engine, make_session_factory
 from envplan.store.evidence import EvidenceCorrupted, EvidenceStore
 from envplan.store.migrate import current_revision, downgrade, head_revision, upgrade

@@ -299,7 +299,7 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-APPEND_ONLY_TABLES = (
+APPEND_ONLY_TABLES: tuple[str, ...] = (
     "audit_log",
     "progress_reports",
     "report_reviews",
@@ -308,5 +308,6 @@ APPEND_ONLY_TABLES = (
     "comments",
     "dispatch_snapshots",
 )
+APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergency_inspections")
 
 from envplan.store import water_graph as _water_graph  # noqa: E402, F401  (metadata complete)

@@ -85,3 +85,42 @@ def test_trace_errors_are_chinese(graph: Session) -> None:
         trace_upstream(graph, TraceRequest("不存在", "氨氮", dt.date(2021, 6, 30)))
     with pytest.raises(TraceError, match="无法识别"):
         trace_upstream(graph, TraceRequest("金匠桥", "氨", dt.date(2021, 6, 30)))
+
+
+def test_owners_link_to_the_enterprise_registry(records: Session, files) -> None:  # type: ignore[no-untyped-def]
+    from envplan.services.enterprises import EnterpriseInput, save_enterprise
+
+    save_enterprise(
+        records,
+        EnterpriseInput(
+            credit_code="91140500MA0K00001U", name="甲公司", county="城区", industry="焦化"
+        ),
+    )
+    # The registry names 91140502MA0K00002U "乙化工有限公司": the outfall file's "乙公司" clashes.
+    save_enterprise(
+        records,
+        EnterpriseInput(
+            credit_code="91140502MA0K00002U", name="乙化工有限公司", county="城区", industry="其他"
+        ),
+    )
+    from envplan.monitoring.errors import InputFileError
+
+    with pytest.raises(InputFileError, match="与排污单位名录中统一社会信用代码"):
+        import_graph(
+            records,
+            reaches=files("r.csv", REACHES),
+            outfalls=files("o.csv", OUTFALLS),
+            actor=SYSTEM,
+        )
+    # Leaving 责任主体 empty takes the registry's name.
+    fixed = OUTFALLS.replace("城区,乙公司,91140502MA0K00002U", "城区,,91140502MA0K00002U")
+    import_graph(
+        records,
+        reaches=files("r.csv", REACHES),
+        sections=files("s.csv", SECTIONS),
+        outfalls=files("o.csv", fixed),
+        actor=SYSTEM,
+    )
+    result = trace_upstream(records, TraceRequest("金匠桥", "氨氮", dt.date(2021, 6, 30)))
+    owners = {i["name"]: i["registered"] for i in result["upstream"] if i["kind"] == "enterprise"}
+    assert owners == {"甲公司": True, "乙化工有限公司": True, "丙公司": False}

@@ -17,6 +17,7 @@ import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from envplan.store.enterprises import Enterprise
 from envplan.store.water_graph import WaterGraphSection, WaterOutfall, WaterReach
 
 Node = tuple[str, str]
@@ -31,6 +32,7 @@ class WaterGraph:
     sections: dict[str, WaterGraphSection] = field(default_factory=dict)
     outfalls: dict[str, WaterOutfall] = field(default_factory=dict)
     enterprises: dict[str, str] = field(default_factory=dict)  # node key → display name
+    registered: set[str] = field(default_factory=set)  # keys found in the enterprise registry
     demo: bool = False
 
     def upstream(self, section: str) -> list[Node]:
@@ -92,13 +94,28 @@ def build_graph(
     return result
 
 
+def registry_names(session: Session, codes: list[str]) -> dict[str, str]:
+    """Names in the enterprise registry (排污单位名录, ``store.enterprises``) by credit code."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Enterprise.credit_code, Enterprise.name).where(Enterprise.credit_code.in_(codes))
+    ).all()
+    return {code: name for code, name in rows}
+
+
 def load_graph(session: Session) -> WaterGraph:
-    """The graph as recorded now."""
-    return build_graph(
+    """The graph as recorded now; owners are linked to the enterprise registry by their
+    统一社会信用代码 (the registry's name is shown when the code is registered)."""
+    graph = build_graph(
         list(session.scalars(select(WaterReach))),
         list(session.scalars(select(WaterGraphSection))),
         list(session.scalars(select(WaterOutfall))),
     )
+    names = registry_names(session, list(graph.enterprises))
+    graph.enterprises.update(names)
+    graph.registered = set(names)
+    return graph
 
 
 def reach_cycle(edges: list[tuple[str, str]]) -> list[str] | None:

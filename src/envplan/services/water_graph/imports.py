@@ -22,7 +22,7 @@ from envplan.monitoring.water_readers import (
     read_provincial_targets,
 )
 from envplan.services.access import AccessDenied, Principal, Role
-from envplan.services.water_graph.graph import reach_cycle
+from envplan.services.water_graph.graph import reach_cycle, registry_names
 from envplan.services.water_graph.tables import Column, read_registry
 from envplan.store import audit
 from envplan.store.water_graph import (
@@ -229,6 +229,24 @@ def import_graph(
                         )
                     )
     if "outfalls" in tables:
+        registered = registry_names(
+            session,
+            [r["owner_credit_code"] for r in tables["outfalls"].rows if r["owner_credit_code"]],
+        )
+        for row in tables["outfalls"].rows:
+            code, owner = row["owner_credit_code"], row["owner_name"]
+            if code in registered and owner and owner != registered[code]:
+                problems.append(
+                    problem_frame(
+                        tables["outfalls"].name,
+                        f"责任主体「{owner}」与排污单位名录中统一社会信用代码「{code}」的名称"
+                        f"「{registered[code]}」不一致",
+                        row=row["_row"],
+                        column="责任主体",
+                    )
+                )
+            elif code in registered and not owner:
+                row["owner_name"] = registered[code]  # filled from the registry
         names: dict[str, str] = {}
         for row in tables["outfalls"].rows:
             code, owner = row["owner_credit_code"], row["owner_name"] or ""

@@ -9,7 +9,7 @@ import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from envplan.services.water_graph.graph import load_graph
+from envplan.services.water_graph.graph import enterprise_key, load_graph
 from envplan.services.water_graph.targets import PROVINCIAL_TARGETS_NOTE, plan_section_info
 from envplan.standards.water.gb3838 import CLASS_LABELS, TABLE_1_BY_ID
 from envplan.store.water_graph import DrinkingWaterSource, WaterMonitoring, WaterOutfall
@@ -39,7 +39,8 @@ def graph_overview(session: Session, plan: Any = None) -> dict[str, Any]:
                 "code": o.code,
                 "position_km": o.position_km,
                 "county": o.county,
-                "owner": o.owner_name,
+                "owner": graph.enterprises.get(enterprise_key(o) or "", o.owner_name),
+                "owner_registered": (enterprise_key(o) or "") in graph.registered,
                 "type": o.kind,
             }
             for o in graph.outfalls.values()

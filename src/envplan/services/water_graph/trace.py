@@ -225,6 +225,8 @@ def _item(
     }
     if kind != "section":
         item["code"] = key
+    if kind == "enterprise":
+        item["registered"] = key in graph.registered  # found in the enterprise registry
     if kind == "outfall":
         permitted = graph.outfalls[key].permitted_loads.get(indicator)
         item["permitted_t_a"] = permitted  # 许可排放量 [t/a]; None when not set

@@ -2,7 +2,7 @@
 drinking-water sources, provincial section targets.
 
 Revision ID: 0007_water_graph
-Revises: 0001
+Revises: 0004_enterprises
 Create Date: 2026-12-03 06:50:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_water_graph"
-down_revision = "0001"
+down_revision = "0004_enterprises"
 branch_labels = None
 depends_on = None
 
