@@ -14,6 +14,8 @@ from envplan.cli import (
     audit_cmd,
     db_cmd,
     dispatch_cmd,
+    emergency_cmd,
+    enterprise_cmd,
     ledger_cmd,
     plan_cmd,
     report_cmd,
@@ -49,6 +51,8 @@ app.add_typer(dispatch_cmd.app, name="dispatch")
 app.add_typer(ledger_cmd.app, name="ledger")
 app.add_typer(audit_cmd.app, name="audit")
 app.add_typer(report_cmd.app, name="report")
+app.add_typer(enterprise_cmd.app, name="enterprise")
+app.add_typer(emergency_cmd.app, name="emergency")
 serve_cmd.register(app)
 
 

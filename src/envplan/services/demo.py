@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from envplan.plan import Plan
 from envplan.services.access import ROLE_LABELS, Principal, Role, create_user
 from envplan.services.calendar import WorkingCalendar
+from envplan.services.emergency.demo import seed_emergency_demo
 from envplan.services.supervision import (
     DEFAULT_RULES,
     SupervisionRules,
@@ -367,6 +368,7 @@ def seed_demo(
 
     _seed_clock_items(session, admin, clerk, as_of)
     seed_water_graph_demo(session, actor=admin)
+    seed_emergency_demo(session, admin)  # enterprises registry and emergency response (示例)
     session.flush()
     return DemoSeed(accounts, as_of, created=True, reports=len(reports), notices=len(notices))
 

@@ -26,7 +26,7 @@ from envplan.services.settings import DEMO_SECRET_KEY, Settings
 from envplan.web import charts
 from envplan.web.errors import install_error_handlers, render_error
 from envplan.web.i18n import pick_lang, translator
-from envplan.web.routes import api, auth, pages, public, water_graph
+from envplan.web.routes import api, auth, emergency, pages, public, water_graph
 from envplan.web.security import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -117,6 +117,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(public.router)
     app.include_router(water_graph.router)
+    app.include_router(emergency.router)  # enterprises and heavy-pollution emergency
     return app
 
 

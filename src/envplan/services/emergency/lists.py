@@ -51,6 +51,7 @@ class ListedEnterprise:
     basis: str
     cut_share: float
     reductions: dict[str, float]  # [t/d]
+    annual: dict[str, float]  # [t/a] used
     notes: list[str]
     lon: float | None
     lat: float | None
@@ -90,6 +91,7 @@ class EmergencyList:
                     "basis": e.basis,
                     "cut_share": e.cut_share,
                     "reductions": {p: round(v, 6) for p, v in e.reductions.items()},
+                    "annual_emissions": e.annual,
                     "notes": e.notes,
                 }
                 for e in self.enterprises
@@ -220,19 +222,18 @@ def build_list(
                 basis=measure.basis,
                 cut_share=measure.cut_share,
                 reductions={},
+                annual=emissions,
                 notes=notes,
                 lon=ent.lon,
                 lat=ent.lat,
                 is_demo=ent.is_demo,
             )
         )
-        listed[-1].reductions.update(emissions)  # annual for now; converted below
     # Vectorised reduction: (enterprises × pollutants) annual [t/a] × cut / 365 → [t/d].
-    annual = np.array([[e.reductions[p] for p in POLLUTANTS] for e in listed], dtype=np.float64)
+    annual = np.array([[e.annual[p] for p in POLLUTANTS] for e in listed], dtype=np.float64)
     cuts = np.array([e.cut_share for e in listed], dtype=np.float64)
     daily = (annual.reshape(-1, len(POLLUTANTS)) * cuts.reshape(-1, 1)) / DAYS_PER_YEAR
     for row, entry in zip(daily, listed, strict=True):
-        entry.reductions.clear()
         entry.reductions.update({p: float(v) for p, v in zip(POLLUTANTS, row, strict=True)})
     reduced_arr = daily.sum(axis=0) if len(listed) else np.zeros(len(POLLUTANTS))
     totals = {p: annual_totals[p] / DAYS_PER_YEAR for p in POLLUTANTS}
