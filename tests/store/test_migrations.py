@@ -2,6 +2,7 @@ from sqlalchemy import Engine, inspect, text
 
 from envplan.store import current_revision, downgrade, head_revision, upgrade
 from envplan.store.enterprises import ENTERPRISE_TABLES
+from envplan.store.water_graph import WATER_GRAPH_TABLES
 
 EXPECTED_TABLES = {
     "units",
@@ -33,6 +34,7 @@ EXPECTED_TABLES |= {  # contaminated-land registry (revision 0006_land)
     "land_duties",
 }
 EXPECTED_TABLES |= set(ENTERPRISE_TABLES)  # store.enterprises (revision 0004_enterprises)
+EXPECTED_TABLES |= set(WATER_GRAPH_TABLES)  # store.water_graph (revision 0007_water_graph)
 
 
 def _tables(engine: Engine) -> set[str]:

@@ -30,6 +30,7 @@ from envplan.cli import (
     tasks_cmd,
     users_cmd,
     water_cmd,
+    water_graph_cmd,
 )
 
 app = typer.Typer(
@@ -48,6 +49,7 @@ app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(air_cmd.app, name="air")
 air_analysis_cmd.register(air_cmd.app)
 app.add_typer(water_cmd.app, name="water")
+water_graph_cmd.register(water_cmd.app)
 app.add_typer(soil_cmd.app, name="soil")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(users_cmd.app, name="users")

@@ -42,6 +42,7 @@ from envplan.services.supervision import (
     load_plan_into_db,
 )
 from envplan.services.supervision.clock13710 import record_step, register_item
+from envplan.services.water_graph.demo import seed_water_graph_demo
 from envplan.store import EvidenceStore, audit
 from envplan.store.models import (
     Comment,
@@ -368,6 +369,7 @@ def seed_demo(
         )
 
     _seed_clock_items(session, admin, clerk, as_of)
+    seed_water_graph_demo(session, actor=admin)
     seed_emergency_demo(session, admin)  # enterprises registry and emergency response (示例)
     seed_offsets_demo(session)  # 示例 inventory, credits, debits (services.offsets.demo)
     session.flush()

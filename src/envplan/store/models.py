@@ -357,3 +357,4 @@ APPEND_ONLY_TABLES += ("enterprise_grades", "emergency_warning_events", "emergen
 APPEND_ONLY_TABLES += ("offset_debits", "offset_allocations")  # store.offsets (0005_offsets)
 
 import envplan.store.offsets  # noqa: E402, F401  (offsets tables in Base.metadata)
+from envplan.store import water_graph as _water_graph  # noqa: E402, F401  (metadata complete)

@@ -26,8 +26,20 @@ from envplan.services.settings import DEMO_SECRET_KEY, Settings
 from envplan.web import charts
 from envplan.web.errors import install_error_handlers, render_error
 from envplan.web.i18n import pick_lang, translator
-from envplan.web.routes import analysis, api, auth, emergency, offsets, pages, public, supervision
-from envplan.web.routes import land as land_routes
+from envplan.web.routes import (
+    analysis,
+    api,
+    auth,
+    emergency,
+    offsets,
+    pages,
+    public,
+    supervision,
+    water_graph,
+)
+from envplan.web.routes import (
+    land as land_routes,
+)
 from envplan.web.security import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -124,6 +136,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(public.router)
     app.include_router(analysis.router)
+    app.include_router(water_graph.router)
     app.include_router(emergency.router)  # enterprises and heavy-pollution emergency
     app.include_router(offsets.router)
     app.include_router(land_routes.router)

@@ -163,6 +163,12 @@ def monthly_bulletin(
         soil=_soil(request, demo),
         options=options,
     )
+    # The water plan's infrastructure indicators and warnings (services.water_graph), when the
+    # records hold them. Imported here, not at the top: water_graph builds its section from the
+    # bulletin's model, so a module-level import would make the two packages import each other.
+    from envplan.services.water_graph.bulletin_section import with_infrastructure_section
+
+    bulletin = with_infrastructure_section(bulletin, session)
     ledger = (
         ledger_book(session, as_of=request.month.last, principal=request.principal)
         if request.with_ledger and supervision is not None

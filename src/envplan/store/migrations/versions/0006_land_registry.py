@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_land"
-down_revision = "0004_enterprises"
+down_revision = "0005_offsets"
 branch_labels = None
 depends_on = None
 
