@@ -73,6 +73,7 @@ def test_a_locked_database_answers_503_with_retry_and_reads_go_on(
     shared_platform: Platform,
 ) -> None:
     # before: one lock held > 30 s turned every request, login and reads included, into a 500
+    # (timings are judged against the holder, not the clock: the machine may be loaded)
     with TestClient(
         create_app(demo_settings(shared_platform.home), platform=shared_platform)
     ) as client:
@@ -82,28 +83,27 @@ def test_a_locked_database_answers_503_with_retry_and_reads_go_on(
         ready = threading.Event()
         holder = threading.Thread(
             target=_hold_write_lock,
-            args=(shared_platform.home / "envplan.sqlite3", 9.0, ready),
+            args=(shared_platform.home / "envplan.sqlite3", 20.0, ready),
         )
         holder.start()
         ready.wait()
         try:
-            began = time.monotonic()
             assert client.get("/api/v1/tasks?status=overdue").status_code == 200
             assert client.get("/tasks").status_code == 200
-            assert time.monotonic() - began < 3.0  # reads never wait for the writer
-            began = time.monotonic()
+            reads_done_while_locked = holder.is_alive()  # reads did not wait for the writer
             response = client.post(
                 f"/api/v1/notices/{notices[0]['notice_id']}/reply",
                 json={"text": "锁测试回复"},
                 headers={"X-CSRF-Token": token},
             )
-            waited = time.monotonic() - began
+            answered_while_locked = holder.is_alive()  # the short busy timeout, not the lock
         finally:
             holder.join()
+    assert reads_done_while_locked
+    assert answered_while_locked
     assert response.status_code == 503, response.text
     assert "重试" in response.json()["detail"]
     assert response.headers["Retry-After"] == "2"
-    assert waited < 8.0  # the short busy timeout, not 30 s
 
 
 def test_a_write_by_another_process_refreshes_the_cache(shared_platform: Platform) -> None:

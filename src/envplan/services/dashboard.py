@@ -138,6 +138,12 @@ class Platform:
                     self._write_generation += 1
                     self._cache.clear()
 
+    def data_generation(self) -> int:
+        """A number that changes whenever the records change (here or in another process)."""
+        self._sync_with_database()
+        with self._lock:
+            return self._write_generation
+
     def invalidate(self) -> None:
         """Drop every cached view (after an import or a write)."""
         with self._lock:

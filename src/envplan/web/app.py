@@ -9,6 +9,7 @@ lifespan by :func:`envplan.services.dashboard.open_platform`; ``/healthz`` answe
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http.cookies import SimpleCookie
@@ -56,6 +57,9 @@ WEB_DIR = Path(__file__).resolve().parent
 MIN_SECRET_LENGTH = 32
 # A request body above this is refused before it is read (uploads have their own, lower limits).
 MAX_REQUEST_BYTES = 60 * 1024 * 1024
+#: A cached session lookup is re-read from the database at least this often [s] (a logout on
+#: another server process is seen within this time; any audited change drops the cache at once).
+SESSION_RECHECK_S = 5.0
 
 
 class SettingsError(ValueError):
@@ -168,10 +172,20 @@ def _load_session(state: WebState, cookie: str | None) -> Session:
         return Session(dirty=True)
     from envplan.services import web_login
 
-    found = web_login.resolve(state.platform, data.token)
-    if found is None:
-        return Session(dirty=True)  # logged out, expired, disabled: the cookie is replaced
-    csrf, user = found
+    generation = state.platform.data_generation()
+    now = time.monotonic()
+    hit = state.session_cache.get(data.token)
+    if hit is not None and hit[0] == generation and hit[1] > now:
+        csrf, user = hit[2], hit[3]
+    else:
+        found = web_login.resolve(state.platform, data.token)
+        if found is None:
+            state.session_cache.pop(data.token, None)
+            return Session(dirty=True)  # logged out, expired, disabled: the cookie is replaced
+        csrf, user = found
+        if len(state.session_cache) > 10_000:
+            state.session_cache.clear()
+        state.session_cache[data.token] = (generation, now + SESSION_RECHECK_S, csrf, user)
     return Session(user_id=user.id, csrf=csrf, token=data.token, user=user)
 
 

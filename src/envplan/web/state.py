@@ -22,5 +22,8 @@ class WebState:
     # Per address: a spray of names from one address slows down after 30 failures.
     ip_throttle: LoginThrottle = field(default_factory=lambda: LoginThrottle(30, 900.0))
     platform: Any = None
+    # token → (data generation, monotonic deadline, csrf, user): a session looked up once is
+    # reused until any record changes (a disable, a role change …), logout, or SESSION_RECHECK_S.
+    session_cache: dict[str, tuple[int, float, str, Any]] = field(default_factory=dict)
     ready: threading.Event = field(default_factory=threading.Event)
     startup_error: str | None = None

@@ -122,6 +122,7 @@ def login(
     state.user_throttle.reset(user_keys)
     if session.token is not None:  # a session already open in this browser ends here
         web_login.logout(state.platform, session.token)
+        state.session_cache.pop(session.token, None)
     session.login(logged_in.token, logged_in.csrf, logged_in.user)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -132,5 +133,7 @@ def logout(request: Request, state: StateDep, session: SessionDep) -> Response:
 
     if state.platform is not None:
         web_login.logout(state.platform, session.token)
+    if session.token is not None:
+        state.session_cache.pop(session.token, None)
     session.logout()
     return RedirectResponse("/login", status_code=303)
