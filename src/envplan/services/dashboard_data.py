@@ -40,6 +40,8 @@ BUNDLED_AIR_FILES: tuple[tuple[str, str], ...] = (
     ("mee-city-hourly-2019-02-04_2019-02-12.csv.gz", "mee-city"),
     ("cnemc-live-jincheng-stations-2022-06-15.csv", "cnemc-live"),
     ("aqistudy-daily-shanxi-11-cities-2013_2017.csv", "aqistudy-daily"),
+    # Real current data (官方实时发布数据): Shanxi's 63 national stations, 2026-03-02 – 07-24.
+    ("cnemc-live-shanxi-2026-03-02_2026-07-24.csv.gz", "cnemc-live"),
 )
 
 CITY = "晋城市"
