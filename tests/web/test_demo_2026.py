@@ -69,10 +69,18 @@ def _air_section(document: Document) -> tuple[list[str], list[list[list[str]]]]:
     return texts, tables
 
 
+@pytest.fixture(scope="module")
+def air_section(
+    shared_platform: Platform, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[list[str], list[list[list[str]]]]:
+    """The air section of the CLI's 2026-06 bulletin on the demo home (built once)."""
+    return _air_section(_bulletin(shared_platform, tmp_path_factory.mktemp("out")))
+
+
 def test_the_2026_06_bulletin_fills_the_air_section(
-    shared_platform: Platform, tmp_path: Path
+    air_section: tuple[list[str], list[list[list[str]]]],
 ) -> None:
-    texts, tables = _air_section(_bulletin(shared_platform, tmp_path / "out"))
+    texts, tables = air_section
     assert tables, "the air section has tables"
     cells = [cell for table in tables for row in table[1:] for cell in row]
     assert "—" not in cells
@@ -81,7 +89,9 @@ def test_the_2026_06_bulletin_fills_the_air_section(
     assert {row[0] for row in ranking[1:]} == SHANXI_11  # Jincheng among the 11 cities
 
 
-def test_the_2026_06_good_days_are_one_number(shared_platform: Platform, air_section) -> None:
+def test_the_2026_06_good_days_are_one_number(
+    shared_platform: Platform, air_section: tuple[list[str], list[list[list[str]]]]
+) -> None:
     _, tables = air_section
     good = next(t for t in tables if t[0][:3] == ["时段", "有效天数", "优良天数"])
     bulletin = int(good[1][2])

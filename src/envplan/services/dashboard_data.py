@@ -420,12 +420,27 @@ def official_hourly_view(root: Path) -> dict[str, Any]:
     return view
 
 
+#: Station hours shown beside the published AQI: the latest day of the city's stations.
+STATION_SAMPLE_HOURS = 24
+
+
 def station_samples(root: Path) -> list[dict[str, Any]]:
-    """The CNEMC live Jincheng station hours: the engine's AQI beside the published one."""
-    measurements = timeseries.query_air(root, formats=["cnemc-live"])
-    if measurements.is_empty():
+    """The CNEMC live Jincheng station hours of the latest day in the store (at most
+    ``STATION_SAMPLE_HOURS`` hours): the engine's AQI beside the published one."""
+    stored = timeseries.query_air(root, formats=["cnemc-live"])
+    if stored.is_empty() or "city" not in stored.columns:
         return []
-    published = timeseries.query_published(root, formats=["cnemc-live"])
+    mine = stored.filter(pl.col("city") == CITY)
+    if mine.is_empty():
+        return []
+    last = mine["interval_end"].max()
+    assert isinstance(last, dt.datetime)
+    since = last - dt.timedelta(hours=STATION_SAMPLE_HOURS)
+    measurements = mine.filter(pl.col("interval_end") > since)
+    sites = measurements["site"].unique().to_list()
+    published = timeseries.query_published(root, formats=["cnemc-live"]).filter(
+        pl.col("site").is_in(sites) & (pl.col("interval_end") > since)
+    )
     hourly = air.hourly_aqi(measurements, published=published)
     names = measurements.select("site", "site_name").unique("site")
     hourly = hourly.join(names, on="site", how="left").sort("interval_end", "site")
