@@ -53,6 +53,12 @@ _PRIMARY_ALIASES: dict[str, str] = {
     "O3_8H": "O3_8h",
     "O3-8H": "O3_8h",
     "臭氧8小时": "O3_8h",
+    # CNEMC live labels from 2026-03-01 (HJ 633-2026): name, then the code in brackets.
+    "二氧化硫(SO2)": "SO2",
+    "二氧化氮(NO2)": "NO2",
+    "一氧化碳(CO)": "CO",
+    "臭氧1小时(O3_1H)": "O3_1h",
+    "臭氧8小时(O3_8H)": "O3_8h",
 }
 _UNKNOWN = "?"
 
@@ -244,7 +250,7 @@ def normalize_primary(raw: pl.Expr, *, plain_o3: str = "O3_1h") -> pl.Expr:
     `—` and empty become null; unknown names become "?" inside the list (see `primary_unknown`).
     A bare "O3" means the O3 statistic of the table (`plain_o3`): 1-h in hourly tables.
     """
-    aliases = {**_PRIMARY_ALIASES, "O3": plain_o3}
+    aliases = {**_PRIMARY_ALIASES, "O3": plain_o3, "臭氧(O3)": plain_o3}
     order = {code: i for i, code in enumerate(PRIMARY_POLLUTANT_CODES)}
     order[_UNKNOWN] = len(order)
     inverse = {i: code for code, i in order.items()}

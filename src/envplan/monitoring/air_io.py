@@ -219,12 +219,14 @@ _LABEL_PATTERN = (
 
 
 def parse_time_label(raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """Parse 'YYYY-MM-DD[ HH:MM[:SS]]' (also 'T' or '/'); hour 24 means 00:00 of the next day.
+    """Parse 'YYYY-MM-DD[ HH:MM[:SS]]' (also 'T', '/' or 'THHMM'); hour 24 is 00:00 of the next day.
 
     Returns (label, has_time): the naive local datetime [UTC+8] of the label (null when the text
     is not a valid whole-hour label) and whether the text carried a time of day.
     """
-    parts = raw.str.extract_groups(_LABEL_PATTERN)
+    # CNEMC's current live table writes the hour without a colon: 2026-03-01T1200.
+    compact = raw.str.replace(r"^(\s*\d{4}-\d{1,2}-\d{1,2})T(\d{2})(\d{2})(\s*)$", "${1}T${2}:${3}")
+    parts = compact.str.extract_groups(_LABEL_PATTERN)
     date = pl.concat_str(
         [
             parts.struct.field("1"),

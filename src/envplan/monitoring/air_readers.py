@@ -55,6 +55,7 @@ from envplan.monitoring.air_io import (
     is_missing,
     load_csv,
     load_xlsx,
+    parse_number,
     parse_time_label,
 )
 from envplan.monitoring.air_schema import (
@@ -526,7 +527,8 @@ def _read_cnemc_live(
     columns = set(table.frame.columns)
     if not {*_CNEMC_LIVE_REQUIRED, "area", "positionname"} <= columns:
         return _empty_result()
-    value_columns = [c for c in _CNEMC_LIVE_COLUMNS if c in columns]
+    mapping = _cnemc_live_o3_mapping(table.frame)
+    value_columns = [c for c in mapping if c in columns]
     label, _ = parse_time_label(pl.col("timepoint"))
     frame = _with_file(table.frame, table, format, version).with_columns(
         interval_end=label,
@@ -536,7 +538,7 @@ def _read_cnemc_live(
     )
     good, problems = _usable_rows(frame, "timepoint", "stationcode", "站点编码")
     slots = _pollutant_slots(
-        good, value_columns, ["site", "site_name", "city"], _CNEMC_LIVE_COLUMNS
+        good, value_columns, ["site", "site_name", "city"], mapping
     ).with_columns(site_kind=pl.lit("station"))
     extra: dict[str, pl.Expr] = {
         "longitude": pl.col("longitude").cast(pl.Float64, strict=False)
@@ -552,6 +554,30 @@ def _read_cnemc_live(
         good, aqi_raw="aqi", primary_raw="primarypollutant", extra=extra
     )
     return slots, published, problems + pub_problems
+
+
+def _cnemc_live_o3_mapping(frame: pl.DataFrame) -> dict[str, tuple[str, str]]:
+    """Column map of one cnemc-live file, O3 columns by the archive's layout.
+
+    Two archives, two O3 layouts (tests/data/README.md):
+    - HeQinWill (2022): `o3_24h` is the 1-h O3 and `o3` the max 1-h of the last 24 h (swapped);
+    - StorywithLove (2026): `o3` is the 1-h O3; until 2026-02-28 23:00 `o3_24h` is empty, from
+      2026-03-01 00:00 it repeats the 1-h value.
+    The file is the swapped layout when some row has both cells numeric and different (the max
+    of 24 h differs from the current hour somewhere); otherwise `o3` is the 1-h value and the
+    empty (or equal) `o3_24h` is never taken.
+    """
+    if "o3_24h" not in frame.columns or "o3" not in frame.columns:
+        return _CNEMC_LIVE_COLUMNS
+    hourly = parse_number(pl.col("o3_24h"))
+    maximum = parse_number(pl.col("o3"))
+    swapped = frame.select(
+        (hourly.is_not_null() & maximum.is_not_null() & (hourly != maximum)).any()
+    )
+    if swapped.item():
+        return _CNEMC_LIVE_COLUMNS
+    current = {k: v for k, v in _CNEMC_LIVE_COLUMNS.items() if k not in ("o3", "o3_24h")}
+    return {"o3": ("O3", "1h"), **current}
 
 
 def _read_quotsoft(

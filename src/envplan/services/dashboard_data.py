@@ -40,6 +40,8 @@ BUNDLED_AIR_FILES: tuple[tuple[str, str], ...] = (
     ("mee-city-hourly-2019-02-04_2019-02-12.csv.gz", "mee-city"),
     ("cnemc-live-jincheng-stations-2022-06-15.csv", "cnemc-live"),
     ("aqistudy-daily-shanxi-11-cities-2013_2017.csv", "aqistudy-daily"),
+    # Real current data (官方实时发布数据): Shanxi's 63 national stations, 2026-03-02 – 07-24.
+    ("cnemc-live-shanxi-2026-03-02_2026-07-24.csv.gz", "cnemc-live"),
 )
 
 CITY = "晋城市"
@@ -418,12 +420,27 @@ def official_hourly_view(root: Path) -> dict[str, Any]:
     return view
 
 
+#: Station hours shown beside the published AQI: the latest day of the city's stations.
+STATION_SAMPLE_HOURS = 24
+
+
 def station_samples(root: Path) -> list[dict[str, Any]]:
-    """The CNEMC live Jincheng station hours: the engine's AQI beside the published one."""
-    measurements = timeseries.query_air(root, formats=["cnemc-live"])
-    if measurements.is_empty():
+    """The CNEMC live Jincheng station hours of the latest day in the store (at most
+    ``STATION_SAMPLE_HOURS`` hours): the engine's AQI beside the published one."""
+    stored = timeseries.query_air(root, formats=["cnemc-live"])
+    if stored.is_empty() or "city" not in stored.columns:
         return []
-    published = timeseries.query_published(root, formats=["cnemc-live"])
+    mine = stored.filter(pl.col("city") == CITY)
+    if mine.is_empty():
+        return []
+    last = mine["interval_end"].max()
+    assert isinstance(last, dt.datetime)
+    since = last - dt.timedelta(hours=STATION_SAMPLE_HOURS)
+    measurements = mine.filter(pl.col("interval_end") > since)
+    sites = measurements["site"].unique().to_list()
+    published = timeseries.query_published(root, formats=["cnemc-live"]).filter(
+        pl.col("site").is_in(sites) & (pl.col("interval_end") > since)
+    )
     hourly = air.hourly_aqi(measurements, published=published)
     names = measurements.select("site", "site_name").unique("site")
     hourly = hourly.join(names, on="site", how="left").sort("interval_end", "site")

@@ -250,6 +250,7 @@ BUNDLED_AIR_SHA256 = {
     "aqistudy-daily-jincheng-2014-12-31_2017-01-31.csv": "e8a33650026de9c1915cddf14fd3ba9ff9151a83f0eea7389b7d2198dcb35c19",
     "aqistudy-daily-shanxi-11-cities-2013_2017.csv": "d141ccf3faaeb108cdf7adb4beba7ef169cad6e7d237eb02b33f0bde548e2142",
     "cnemc-live-jincheng-stations-2022-06-15.csv": "fb2da6bc2d46fa8797c3f955c29d5fbd6dde2676ce5523e4993206201fdc2415",
+    "cnemc-live-shanxi-2026-03-02_2026-07-24.csv.gz": "5ff7383a2fb48f9455ae055079bcecb02a7161b6026397f906a0b1f4f4d1a0b5",
     "cnemc-live-shanxi-stations-2022-01-01T00.csv": "9464d8d48bc11426d53921a744a7f6993e5e18a66ea1cf656f9b4d8e5d7f5c6a",
     "cnemc-sites-guangzhou-2025-04-01.csv": "c95f1a568fbb9873ee1cdc4baab49180dee9f772e432628af885e6106a1a1a5a",
     "golden-cases-hourly-aqi.csv": "9dafccce7bf0160e1d538596a055273f7f3a183a4f1d665d327dcbd42ee87b13",
