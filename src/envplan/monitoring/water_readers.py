@@ -52,7 +52,19 @@ CNEMC_AUTO_COLUMNS: Final[dict[str, str]] = {
     "叶绿素α(mg/L)": "chla_mg_l",
     "藻密度(cells/L)": "algae_density",
 }
+#: Text columns of the 2025 table (站点情况 "正常"/"维护", city and river of the section).
+CNEMC_AUTO_TEXT_2025: Final[dict[str, str]] = {
+    "站点情况": "station_status",
+    "所在地市": "city",
+    "所属河流": "river",
+}
 _CNEMC_TEXT = ("province", "basin", "section", "time", "official_class")
+#: The basic items that set an automatic station's class (pH, DO, CODMn, NH3-N, TP; TN is shown
+#: but does not set it). A section with one of them withheld (`*`) is published without a class.
+CNEMC_AUTO_BASIC: Final = ("ph", "do", "codmn", "nh3n", "tp")
+#: `*` in the 2025 table: a withheld or invalid item (or chlorophyll/algae not applicable at a
+#: river station); `--` not monitored (tests/data/README.md, water/).
+WITHHELD_MARKER: Final = "*"
 
 #: Template indicator headers (unit suffix optional) → canonical id. Units: mg/L unless noted.
 TEMPLATE_INDICATORS: Final[dict[str, str]] = {
@@ -207,6 +219,8 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         raise file_error(path, f"不是国家地表水自动站表格式：缺少列 {'、'.join(absent)}", row=1)
     problems: list[pl.DataFrame] = []
     expressions: list[pl.Expr] = []
+    withheld: list[pl.Expr] = []
+    source = table.frame
     for header, column in CNEMC_AUTO_COLUMNS.items():
         if header not in table.frame.columns:
             kind = pl.String if column in _CNEMC_TEXT else pl.Float64
@@ -216,11 +230,30 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
             expressions.append(pl.col(header).str.strip_chars().alias(column))
             continue
         lower, upper = _range_of(column)
-        value, found = numeric_cells(
-            table.frame, table.name, header, header, lower=lower, upper=upper
+        star = pl.col(header).str.strip_chars() == WITHHELD_MARKER
+        withheld.append(pl.when(star).then(pl.lit(column)).otherwise(None))
+        masked = source.with_columns(
+            pl.when(star).then(None).otherwise(pl.col(header)).alias(header)
         )
+        value, found = numeric_cells(masked, table.name, header, header, lower=lower, upper=upper)
         problems.append(found)
-        expressions.append(value.alias(column))
+        expressions.append(pl.when(star).then(None).otherwise(value).alias(column))
+        raw_header = f"raw_{header}"
+        if raw_header in source.columns:
+            raw_value, raw_found = numeric_cells(
+                source, table.name, raw_header, raw_header, lower=lower, upper=upper
+            )
+            problems.append(raw_found)
+            expressions.append(raw_value.alias(f"raw_{column}"))
+    for header, column in CNEMC_AUTO_TEXT_2025.items():
+        text = pl.col(header).str.strip_chars() if header in source.columns else pl.lit(None)
+        expressions.append(text.cast(pl.String).alias(column))
+    listed = pl.concat_list(withheld).list.drop_nulls() if withheld else None
+    expressions.append(
+        pl.when(listed.list.len() > 0).then(listed.list.join(",")).otherwise(None).alias("withheld")
+        if listed is not None
+        else pl.lit(None, dtype=pl.String).alias("withheld")
+    )
     empty_section = table.frame.filter(is_missing(pl.col("断面名称"))).select(
         pl.lit(table.name).alias("file"),
         pl.col(ROW).alias("row"),
@@ -232,9 +265,14 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
     if table.frame.height == 0:
         raise file_error(path, "文件没有数据行")
     non_detects = _count_non_detects(table.frame, list(CNEMC_AUTO_COLUMNS))
+    basic_withheld = pl.any_horizontal(
+        [pl.col("withheld").str.split(",").list.contains(item) for item in CNEMC_AUTO_BASIC]
+    ).fill_null(False)
     frame = table.frame.select(pl.col(ROW).alias("source_row"), *expressions).with_columns(
         (pl.col("chla_mg_l") * 1000.0).alias("chla"),
         pl.col("official_class").replace({"--": None}),
+        # 维护 rows are not assessed; a withheld basic item leaves the section unclassed.
+        assessable=(pl.col("station_status").fill_null("正常") != "维护") & ~basic_withheld,
     )
     return WaterReadResult(frame, table.name, "cnemc-auto", non_detects)
 
