@@ -193,12 +193,92 @@ def numeric_cells(
     return value, problems
 
 
+#: Plausibility ceilings [mg/L unless noted]: a value above is rejected as a unit or typing
+#: error (e.g. µg/L written under a mg/L header), not capped. Each sits one to two orders of
+#: magnitude above GB 3838-2002 Table 1's Ⅴ limit (DO: saturation at 0 ℃ is 14.6 mg/L, strong
+#: algal supersaturation stays below 30).
+WATER_PLAUSIBLE_MAXIMA: Final[dict[str, float]] = {
+    "do": 30.0,
+    "codmn": 300.0,
+    "cod": 5_000.0,
+    "bod5": 2_000.0,
+    "nh3n": 500.0,
+    "tp": 100.0,
+    "tn": 500.0,
+    "cu": 100.0,
+    "zn": 100.0,
+    "fluoride": 200.0,
+    "se": 10.0,
+    "as": 10.0,
+    "hg": 1.0,
+    "cd": 10.0,
+    "cr6": 50.0,
+    "pb": 50.0,
+    "cyanide": 50.0,
+    "volatile_phenol": 100.0,
+    "petroleum": 1_000.0,
+    "las": 100.0,
+    "sulfide": 100.0,
+    "chla_mg_l": 10.0,
+    "chla": 10_000.0,  # [mg/m³]
+    "sd": 100.0,  # [m]
+    "conductivity": 100_000.0,  # [µS/cm]
+}
+
+#: Unit each template indicator must be written in (header suffix), and the declared units
+#: converted on reading: µg/L under a mg/L indicator is divided by 1,000.
+_EXPECTED_UNIT: Final[dict[str, str]] = {
+    "ph": "无量纲",
+    "water_temperature": "℃",
+    "fecal_coliform": "个/L",
+    "chla": "mg/m³",
+    "sd": "m",
+    "conductivity": "μS/cm",
+    "turbidity": "NTU",
+    "algae_density": "cells/L",
+}
+_UNIT_SPELLINGS: Final[dict[str, str]] = {
+    "mg/l": "mg/L",
+    "μg/l": "μg/L",
+    "µg/l": "μg/L",
+    "ug/l": "μg/L",
+    "mg/m3": "mg/m³",
+    "mg/m³": "mg/m³",
+    "μs/cm": "μS/cm",
+    "µs/cm": "μS/cm",
+    "us/cm": "μS/cm",
+}
+_CONVERSIONS: Final[dict[tuple[str, str], float]] = {("μg/L", "mg/L"): 0.001}
+
+
+def declared_unit(header: str) -> str | None:
+    """The unit written in a header's brackets ("总磷（μg/L）" → "μg/L"), normalised; None if none."""
+    clean = "".join(header.split()).replace("（", "(").replace("）", ")")
+    match = re.match(r"^.*?\(([^()]*)\)$", clean)
+    if not match:
+        return None
+    unit = match.group(1)
+    return _UNIT_SPELLINGS.get(unit.lower(), unit)
+
+
+def unit_factor(header: str, indicator: str) -> tuple[float, str | None]:
+    """(factor to the canonical unit, zh-CN problem) for the unit a header declares."""
+    unit = declared_unit(header)
+    expected = _EXPECTED_UNIT.get(indicator, "mg/L")
+    if unit is None or unit == expected:
+        return 1.0, None
+    factor = _CONVERSIONS.get((unit, expected))
+    if factor is not None:
+        return factor, None
+    return 1.0, f"列「{header}」声明的单位为 {unit}，该指标应以 {expected} 填报（无法自动换算）"
+
+
 def _range_of(indicator: str) -> tuple[float, float | None]:
     if indicator == "ph":
         return 0.0, 14.0
     if indicator == "water_temperature":
         return -5.0, 50.0
-    return 0.0, None
+    return 0.0, WATER_PLAUSIBLE_MAXIMA.get(indicator)
 
 
 def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
@@ -261,6 +341,16 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         pl.lit("断面名称为空").alias("message"),
     )
     problems.append(empty_section)
+    # Section names repeat across provinces (20 in the 2025 table): the key is province + name.
+    province = pl.col("省份").str.strip_chars().fill_null("")
+    keyed = source.with_columns(
+        pl.concat_str([province, pl.col("断面名称").str.strip_chars()], separator="·").alias(
+            "断面名称"
+        )
+    )
+    problems.append(
+        _duplicate_rows(keyed, table.name, "断面名称", pl.col("监测时间").str.strip_chars())
+    )
     raise_if_problems(problems)
     if table.frame.height == 0:
         raise file_error(path, "文件没有数据行")
@@ -275,6 +365,29 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         assessable=(pl.col("station_status").fill_null("正常") != "维护") & ~basic_withheld,
     )
     return WaterReadResult(frame, table.name, "cnemc-auto", non_detects)
+
+
+def _duplicate_rows(
+    frame: pl.DataFrame, file: str, section_header: str, time: pl.Expr
+) -> pl.DataFrame:
+    """A section sampled twice at the same time: every repeat names the row it repeats."""
+    keyed = frame.select(
+        pl.col(ROW), pl.col(section_header).str.strip_chars().alias("_s"), time.alias("_t")
+    ).filter(pl.col("_s").is_not_null() & pl.col("_t").is_not_null())
+    first = keyed.group_by("_s", "_t").agg(pl.col(ROW).min().alias("_first"))
+    return (
+        keyed.join(first, on=["_s", "_t"])
+        .filter(pl.col(ROW) != pl.col("_first"))
+        .select(
+            pl.lit(file).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.lit(section_header).alias("column"),
+            pl.format(
+                "重复数据：断面「{}」在 {} 的数据已在第 {} 行出现", "_s", "_t", "_first"
+            ).alias("message"),
+        )
+        .cast(PROBLEM_SCHEMA)
+    )
 
 
 def _count_non_detects(frame: pl.DataFrame, headers: list[str]) -> int:
@@ -348,9 +461,22 @@ def read_water_template(path: str | Path) -> WaterReadResult:
     for header, canonical in mapping.items():
         if canonical in TEMPLATE_TEXT.values():
             continue
+        factor, unit_problem = unit_factor(header, canonical)
+        if unit_problem is not None:
+            problems.append(problem_frame(table.name, unit_problem, row=1, column=header))
+            continue
         lower, upper = _range_of(canonical)
-        value, found = numeric_cells(frame, table.name, header, header, lower=lower, upper=upper)
+        # Range checked in the declared unit (the message shows what the user wrote).
+        value, found = numeric_cells(
+            frame,
+            table.name,
+            header,
+            header,
+            lower=lower / factor,
+            upper=None if upper is None else upper / factor,
+        )
         problems.append(found)
+        value = value * factor if factor != 1.0 else value
         expressions.append(value.alias(canonical))
     section = pl.col(by_canonical["section"]).str.strip_chars()
     time_raw = pl.col(by_canonical["time"]).str.strip_chars()
@@ -401,6 +527,7 @@ def read_water_template(path: str | Path) -> WaterReadResult:
         body = raw_type.replace_strict(WATER_BODY_TYPES, default=None)
         text_columns.append(body.alias("water_body_type"))
         text_columns.append(body.is_in(["lake", "reservoir"]).fill_null(False).alias("lake"))
+    problems.append(_duplicate_rows(frame, table.name, by_canonical["section"], time_raw))
     raise_if_problems(problems)
     if frame.height == 0:
         raise file_error(path, "文件没有数据行")
