@@ -615,17 +615,20 @@ def _read_quotsoft(
         problems_where(
             with_column,
             day.is_null(),
-            pl.format("无法解析的日期「{}」，应为 YYYYMMDD", pl.col("date")),
+            pl.format("无法解析的日期「{}」，应为 YYYYMMDD", pl.col("date").fill_null("")),
         ),
         problems_where(
             frame.with_columns(pl.lit("hour").alias(COLUMN)),
             day.is_not_null() & ~valid_hour.fill_null(False),
-            pl.format("无法解析的小时「{}」，应为 0–23 的整数", pl.col("hour")),
+            pl.format("无法解析的小时「{}」，应为 0–23 的整数", pl.col("hour").fill_null("")),
         ),
         problems_where(
             frame.with_columns(pl.lit("type").alias(COLUMN)),
             ~pl.col("_type").is_in(known_types).fill_null(False),
-            pl.format("未知的数据类型「{}」，可选：" + "、".join(known_types), pl.col("type")),
+            pl.format(
+                "未知的数据类型「{}」，可选：" + "、".join(known_types),
+                pl.col("type").fill_null(""),
+            ),
         ),
     ]
     good = frame.filter(pl.col("interval_end").is_not_null())
