@@ -130,7 +130,7 @@ def test_mutated_rows_never_crash(
 
 def test_seeds_read_cleanly() -> None:
     """The unmutated seeds are accepted, so a rejection above comes from the mutation."""
-    for name, seed, reader, out in READERS:
+    for _name, seed, reader, out in READERS:
         rows = _first_lines(seed, 6)
         folder = Path(__import__("tempfile").mkdtemp())
         _write(folder / out, rows)
