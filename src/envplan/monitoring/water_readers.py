@@ -368,15 +368,24 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
 
 
 def _duplicate_rows(
-    frame: pl.DataFrame, file: str, section_header: str, time: pl.Expr
+    frame: pl.DataFrame,
+    file: str,
+    section_header: str,
+    time: pl.Expr,
+    *,
+    extra: pl.Expr | None = None,
 ) -> pl.DataFrame:
-    """A section sampled twice at the same time: every repeat names the row it repeats."""
+    """A section sampled twice at the same time (and, with `extra`, the same cells): every
+    repeat names the row it repeats."""
     keyed = frame.select(
-        pl.col(ROW), pl.col(section_header).str.strip_chars().alias("_s"), time.alias("_t")
+        pl.col(ROW),
+        pl.col(section_header).str.strip_chars().alias("_s"),
+        time.alias("_t"),
+        (extra if extra is not None else pl.lit("")).alias("_x"),
     ).filter(pl.col("_s").is_not_null() & pl.col("_t").is_not_null())
-    first = keyed.group_by("_s", "_t").agg(pl.col(ROW).min().alias("_first"))
+    first = keyed.group_by("_s", "_t", "_x").agg(pl.col(ROW).min().alias("_first"))
     return (
-        keyed.join(first, on=["_s", "_t"])
+        keyed.join(first, on=["_s", "_t", "_x"])
         .filter(pl.col(ROW) != pl.col("_first"))
         .select(
             pl.lit(file).alias("file"),
@@ -527,7 +536,24 @@ def read_water_template(path: str | Path) -> WaterReadResult:
         body = raw_type.replace_strict(WATER_BODY_TYPES, default=None)
         text_columns.append(body.alias("water_body_type"))
         text_columns.append(body.is_in(["lake", "reservoir"]).fill_null(False).alias("lake"))
-    problems.append(_duplicate_rows(frame, table.name, by_canonical["section"], time_raw))
+    # Several samples of one month may share a month label (2021-06): only a dated sampling
+    # (2021-06-12) is unique per section; a row repeating another cell for cell is a duplicate.
+    dated = time_raw.str.contains(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}").fill_null(False)
+    row_text = pl.concat_str(
+        [pl.col(c).fill_null("") for c in frame.columns if c != ROW], separator="\x1f"
+    )
+    problems.append(
+        _duplicate_rows(frame, table.name, by_canonical["section"], pl.when(dated).then(time_raw))
+    )
+    problems.append(
+        _duplicate_rows(
+            frame,
+            table.name,
+            by_canonical["section"],
+            pl.when(~dated).then(time_raw + "（整行相同）"),
+            extra=row_text,
+        )
+    )
     raise_if_problems(problems)
     if frame.height == 0:
         raise file_error(path, "文件没有数据行")
