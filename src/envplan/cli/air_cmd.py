@@ -46,6 +46,17 @@ class Rules(StrEnum):
     hj633_2026 = "hj633-2026"
 
 
+class Publication(StrEnum):
+    published = "published"
+    standard = "standard"
+
+
+PUBLICATION_HELP = (
+    "发布判定规则（cnemc-live）：published＝平台实际发布做法（默认，由官方数据归纳），standard＝标准文本 / "
+    "Publication rule for cnemc-live: the platform's practice (default) or the standard's text."
+)
+
+
 class Order(StrEnum):
     hourly = "hourly"
     daily = "daily"
@@ -205,12 +216,16 @@ def aqi_command(
     fmt: HourlyFormat = typer.Option(..., "--format", help=FORMAT_HELP),
     output: Path = typer.Option(..., "--output", "-o", help="输出 CSV / Output CSV."),
     rules: Rules | None = typer.Option(None, "--rules", help=RULES_HELP),
+    publication: Publication = typer.Option(
+        Publication.published, "--publication", help=PUBLICATION_HELP
+    ),
     engine: Engine = typer.Option(Engine.embedded, "--engine", help=ENGINE_HELP),
     master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
     import polars as pl
 
+    from envplan.monitoring.air_publication import publication_flags
     from envplan.services.air import HOURLY_AQI_COLUMNS, hourly_aqi
 
     result = _read(input_path, fmt.value)
@@ -223,6 +238,15 @@ def aqi_command(
             )
         else:
             frame = hourly_aqi(result.measurements, rules=_rules(rules), published=result.published)
+    # The `published` column follows --publication for station data of the live platform (the
+    # rules were derived from it); other layouts keep the standard's text.
+    if fmt.value == "cnemc-live":
+        flags = publication_flags(
+            result.measurements, result.published, frame, mode=publication.value
+        ).rename({"publish": "published"})
+        frame = frame.drop("published").join(
+            flags, on=["site", "interval_end"], how="left", maintain_order="left"
+        )
     _write_csv(frame.select(HOURLY_AQI_COLUMNS), output)
     used = "、".join(sorted(frame["rules"].unique().to_list())) or "—"
     typer.echo(f"已写入 {output}：{frame.height} 行（站点×小时），计算规则：{used}")

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from envplan.monitoring.errors import InputFileError, InputProblem
@@ -129,15 +130,48 @@ def load_csv(path: InputPath) -> LoadedTable:
             io.BytesIO(text.encode("utf-8")),
             infer_schema=False,
             has_header=True,
-            truncate_ragged_lines=False,
+            truncate_ragged_lines=True,  # ragged rows are reported below, row by row
         )
     except (pl.exceptions.PolarsError, ValueError) as exc:
         raise file_error(path, f"CSV 结构无法解析（列数不一致或引号不配对）：{exc}") from exc
     frame = _strip_header_names(frame)
     frame = frame.with_row_index(ROW, offset=2).with_columns(pl.col(ROW).cast(pl.Int64))
+    _raise_ragged(path, text, frame)
     # Blank lines and all-empty rows (",,,," from spreadsheet exports) carry nothing: skip them.
     frame = frame.filter(~pl.all_horizontal(pl.exclude(ROW).is_null()))
     return LoadedTable(path=path, name=path.name, encoding=encoding, frame=frame)
+
+
+def _raise_ragged(path: InputPath, text: str, frame: pl.DataFrame) -> None:
+    """Rows with fewer or more fields than the header, each named: never taken as partial data.
+
+    Polars pads a short row with nulls (and cuts a long one), so the field count of every record
+    comes from the csv module's C parser; blank lines (0 fields) are skipped later.
+    """
+    from envplan.monitoring.errors import PROBLEM_SCHEMA, raise_if_problems
+
+    counts = np.fromiter((len(record) for record in csv.reader(io.StringIO(text))), dtype=np.int64)
+    if counts.size - 1 != frame.height:  # the two parsers disagree on records: quoting is broken
+        raise file_error(path, "CSV 结构无法解析：引号不配对，无法确定每行的字段")
+    width = int(counts[0])
+    fields = pl.Series("_fields", counts[1:])
+    checked = frame.select(ROW).with_columns(fields)
+    short = (pl.col("_fields") > 0) & (pl.col("_fields") < width)
+    long = pl.col("_fields") > width
+    problems = checked.filter(short | long).select(
+        pl.lit(path.name).alias("file"),
+        pl.col(ROW).alias("row"),
+        pl.lit(None, dtype=pl.String).alias("column"),
+        pl.format(
+            "该行有 {} 个字段，表头有 {} 列（{}）",
+            pl.col("_fields"),
+            pl.lit(width),
+            pl.when(long)
+            .then(pl.lit("多出的字段无法对应到列，请检查逗号或引号"))
+            .otherwise(pl.lit("缺少的字段不会当作空值导入，请补齐该行")),
+        ).alias("message"),
+    )
+    raise_if_problems([problems.cast(PROBLEM_SCHEMA)])
 
 
 def load_xlsx(path: Path) -> LoadedTable:

@@ -550,6 +550,21 @@ def _read_cnemc_live(
     }
     if "source_commit" in columns:
         extra["source_commit"] = pl.col("source_commit")
+    if "source_blob" in columns:
+        extra["source_blob"] = pl.col("source_blob")
+    # `/` = the item is not reported at that station (persistent per station); kept because the
+    # platform's publication decision treats it unlike a missing value (standards.air.publication).
+    slash = [
+        pl.when(pl.col(c).str.strip_chars() == "/").then(pl.lit(mapping[c][0])).otherwise(None)
+        for c in value_columns
+        if mapping[c][1] == "1h"
+    ]
+    listed = pl.concat_list(slash).list.drop_nulls().list.unique(maintain_order=True)
+    extra["unreported"] = (
+        pl.when(listed.list.len() > 0).then(listed.list.join(",")).otherwise(None)
+        if slash
+        else pl.lit(None, dtype=pl.String)
+    )
     published, pub_problems = finish_published(
         good, aqi_raw="aqi", primary_raw="primarypollutant", extra=extra
     )
@@ -615,17 +630,20 @@ def _read_quotsoft(
         problems_where(
             with_column,
             day.is_null(),
-            pl.format("无法解析的日期「{}」，应为 YYYYMMDD", pl.col("date")),
+            pl.format("无法解析的日期「{}」，应为 YYYYMMDD", pl.col("date").fill_null("")),
         ),
         problems_where(
             frame.with_columns(pl.lit("hour").alias(COLUMN)),
             day.is_not_null() & ~valid_hour.fill_null(False),
-            pl.format("无法解析的小时「{}」，应为 0–23 的整数", pl.col("hour")),
+            pl.format("无法解析的小时「{}」，应为 0–23 的整数", pl.col("hour").fill_null("")),
         ),
         problems_where(
             frame.with_columns(pl.lit("type").alias(COLUMN)),
             ~pl.col("_type").is_in(known_types).fill_null(False),
-            pl.format("未知的数据类型「{}」，可选：" + "、".join(known_types), pl.col("type")),
+            pl.format(
+                "未知的数据类型「{}」，可选：" + "、".join(known_types),
+                pl.col("type").fill_null(""),
+            ),
         ),
     ]
     good = frame.filter(pl.col("interval_end").is_not_null())

@@ -66,7 +66,14 @@ class InputFileError(ValueError):
     @classmethod
     def from_frames(cls, frames: Iterable[pl.DataFrame]) -> InputFileError | None:
         """Build the error from problem frames (schema `PROBLEM_SCHEMA`); None when all are empty."""
-        nonempty = [f.select(list(PROBLEM_SCHEMA)).cast(PROBLEM_SCHEMA) for f in frames if f.height]
+        nonempty = [
+            f.select(list(PROBLEM_SCHEMA))
+            .cast(PROBLEM_SCHEMA)
+            # a message built from an empty cell (pl.format of null) still names the cell
+            .with_columns(pl.col("message").fill_null("该单元格为空或无效"))
+            for f in frames
+            if f.height
+        ]
         if not nonempty:
             return None
         # Listed in reading order (file, then row; file-level problems first) for the user.

@@ -33,6 +33,52 @@ CROP_EXCEEDANCE: Final[dict[str, int]] = {"无": 1, "未超标": 1, "轻微": 2,
 _FARMLAND_ITEMS: Final[dict[str, str]] = {name: item for item, name in ITEM_NAMES_ZH.items()}
 
 
+#: Plausibility ceiling [mg/kg]: 10 % of the dry mass. A value above is a unit or typing error
+#: (µg/kg or ppb written under mg/kg), rejected rather than assessed.
+SOIL_PLAUSIBLE_MAX_MG_KG: Final = 100_000.0
+_ALLOWED_UNITS = ("mg/kg", "亩", "无量纲")
+
+
+def _unit_problems(file: str, headers: list[str]) -> list[pl.DataFrame]:
+    """Headers declaring a unit other than the template's (mg/kg; 亩 for 面积): one problem each."""
+    from envplan.monitoring.water_readers import declared_unit
+
+    problems = []
+    for header in headers:
+        unit = declared_unit(header)
+        if unit is not None and unit.lower() not in _ALLOWED_UNITS:
+            problems.append(
+                problem_frame(
+                    file,
+                    f"列「{header}」声明的单位为 {unit}，土壤含量应以 mg/kg（干重）填报，请换算后导入",
+                    row=1,
+                    column=header,
+                )
+            )
+    return problems
+
+
+def _duplicates(frame: pl.DataFrame, file: str, keys: list[str], what: str) -> pl.DataFrame:
+    """Every repeat of `keys` (e.g. the same sample twice) names the row it repeats."""
+    keyed = frame.select(pl.col(ROW), *[pl.col(k).str.strip_chars() for k in keys]).drop_nulls()
+    first = keyed.group_by(keys).agg(pl.col(ROW).min().alias("_first"))
+    return (
+        keyed.join(first, on=keys)
+        .filter(pl.col(ROW) != pl.col("_first"))
+        .select(
+            pl.lit(file).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.lit(keys[0]).alias("column"),
+            pl.format(
+                "重复数据：{}「{}」已在第 {} 行出现",
+                pl.lit(what),
+                pl.concat_str([pl.col(k) for k in keys], separator=" / "),
+                pl.col("_first"),
+            ).alias("message"),
+        )
+    )
+
+
 def _header_key(name: str) -> str:
     clean = "".join(name.split()).replace("（", "(").replace("）", ")")
     for suffix in ("(mg/kg)", "(亩)", "(无量纲)"):
@@ -53,7 +99,9 @@ def read_farmland_samples(path: str | Path) -> pl.DataFrame:
     table = load_table(path)
     frame = table.frame
     headers = {_header_key(h): h for h in frame.columns if h != ROW}
-    problems: list[pl.DataFrame] = []
+    problems: list[pl.DataFrame] = _unit_problems(table.name, list(headers.values()))
+    if problems:
+        raise_if_problems(problems)
     for required in ("样点编号", "土壤pH", "用地类型"):
         if required not in headers:
             problems.append(problem_frame(table.name, f"缺少必填列「{required}」", row=1))
@@ -80,8 +128,11 @@ def read_farmland_samples(path: str | Path) -> pl.DataFrame:
     )
     problems.append(found)
     expressions.append(ph.alias("ph"))
+    problems.append(_duplicates(frame, table.name, [headers["样点编号"]], "样点编号"))
     for key, header in items.items():
-        value, found = numeric_cells(frame, table.name, header, header, lower=0.0, upper=None)
+        value, found = numeric_cells(
+            frame, table.name, header, header, lower=0.0, upper=SOIL_PLAUSIBLE_MAX_MG_KG
+        )
         problems.append(found)
         expressions.append(value.alias(_FARMLAND_ITEMS[key]))
     use_header = headers["用地类型"]
@@ -156,7 +207,7 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
     table = load_table(path)
     frame = table.frame
     headers = {_header_key(h): h for h in frame.columns if h != ROW}
-    problems: list[pl.DataFrame] = []
+    problems: list[pl.DataFrame] = _unit_problems(table.name, list(headers.values()))
     for required in ("样点编号", "检测项目", "含量"):
         if required not in headers:
             problems.append(problem_frame(table.name, f"缺少必填列「{required}」", row=1))
@@ -182,9 +233,17 @@ def read_construction_samples(path: str | Path) -> pl.DataFrame:
         )
     )
     value, found = numeric_cells(
-        frame, table.name, headers["含量"], headers["含量"], lower=0.0, upper=None
+        frame,
+        table.name,
+        headers["含量"],
+        headers["含量"],
+        lower=0.0,
+        upper=SOIL_PLAUSIBLE_MAX_MG_KG,
     )
     problems.append(found)
+    problems.append(
+        _duplicates(frame, table.name, [headers["样点编号"], item_header], "样点编号 / 检测项目")
+    )
     expressions: list[pl.Expr] = [
         pl.col(ROW).alias("source_row"),
         pl.col(headers["样点编号"]).str.strip_chars().alias("sample_id"),

@@ -52,7 +52,19 @@ CNEMC_AUTO_COLUMNS: Final[dict[str, str]] = {
     "叶绿素α(mg/L)": "chla_mg_l",
     "藻密度(cells/L)": "algae_density",
 }
+#: Text columns of the 2025 table (站点情况 "正常"/"维护", city and river of the section).
+CNEMC_AUTO_TEXT_2025: Final[dict[str, str]] = {
+    "站点情况": "station_status",
+    "所在地市": "city",
+    "所属河流": "river",
+}
 _CNEMC_TEXT = ("province", "basin", "section", "time", "official_class")
+#: The basic items that set an automatic station's class (pH, DO, CODMn, NH3-N, TP; TN is shown
+#: but does not set it). A section with one of them withheld (`*`) is published without a class.
+CNEMC_AUTO_BASIC: Final = ("ph", "do", "codmn", "nh3n", "tp")
+#: `*` in the 2025 table: a withheld or invalid item (or chlorophyll/algae not applicable at a
+#: river station); `--` not monitored (tests/data/README.md, water/).
+WITHHELD_MARKER: Final = "*"
 
 #: Template indicator headers (unit suffix optional) → canonical id. Units: mg/L unless noted.
 TEMPLATE_INDICATORS: Final[dict[str, str]] = {
@@ -181,12 +193,92 @@ def numeric_cells(
     return value, problems
 
 
+#: Plausibility ceilings [mg/L unless noted]: a value above is rejected as a unit or typing
+#: error (e.g. µg/L written under a mg/L header), not capped. Each sits one to two orders of
+#: magnitude above GB 3838-2002 Table 1's Ⅴ limit (DO: saturation at 0 ℃ is 14.6 mg/L, strong
+#: algal supersaturation stays below 30).
+WATER_PLAUSIBLE_MAXIMA: Final[dict[str, float]] = {
+    "do": 30.0,
+    "codmn": 300.0,
+    "cod": 5_000.0,
+    "bod5": 2_000.0,
+    "nh3n": 500.0,
+    "tp": 100.0,
+    "tn": 500.0,
+    "cu": 100.0,
+    "zn": 100.0,
+    "fluoride": 200.0,
+    "se": 10.0,
+    "as": 10.0,
+    "hg": 1.0,
+    "cd": 10.0,
+    "cr6": 50.0,
+    "pb": 50.0,
+    "cyanide": 50.0,
+    "volatile_phenol": 100.0,
+    "petroleum": 1_000.0,
+    "las": 100.0,
+    "sulfide": 100.0,
+    "chla_mg_l": 10.0,
+    "chla": 10_000.0,  # [mg/m³]
+    "sd": 100.0,  # [m]
+    "conductivity": 100_000.0,  # [µS/cm]
+}
+
+#: Unit each template indicator must be written in (header suffix), and the declared units
+#: converted on reading: µg/L under a mg/L indicator is divided by 1,000.
+_EXPECTED_UNIT: Final[dict[str, str]] = {
+    "ph": "无量纲",
+    "water_temperature": "℃",
+    "fecal_coliform": "个/L",
+    "chla": "mg/m³",
+    "sd": "m",
+    "conductivity": "μS/cm",
+    "turbidity": "NTU",
+    "algae_density": "cells/L",
+}
+_UNIT_SPELLINGS: Final[dict[str, str]] = {
+    "mg/l": "mg/L",
+    "μg/l": "μg/L",
+    "µg/l": "μg/L",
+    "ug/l": "μg/L",
+    "mg/m3": "mg/m³",
+    "mg/m³": "mg/m³",
+    "μs/cm": "μS/cm",
+    "µs/cm": "μS/cm",
+    "us/cm": "μS/cm",
+}
+_CONVERSIONS: Final[dict[tuple[str, str], float]] = {("μg/L", "mg/L"): 0.001}
+
+
+def declared_unit(header: str) -> str | None:
+    """The unit written in a header's brackets ("总磷（μg/L）" → "μg/L"), normalised; None if none."""
+    clean = "".join(header.split()).replace("（", "(").replace("）", ")")
+    match = re.match(r"^.*?\(([^()]*)\)$", clean)
+    if not match:
+        return None
+    unit = match.group(1)
+    return _UNIT_SPELLINGS.get(unit.lower(), unit)
+
+
+def unit_factor(header: str, indicator: str) -> tuple[float, str | None]:
+    """(factor to the canonical unit, zh-CN problem) for the unit a header declares."""
+    unit = declared_unit(header)
+    expected = _EXPECTED_UNIT.get(indicator, "mg/L")
+    if unit is None or unit == expected:
+        return 1.0, None
+    factor = _CONVERSIONS.get((unit, expected))
+    if factor is not None:
+        return factor, None
+    return 1.0, f"列「{header}」声明的单位为 {unit}，该指标应以 {expected} 填报（无法自动换算）"
+
+
 def _range_of(indicator: str) -> tuple[float, float | None]:
     if indicator == "ph":
         return 0.0, 14.0
     if indicator == "water_temperature":
         return -5.0, 50.0
-    return 0.0, None
+    return 0.0, WATER_PLAUSIBLE_MAXIMA.get(indicator)
 
 
 def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
@@ -207,6 +299,8 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         raise file_error(path, f"不是国家地表水自动站表格式：缺少列 {'、'.join(absent)}", row=1)
     problems: list[pl.DataFrame] = []
     expressions: list[pl.Expr] = []
+    withheld: list[pl.Expr] = []
+    source = table.frame
     for header, column in CNEMC_AUTO_COLUMNS.items():
         if header not in table.frame.columns:
             kind = pl.String if column in _CNEMC_TEXT else pl.Float64
@@ -216,11 +310,30 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
             expressions.append(pl.col(header).str.strip_chars().alias(column))
             continue
         lower, upper = _range_of(column)
-        value, found = numeric_cells(
-            table.frame, table.name, header, header, lower=lower, upper=upper
+        star = pl.col(header).str.strip_chars() == WITHHELD_MARKER
+        withheld.append(pl.when(star).then(pl.lit(column)).otherwise(None))
+        masked = source.with_columns(
+            pl.when(star).then(None).otherwise(pl.col(header)).alias(header)
         )
+        value, found = numeric_cells(masked, table.name, header, header, lower=lower, upper=upper)
         problems.append(found)
-        expressions.append(value.alias(column))
+        expressions.append(pl.when(star).then(None).otherwise(value).alias(column))
+        raw_header = f"raw_{header}"
+        if raw_header in source.columns:
+            raw_value, raw_found = numeric_cells(
+                source, table.name, raw_header, raw_header, lower=lower, upper=upper
+            )
+            problems.append(raw_found)
+            expressions.append(raw_value.alias(f"raw_{column}"))
+    for header, column in CNEMC_AUTO_TEXT_2025.items():
+        text = pl.col(header).str.strip_chars() if header in source.columns else pl.lit(None)
+        expressions.append(text.cast(pl.String).alias(column))
+    listed = pl.concat_list(withheld).list.drop_nulls() if withheld else None
+    expressions.append(
+        pl.when(listed.list.len() > 0).then(listed.list.join(",")).otherwise(None).alias("withheld")
+        if listed is not None
+        else pl.lit(None, dtype=pl.String).alias("withheld")
+    )
     empty_section = table.frame.filter(is_missing(pl.col("断面名称"))).select(
         pl.lit(table.name).alias("file"),
         pl.col(ROW).alias("row"),
@@ -228,15 +341,62 @@ def read_cnemc_water_auto(path: str | Path) -> WaterReadResult:
         pl.lit("断面名称为空").alias("message"),
     )
     problems.append(empty_section)
+    # Section names repeat across provinces (20 in the 2025 table): the key is province + name.
+    province = pl.col("省份").str.strip_chars().fill_null("")
+    keyed = source.with_columns(
+        pl.concat_str([province, pl.col("断面名称").str.strip_chars()], separator="·").alias(
+            "断面名称"
+        )
+    )
+    problems.append(
+        _duplicate_rows(keyed, table.name, "断面名称", pl.col("监测时间").str.strip_chars())
+    )
     raise_if_problems(problems)
     if table.frame.height == 0:
         raise file_error(path, "文件没有数据行")
     non_detects = _count_non_detects(table.frame, list(CNEMC_AUTO_COLUMNS))
+    basic_withheld = pl.any_horizontal(
+        [pl.col("withheld").str.split(",").list.contains(item) for item in CNEMC_AUTO_BASIC]
+    ).fill_null(False)
     frame = table.frame.select(pl.col(ROW).alias("source_row"), *expressions).with_columns(
         (pl.col("chla_mg_l") * 1000.0).alias("chla"),
         pl.col("official_class").replace({"--": None}),
+        # 维护 rows are not assessed; a withheld basic item leaves the section unclassed.
+        assessable=(pl.col("station_status").fill_null("正常") != "维护") & ~basic_withheld,
     )
     return WaterReadResult(frame, table.name, "cnemc-auto", non_detects)
+
+
+def _duplicate_rows(
+    frame: pl.DataFrame,
+    file: str,
+    section_header: str,
+    time: pl.Expr,
+    *,
+    extra: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """A section sampled twice at the same time (and, with `extra`, the same cells): every
+    repeat names the row it repeats."""
+    keyed = frame.select(
+        pl.col(ROW),
+        pl.col(section_header).str.strip_chars().alias("_s"),
+        time.alias("_t"),
+        (extra if extra is not None else pl.lit("")).alias("_x"),
+    ).filter(pl.col("_s").is_not_null() & pl.col("_t").is_not_null())
+    first = keyed.group_by("_s", "_t", "_x").agg(pl.col(ROW).min().alias("_first"))
+    return (
+        keyed.join(first, on=["_s", "_t", "_x"])
+        .filter(pl.col(ROW) != pl.col("_first"))
+        .select(
+            pl.lit(file).alias("file"),
+            pl.col(ROW).alias("row"),
+            pl.lit(section_header).alias("column"),
+            pl.format(
+                "重复数据：断面「{}」在 {} 的数据已在第 {} 行出现", "_s", "_t", "_first"
+            ).alias("message"),
+        )
+        .cast(PROBLEM_SCHEMA)
+    )
 
 
 def _count_non_detects(frame: pl.DataFrame, headers: list[str]) -> int:
@@ -310,9 +470,22 @@ def read_water_template(path: str | Path) -> WaterReadResult:
     for header, canonical in mapping.items():
         if canonical in TEMPLATE_TEXT.values():
             continue
+        factor, unit_problem = unit_factor(header, canonical)
+        if unit_problem is not None:
+            problems.append(problem_frame(table.name, unit_problem, row=1, column=header))
+            continue
         lower, upper = _range_of(canonical)
-        value, found = numeric_cells(frame, table.name, header, header, lower=lower, upper=upper)
+        # Range checked in the declared unit (the message shows what the user wrote).
+        value, found = numeric_cells(
+            frame,
+            table.name,
+            header,
+            header,
+            lower=lower / factor,
+            upper=None if upper is None else upper / factor,
+        )
         problems.append(found)
+        value = value * factor if factor != 1.0 else value
         expressions.append(value.alias(canonical))
     section = pl.col(by_canonical["section"]).str.strip_chars()
     time_raw = pl.col(by_canonical["time"]).str.strip_chars()
@@ -363,6 +536,24 @@ def read_water_template(path: str | Path) -> WaterReadResult:
         body = raw_type.replace_strict(WATER_BODY_TYPES, default=None)
         text_columns.append(body.alias("water_body_type"))
         text_columns.append(body.is_in(["lake", "reservoir"]).fill_null(False).alias("lake"))
+    # Several samples of one month may share a month label (2021-06): only a dated sampling
+    # (2021-06-12) is unique per section; a row repeating another cell for cell is a duplicate.
+    dated = time_raw.str.contains(r"^\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}").fill_null(False)
+    row_text = pl.concat_str(
+        [pl.col(c).fill_null("") for c in frame.columns if c != ROW], separator="\x1f"
+    )
+    problems.append(
+        _duplicate_rows(frame, table.name, by_canonical["section"], pl.when(dated).then(time_raw))
+    )
+    problems.append(
+        _duplicate_rows(
+            frame,
+            table.name,
+            by_canonical["section"],
+            pl.when(~dated).then(time_raw + "（整行相同）"),
+            extra=row_text,
+        )
+    )
     raise_if_problems(problems)
     if frame.height == 0:
         raise file_error(path, "文件没有数据行")
