@@ -1,7 +1,7 @@
 """Air engine throughput on a synthetic national year (not a test; prints figures).
 
 1,700 stations × 8,760 hours; each station-hour is a whole row of six 1-hour concentrations drawn
-at random from the real MEE city-hour file in ../shared/data/air (so the value mix and the
+at random from the real MEE city-hour file in tests/data/air (so the value mix and the
 correlations between pollutants are real). Stations are grouped 5 to a city (340 cities).
 
 Timed, in one process:

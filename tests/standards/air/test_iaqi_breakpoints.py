@@ -1,7 +1,7 @@
 """IAQI at, just below and just above every breakpoint of every column of both HJ 633 editions.
 
 Expected values: the tables transcribed here by hand from the PDFs (HJ 633-2012 Table 1,
-HJ 633-2026 Table 3, in ../shared/reference/standards/), evaluated with ``fractions.Fraction`` and
+HJ 633-2026 Table 3, in the project reference folder shared/reference/standards/), evaluated with ``fractions.Fraction`` and
 ``math.ceil`` (HJ 633-2012 §6.2, HJ 633-2026 §4.2.6: always rounded up).
 """
 
