@@ -134,3 +134,16 @@ def test_store_job_results_equal_embedded_and_are_readable(
     results = query_results(tmp_path, "aqi")
     assert results is not None
     assert_frame_equal(results.select(hourly.columns), hourly, check_dtypes=False)
+
+
+def test_national_two_day_file_equals_embedded(spark: Any, test_data: Path) -> None:
+    # every national station (1,600) at every hour of 2026-02-28 and 2026-03-01: both HJ 633
+    # editions in one file
+    result = read_air(test_data / "air/cnemc-live-national-2026-02-28_2026-03-01.csv.gz")
+    embedded = air.hourly_aqi(result.measurements, published=result.published)
+    on_spark = hourly_aqi_spark(spark, result.measurements, published=result.published)
+    assert set(embedded["rules"].unique()) == {"hj633-2012", "hj633-2026"}
+    assert_frame_equal(on_spark.select(embedded.columns), embedded)
+    cities = air.CityStations()
+    frame = city_daily_frame(result.measurements, cities=cities)
+    assert_frame_equal(daily_frame_spark(spark, result.measurements, cities=cities), frame)
