@@ -8,7 +8,9 @@ thread on a free localhost port.
 from __future__ import annotations
 
 import re
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -76,7 +78,27 @@ def ensure_accounts(platform: Platform) -> None:
                 )
 
 
+#: One seeded demo home per test process (SQLite + monitoring store + evidence), copied into each
+#: test's own home: the same platform as a first start, without seeding it again every time.
+_TEMPLATE_HOME: list[Path] = []
+
+
+def _seeded_template() -> Path:
+    if not _TEMPLATE_HOME:
+        home = Path(tempfile.mkdtemp(prefix="envplan-template-home-"))
+        platform = open_platform(demo_settings(home), today=TODAY)
+        ensure_accounts(platform)
+        platform.close()
+        _TEMPLATE_HOME.append(home)
+    return _TEMPLATE_HOME[0]
+
+
 def open_test_platform(home: Path, engine: Engine | None = None) -> Platform:
+    """A demo platform on ``home``. On SQLite the home starts as a copy of this process's seeded
+    template (isolated: every test platform has its own files); on PostgreSQL (``engine``) the
+    records are seeded into the engine's fresh schema."""
+    if engine is None:
+        shutil.copytree(_seeded_template(), home, dirs_exist_ok=True)
     platform = open_platform(demo_settings(home), engine=engine, today=TODAY)
     ensure_accounts(platform)
     return platform
