@@ -52,7 +52,14 @@ def main(pytest_args: list[str]) -> int:
         if run(step, args) != 0:
             print(f"FAILED: {step}")
             return 1
-    code = run("pytest", [str(BIN / "pytest"), *pytest_args])
+    # Two workers by default (the machines have 2 cores): the database fixtures isolate workers
+    # (a SQLite file or a PostgreSQL schema each); `./run test -n 0` runs in one process.
+    workers = (
+        []
+        if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in pytest_args)
+        else ["-n", "2"]
+    )
+    code = run("pytest", [str(BIN / "pytest"), *workers, *pytest_args])
     if code == 5:
         print("FAILED: pytest collected no tests")
         return 1
