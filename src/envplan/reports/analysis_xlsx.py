@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from envplan.analysis.signals import KINDS
@@ -28,10 +29,12 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def _text(value: object) -> object:
-    """A cell value that a spreadsheet never runs as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """A cell value that a spreadsheet never runs as a formula and that holds no character a
+    worksheet cannot store (control characters are dropped)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def signals_workbook(rows: Sequence[Mapping[str, object]], *, title: str) -> bytes:
@@ -40,7 +43,7 @@ def signals_workbook(rows: Sequence[Mapping[str, object]], *, title: str) -> byt
     sheet = book.active
     assert sheet is not None
     sheet.title = "数据质量信号"
-    sheet.append([title])
+    sheet.append([_text(title)])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([label for _, label in HEADERS])
     fill = PatternFill("solid", fgColor="DDEBF7")

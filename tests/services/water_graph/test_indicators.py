@@ -122,13 +122,21 @@ def test_who_may_report(records: Session) -> None:
 
 
 def test_monthly_bulletin_file_carries_the_section(records: Session) -> None:
-    from envplan.reports.bulletin import build_bulletin
+    from envplan.plan import default_plan
+    from envplan.reports.bulletin import render_bulletin
+    from envplan.services.bulletin import BulletinRequest, monthly_bulletin
+    from envplan.services.month import Month
 
     report_indicator(
         records, SYSTEM, target_id="water-t11", period="2021-06", value=41.0,
         reported_on=dt.date(2021, 7, 5), area="市区建成区",
     )  # fmt: skip
-    files = build_bulletin("2021-06", formats=("html",), session=records)
+    result = monthly_bulletin(
+        BulletinRequest(month=Month.parse("2021-06"), with_ledger=False),
+        plan=default_plan(),
+        session=records,
+    )
+    files = render_bulletin(result, ("html",))
     assert isinstance(files, dict)
     html = files["html"].decode("utf-8")
     # 水 (二)2: 市区建成区 ≥ 50 %; 41 % → 红.
