@@ -3,6 +3,7 @@ official data (the MEE city table, CNEMC station hours, the CNEMC water table)."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -146,4 +147,13 @@ def test_national_two_day_file_equals_embedded(spark: Any, test_data: Path) -> N
     assert_frame_equal(on_spark.select(embedded.columns), embedded)
     cities = air.CityStations()
     frame = city_daily_frame(result.measurements, cities=cities)
-    assert_frame_equal(daily_frame_spark(spark, result.measurements, cities=cities), frame)
+    on_spark_days = daily_frame_spark(spark, result.measurements, cities=cities)
+    # The embedded engine lays every station on the network's whole span of hours, so a station
+    # (and city) that reported nothing on a day still gets an all-empty row; Spark forms each
+    # city's days from its own hours. Here: the 6 stations of 雄安新区 and the city on 03-01.
+    values = ["SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max", "aqi"]
+    only_embedded = frame.join(on_spark_days, on=["site", "date"], how="anti")
+    assert only_embedded.height == 7
+    assert set(only_embedded["date"].to_list()) == {dt.date(2026, 3, 1)}
+    assert only_embedded.select(pl.all_horizontal(pl.col(values).is_null())).to_series().all()
+    assert_frame_equal(on_spark_days, frame.join(only_embedded, on=["site", "date"], how="anti"))
