@@ -5,7 +5,7 @@ at random from the real MEE city-hour file in tests/data/air (so the value mix a
 correlations between pollutants are real). Stations are grouped 5 to a city (340 cities).
 
 Timed, in one process:
-1. hourly AQI of all station-hours (envplan.services.air.hourly_aqi_wide);
+1. hourly AQI of all station-hours (envplan.services.air.hourly.hourly_aqi_wide);
 2. python-aqi 0.6.1 (ALGO_MEP, the same six 1-h values) on a sample, giving the speed ratio;
 3. the full chain: hourly AQI → city hourly means → daily statistics and daily AQI (stations and
    cities) → annual statistics, compliance, composite index → city ranking.

@@ -114,7 +114,7 @@ import time, sys
 t = time.perf_counter()
 sys.path.insert(0, {str(ROOT / "src")!r})
 import polars as pl
-from envplan.services.air import CityStations, network_daily_statistics
+from envplan.services.air.hourly import CityStations, network_daily_statistics
 if {engine!r} == "embedded":
     hourly = pl.read_parquet({str(folder)!r} + "/**/*.parquet", hive_partitioning=False)
     daily = network_daily_statistics(hourly, CityStations(exclude=frozenset()))

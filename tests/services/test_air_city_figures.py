@@ -15,9 +15,9 @@ import pytest
 from typer.testing import CliRunner
 
 from envplan.cli import app
-from envplan.services.air import AirServiceError
-from envplan.services.air_daily_frame import city_daily_frame
-from envplan.services.air_figures import city_report, month_figures
+from envplan.services.air.daily_frame import city_daily_frame
+from envplan.services.air.figures import city_report, month_figures
+from envplan.services.air.hourly import AirServiceError
 from envplan.services.month import Month
 
 VALUES = {"SO2": 10.0, "NO2": 20.0, "CO": 0.5, "O3": 50.0, "PM10": 60.0}

@@ -21,8 +21,8 @@ from envplan.cli import app
 from envplan.monitoring.air_city_table import read_city_statistics
 from envplan.monitoring.errors import InputFileError
 from envplan.plan import default_plan
-from envplan.services.air_city_sets import CITY_SETS, FENWEI_11, JJJ_2_26
-from envplan.services.air_ranking import evaluate_rank_target, rank_table
+from envplan.services.air.city_sets import CITY_SETS, FENWEI_11, JJJ_2_26
+from envplan.services.air.ranking import evaluate_rank_target, rank_table
 from envplan.services.bulletin import Month, find_target
 
 TABLE = "air/shanxi-11-cities-statistics-constructed.csv"

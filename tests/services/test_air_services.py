@@ -1,4 +1,4 @@
-"""envplan.services.air on the official files (parsed test-locally into the canonical long table)
+"""envplan.services.air.hourly on the official files (parsed test-locally into the canonical long table)
 and on small hand-made frames. Expected values: the files' published numbers or hand arithmetic."""
 
 from __future__ import annotations

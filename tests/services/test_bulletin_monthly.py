@@ -204,8 +204,8 @@ def test_rank_target_needs_a_168_table(air, plan, test_data: Path) -> None:
     from dataclasses import replace
 
     from envplan.monitoring.air_city_table import read_city_statistics
-    from envplan.services.air_city_sets import CITY_SETS
-    from envplan.services.air_ranking import rank_table
+    from envplan.services.air.city_sets import CITY_SETS
+    from envplan.services.air.ranking import rank_table
 
     section = air_section(dt.date(2016, 6, 1), air, plan)
     gap = [b for b in section.blocks if isinstance(b, DataGap) and "排名" in b.what]

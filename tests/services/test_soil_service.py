@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-from envplan.services.soil import classify_construction, classify_farmland
+from envplan.services.soil.samples import classify_construction, classify_farmland
 
 TEMPLATES = (
     Path(__file__).resolve().parents[2] / "src" / "envplan" / "monitoring" / "bundled" / "templates"

@@ -10,7 +10,7 @@ import pytest
 
 from envplan.monitoring.water_readers import read_water_template
 from envplan.plan import default_plan
-from envplan.services.water import assess_plan_sections, classify_measurements
+from envplan.services.water.sections import assess_plan_sections, classify_measurements
 
 DATA = """断面名称,监测时间,pH,溶解氧,高锰酸盐指数,化学需氧量,氨氮,总磷
 洞头,2021-04,7.8,6.5,5.0,32,1.2,0.15
@@ -146,7 +146,7 @@ def test_lake_trophic_state_and_tn(tmp_path: Path) -> None:
 
 
 def test_classes_by_month_and_trend(tmp_path: Path) -> None:
-    from envplan.services.water import section_classes_by_period, section_trends
+    from envplan.services.water.sections import section_classes_by_period, section_trends
 
     # 郑庄 (target Ⅲ): NH3-N rising month by month 0.1 → 1.8: Ⅰ Ⅱ Ⅲ Ⅳ Ⅴ (by Table 1 limits).
     path = tmp_path / "months.csv"

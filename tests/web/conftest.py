@@ -22,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from envplan.services.dashboard import Platform, open_platform
+from envplan.services.dashboard.platform import Platform, open_platform
 from envplan.services.demo import DEMO_AS_OF
 from envplan.services.settings import Settings
 from envplan.web import create_app

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from envplan.cli import app
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 
 
 def test_page_renders_trend_and_signal_sections(admin_client: TestClient) -> None:

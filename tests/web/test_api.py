@@ -18,7 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, select, text
 
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.store import make_engine
 from envplan.store.models import AuditEntry
 from envplan.store.testing import postgres_test_url

@@ -11,7 +11,7 @@ import pytest
 
 from envplan.services import supervision
 from envplan.services.access import SYSTEM
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.web import create_app
 
 from .conftest import PASSWORD, TODAY, LiveServer, demo_settings, open_test_platform, screenshot

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from envplan.cli import app as cli_app
 from envplan.monitoring.air_bundled import bundled_air_file
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.web.app import create_app
 
 from .conftest import demo_settings, login

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.web import create_app
 
 from .conftest import csrf_of, demo_settings, login, open_test_platform

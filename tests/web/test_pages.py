@@ -10,8 +10,8 @@ import lxml.html
 import pytest
 from fastapi.testclient import TestClient
 
-from envplan.services.dashboard import Platform
-from envplan.services.dashboard_data import good_days_needed
+from envplan.services.dashboard.monitoring import good_days_needed
+from envplan.services.dashboard.platform import Platform
 from envplan.web import create_app
 
 from .conftest import csrf_of, demo_settings, login

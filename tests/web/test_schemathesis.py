@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
 from sqlalchemy import create_engine, text
 
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.store import make_engine
 from envplan.store.testing import postgres_test_url
 from envplan.web import create_app

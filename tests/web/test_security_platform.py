@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 
 from envplan.reports.xlsx_safe import neutralise_formulas
-from envplan.services.dashboard import Platform, open_platform
+from envplan.services.dashboard.platform import Platform, open_platform
 from envplan.services.home import HomeModeError, claim_home
 from envplan.services.settings import Settings
 from envplan.store.audit import append

@@ -14,7 +14,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import create_engine, text
 
 from envplan.services import accounts
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.services.settings import DEMO_SECRET_KEY
 from envplan.store import make_engine
 from envplan.store.testing import postgres_test_url

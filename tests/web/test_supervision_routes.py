@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from envplan.services import supervision as sv
 from envplan.services.access import Role, create_user
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.store.models import User
 
 from .conftest import PASSWORD, csrf_of, login

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from envplan.services.dashboard import Platform
+from envplan.services.dashboard.platform import Platform
 from envplan.web import create_app
 
 from .conftest import PASSWORD, LiveServer, demo_settings, open_test_platform, screenshot

@@ -1,7 +1,7 @@
 """`envplan air` command group: hourly AQI, daily statistics, period assessment, city ranking.
 
 Thin layer: read the input with ``envplan.monitoring.air_readers.read_air``, call
-``envplan.services.air``, write/print. Every message a user reads is zh-CN; outputs are written
+``envplan.services.air.hourly``, write/print. Every message a user reads is zh-CN; outputs are written
 to a temporary file first and renamed, so a failed run leaves nothing partial.
 """
 
@@ -115,7 +115,7 @@ def _read(path: Path, fmt: str) -> Any:
 def _rules(rules: Rules | None) -> Any:
     if rules is None:
         return None
-    from envplan.services.air import select_aqi_rules
+    from envplan.services.air.hourly import select_aqi_rules
 
     return select_aqi_rules(code=rules.value)
 
@@ -136,7 +136,7 @@ def _write_csv(frame: pl.DataFrame, output: Path) -> None:
 
 
 def _city_config(exclude: str | None, order: Order) -> Any:
-    from envplan.services.air import DEFAULT_EXCLUDED_STATIONS, CityStations
+    from envplan.services.air.hourly import DEFAULT_EXCLUDED_STATIONS, CityStations
 
     excluded = (
         DEFAULT_EXCLUDED_STATIONS
@@ -155,8 +155,8 @@ def _daily(
 ) -> pl.DataFrame:
     """Daily frame of every site, plus city rows when the input is station data: the frame of
     ``services.air_daily_frame.city_daily_frame``, the one the bulletin and the pages use."""
-    from envplan.services.air import AirServiceError
-    from envplan.services.air_daily_frame import city_daily_frame
+    from envplan.services.air.daily_frame import city_daily_frame
+    from envplan.services.air.hourly import AirServiceError
 
     try:
         if engine is not None and engine.spark:
@@ -202,7 +202,7 @@ class _Engine:
 
 def _period_and_limits(period: str, limits: str | None) -> tuple[Any, Any]:
     """The --period span and the --limits set (None: the set in force on the period's first day)."""
-    from envplan.services.air import parse_period, select_limits
+    from envplan.services.air.hourly import parse_period, select_limits
 
     try:
         return parse_period(period), select_limits(code=limits) if limits else None
@@ -226,7 +226,7 @@ def aqi_command(
     import polars as pl
 
     from envplan.monitoring.air_publication import publication_flags
-    from envplan.services.air import HOURLY_AQI_COLUMNS, hourly_aqi
+    from envplan.services.air.hourly import HOURLY_AQI_COLUMNS, hourly_aqi
 
     result = _read(input_path, fmt.value)
     with _Engine(engine, master) as chosen:
@@ -328,7 +328,7 @@ def assess_command(
     master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """期间评价：统计量、达标、超标倍数、综合指数、优良天数比例、重污染天数 / Period assessment."""
-    from envplan.services.air import AirServiceError, assess_period
+    from envplan.services.air.hourly import AirServiceError, assess_period
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
@@ -377,7 +377,7 @@ def rank_command(
     """城市综合指数排名（由小到大，并列同名次） / Composite-index ranking of all cities present."""
     import polars as pl
 
-    from envplan.services.air import rank_cities
+    from envplan.services.air.hourly import rank_cities
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)

@@ -4,7 +4,7 @@
 then builds the app: JSON API under ``/api/v1``, server-rendered pages, public pages under
 ``/public/``, static files (vendored ECharts, no CDN), sessions with CSRF on every unsafe request.
 The records database and the monitoring data are opened (and, on a fresh home, loaded) in the
-lifespan by :func:`envplan.services.dashboard.open_platform`; ``/healthz`` answers 200 once ready.
+lifespan by :func:`envplan.services.dashboard.platform.open_platform`; ``/healthz`` answers 200 once ready.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     """Build the web app for these settings.
 
-    platform: an already opened :class:`envplan.services.dashboard.Platform` (the serve command
+    platform: an already opened :class:`envplan.services.dashboard.platform.Platform` (the serve command
     opens it before binding the port so it can print progress); opened in the lifespan otherwise.
     """
     validate_settings(settings)
@@ -104,7 +104,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = state.platform is None
         if owned:
-            from envplan.services.dashboard import open_platform
+            from envplan.services.dashboard.platform import open_platform
 
             state.platform = open_platform(settings)
         state.ready.set()

@@ -20,13 +20,13 @@ from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.input_limits import check_bytes
 from envplan.services import supervision
 from envplan.services.access import AccessDenied
-from envplan.services.dashboard import Platform, PlatformError, UserInfo
-from envplan.services.dashboard_data import (
+from envplan.services.dashboard.monitoring import (
     AIR_UPLOAD_FORMATS,
     air_year_view,
     import_air_upload,
     import_water_upload,
 )
+from envplan.services.dashboard.platform import Platform, PlatformError, UserInfo
 
 MAX_MONITORING_BYTES = 50 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024

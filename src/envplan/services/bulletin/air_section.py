@@ -1,5 +1,5 @@
 """The air section of the bulletin: good-day ratio, heavy days, six pollutants with year-on-year
-change, NO2/SO2 compliance, composite index and rank, all from ``envplan.services.air``."""
+change, NO2/SO2 compliance, composite index and rank, all from ``envplan.services.air.hourly``."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services import air as air_service
-from envplan.services.air_ranking import evaluate_rank_target
+from envplan.services.air import hourly as air_service
+from envplan.services.air.ranking import evaluate_rank_target
 from envplan.services.bulletin.inputs import (
     AirInputs,
     date_text,

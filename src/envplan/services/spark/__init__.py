@@ -2,7 +2,7 @@
 
 Nothing here implements a rule. Each Spark stage hands Arrow batches (``mapInArrow``) or the
 rows of one station/city (``groupBy().applyInArrow``) to the embedded functions of
-:mod:`envplan.services.air` and :mod:`envplan.services.water`, which call the kernels of
+:mod:`envplan.services.air.hourly` and :mod:`envplan.services.water.sections`, which call the kernels of
 :mod:`envplan.standards`; the driver only collects and orders what the stages return. So the
 numbers are the embedded engine's, row for row (tests compare every column).
 

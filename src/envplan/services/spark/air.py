@@ -8,7 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services.air import (
+from envplan.services.air.daily_frame import city_daily_frame
+from envplan.services.air.hourly import (
     AirServiceError,
     CityStations,
     Period,
@@ -20,7 +21,6 @@ from envplan.services.air import (
     rank_cities,
     with_official,
 )
-from envplan.services.air_daily_frame import city_daily_frame
 from envplan.services.spark.arrow import (
     batches,
     collect_as,

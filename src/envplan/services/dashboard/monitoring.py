@@ -1,7 +1,7 @@
 """Monitoring view models of the dashboard: the bundled real data imported into the Parquet store,
 and what the air, water and soil engines compute from the store.
 
-Every number here comes from an engine function (``envplan.services.air`` …) applied to the data
+Every number here comes from an engine function (``envplan.services.air.hourly`` …) applied to the data
 in the store; this module only selects, reshapes and labels. Each view carries its provenance
 label: 官方发布数据 (MEE / CNEMC real-time tables), 第三方处理数据 (真气网/aqistudy daily means), 示例.
 """
@@ -23,13 +23,13 @@ import polars as pl
 from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
-from envplan.services import air
-from envplan.services.air_figures import latest_months, store_daily_frame
-from envplan.services.dashboard_water_soil import soil_view, water_view
+from envplan.services.air import hourly as air
+from envplan.services.air.figures import latest_months, store_daily_frame
+from envplan.services.dashboard.water_soil import soil_view, water_view
 from envplan.standards.air.rules import AQI_LEVELS, select_limits
 
 if TYPE_CHECKING:
-    from envplan.services.dashboard import Platform
+    from envplan.services.dashboard.platform import Platform
 
 Step = Callable[[str, float], None]
 

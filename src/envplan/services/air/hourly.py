@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import polars as pl
 
-from envplan.services.air_cities import (
+from envplan.services.air.cities import (
     DEFAULT_EXCLUDED_STATIONS,
     CityStations,
     _city_cube,
@@ -29,7 +29,7 @@ from envplan.services.air_cities import (
     _members,
     city_hourly_wide,
 )
-from envplan.services.air_periods import (
+from envplan.services.air.periods import (
     AirServiceError,
     Period,
     assess_period,

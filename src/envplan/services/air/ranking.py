@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services.air_city_sets import CITY_SETS, CitySet
+from envplan.services.air.city_sets import CITY_SETS, CitySet
 from envplan.services.month import Month
 from envplan.standards.air.ranking import composite_index, rank_ascending
 from envplan.standards.air.rules import LimitSet, select_limits

@@ -406,7 +406,7 @@ def open_platform(
         log.append(line)
         say(line)
 
-    from envplan.services.dashboard_data import compute_monitoring_views
+    from envplan.services.dashboard.monitoring import compute_monitoring_views
 
     plan = default_plan()
     # The monitoring store and its views do not touch the records database: build them in a

@@ -14,8 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services import air
-from envplan.services.air_daily_frame import city_daily_frame
+from envplan.services.air import hourly as air
+from envplan.services.air.daily_frame import city_daily_frame
 from envplan.services.month import Month
 
 #: zh-CN provenance labels of the data versions (shown beside every figure).

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from envplan.services.air import (
+from envplan.services.air.cities import CityStations
+from envplan.services.air.hourly import (
     _VERSION_PRIORITY,
     daily_from_means,
     hourly_wide,
     network_daily_statistics,
 )
-from envplan.services.air_cities import CityStations
 from envplan.standards.air.rules import AqiRuleSet
 from envplan.standards.air.statistics import hour_label_day
 

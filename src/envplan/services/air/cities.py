@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from envplan.services.air_periods import AirServiceError
+from envplan.services.air.periods import AirServiceError
 from envplan.standards.air.statistics import (
     HOURLY_POLLUTANTS,
     HourlyCube,
