@@ -48,6 +48,12 @@ from envplan.services.air.hourly import (
     select_limits,
     with_official,
 )
+from envplan.services.air.network import (
+    CHUNK_STATION_HOURS,
+    NetworkPeriod,
+    network_period_chain,
+    read_city_chunks,
+)
 from envplan.services.air.periods import (
     AirServiceError,
     Period,
@@ -69,6 +75,7 @@ from envplan.services.air.ranking import (
 __all__ = [
     "CATEGORY",
     "CHUNK_ROWS",
+    "CHUNK_STATION_HOURS",
     "CITY_SETS",
     "DATA_VERSION_LABELS",
     "DEFAULT_EXCLUDED_STATIONS",
@@ -83,6 +90,7 @@ __all__ = [
     "AirServiceError",
     "CitySet",
     "CityStations",
+    "NetworkPeriod",
     "Period",
     "RankingError",
     "TableRanking",
@@ -107,9 +115,11 @@ __all__ = [
     "latest_months",
     "month_figures",
     "network_daily_statistics",
+    "network_period_chain",
     "parse_period",
     "rank_cities",
     "rank_table",
+    "read_city_chunks",
     "resolve_city_set",
     "select_aqi_rules",
     "select_limits",

@@ -447,24 +447,64 @@ def network_daily_statistics(
     o3_8h_limit: float | None = 160.0,
 ) -> pl.DataFrame:
     """Daily statistics and daily AQI of every site of a wide hourly frame and, with ``cities``,
-    of every city from its stations — the station grid is built once (national-scale use)."""
+    of every city from its stations — the station grid is built once (national-scale use).
+
+    Parameters
+    ----------
+    hourly
+        Wide hourly frame (``site``, ``interval_end``, ``SO2 NO2 CO O3 PM10 PM2.5`` [µg/m³; CO
+        mg/m³]; ``city``/``site_kind`` for ``cities``).
+    cities
+        Which stations make a city; None = station rows only.
+    rules, o3_8h_limit
+        AQI rule set (None = edition in force by day); O3 8-h limit [µg/m³] of HJ 663-2013 §6.
+
+    Returns
+    -------
+    pl.DataFrame
+        Station rows (by site, date) then city rows (by city, date); see ``daily_statistics``.
+
+    Raises
+    ------
+    AirServiceError
+        ``cities`` given but the frame has no ``city`` column.
+    """
+    parts = network_daily_parts(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit)
+    return pl.concat([p for p in parts if p is not None], how="diagonal_relaxed")
+
+
+def network_daily_parts(
+    hourly: pl.DataFrame,
+    cities: CityStations | None = None,
+    *,
+    rules: AqiRuleSet | None = None,
+    o3_8h_limit: float | None = 160.0,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """The station rows and the city rows (None without ``cities`` or city) of
+    ``network_daily_statistics`` (same parameters and Raises); the hourly grids are freed
+    before returning.
+
+    Returns
+    -------
+    tuple[pl.DataFrame, pl.DataFrame | None]
+        Station daily frame (by site, date), city daily frame (by city, date).
+    """
     cube = hourly_cube(hourly.select("site", "interval_end", *HOURLY_POLLUTANTS))
-    frames = [
-        daily_aqi_frame(daily_statistics_from_cube(cube, o3_8h_limit=o3_8h_limit), rules=rules)
-    ]
-    if cities is not None:
-        members = _members(hourly, cities)
-        if not members:
-            pass  # no station carries a city: nothing to average
-        elif cities.order == "hourly":
-            city_cube = mean_of_groups(cube, members)
-            city_stats = daily_statistics_from_cube(city_cube, o3_8h_limit=o3_8h_limit)
-            frames.append(daily_aqi_frame(city_stats, rules=rules))
-        else:
-            frames.append(
-                city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit)
-            )
-    return pl.concat(frames, how="diagonal_relaxed")
+    stations = daily_aqi_frame(
+        daily_statistics_from_cube(cube, o3_8h_limit=o3_8h_limit), rules=rules
+    )
+    if cities is None:
+        return stations, None
+    members = _members(hourly, cities)
+    if not members:
+        return stations, None  # no station carries a city: nothing to average
+    if cities.order == "hourly":
+        city_cube = mean_of_groups(cube, members)
+        del cube  # free the station grid before the city statistics
+        city_stats = daily_statistics_from_cube(city_cube, o3_8h_limit=o3_8h_limit)
+        return stations, daily_aqi_frame(city_stats, rules=rules)
+    del cube
+    return stations, city_daily_statistics(hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit)
 
 
 def daily_from_means(
