@@ -65,12 +65,13 @@ def setup(directory: Path, stations: int, hours: int) -> Path:
     return path
 
 
-def chain(path: Path, mode: str, stations: int) -> dict[str, object]:
+def chain(path: Path, mode: str, stations: int, chunk: int) -> dict[str, object]:
     """The timed chain (runs in the child process)."""
     import polars as pl
 
     from envplan.services import air
 
+    chunk = chunk or air.CHUNK_STATION_HOURS
     n_cities = stations // 5
     city_names = [f"城市{i + 1:03d}" for i in range(n_cities)]
     year = air.parse_period("2021")
@@ -92,7 +93,7 @@ def chain(path: Path, mode: str, stations: int) -> dict[str, object]:
             hourly_rows[0] += frame.height  # computed, then freed (as main keeps it, unused)
 
         result = air.network_period_chain(
-            air.read_city_chunks(path),
+            air.read_city_chunks(path, station_hours=chunk),
             year,
             cities=cities,
             rank_sites=city_names,
@@ -102,11 +103,14 @@ def chain(path: Path, mode: str, stations: int) -> dict[str, object]:
         annual, ranking = result.assessment, result.ranking
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     first = ranking.row(0, named=True)
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # whole process, imports included
     return {
         "mode": mode,
         "seconds": seconds,
         "cpu_seconds": cpu,
-        "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "peak_rss_gb": usage.ru_maxrss / 1024**2,
+        "user_seconds": usage.ru_utime,
+        "system_seconds": usage.ru_stime,
         "station_hours": station_hours,
         "site_days": daily.height,
         "assessments": annual.height,
@@ -116,11 +120,11 @@ def chain(path: Path, mode: str, stations: int) -> dict[str, object]:
     }
 
 
-def run_child(path: Path, mode: str, stations: int, cores: int) -> dict[str, object]:
+def run_child(path: Path, mode: str, stations: int, cores: int, chunk: int) -> dict[str, object]:
     """The chain in a fresh process with the default allocator, on ``cores`` CPUs (2 or 1)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GLIBC_TUNABLES", "MALLOC_"))}
     command = [sys.executable, str(Path(__file__).resolve()), "--child", mode, "--file", str(path)]
-    command += ["--stations", str(stations)]
+    command += ["--stations", str(stations), "--chunk", str(chunk)]
     if cores == 1:
         if shutil.which("taskset") is None:
             raise SystemExit("taskset not found: cannot pin the run to one core")
@@ -137,11 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("/tmp/envplan-national-chain"))
     parser.add_argument("--mode", choices=("chunked", "whole", "both"), default="chunked")
     parser.add_argument("--cores", default="2,1", help="comma-separated: 2 (as is) and/or 1")
+    parser.add_argument(
+        "--chunk", type=int, default=0, help="station-hours per group (0 = CHUNK_STATION_HOURS)"
+    )
     parser.add_argument("--child", choices=("chunked", "whole"), help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(chain(args.file, args.child, args.stations)))
+        print(json.dumps(chain(args.file, args.child, args.stations, args.chunk)))
         return 0
 
     t0 = time.perf_counter()
@@ -152,10 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     for cores in (int(c) for c in args.cores.split(",")):
         for mode in modes:
             load = os.getloadavg()
-            r = run_child(path, mode, args.stations, cores)
+            r = run_child(path, mode, args.stations, cores, args.chunk)
             print(
                 f"{mode:8s} {cores} core{'s' if cores > 1 else ' '}: {r['seconds']:.2f} s "
-                f"(CPU {r['cpu_seconds']:.2f} s), peak RSS {r['peak_rss_gb']:.2f} GB; "
+                f"(CPU {r['cpu_seconds']:.2f} s; process user {r['user_seconds']:.1f} s, system "
+                f"{r['system_seconds']:.1f} s), peak RSS {r['peak_rss_gb']:.2f} GB; "
                 f"{r['station_hours']:,} station-hours → {r['site_days']:,} site-days, "
                 f"{r['assessments']:,} assessments, {r['ranked']} ranked (best {r['best']}); "
                 f"polars threads {r['polars_threads']}; load before {load[0]:.1f}/{load[1]:.1f}"
