@@ -180,10 +180,20 @@ def hourly_cube(hourly: pl.DataFrame, pollutants: Sequence[str] = HOURLY_POLLUTA
         .to_series()
         .to_numpy()
     )
+    size = len(sites) * hours
+    # A frame that already is the grid (every site-hour once, in site then hour order: the
+    # usual national layout) is reshaped without a scatter (read-only views of the columns).
+    dense = len(positions) == size and bool(np.all(np.diff(positions) == 1))
+    if len(positions):
+        dense = dense and int(positions[0]) == 0
     values: dict[str, FloatArray] = {}
     for pollutant in pollutants:
-        grid = np.full(len(sites) * hours, np.nan)
-        grid[positions] = hourly[pollutant].cast(pl.Float64).to_numpy()
+        column = hourly[pollutant].cast(pl.Float64).to_numpy()
+        if dense:
+            grid = column
+        else:
+            grid = np.full(size, np.nan)
+            grid[positions] = column
         values[pollutant] = grid.reshape(len(sites), hours)
     return HourlyCube(sites, first, hours, values)
 
@@ -272,15 +282,19 @@ def o3_daily_max_8h(
     exceeds ``limit`` (None = never).
     """
     valid = ~np.isnan(day_hours)
-    zero_filled = np.where(valid, day_hours, 0.0)
     rows = day_hours.shape[0]
-    sums = np.concatenate([np.zeros((rows, 1)), np.cumsum(zero_filled, axis=1)], axis=1)
-    counts = np.concatenate([np.zeros((rows, 1), dtype=np.int64), np.cumsum(valid, axis=1)], axis=1)
-    window_sums = sums[:, 8:25] - sums[:, 0:17]  # windows ending at labels 08 … 24
+    # running sums and counts with a leading zero column, written in place (few allocations:
+    # this runs on every site-day of the network); counts fit int16 (≤ 24)
+    sums = np.zeros((rows, 25))
+    np.cumsum(np.where(valid, day_hours, 0.0), axis=1, out=sums[:, 1:])
+    counts = np.zeros((rows, 25), dtype=np.int16)
+    np.cumsum(valid, axis=1, dtype=np.int16, out=counts[:, 1:])
+    means = sums[:, 8:25] - sums[:, 0:17]  # window sums, windows ending at labels 08 … 24
     window_counts = counts[:, 8:25] - counts[:, 0:17]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(window_counts >= min_hours, window_sums / window_counts, -np.inf)
-    n_windows = (window_counts >= min_hours).sum(axis=1)
+    ok = window_counts >= min_hours
+    np.divide(means, window_counts, out=means, where=ok)
+    means[~ok] = -np.inf
+    n_windows = ok.sum(axis=1)
     maxima = means.max(axis=1)
     keep = n_windows >= min_windows
     if limit is not None:
