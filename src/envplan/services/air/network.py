@@ -10,7 +10,10 @@ results are the ones of the whole-network functions (``network_daily_statistics`
 
 from __future__ import annotations
 
+import os
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,10 @@ from envplan.standards.air.rules import AqiRuleSet
 #: Station-hours per group read by ``read_city_chunks`` (≈ 115 stations × 8,760 h): bounds the
 #: hourly working set to a few hundred MB whatever the size of the network.
 CHUNK_STATION_HOURS = 1_000_000
+
+
+#: One group's results: station-hours, hourly AQI (or None), station and city daily frames.
+_GroupResult = tuple[int, pl.DataFrame | None, pl.DataFrame, pl.DataFrame | None]
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ def network_period_chain(
     rules: AqiRuleSet | None = None,
     o3_8h_limit: float | None = 160.0,
     on_hourly_aqi: Callable[[pl.DataFrame], None] | None = None,
+    workers: int | None = None,
 ) -> NetworkPeriod:
     """The network chain over groups of whole cities: for each group the hourly AQI of every
     station-hour (HJ 633; handed to ``on_hourly_aqi``, e.g. to write it, then freed) and the
@@ -122,7 +130,10 @@ def network_period_chain(
     o3_8h_limit
         O3 daily maximum 8-h limit of HJ 663-2013 §6 [µg/m³] (see ``daily_statistics``).
     on_hourly_aqi
-        Called with each group's hourly AQI frame (``hourly_aqi_wide``); None = not computed.
+        Called, in group order and on the calling thread, with each group's hourly AQI frame
+        (``hourly_aqi_wide``); None = not computed.
+    workers
+        Groups processed at once (threads); None = min(2, CPUs). Memory grows with it.
 
     Returns
     -------
@@ -139,14 +150,20 @@ def network_period_chain(
     city_parts: list[pl.DataFrame] = []
     seen: set[str] = set()
     station_hours = 0
-    for hourly in chunks:
-        station_hours += hourly.height
-        if on_hourly_aqi is not None:
-            on_hourly_aqi(hourly_aqi_wide(hourly, rules=rules))
+
+    def one(hourly: pl.DataFrame) -> _GroupResult:
+        aqi = hourly_aqi_wide(hourly, rules=rules) if on_hourly_aqi is not None else None
         station_part, city_part = network_daily_parts(
             hourly, cities, rules=rules, o3_8h_limit=o3_8h_limit
         )
-        del hourly  # the group's hours are no longer needed
+        return hourly.height, aqi, station_part, city_part
+
+    def collect(done: _GroupResult) -> None:
+        nonlocal station_hours, seen
+        rows, aqi, station_part, city_part = done
+        station_hours += rows
+        if on_hourly_aqi is not None and aqi is not None:
+            on_hourly_aqi(aqi)
         stations.append(station_part)
         if city_part is not None:
             names = set(city_part["site"].unique().to_list())
@@ -154,12 +171,26 @@ def network_period_chain(
                 raise AirServiceError(f"城市“{split[0]}”的站点分在不同的数据组中，无法计算城市均值")
             seen |= names
             city_parts.append(city_part)
+
+    # Groups run on a small thread pool (NumPy and Polars release the GIL), at most ``workers``
+    # in flight so that memory stays bounded; results are collected in group order.
+    workers = max(1, workers or min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[_GroupResult]] = deque()
+        for hourly in chunks:
+            pending.append(pool.submit(one, hourly))
+            del hourly  # the worker holds the group's hours until it is done
+            while len(pending) >= workers:
+                collect(pending.popleft().result())
+        while pending:
+            collect(pending.popleft().result())
     frames = [pl.concat(stations, how="diagonal_relaxed").sort("site", "date", maintain_order=True)]
     if city_parts:
         frames.append(
             pl.concat(city_parts, how="diagonal_relaxed").sort("site", "date", maintain_order=True)
         )
-    del stations, city_parts
+    stations.clear()  # the concatenated copies replace the parts
+    city_parts.clear()
     daily = pl.concat(frames, how="diagonal_relaxed")
     assessment = assess_period(daily, period)
     ranking = rank_cities(daily, period, sites=rank_sites)
