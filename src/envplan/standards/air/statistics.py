@@ -164,9 +164,23 @@ def _site_codes(site: pl.Series) -> tuple[tuple[str, ...], npt.NDArray[np.int64]
 
 
 def hourly_cube(hourly: pl.DataFrame, pollutants: Sequence[str] = HOURLY_POLLUTANTS) -> HourlyCube:
-    """Scatter a wide hourly frame (``site``, ``interval_end`` hour-end labels, pollutant columns)
-    onto a dense site × hour grid spanning whole natural days (GB 3095 §3: a day = the hours
-    labelled 01:00 … 24:00). Duplicate (site, hour) rows: the last one wins."""
+    """Scatter a wide hourly frame onto a dense site × hour grid spanning whole natural days
+    (GB 3095-2012 §3: a day = the hours labelled 01:00 … 24:00).
+
+    Parameters
+    ----------
+    hourly
+        ``site``, ``interval_end`` (hour-end labels) and the pollutant columns [µg/m³; CO mg/m³].
+    pollutants
+        Columns put on the grid.
+
+    Returns
+    -------
+    HourlyCube
+        Sites sorted; NaN = missing hour. Duplicate (site, hour) rows: the last one wins. A frame
+        that already is the grid (each site-hour once, in site then hour order) is reshaped
+        without copying: its arrays are then read-only views of the frame's columns.
+    """
     ends = hourly["interval_end"]
     if ends.len() == 0 or ends.null_count() == ends.len():
         return HourlyCube((), dt.date(1970, 1, 1), 0, {p: np.empty((0, 0)) for p in pollutants})
@@ -273,13 +287,28 @@ def o3_daily_max_8h(
     min_windows: int = MIN_O3_8H_WINDOWS,
     limit: float | None = None,
 ) -> tuple[FloatArray, IntArray]:
-    """O3 daily maximum 8-h mean of each row of a (days, 24) matrix of 1-h values (labels
-    01:00 … 24:00) and the number of valid 8-h windows [µg/m³; not rounded].
+    """O3 daily maximum 8-h mean of each day and its number of valid 8-h windows.
 
     GB 3095-2012 / 2026 §3: 8-h mean = mean of 8 consecutive hours, valid with ≥ ``min_hours`` = 6
     (Table 4); HJ 663-2013 Appendix A: the daily maximum uses the 17 windows ending 08:00 … 24:00
     of the same day and needs ≥ ``min_windows`` = 14 valid ones; with fewer it stands only when it
     exceeds ``limit`` (None = never).
+
+    Parameters
+    ----------
+    day_hours
+        (days, 24) matrix of 1-h O3 values [µg/m³], columns = labels 01:00 … 24:00, NaN = missing.
+    min_hours
+        Valid hours needed by an 8-h window (6).
+    min_windows
+        Valid windows needed by the daily maximum (14).
+    limit
+        Level-2 8-h limit [µg/m³] above which a maximum with fewer windows stands; None = never.
+
+    Returns
+    -------
+    tuple[FloatArray, IntArray]
+        Daily maximum 8-h mean [µg/m³; not rounded; NaN when invalid] and valid windows per day.
     """
     valid = ~np.isnan(day_hours)
     rows = day_hours.shape[0]
