@@ -77,11 +77,10 @@ def read_city_chunks(
     scan = pl.scan_parquet(path)
     if "city" not in scan.collect_schema().names():
         raise AirServiceError(f"文件 {path} 缺少 city 列，无法按城市分组计算")
-    city = scan.select(pl.col("city").cast(pl.String)).collect().to_series()
+    city = scan.select("city").collect().to_series()  # as stored (Categorical: cheap)
     starts = city.ne_missing(city.shift(1)).fill_null(True)
     run_starts = np.flatnonzero(starts.to_numpy())
-    run_cities = city.gather(run_starts)
-    named = run_cities.drop_nulls()
+    named = city.gather(run_starts).cast(pl.String).drop_nulls()
     if named.n_unique() != named.len():
         raise AirServiceError(f"文件 {path} 的行未按城市分组（同一城市的行不连续），请先按城市排序")
     total = city.len()
