@@ -132,7 +132,12 @@ class _Staging:
                 self.first_end = low if self.first_end is None else min(self.first_end, low)
                 self.last_end = high if self.last_end is None else max(self.last_end, high)
 
-    def commit(self, summary: ImportSummary, encodings: Sequence[str]) -> None:
+    def commit(
+        self,
+        summary: ImportSummary,
+        encodings: Sequence[str],
+        request: dict[str, object] | None = None,
+    ) -> None:
         for temp, final in self.staged:
             os.replace(temp, final)
         self.marker.parent.mkdir(parents=True, exist_ok=True)
@@ -147,6 +152,8 @@ class _Staging:
             "first_end": self.first_end.isoformat() if self.first_end else None,
             "last_end": self.last_end.isoformat() if self.last_end else None,
         }
+        if request is not None:
+            record["request"] = request
         temp_marker = self.marker.with_suffix(".tmp")
         temp_marker.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
         os.replace(temp_marker, self.marker)
@@ -156,8 +163,14 @@ class _Staging:
             temp.unlink(missing_ok=True)
 
 
-def write_air(result: AirReadResult, root: str | Path) -> ImportSummary:
-    """Store a read result under `root` (idempotent: the same files again change nothing)."""
+def write_air(
+    result: AirReadResult, root: str | Path, *, request: dict[str, object] | None = None
+) -> ImportSummary:
+    """Store a read result under `root` (idempotent: the same files again change nothing).
+
+    request: how the file was asked for (``_request_key``), kept in the import's record so that
+    the same request again is answered from the record without reading the file.
+    """
     staging = _Staging(Path(root), result.format, import_id_of(result))
     summary = ImportSummary(
         import_id=staging.import_id,
@@ -168,13 +181,56 @@ def write_air(result: AirReadResult, root: str | Path) -> ImportSummary:
         already_imported=staging.marker.exists(),
     )
     if summary.already_imported:
+        if request is not None:  # an import made before requests were recorded: learn it now
+            _remember_request(staging.marker, request)
         return summary
     try:
         staging.add(result)
-        staging.commit(summary, result.encodings)
+        staging.commit(summary, result.encodings, request)
     finally:
         staging.discard()  # no-op after a commit: the temporary names are gone
     return summary
+
+
+def _request_key(path: Path, format: str | None, data_version: str | None) -> dict[str, object]:
+    """What identifies a request to import one file: the format and data version asked for
+    (``None`` = detected) and the SHA-256 of the file's bytes."""
+    return {
+        "format": format,
+        "data_version": data_version,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+
+
+def _remember_request(marker: Path, request: dict[str, object]) -> None:
+    """Add ``request`` to a committed import's record (rewritten by rename, as on commit)."""
+    record = json.loads(marker.read_text(encoding="utf-8"))
+    if record.get("request") == request:
+        return
+    record["request"] = request
+    temp = marker.with_suffix(f".{uuid.uuid4().hex}.tmp")
+    temp.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temp, marker)
+
+
+def _imported_by_request(root: Path, request: dict[str, object]) -> ImportSummary | None:
+    """The committed import made by the same request (same bytes, same options), if any: a
+    repeated import — every start imports the bundled files again — then reads no file."""
+    folder = root / _AIR / _IMPORTS
+    if not folder.is_dir():
+        return None
+    for marker in folder.glob("*.json"):
+        record = json.loads(marker.read_text(encoding="utf-8"))
+        if record.get("request") == request:
+            return ImportSummary(
+                import_id=str(record["import_id"]),
+                format=str(record["format"]),
+                files=tuple(record["files"]),
+                measurement_rows=int(record["measurement_rows"]),
+                published_rows=int(record["published_rows"]),
+                already_imported=True,
+            )
+    return None
 
 
 def import_air_file(
@@ -195,7 +251,14 @@ def import_air_file(
     if path.is_dir() or is_archive(path):
         fmt = format or detect_air_format(path)
         return _import_folder(path, Path(root), fmt, data_version, stations)
-    return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
+    if stations is not None:  # the station table is part of the request: no shortcut
+        return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
+    request = _request_key(path, format, data_version)
+    done = _imported_by_request(Path(root), request)
+    if done is not None:
+        return done
+    result = read_air(path, format, data_version=data_version)
+    return write_air(result, root, request=request)
 
 
 def _import_folder(

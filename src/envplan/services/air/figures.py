@@ -59,12 +59,21 @@ _COLUMNS = {
 
 def store_daily_frame(timeseries_dir: Path) -> pl.DataFrame:
     """The daily frame of everything imported into the store (every data version), with the
-    city rows formed from stations (``services.air_daily_frame.city_daily_frame``)."""
+    city rows formed from stations (``services.air_daily_frame.city_daily_frame``).
+
+    Computed once per state of the store and code (``services.air.materialised``): the platform's
+    start, its pages and ``envplan report monthly`` read the same frame back.
+    """
     from envplan.monitoring.timeseries import query_air
+    from envplan.services.air.materialised import materialised
 
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()
-    return city_daily_frame(query_air(timeseries_dir))
+    frame, _ = materialised(
+        timeseries_dir, "air-daily", lambda: (city_daily_frame(query_air(timeseries_dir)), {})
+    )
+    assert frame is not None
+    return frame
 
 
 def data_label(daily: pl.DataFrame, site: str, month: Month) -> str:
