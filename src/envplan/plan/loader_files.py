@@ -105,6 +105,15 @@ def _responsibility(
     return None if unknown else resp
 
 
+def _register_written(item: Item, ids: set[str], by_name: dict[str, str]) -> None:
+    """Id and name of a unit or county with a problem elsewhere: references to it are not a
+    second error (one bad field must not cascade into every item that names it)."""
+    if item.good("id"):
+        ids.add(item.id)
+        if item.good("name"):
+            by_name.setdefault(str(item.get("name")), item.id)
+
+
 def _read_units(root: Item, reg: _Registry) -> tuple[list[County], list[Unit]]:
     """Counties and units of ``units.yaml``; names, aliases and county references checked."""
     counties: list[County] = []
@@ -112,6 +121,7 @@ def _read_units(root: Item, reg: _Registry) -> tuple[list[County], list[Unit]]:
     for item in root.children("units"):
         unit = item.typed(Unit)
         if unit is None:
+            _register_written(item, reg.unit_ids, reg.unit_by_name)
             continue
         _register_id(reg, item)
         reg.unit_ids.add(unit.id)
@@ -128,6 +138,7 @@ def _read_units(root: Item, reg: _Registry) -> tuple[list[County], list[Unit]]:
     for item in root.children("counties"):
         county = item.typed(County)
         if county is None:
+            _register_written(item, reg.county_ids, reg.county_by_name)
             continue
         _register_id(reg, item)
         reg.county_ids.add(county.id)

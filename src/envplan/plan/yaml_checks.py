@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 
 from envplan.plan.model import FrozenModel
@@ -79,11 +80,12 @@ _TYPE_NAMES = {
     "deadline_type": "时限文本或时限映射",
 }
 # pydantic error type → zh-CN message; placeholders: {key} {known} {expected} {actual} {input}
+# (the value as YAML shows it) {text} (the value as text)
 _MESSAGES = {
     "missing": "缺少必填字段",
     "extra_forbidden": "未知字段“{key}”{known}",
-    "literal_error": "取值无效：应为 {expected} 之一，实际为“{input}”",
-    "iso_date": "日期无效：应为 YYYY-MM-DD 格式的存在的日期，实际为“{input}”",
+    "literal_error": "取值无效：应为 {expected} 之一，实际为“{text}”",
+    "iso_date": "日期无效：应为 YYYY-MM-DD 格式的存在的日期，实际为“{text}”",
     **{t: f"类型错误：应为{name}，实际为{{actual}}（{{input}}）" for t, name in _TYPE_NAMES.items()},
 }
 _FALLBACK = "取值无效：{msg}（{input}）"
@@ -145,12 +147,21 @@ def _message(error: Any, model: type[BaseModel], loc: Loc) -> str:
         "expected": "、".join(p.strip("'") for p in expected.replace(" or ", ", ").split(", ")),
         "actual": _describe(value),
         "input": _show(value),
+        "text": str(value),
         "msg": error["msg"],
     }
     return _MESSAGES.get(error["type"], _FALLBACK).format(**values)
 
 
 # ------------------------------------------------------------------------------------ file reading
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps timestamps as text: a date is checked by the model
+    (``schema.IsoDate``), so "2021-13-01" is a located problem, not a crash of the parser."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
 @dataclass
 class _File:
     """One YAML file being read: its name for messages and the problems found in it."""
@@ -168,6 +179,7 @@ class _File:
 
     def load(self) -> bool:
         yaml = YAML(typ="rt")
+        yaml.Constructor = _Constructor
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -183,6 +195,9 @@ class _File:
             line = mark.line + 1 if mark is not None else None
             # only the parser's short reason, never the snippet of the file it quotes
             self.report(line, "(语法)", f"YAML 语法错误：{exc.problem or '无法解析'}")
+            return False
+        except ValueError as exc:  # a scalar the parser cannot build; never a crash
+            self.report(None, "(语法)", f"YAML 无法解析：{exc}")
             return False
         if not isinstance(self.data, CommentedMap):
             self.report(1, "(根)", "文件顶层应为映射（键: 值）")
