@@ -152,7 +152,9 @@ def _read_units(root: Item, reg: _Registry) -> tuple[list[County], list[Unit]]:
         if unit.county is not None and unit.county not in reg.county_ids:
             item.report("county", f"未知的县级区域 id“{unit.county}”")
         if unit.kind == "county_government" and unit.county is None:
-            item.file.report(item.line(), item.field("county"), f"条目 {unit.id}：县级政府必须填写 county")
+            item.file.report(
+                item.line(), item.field("county"), f"条目 {unit.id}：县级政府必须填写 county"
+            )
     return counties, [unit for unit, _ in units]
 
 

@@ -86,22 +86,29 @@ _MESSAGES = {
     "extra_forbidden": "未知字段“{key}”{known}",
     "literal_error": "取值无效：应为 {expected} 之一，实际为“{text}”",
     "iso_date": "日期无效：应为 YYYY-MM-DD 格式的存在的日期，实际为“{text}”",
-    **{t: f"类型错误：应为{name}，实际为{{actual}}（{{input}}）" for t, name in _TYPE_NAMES.items()},
+    **{
+        t: f"类型错误：应为{name}，实际为{{actual}}（{{input}}）" for t, name in _TYPE_NAMES.items()
+    },
 }
 _FALLBACK = "取值无效：{msg}（{input}）"
+
+
+_VALUE_KINDS: tuple[tuple[Any, str], ...] = (
+    (bool, "布尔值"),
+    (int, "整数"),
+    (float, "数值"),
+    (date, "日期"),
+    (str, "文本"),
+    ((tuple, list), "列表"),
+    (dict, "映射"),
+)
 
 
 def _describe(value: Any) -> str:
     """zh-CN name of a YAML value's type."""
     if value is None:
         return "空值"
-    for kind, name in ((bool, "布尔值"), (int, "整数"), (float, "数值"), (date, "日期")):
-        if isinstance(value, kind):
-            return name
-    for kind, name in ((str, "文本"), (tuple | list, "列表"), (dict, "映射")):
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
+    return next((n for kind, n in _VALUE_KINDS if isinstance(value, kind)), type(value).__name__)
 
 
 def _show(value: Any) -> str:
