@@ -1,7 +1,7 @@
 """The schema of the plan YAML files: pydantic input models, the only description of their shape.
 
 Each file (and each item inside it) is validated with ``Model.model_validate(data, strict=True)``
-(see ``envplan.plan.yaml_checks.validate_node``): no coercion ("14" is not an integer, "是" is not
+(see ``envplan.plan.yaml_checks.check_file``): no coercion ("14" is not an integer, "是" is not
 a boolean), no unknown keys (``extra="forbid"``, inherited from :class:`FrozenModel`). Where an item
 of a file already has the shape of a registry model (``Unit``, ``County``, ``Target``, ``Zone``,
 ``DataQualityNote``), the registry model itself is the schema; the models below describe the

@@ -79,8 +79,9 @@ _TYPE_NAMES = {
     "model_type": "映射（键: 值）",
     "deadline_type": "时限文本或时限映射",
 }
-# pydantic error type → zh-CN message; placeholders: {key} {known} {expected} {actual} {input}
-# (the value as YAML shows it) {text} (the value as text)
+# pydantic error type → zh-CN message. Placeholders: {key} the YAML key, {known} the fields of its
+# mapping, {expected} the allowed values, {actual} the value's type, {input} the value as YAML
+# shows it, {text} the value as text. Any other error type: _FALLBACK.
 _MESSAGES = {
     "missing": "缺少必填字段",
     "extra_forbidden": "未知字段“{key}”{known}",
@@ -138,7 +139,7 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
         elif any(part in m.model_fields for m in models):
             fields = [m.model_fields[part].annotation for m in models if part in m.model_fields]
             current = [m for f in fields for m in _members(f)]
-        # else: a union tag ("map", "text") — same types, one level down in the error's loc
+        # else: not a field of these models — left as is (the hint is then omitted)
     found = [m for m in current if isinstance(m, type) and issubclass(m, BaseModel)]
     return found[0] if len(found) == 1 else None
 
@@ -287,8 +288,9 @@ def check_file(f: _File, model: type[BaseModel]) -> Item:
     """
     root = f.data
     errors: list[Loc] = []
+    validated = None
     try:
-        model.model_validate(_plain(root), strict=True)
+        validated = model.model_validate(_plain(root), strict=True)
     except ValidationError as exc:
         for error in exc.errors():
             loc = tuple(error["loc"])
@@ -297,7 +299,7 @@ def check_file(f: _File, model: type[BaseModel]) -> Item:
             message = _message(error, model, tuple(path))
             f.report(line, _field_path(path), prefix + message)
             errors.append(tuple(path))
-    return Item(f, root, "", (), errors)
+    return Item(f, root, "", (), errors, model=validated)
 
 
 @dataclass
@@ -314,6 +316,7 @@ class Item:
     loc: Loc
     errors: list[Loc]
     owner_id: str | None = None  # the enclosing item's id (a clause's measure, a town's zone)
+    model: Any = None  # the validated object at this place, when the whole file is valid
 
     @property
     def bad(self) -> set[str | int]:
@@ -354,6 +357,8 @@ class Item:
 
     def typed(self, model: type[M]) -> M | None:
         """The mapping as ``model`` when it has no error (it is already validated), else None."""
+        if isinstance(self.model, model):
+            return self.model
         return model.model_validate(_plain(self.node), strict=True) if self.ok else None
 
     def children(self, key: str) -> list[Item]:
@@ -363,9 +368,10 @@ class Item:
             return []
         prefix = f"{self.where}." if self.where else ""
         owner = self.id if self.where else None
+        models = getattr(self.model, key, None) or [None] * len(seq)
         return [
-            Item(self.file, node, f"{prefix}{key}[{i}]", (*self.loc, key, i), self.errors, owner)
-            for i, node in enumerate(seq)
+            Item(self.file, node, f"{prefix}{key}[{i}]", (*self.loc, key, i), self.errors, owner, m)
+            for i, (node, m) in enumerate(zip(seq, models, strict=True))
             if isinstance(node, CommentedMap) and (key, i) not in self._own()
         ]
 
