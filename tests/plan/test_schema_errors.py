@@ -216,3 +216,53 @@ def test_every_problem_is_collected_before_refusing(tmp_path: Path) -> None:
     with pytest.raises(PlanValidationError) as raised:
         load_plan(plan_dir)
     assert len(raised.value.problems) == 5
+
+
+# ------------------------------------------------------------------ checks a model cannot express
+def test_deadline_mapping_must_give_the_dates_of_its_kind(tmp_path: Path) -> None:
+    plan_dir = _plan(
+        tmp_path,
+        air=("    deadline: 2021年9月底前\n", "    deadline: {raw: 九月, kind: by_date}\n"),
+    )
+    problem = _only(validate_file(plan_dir))
+    assert (problem.line, problem.field) == (15, "measures[0].deadline.due")
+    assert problem.message == "条目 air-m01：kind 为 by_date 时必须给出 due"
+
+
+def test_measure_gives_text_or_clauses_not_both(tmp_path: Path) -> None:
+    clauses = "    clauses:\n      - {text: 分段, responsible: 市生态环境局}\n"
+    plan_dir = _plan(tmp_path, air=("    deadline: 2021年9月底前\n", clauses))
+    problem = _only(validate_file(plan_dir))
+    assert (problem.line, problem.field) == (9, "measures[0]")
+    assert "二者取一" in problem.message
+
+
+def test_inferred_value_beside_a_filled_cell(tmp_path: Path) -> None:
+    plan_dir = _plan(
+        tmp_path,
+        air=(
+            "    deadline: 长期坚持\n",
+            "    deadline: 长期坚持\n    deadline_inferred: 长期坚持\n",
+        ),
+    )
+    problem = _only(validate_file(plan_dir))
+    assert (problem.line, problem.field) == (22, "key_tasks[0].deadline_inferred")
+    assert problem.message == "条目 air-k01：时限单元格不为空时不应再填写推断值"
+
+
+def test_unknown_measure_reference_and_duplicate_id(tmp_path: Path) -> None:
+    plan_dir = _plan(
+        tmp_path,
+        air=("    measure_id: air-m01\n", "    measure_id: air-m99\n"),
+        units=("  - id: sthjj\n", "  - id: air-t01\n"),
+    )
+    problems = {(Path(p.file).name, p.line, p.field, p.message) for p in validate_file(plan_dir)}
+    assert problems == {
+        ("air.yaml", 23, "key_tasks[0].measure_id", "条目 air-k01：未知的措施 id“air-m99”"),
+        (
+            "air.yaml",
+            5,
+            "targets[0].id",
+            f"重复的 id“air-t01”（首次定义于 {plan_dir / 'units.yaml'}:6）",
+        ),
+    }
