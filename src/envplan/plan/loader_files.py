@@ -1,11 +1,15 @@
 """Plan loading, part 2: the shared registry (ids, units, counties), deadlines and
-responsibilities, and the units, zones and notes files."""
+responsibilities, and the units, zones and notes files.
+
+Every function here runs after the file was validated against its input model
+(``yaml_checks.check_file``); it reads only values that passed validation (:class:`Item`) and
+adds the checks a model cannot express: references between files, duplicate ids, deadline
+wording, names of responsible units.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from ruamel.yaml.comments import CommentedMap
 
 from envplan.plan.deadlines import DeadlineParseError, parse_deadline
 from envplan.plan.model import (
@@ -17,26 +21,8 @@ from envplan.plan.model import (
     Zone,
 )
 from envplan.plan.responsibility import parse_responsible
-from envplan.plan.yaml_checks import (
-    AREA_SPEC,
-    COUNTY_SPEC,
-    DEADLINE_MAP_SPEC,
-    NOTE_SPEC,
-    NOTES_FILE_SPEC,
-    TOWN_SPEC,
-    UNIT_SPEC,
-    UNITS_FILE_SPEC,
-    VERSION_SPEC,
-    ZONE_SPEC,
-    ZONES_FILE_SPEC,
-    _build_model,
-    _check,
-    _File,
-    _good,
-    _items,
-    _line,
-    _plain,
-)
+from envplan.plan.schema import DeadlineIn
+from envplan.plan.yaml_checks import Item
 
 
 # ------------------------------------------------------------------------------------ the builder
@@ -65,219 +51,175 @@ class _Registry:
         return self.unit_by_name.get(key)
 
 
-def _item_id(f: _File, reg: _Registry, node: CommentedMap, where: str, bad: set[str]) -> str:
+def _item_id(reg: _Registry, item: Item) -> str:
     """The item's id, registered for the duplicate check ("?" when missing or not text)."""
-    if not _good(node, bad, "id"):
-        return "?"
-    item_id = str(node["id"])
-    _register_id(f, reg, item_id, node, where)
-    return item_id
+    if item.good("id"):
+        _register_id(reg, item)
+    return item.id
 
 
-def _register_id(f: _File, reg: _Registry, item_id: str, node: CommentedMap, where: str) -> None:
-    line = _line(node, "id")
+def _register_id(reg: _Registry, item: Item) -> None:
+    item_id, line = str(item.node["id"]), item.line("id")
     if item_id in reg.ids:
-        f.report(line, f"{where}.id", f"重复的 id“{item_id}”（首次定义于 {reg.ids[item_id]}）")
+        item.report("id", f"重复的 id“{item_id}”（首次定义于 {reg.ids[item_id]}）", with_id=False)
     else:
-        reg.ids[item_id] = f"{f.name}:{line}"
+        reg.ids[item_id] = f"{item.file.name}:{line}"
 
 
-def _deadline(
-    f: _File, node: CommentedMap, key: str, where: str, plan_year: int, item_id: str
-) -> Deadline | None:
-    """The structured deadline of ``node[key]`` (string, null or explicit mapping)."""
-    value = node.get(key)
-    line = _line(node, key) if key in node else _line(node)
+def _deadline(item: Item, key: str, plan_year: int) -> Deadline | None:
+    """The structured deadline of ``item[key]`` (string, null/absent or explicit mapping).
+
+    None when the value is not usable: ill-typed (already reported) or not understood.
+    """
+    if key in item.node and not item.good(key):
+        return None
+    value = item.get(key)
     if value is None:
         return Deadline()
     if isinstance(value, str):
         try:
             return parse_deadline(value, plan_year)
         except DeadlineParseError as exc:
-            f.report(
-                line,
-                f"{where}.{key}",
-                f"条目 {item_id}：{exc}（无日期的条目请写 {{raw: …, kind: none}}）",
-            )
+            item.report(key, f"{exc}（无日期的条目请写 {{raw: …, kind: none}}）")
             return None
-    if not _check(f, value, f"{where}.{key}", DEADLINE_MAP_SPEC, item_id):
-        return None
-    explicit = _build_model(f, value, f"{where}.{key}", Deadline, _plain(value))
-    if explicit is None:
-        return None
+    explicit = DeadlineIn.model_validate(value, strict=True)
     needs = {"by_date": ("due",), "from_date": ("start",), "window": ("start", "end")}
     for needed in needs.get(explicit.kind, ()):
         if getattr(explicit, needed) is None:
-            f.report(
-                line,
-                f"{where}.{key}.{needed}",
-                f"条目 {item_id}：kind 为 {explicit.kind} 时必须给出 {needed}",
+            item.file.report(
+                item.line(key),
+                f"{item.field(key)}.{needed}",
+                f"条目 {item.id}：kind 为 {explicit.kind} 时必须给出 {needed}",
             )
             return None
-    return explicit
+    return Deadline.model_validate(explicit.model_dump())
 
 
 def _responsibility(
-    f: _File,
-    reg: _Registry,
-    raw: str,
-    node: CommentedMap,
-    key: str,
-    where: str,
-    item_id: str,
-    all_lead: bool,
+    item: Item, reg: _Registry, raw: str, key: str, all_lead: bool
 ) -> Responsibility | None:
+    """The units named by ``raw`` (the wording at ``item[key]``); None if a name is unknown."""
     resp, unknown = parse_responsible(raw, reg.resolve_unit, all_lead=all_lead)
     for name in unknown:
-        f.report(
-            _line(node, key),
-            f"{where}.{key}",
-            f"条目 {item_id}：未知的责任单位“{name}”（不在单位登记表中）",
-        )
+        item.report(key, f"未知的责任单位“{name}”（不在单位登记表中）")
     return None if unknown else resp
 
 
-def _read_units(f: _File, reg: _Registry) -> tuple[list[County], list[Unit]]:
-    root = f.data
+def _register_written(item: Item, ids: set[str], by_name: dict[str, str]) -> None:
+    """Id and name of a unit or county with a problem elsewhere: references to it are not a
+    second error (one bad field must not cascade into every item that names it)."""
+    if item.good("id"):
+        ids.add(item.id)
+        if item.good("name"):
+            by_name.setdefault(str(item.get("name")), item.id)
+
+
+def _read_units(root: Item, reg: _Registry) -> tuple[list[County], list[Unit]]:
+    """Counties and units of ``units.yaml``; names, aliases and county references checked."""
     counties: list[County] = []
-    units: list[Unit] = []
-    if not _check(f, root, "(根)", UNITS_FILE_SPEC):
-        return counties, units
-    for where, node in _items(f, root, "units", ""):
-        if not _check(
-            f, node, where, UNIT_SPEC, node.get("id") if isinstance(node, dict) else None
-        ):
-            continue
-        unit = _build_model(f, node, where, Unit, _plain(node))
+    units: list[tuple[Unit, Item]] = []
+    for item in root.children("units"):
+        unit = item.typed(Unit)
         if unit is None:
+            _register_written(item, reg.unit_ids, reg.unit_by_name)
             continue
-        _register_id(f, reg, unit.id, node, where)
+        _register_id(reg, item)
         reg.unit_ids.add(unit.id)
         for name in unit.names():
             other = reg.unit_by_name.get(name)
             if other is not None and other != unit.id:
-                f.report(
-                    _line(node),
-                    f"{where}.aliases",
+                item.file.report(
+                    item.line(),
+                    item.field("aliases"),
                     f"名称或别名“{name}”同时属于单位 {other} 和 {unit.id}",
                 )
             reg.unit_by_name[name] = unit.id
-        units.append(unit)
-    for where, node in _items(f, root, "counties", ""):
-        if not _check(
-            f, node, where, COUNTY_SPEC, node.get("id") if isinstance(node, dict) else None
-        ):
-            continue
-        county = _build_model(f, node, where, County, _plain(node))
+        units.append((unit, item))
+    for item in root.children("counties"):
+        county = item.typed(County)
         if county is None:
+            _register_written(item, reg.county_ids, reg.county_by_name)
             continue
-        _register_id(f, reg, county.id, node, where)
+        _register_id(reg, item)
         reg.county_ids.add(county.id)
         reg.county_by_name[county.name] = county.id
         if county.government_unit not in reg.unit_ids:
-            f.report(
-                _line(node, "government_unit"),
-                f"{where}.government_unit",
-                f"未知的单位 id“{county.government_unit}”",
+            item.report(
+                "government_unit", f"未知的单位 id“{county.government_unit}”", with_id=False
             )
         counties.append(county)
-    for unit, (where, node) in zip(units, _items(f, root, "units", ""), strict=False):
+    for unit, item in units:
         if unit.county is not None and unit.county not in reg.county_ids:
-            f.report(
-                _line(node, "county"),
-                f"{where}.county",
-                f"条目 {unit.id}：未知的县级区域 id“{unit.county}”",
-            )
+            item.report("county", f"未知的县级区域 id“{unit.county}”")
         if unit.kind == "county_government" and unit.county is None:
-            f.report(_line(node), f"{where}.county", f"条目 {unit.id}：县级政府必须填写 county")
-    return counties, units
+            item.file.report(
+                item.line(), item.field("county"), f"条目 {unit.id}：县级政府必须填写 county"
+            )
+    return counties, [unit for unit, _ in units]
 
 
-def _read_zones(f: _File, reg: _Registry) -> list[Zone]:
-    root = f.data
-    zones: list[Zone] = []
-    if not _check(f, root, "(根)", ZONES_FILE_SPEC):
-        return zones
-    zone_nodes = _items(f, root, "zones", "")
-    for where, node in zone_nodes:
-        zone_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, ZONE_SPEC, zone_id):
-            continue
-        ok = True
-        for sub_where, area in _items(f, node, "whole_areas", f"{where}."):
-            ok &= _check(f, area, sub_where, AREA_SPEC, zone_id)
-            if ok and reg.resolve_county(str(area["county"])) is None:
-                f.report(
-                    _line(area, "county"),
-                    f"{sub_where}.county",
-                    f"未知的县级区域 id“{area['county']}”",
-                )
-        for sub_where, town in _items(f, node, "towns", f"{where}."):
-            if not _check(f, town, sub_where, TOWN_SPEC, zone_id):
-                ok = False
+def _county_of(place: Item, reg: _Registry) -> str | None:
+    """County id of a zone's area or town (reported when the name is unknown)."""
+    if not place.good("county"):
+        return None
+    county = reg.resolve_county(str(place.get("county")))
+    if county is None:
+        place.report("county", f"未知的县级区域 id“{place.get('county')}”", with_id=False)
+    return county
+
+
+def _read_zones(root: Item, reg: _Registry) -> list[Zone]:
+    """Zones of ``zones.yaml``; counties resolved to ids, village lists and inclusions checked."""
+    zones: list[tuple[Zone, Item]] = []
+    for item in root.children("zones"):
+        areas = [_county_of(area, reg) for area in item.children("whole_areas")]
+        towns = [_county_of(town, reg) for town in item.children("towns")]
+        for town in item.children("towns"):
+            villages = town.get("villages")
+            name = town.get("town", "?")
+            if villages is None:
                 continue
-            if reg.resolve_county(str(town["county"])) is None:
-                f.report(
-                    _line(town, "county"),
-                    f"{sub_where}.county",
-                    f"未知的县级区域 id“{town['county']}”",
+            declared = town.get("declared_count")
+            if declared is not None and len(villages) != declared:
+                town.report(
+                    "declared_count",
+                    f"{name}：声明 {declared} 个村（社区），实际列出 {len(villages)} 个",
+                    with_id=False,
                 )
-            listed = len(town["villages"])
-            if listed != town["declared_count"]:
-                f.report(
-                    _line(town, "declared_count"),
-                    f"{sub_where}.declared_count",
-                    f"{town['town']}：声明 {town['declared_count']} 个村（社区），实际列出 {listed} 个",
-                )
-            if len(set(town["villages"])) != listed:
-                f.report(
-                    _line(town, "villages"),
-                    f"{sub_where}.villages",
-                    f"{town['town']}：村（社区）名称重复",
-                )
-        if not ok:
+            if len(set(villages)) != len(villages):
+                town.report("villages", f"{name}：村（社区）名称重复", with_id=False)
+        zone = item.typed(Zone)
+        if zone is None or None in areas or None in towns:
             continue
-        values = _plain(node)
-        for place in (*values.get("whole_areas", []), *values.get("towns", [])):
-            place["county"] = reg.resolve_county(place["county"])
-        zone = _build_model(f, node, where, Zone, values)
-        if zone is None:
-            continue
-        _register_id(f, reg, zone.id, node, where)
-        zones.append(zone)
-    zone_ids = {z.id for z in zones}
-    for zone, (where, node) in zip(zones, zone_nodes, strict=False):
+        zone = zone.model_copy(
+            update={
+                "whole_areas": tuple(
+                    a.model_copy(update={"county": c})
+                    for a, c in zip(zone.whole_areas, areas, strict=True)
+                ),
+                "towns": tuple(
+                    t.model_copy(update={"county": c})
+                    for t, c in zip(zone.towns, towns, strict=True)
+                ),
+            }
+        )
+        _register_id(reg, item)
+        zones.append((zone, item))
+    zone_ids = {z.id for z, _ in zones}
+    for zone, item in zones:
         for included in zone.includes:
             if included not in zone_ids or included == zone.id:
-                f.report(
-                    _line(node, "includes"),
-                    f"{where}.includes",
-                    f"条目 {zone.id}：未知的管控区 id“{included}”",
-                )
-    return zones
+                item.report("includes", f"未知的管控区 id“{included}”")
+    return [zone for zone, _ in zones]
 
 
-def _read_notes(
-    f: _File, reg: _Registry
-) -> tuple[list[DataQualityNote], list[tuple[DataQualityNote, CommentedMap, str]]]:
-    root = f.data
-    notes: list[DataQualityNote] = []
-    located: list[tuple[DataQualityNote, CommentedMap, str]] = []
-    if not _check(f, root, "(根)", NOTES_FILE_SPEC):
-        return notes, located
-    for where, node in _items(f, root, "data_quality_notes", ""):
-        item_id = node.get("id") if isinstance(node, dict) else None
-        if not _check(f, node, where, NOTE_SPEC, item_id):
-            continue
-        if not all(
-            _check(f, v, w, VERSION_SPEC, item_id)
-            for w, v in _items(f, node, "versions", f"{where}.")
-        ):
-            continue
-        note = _build_model(f, node, where, DataQualityNote, _plain(node))
+def _read_notes(root: Item, reg: _Registry) -> list[tuple[DataQualityNote, Item]]:
+    """Data-quality notes of ``notes.yaml``, each with its item (for the subjects check)."""
+    notes: list[tuple[DataQualityNote, Item]] = []
+    for item in root.children("data_quality_notes"):
+        note = item.typed(DataQualityNote)
         if note is None:
             continue
-        _register_id(f, reg, note.id, node, where)
-        notes.append(note)
-        located.append((note, node, where))
-    return notes, located
+        _register_id(reg, item)
+        notes.append((note, item))
+    return notes
