@@ -79,6 +79,21 @@ def test_registry_and_list_commands(tmp_path: Path, db_engine: object, db_url: s
     good = tmp_path / "good.xlsx"
     wb.save(good)
     assert "新增 1 家" in run("enterprise", "import", str(good))
+    exported = tmp_path / "registry.xlsx"
+    assert "已导出 1 家企业" in run("enterprise", "export", "--out", str(exported))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(exported)["企业名录"]
+    cells = dict(zip(headers, (c.value for c in sheet[3]), strict=True))
+    assert (cells["企业名称"], cells["排放年份"], cells["二氧化硫（吨/年）"]) == (
+        "测试水泥",
+        2020,
+        73,
+    )
+    assert (cells["颗粒物（吨/年）"], cells["绩效级别"]) == (36.5, "C")
+    assert "已导出 0 家企业" in run(
+        "enterprise", "export", "--out", str(exported), "--county", "城区"
+    )
     out = run("emergency", "list", "--level", "red", "--json", code=1)
     assert "全社会排放总量" in out
     run("emergency", "totals", "--year", "2020", "--so2", "365", "--nox", "3650", "--pm", "730",

@@ -4,12 +4,17 @@ export, and the public 名录 page with nothing internal."""
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import lxml.html
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
-from .conftest import csrf_of, login
+from envplan.cli import app as cli_app
+from envplan.services.dashboard.platform import Platform
+
+from .conftest import TODAY, csrf_of, login
 
 
 def test_registry_page_shows_demo_plots_units_and_queries(admin_client: TestClient) -> None:
@@ -179,3 +184,28 @@ def test_samples_reply_and_import_forms(admin_client: TestClient) -> None:
     assert refused.status_code == 422
     assert "工作表「地块」 第 3 行 列「县（市、区）」" in refused.text
     assert "IMP-1" not in admin_client.get("/land").text  # nothing imported
+
+
+def _cell_values(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(BytesIO(xlsx))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_web_download_and_cli_export_give_the_same_workbook(
+    admin_client: TestClient, shared_platform: Platform, tmp_path: Path
+) -> None:
+    # both call services.land.land_export, then reports.land_xlsx.registry_workbook
+    web = admin_client.get("/land/export.xlsx")
+    assert web.status_code == 200
+    out = tmp_path / "名录.xlsx"
+    env = {
+        "ENVPLAN_HOME": str(shared_platform.home),
+        "ENVPLAN_DATABASE_URL": shared_platform.engine.url.render_as_string(hide_password=False),
+    }
+    result = CliRunner().invoke(
+        cli_app, ["land", "export", str(out), "--as-of", TODAY.isoformat()], env=env
+    )
+    assert result.exit_code == 0, result.output
+    cells = _cell_values(out.read_bytes())
+    assert cells == _cell_values(web.content)
+    assert len(cells["地块"]) >= 8 and len(cells["跟踪事项"]) >= 2  # header + the 示例 rows

@@ -6,15 +6,18 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from envplan.cli import app as cli_app
 from envplan.services.dashboard.platform import Platform
 from envplan.web import create_app
 
-from .conftest import csrf_of, demo_settings, login, open_test_platform
+from .conftest import PASSWORD, csrf_of, demo_settings, login, open_test_platform
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +166,48 @@ def test_inventory_upload_all_or_nothing_and_withdraw(admin_client: TestClient) 
     action = doc.xpath("//tr[@data-credit]//form/@action")[0]
     done = admin_client.post(action, data={"csrf_token": token, "reason": "核查未通过"})
     assert done.status_code == 200 and "已撤销削减量" in done.text
+
+
+def _cell_values(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_web_download_and_cli_export_give_the_same_workbook(
+    offsets_platform: Platform, tmp_path: Path
+) -> None:
+    # both call services.offsets.offsets_export, then reports.offsets_xlsx: same user and year,
+    # same cells (a county clerk's, so the reader's scope is applied on both paths)
+    from sqlalchemy import select
+
+    from envplan.services.access import create_user
+    from envplan.store.models import User
+
+    with offsets_platform.write() as session:
+        if session.scalar(select(User).where(User.username == "t-offsets-zz")) is None:
+            create_user(
+                session, username="t-offsets-zz", password=PASSWORD, role="county_clerk",
+                county="泽州县",
+            )  # fmt: skip
+    app = create_app(demo_settings(offsets_platform.home), platform=offsets_platform)
+    with TestClient(app) as client:
+        login(client, "t-offsets-zz")
+        web = client.get("/offsets/export.xlsx", params={"year": 2021})
+    assert web.status_code == 200, web.text[:300]
+    out = tmp_path / "台账.xlsx"
+    env = {
+        "ENVPLAN_HOME": str(offsets_platform.home),
+        "ENVPLAN_DATABASE_URL": offsets_platform.engine.url.render_as_string(hide_password=False),
+    }
+    result = CliRunner().invoke(
+        cli_app,
+        ["offsets", "export", "--out", str(out), "--year", "2021", "--user", "t-offsets-zz"],
+        env=env,
+    )
+    assert result.exit_code == 0, result.output
+    cells = _cell_values(out.read_bytes())
+    assert cells == _cell_values(web.content)
+    balances = cells["余量"][3:]
+    assert balances and {row[0] for row in balances} == {"泽州县"}  # the clerk's county only

@@ -127,10 +127,10 @@ def export_cmd(
 ) -> None:
     """导出企业名录（与导入模板同格式）/ Export the registry (import layout)."""
     from envplan.reports.enterprises_xlsx import write_registry
-    from envplan.services.enterprises import list_enterprises
+    from envplan.services.enterprises import registry_export
 
     with records_session() as session:
         principal = acting_user(session, user)
-        enterprises = list_enterprises(session, county=county, principal=principal)
-        count = write_registry(out, enterprises)
+        registry = registry_export(session, county=county, principal=principal)
+    count = write_registry(out, registry)
     typer.echo(f"已导出 {count} 家企业到 {out}")

@@ -181,9 +181,11 @@ def export_cmd(
 ) -> None:
     """导出名录、重点监管单位、跟踪事项与查询记录 / Export the registry to Excel."""
     from envplan.reports.land_xlsx import registry_workbook
+    from envplan.services.land import land_export
 
     with unit_of_work() as session:
-        data = registry_workbook(session, as_of=parse_date(as_of, "--as-of"))
+        registry = land_export(session, as_of=parse_date(as_of, "--as-of"))
+    data = registry_workbook(registry)
     try:
         output.write_bytes(data)
     except OSError as exc:

@@ -252,9 +252,11 @@ def export(
 ) -> None:
     """导出削减替代台账与减排核算 Excel（审批局、生态环境局用）/ Export the ledger to Excel."""
     from envplan.reports.offsets_xlsx import write_offsets_workbook
+    from envplan.services.offsets import offsets_export
 
     with _ledger(user) as (session, principal):
-        sheets = write_offsets_workbook(session, principal, out, year=year)
+        ledger = offsets_export(session, principal, year=year)
+    sheets = write_offsets_workbook(ledger, out)
     typer.echo(f"已导出 {out}：" + "，".join(f"{n} {c} 行" for n, c in sheets.items()))
 
 

@@ -1,7 +1,8 @@
 """Excel workbooks of the enterprise registry and the emergency-reduction list.
 
 - Registry (企业名录): the import layout (``services.enterprises.COLUMNS``) — a title row, the
-  header row, one enterprise per row; exporting and re-importing gives the same registry.
+  header row, one enterprise per row; exporting and re-importing gives the same registry. The
+  rows are gathered by ``services.enterprises.registry_export``; this module only lays them out.
 - Emergency list (重污染天气应急减排清单): the layout of the provinces' list tables — title, level
   and rule source, a two-row header (企业信息 | 年排放量 吨/年 | 减排措施 | 日减排量 吨/日), one row
   per enterprise, then 合计, 全社会排放量, 减排比例, 最低要求 and 是否达标 rows.
@@ -19,9 +20,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from envplan.services.emergency import EmergencyList
-from envplan.services.enterprises import COLUMNS, current_grade, enterprise_dict
-from envplan.standards.emergency import LEVEL_NAMES
-from envplan.store.enterprises import POLLUTANTS, Enterprise
+from envplan.services.enterprises import COLUMNS, RegistryExport, RegistryRow
+from envplan.standards.emergency import LEVEL_NAMES, POLLUTANT_NAMES, POLLUTANTS
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 SHORT_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -30,7 +30,6 @@ THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-POLLUTANT_LABELS = {"SO2": "二氧化硫", "NOx": "氮氧化物", "PM": "颗粒物", "VOCs": "挥发性有机物"}
 
 
 def _header(ws: Worksheet, row: int, values: Sequence[str]) -> None:
@@ -42,51 +41,42 @@ def _header(ws: Worksheet, row: int, values: Sequence[str]) -> None:
         cell.alignment = CENTER
 
 
-def _registry_row(e: Enterprise, number: int) -> list[object]:
-    data = enterprise_dict(e)
-    grade = current_grade(e)
-    years = sorted({x["year"] for x in data["emissions"]})
-    year = years[-1] if years else None
-    em = {x["pollutant"]: x for x in data["emissions"] if x["year"] == year}
-    source = next((x["source"] for x in em.values()), "")
-    measures = data["measures"]
+def _registry_row(r: RegistryRow, number: int) -> list[object]:
     return [
-        number, e.credit_code, e.name, e.permit_number, e.county, e.town, e.village, e.industry,
-        e.lon, e.lat, "；".join(f"{ln.name}:{ln.capacity}" if ln.capacity else ln.name
-                               for ln in e.lines),
-        year, source, *(em[p]["tonnes"] if p in em else None for p in POLLUTANTS),
-        grade.grade if grade else None, grade.graded_on if grade else None,
-        grade.body if grade else None, "是" if e.clean_transport else "否",
-        "是" if e.gate_system else "否",
-        *(round(measures[lv]["cut_share"] * 100, 4) if lv in measures else None
+        number, r.credit_code, r.name, r.permit_number, r.county, r.town, r.village, r.industry,
+        r.lon, r.lat, "；".join(f"{name}:{capacity}" if capacity else name
+                               for name, capacity in r.lines),
+        r.year, r.source, *(r.tonnes.get(p) for p in POLLUTANTS),
+        r.grade, r.graded_on, r.grade_body, "是" if r.clean_transport else "否",
+        "是" if r.gate_system else "否",
+        *(round(r.cut_shares[lv] * 100, 4) if lv in r.cut_shares else None
           for lv in ("yellow", "orange", "red")),
-        next((m["text"] for m in measures.values() if m["text"]), None),
+        r.measure_text,
     ]  # fmt: skip
 
 
-def write_registry(out: Path | IO[bytes], enterprises: Sequence[Enterprise]) -> int:
+def write_registry(out: Path | IO[bytes], registry: RegistryExport) -> int:
     """The registry in the import layout; returns the number of rows written."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "企业名录"
-    demo = any(e.is_demo for e in enterprises)
-    ws.append(["晋城市排污单位名录" + ("（示例数据）" if demo else "")])
+    ws.append(["晋城市排污单位名录" + ("（示例数据）" if registry.demo else "")])
     ws["A1"].font = Font(bold=True, size=14)
     _header(ws, 2, [name for name, _ in COLUMNS])
-    for number, e in enumerate(enterprises, start=1):
-        ws.append(_registry_row(e, number))
+    for number, row in enumerate(registry.rows, start=1):
+        ws.append(_registry_row(row, number))
     for col in range(1, len(COLUMNS) + 1):
         ws.column_dimensions[get_column_letter(col)].width = 16
     ws.column_dimensions["B"].width = 22
     ws.column_dimensions["C"].width = 34
     ws.freeze_panes = "D3"
     wb.save(out)
-    return len(enterprises)
+    return len(registry.rows)
 
 
 def write_template(out: Path | IO[bytes]) -> None:
-    write_registry(out, [])
+    write_registry(out, RegistryExport(()))
 
 
 def write_emergency_list(out: Path | IO[bytes], result: EmergencyList) -> None:
@@ -126,8 +116,8 @@ def write_emergency_list(out: Path | IO[bytes], result: EmergencyList) -> None:
     _header(
         ws, 4,
         ["序号", "县（市、区）", "企业名称", "统一社会信用代码", "行业", "绩效级别", "措施依据",
-         *(POLLUTANT_LABELS[p] for p in POLLUTANTS), "措施",
-         *(POLLUTANT_LABELS[p] for p in POLLUTANTS)],
+         *(POLLUTANT_NAMES[p] for p in POLLUTANTS), "措施",
+         *(POLLUTANT_NAMES[p] for p in POLLUTANTS)],
     )  # fmt: skip
     basis = {"guide": "技术指南", "own": "一厂一策", "self": "自主减排", "missing": "缺措施"}
     row = 5

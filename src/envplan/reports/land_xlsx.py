@@ -2,12 +2,12 @@
 
 The 地块 and 重点监管单位 sheets use the import layout of :mod:`envplan.services.land.excel` (row 1
 header), so an export edited in Excel imports back into an empty registry. 示例 rows say so in the
-数据性质 column. The data is gathered once by the services and handed here as plain rows.
+数据性质 column. The data is gathered once by ``services.land.land_export`` and handed here as
+plain rows; this module only lays them out.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from io import BytesIO
@@ -16,11 +16,9 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import Session
 
-from envplan.services.land import list_key_units, list_plots, list_queries, query_json
+from envplan.services.land import LandExport
 from envplan.services.land.excel import PLOT_COLUMNS, PLOT_SHEET, UNIT_COLUMNS, UNIT_SHEET
-from envplan.services.land.views import stage_dates
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 LIGHT_FILLS = {
@@ -49,27 +47,25 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: list[list[An
     return sheet
 
 
-def registry_workbook(session: Session, *, as_of: dt.date) -> bytes:
-    """The whole registry as an .xlsx (bytes)."""
+def registry_workbook(registry: LandExport) -> bytes:
+    """The whole registry (gathered by ``services.land.land_export``) as an .xlsx (bytes)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    plots = list_plots(session)
-    dates = stage_dates(session, [p.id for p in plots])
     plot_rows = [
         [
             p.parcel_id, p.name, p.county, p.town, p.village, p.area_m2,
             json.dumps(p.polygon, ensure_ascii=False) if p.polygon else "",
             p.former_use, p.former_enterprise_code or "", p.former_enterprise_name,
             p.planned_use or "", p.stage,
-            dates[p.id].isoformat() if p.id in dates else "",
+            p.stage_on.isoformat() if p.stage_on else "",
             DEMO if p.is_demo else "",
         ]
-        for p in plots
+        for p in registry.plots
     ]  # fmt: skip
     header = [name for name, _f, _r in PLOT_COLUMNS]
     header[-1] = "登记日期"  # the date the plot entered its current stage when exported
     _sheet(book, PLOT_SHEET, [*header, "数据性质"], plot_rows)
-    units = list_key_units(session, as_of=as_of)
+    units = registry.units
     unit_rows = [
         [
             u["name"], u["credit_code"] or "", u["county"], u["industry"],
@@ -103,7 +99,7 @@ def registry_workbook(session: Session, *, as_of: dt.date) -> bytes:
                 f"{r['replied_on']} {r['text'] or r['file']}" for r in q["replies"]
             ),
         ]
-        for q in (query_json(row) for row in list_queries(session))
+        for q in registry.queries
     ]  # fmt: skip
     _sheet(
         book,

@@ -3,7 +3,8 @@
 Sheets: 余量 (per county and pollutant), 削减量台账 (credits with their use), 替代使用记录 (debits,
 granted and refused, with the credits used), 减排目标核算 (the −2 % check), 管控区企业 (enterprises
 in the 10 km and key control zones), 规则依据 (the rule and its clauses). Row 1 is the title, row 2
-the basis, row 3 the header (frozen). Demo rows keep their 【示例】 names.
+the basis, row 3 the header (frozen). Demo rows keep their 【示例】 names. The data is gathered
+once by ``services.offsets.offsets_export``; this module only lays it out.
 """
 
 from __future__ import annotations
@@ -15,19 +16,8 @@ from typing import IO, Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from sqlalchemy.orm import Session
 
-from envplan.services.access import Principal
-from envplan.services.offsets import (
-    INVENTORY_COLUMNS,
-    balances,
-    inventory_check,
-    list_credits,
-    list_debits,
-    rule_dict,
-)
-from envplan.services.siting import enterprises_in_zones
-from envplan.standards.offsets import OFFSET_RULES
+from envplan.services.offsets import INVENTORY_COLUMNS, OffsetsExport
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 RED_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -62,10 +52,10 @@ def _sheet(
     return len(rows)
 
 
-def write_offsets_workbook(
-    session: Session, principal: Principal, out: Path | IO[bytes], *, year: int
-) -> dict[str, int]:
-    """Write the ledger workbook; returns sheet name → data rows."""
+def write_offsets_workbook(ledger: OffsetsExport, out: Path | IO[bytes]) -> dict[str, int]:
+    """Write the ledger (gathered by ``services.offsets.offsets_export``); returns sheet name →
+    data rows."""
+    year = ledger.year
     wb = Workbook()
     wb.remove(wb.active)  # type: ignore[arg-type]
     counts: dict[str, int] = {}
@@ -76,10 +66,10 @@ def write_offsets_workbook(
         ("县（市、区）", "污染物", "登记削减量", "已使用", "余量", "笔数"),
         [
             [b["county"], b["pollutant"], b["credited"], b["used"], b["remaining"], b["credits"]]
-            for b in balances(session, principal)
+            for b in ledger.balances
         ],
     )
-    credit_rows = list_credits(session, principal)
+    credit_rows = ledger.credits
     counts["削减量台账"] = _sheet(
         wb,
         "削减量台账",
@@ -114,7 +104,7 @@ def write_offsets_workbook(
             for c in credit_rows
         ],
     )
-    debit_rows = list_debits(session, principal)
+    debit_rows = ledger.debits
     counts["替代使用记录"] = _sheet(
         wb,
         "替代使用记录",
@@ -151,7 +141,7 @@ def write_offsets_workbook(
             for d in debit_rows
         ],
     )
-    check = inventory_check(session, principal, year)
+    check = ledger.check
     rows = [r for r in check["rows"] if r["target_pct"] is not None]
     counts["减排目标核算"] = _sheet(
         wb,
@@ -190,7 +180,7 @@ def write_offsets_workbook(
         if r["met"] is not None:
             ws.cell(row=i, column=9).fill = GREEN_FILL if r["met"] else RED_FILL
     ws.cell(row=len(rows) + 5, column=1, value=check["note"])
-    zones = enterprises_in_zones(session, principal)
+    zones = ledger.zones
     zone_rows = [
         [z["name"], e["county"], e["town"], e["village"], e["name"], e["industry"]]
         for z in zones["zones"]
@@ -215,7 +205,7 @@ def write_offsets_workbook(
     )
     rule_rows = [
         [r["id"], r["ratio"], "、".join(r["same_county"]), r["valid_from"], c["clause"], c["quote"]]
-        for r in (rule_dict(rule) for rule in OFFSET_RULES)
+        for r in ledger.rules
         for c in r["clauses"]
     ]
     counts["规则依据"] = _sheet(

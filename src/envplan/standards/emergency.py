@@ -29,6 +29,10 @@ import numpy.typing as npt
 from envplan.standards.air.ranking import warning_level
 from envplan.standards.air.rules import WARNING_2019, WarningRuleSet
 
+#: The four pollutants whose society-wide reductions W2019 sets minimums for, in the order of the
+#: enterprise registry's emission columns and of the provinces' emergency-list tables.
+POLLUTANTS = ("SO2", "NOx", "PM", "VOCs")
+POLLUTANT_NAMES = {"SO2": "二氧化硫", "NOx": "氮氧化物", "PM": "颗粒物", "VOCs": "挥发性有机物"}
 LEVEL_ORDER = ("none", "yellow", "orange", "red")
 LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 RESPONSE_NAMES = {"none": "", "yellow": "Ⅲ级响应", "orange": "Ⅱ级响应", "red": "Ⅰ级响应"}

@@ -34,10 +34,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The registry's pollutants are defined once, with the rule that names them (W2019); re-exported.
+from envplan.standards.emergency import POLLUTANT_NAMES as POLLUTANT_NAMES
+from envplan.standards.emergency import POLLUTANTS as POLLUTANTS
 from envplan.store.models import Base
 
-POLLUTANTS = ("SO2", "NOx", "PM", "VOCs")
-POLLUTANT_NAMES = {"SO2": "二氧化硫", "NOx": "氮氧化物", "PM": "颗粒物", "VOCs": "挥发性有机物"}
 LEVELS = ("yellow", "orange", "red")
 LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 

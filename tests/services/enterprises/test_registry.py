@@ -215,7 +215,7 @@ def test_missing_enterprise(db_session: Session) -> None:
 
 def test_export_then_import_gives_the_same_registry(db_session: Session, workbook: Build) -> None:
     from envplan.reports.enterprises_xlsx import write_registry
-    from envplan.services.enterprises import enterprise_dict, parse_registry
+    from envplan.services.enterprises import enterprise_dict, parse_registry, registry_export
 
     path = workbook(
         [
@@ -229,7 +229,7 @@ def test_export_then_import_gives_the_same_registry(db_session: Session, workboo
     db_session.commit()
     before = [enterprise_dict(e) for e in list_enterprises(db_session)]
     out = path.parent / "export.xlsx"
-    assert write_registry(out, list_enterprises(db_session)) == 2
+    assert write_registry(out, registry_export(db_session)) == 2
     parsed = {item.credit_code: item for _, item in parse_registry(out)}
     first = parsed[CODE_A]
     assert first.lines == (("1号线", "60万吨/年"), ("2号线", ""))

@@ -22,6 +22,7 @@ from envplan.services.land import (
     add_key_unit,
     add_plot,
     complete_duty,
+    land_export,
     list_key_units,
     list_plots,
     open_year,
@@ -153,7 +154,7 @@ def test_export_then_import_round_trip(db_session: Session, tmp_path: Path) -> N
         db_session, KeyUnitInput("某焦化厂", "陵川县", "911100001000044477", heavy_metal=True)
     )
     db_session.commit()
-    data = registry_workbook(db_session, as_of=D(2021, 6, 1))
+    data = registry_workbook(land_export(db_session, as_of=D(2021, 6, 1)))
     book = load_workbook(BytesIO(data))
     assert book.sheetnames == ["地块", "重点监管单位", "跟踪事项", "查询记录"]
     plot_row = [c.value for c in book["地块"][2]]

@@ -11,6 +11,7 @@ Stable API (add, don't rename)::
     import_registry(session, path_or_file, *, principal=SYSTEM) -> ImportResult   # all or nothing
     current_grade(enterprise), latest_emissions(enterprise), enterprise_zones(enterprise)
     enterprise_dict(enterprise), enterprise_history(session, credit_code)
+    registry_export(session, *, county=None, principal=SYSTEM) -> RegistryExport   # plain rows
 
 The caller owns the transaction (commit / rollback).
 """
@@ -23,6 +24,7 @@ from envplan.services.enterprises.excel_import import (
     import_registry,
     parse_registry,
 )
+from envplan.services.enterprises.export import RegistryExport, RegistryRow, registry_export
 from envplan.services.enterprises.registry import (
     GRADES,
     INDUSTRIES,
@@ -62,7 +64,9 @@ __all__ = [
     "GradeInput",
     "ImportProblem",
     "ImportResult",
+    "RegistryExport",
     "RegistryImportError",
+    "RegistryRow",
     "can_access",
     "county_names",
     "current_grade",
@@ -76,6 +80,7 @@ __all__ = [
     "list_enterprises",
     "parse_registry",
     "record_grade",
+    "registry_export",
     "save_enterprise",
     "save_many",
     "visible_counties",

@@ -14,6 +14,7 @@ from envplan.services.land.common import (
     known_counties,
     visible_counties,
 )
+from envplan.services.land.export import LandExport, PlotRow, land_export
 from envplan.services.land.gate import (
     GateRequest,
     attach_reply,
@@ -50,8 +51,10 @@ __all__ = [
     "KeyUnitInput",
     "LandConflict",
     "LandError",
+    "LandExport",
     "LandNotFound",
     "PlotInput",
+    "PlotRow",
     "StepInput",
     "add_key_unit",
     "add_plot",
@@ -63,6 +66,7 @@ __all__ = [
     "find_plot",
     "gate",
     "known_counties",
+    "land_export",
     "list_key_units",
     "list_plot_duties",
     "list_plots",

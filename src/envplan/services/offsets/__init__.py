@@ -7,6 +7,7 @@ from envplan.services.offsets.common import (
     readable_counties,
     rule_dict,
 )
+from envplan.services.offsets.export import OffsetsExport, offsets_export
 from envplan.services.offsets.inventory import (
     INVENTORY_COLUMNS,
     InventoryImportError,
@@ -26,6 +27,7 @@ __all__ = [
     "InventoryImportError",
     "OffsetsDenied",
     "OffsetsError",
+    "OffsetsExport",
     "add_credit",
     "balance",
     "balances",
@@ -35,6 +37,7 @@ __all__ = [
     "list_credits",
     "list_debits",
     "list_emissions",
+    "offsets_export",
     "parse_county",
     "read_inventory",
     "readable_counties",

@@ -286,11 +286,13 @@ def gate_form(
 @router.get("/land/export.xlsx", summary="导出污染地块名录、重点监管单位与查询记录（Excel）")
 def export_xlsx(user: PageUserDep, platform: PlatformDep) -> Response:
     from envplan.reports.land_xlsx import registry_workbook
+    from envplan.services.land import land_export
 
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="只有局管理员可以导出完整名录与查询记录")
     with platform.session() as session:
-        data = registry_workbook(session, as_of=platform.today)
+        registry = land_export(session, as_of=platform.today)
+    data = registry_workbook(registry)
     name = quote("污染地块名录.xlsx")
     return Response(
         data,

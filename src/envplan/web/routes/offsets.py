@@ -228,14 +228,14 @@ async def inventory_form(
 @router.get("/offsets/export.xlsx", summary="导出削减替代台账 Excel")
 def offsets_export(user: PageUserDep, platform: PlatformDep, year: YEAR = 2021) -> Response:
     from envplan.reports.offsets_xlsx import write_offsets_workbook
+    from envplan.services.offsets import OffsetsExport, offsets_export
+
+    def run() -> OffsetsExport:
+        with platform.session() as session:
+            return offsets_export(session, user.principal, year=year)
 
     buffer = io.BytesIO()
-
-    def run() -> None:
-        with platform.session() as session:
-            write_offsets_workbook(session, user.principal, buffer, year=year)
-
-    _call(run)
+    write_offsets_workbook(_call(run), buffer)
     name = quote(f"削减替代台账-{year}.xlsx")
     return Response(
         buffer.getvalue(),

@@ -1,0 +1,64 @@
+"""The registry export use case: every plot, key unit (with its tracked duties) and recorded query,
+gathered once into plain data for :mod:`envplan.reports.land_xlsx`. The CLI (``envplan land
+export``) and the page download (``/land/export.xlsx``) call this same function.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from envplan.services.land.gate import list_queries, query_json
+from envplan.services.land.plots import list_plots
+from envplan.services.land.units import list_key_units
+from envplan.services.land.views import stage_dates
+
+
+@dataclass(frozen=True)
+class PlotRow:
+    """One plot in the import layout's terms (``services.land.excel.PLOT_COLUMNS``)."""
+
+    parcel_id: str
+    name: str
+    county: str
+    stage: str
+    town: str = ""
+    village: str = ""
+    area_m2: float | None = None
+    polygon: dict[str, Any] | None = None  # GeoJSON geometry (WGS 84)
+    former_use: str = ""
+    former_enterprise_code: str | None = None
+    former_enterprise_name: str = ""
+    planned_use: str | None = None  # None = 规划用途不明确
+    stage_on: dt.date | None = None  # the date the plot entered its current stage
+    is_demo: bool = False
+
+
+@dataclass(frozen=True)
+class LandExport:
+    plots: tuple[PlotRow, ...]
+    #: ``list_key_units`` JSON: unit facts, ``is_demo`` and ``duties`` (``duty_json`` objects)
+    units: tuple[dict[str, Any], ...]
+    queries: tuple[dict[str, Any], ...]  # ``query_json`` objects, in record order
+
+
+def land_export(session: Session, *, as_of: dt.date) -> LandExport:
+    """The whole registry (duties evaluated on ``as_of``)."""
+    plots = list_plots(session)
+    dates = stage_dates(session, [p.id for p in plots])
+    rows = tuple(
+        PlotRow(
+            parcel_id=p.parcel_id, name=p.name, county=p.county, stage=p.stage, town=p.town,
+            village=p.village, area_m2=p.area_m2, polygon=p.polygon, former_use=p.former_use,
+            former_enterprise_code=p.former_enterprise_code,
+            former_enterprise_name=p.former_enterprise_name, planned_use=p.planned_use,
+            stage_on=dates.get(p.id), is_demo=p.is_demo,
+        )
+        for p in plots
+    )  # fmt: skip
+    units = tuple(list_key_units(session, as_of=as_of))
+    queries = tuple(query_json(row) for row in list_queries(session))
+    return LandExport(rows, units, queries)

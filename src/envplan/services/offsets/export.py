@@ -1,0 +1,48 @@
+"""The ledger export use case: everything the offsets workbook shows, gathered once into plain
+data for :mod:`envplan.reports.offsets_xlsx`. The CLI (``envplan offsets export``) and the page
+download (``/offsets/export.xlsx``) call this same function, so the same user and year give the
+same file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from envplan.services.access import Principal
+from envplan.services.offsets.common import rule_dict
+from envplan.services.offsets.inventory import inventory_check
+from envplan.services.offsets.queries import balances, list_credits, list_debits
+from envplan.standards.offsets import OFFSET_RULES
+
+
+@dataclass(frozen=True)
+class OffsetsExport:
+    """The JSON objects of the ledger's queries (the API's stable shapes), as read for one user."""
+
+    year: int  # the inventory year checked against the 2020 base
+    balances: tuple[dict[str, Any], ...]  # ``balances``: per county and pollutant
+    credits: tuple[dict[str, Any], ...]  # ``list_credits``, newest first, with their history
+    debits: tuple[dict[str, Any], ...]  # ``list_debits``, granted and refused
+    check: dict[str, Any]  # ``inventory_check``: ``rows`` and ``note``
+    zones: dict[str, Any]  # ``services.siting.enterprises_in_zones``: ``zones``, ``unresolved``
+    rules: tuple[dict[str, Any], ...]  # ``rule_dict`` of every offset rule
+
+
+def offsets_export(session: Session, principal: Principal, *, year: int) -> OffsetsExport:
+    """The ledger as ``principal`` may read it, with the inventory check of ``year``."""
+    # services.siting reads services.offsets.common: imported here, not at module level, so
+    # that importing either package first does not meet the other half-initialised.
+    from envplan.services.siting import enterprises_in_zones
+
+    return OffsetsExport(
+        year=year,
+        balances=tuple(balances(session, principal)),
+        credits=tuple(list_credits(session, principal)),
+        debits=tuple(list_debits(session, principal)),
+        check=inventory_check(session, principal, year),
+        zones=enterprises_in_zones(session, principal),
+        rules=tuple(rule_dict(rule) for rule in OFFSET_RULES),
+    )
