@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -263,3 +264,34 @@ def test_the_bulletin_workbook_carries_no_formula_from_a_note(admin_client: Test
 def test_csrf_still_required_after_the_session_rework(bare_client: TestClient) -> None:
     csrf_of(bare_client)
     assert bare_client.post("/logout").status_code == 403
+
+
+def test_a_write_drops_only_the_views_that_read_the_records(shared_platform: Platform) -> None:
+    # before: every write and every import cleared every cached view (issue 20): a task report
+    # made the next dashboard hit recompute the air year (≈ 400 ms) though no air data changed
+    calls = {"air": 0, "records": 0, "all": 0}
+
+    def counter(name: str) -> Callable[[], int]:
+        def build() -> int:
+            calls[name] += 1
+            return calls[name]
+
+        return build
+
+    def read_all() -> tuple[int, int, int]:
+        return (
+            shared_platform.cached(("t", "air"), counter("air"), ("air",)),
+            shared_platform.cached(("t", "records"), counter("records"), ("records",)),
+            shared_platform.cached(("t", "all"), counter("all")),
+        )
+
+    assert read_all() == (1, 1, 1)
+    with shared_platform.write() as session:  # a records write through the platform
+        append(session, actor="test", action="x", entity="e", entity_id=2)
+    assert read_all() == (1, 2, 2)  # the air view survives
+    shared_platform.invalidate("air")  # what an air import does
+    assert read_all() == (2, 2, 3)  # the records view survives
+    shared_platform.invalidate()  # everything
+    assert read_all() == (3, 3, 4)
+    with pytest.raises(ValueError, match="unknown"):
+        shared_platform.invalidate("soil")

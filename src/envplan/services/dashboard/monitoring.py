@@ -133,7 +133,7 @@ def compute_monitoring_views(root: Path, plan: Any, demo: bool, step: Step) -> d
 def refresh_air_views(platform: Platform) -> None:
     """Recompute the air views after an import changed the store."""
     platform.views.update(compute_air_views(platform.timeseries_dir, lambda _m, _b: None))
-    platform.invalidate()
+    platform.invalidate("air")
 
 
 def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
@@ -208,7 +208,7 @@ def air_year_view(platform: Platform, year: int, as_of: dt.date | None = None) -
     if as_of.year != year:
         raise LookupError(f"评估日期 {as_of} 不在 {year} 年内")
     key = ("air_year", year, as_of)
-    return platform.cached(key, lambda: _air_year(platform, daily, year, as_of))  # type: ignore[no-any-return]
+    return platform.cached(key, lambda: _air_year(platform, daily, year, as_of), ("air",))  # type: ignore[no-any-return]
 
 
 def _air_year(platform: Platform, daily: pl.DataFrame, year: int, as_of: dt.date) -> dict[str, Any]:
@@ -519,7 +519,7 @@ def import_water_upload(
             },
         )
     platform.views["water"] = water_view(platform.plan, platform.demo, platform.home)
-    platform.invalidate()
+    platform.invalidate("water")
     return {
         "import_id": digest[:20],
         "file": filename,

@@ -39,6 +39,10 @@ Progress = Callable[[str], None]
 #: How often (seconds) a platform looks at the audit head for writes of other processes.
 HEAD_CHECK_S = 0.5
 
+#: The sources of data a cached view can read: the records database (every write, here or in
+#: another process), the air store (imports) and the water files (imports).
+DATA_PARTS = ("records", "air", "water")
+
 
 @dataclass(frozen=True)
 class UserInfo:
@@ -90,7 +94,8 @@ class Platform:
     views: dict[str, Any] = field(default_factory=dict)
     startup_log: list[str] = field(default_factory=list)
     _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
-    _write_generation: int = 0
+    # One generation per source of data (DATA_PARTS); a cached value remembers those it read.
+    _generations: dict[str, int] = field(default_factory=lambda: dict.fromkeys(DATA_PARTS, 0))
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _building: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict)
     # Read-only sessions (no SQLite write lock); the last audit head seen and when it was read,
@@ -119,8 +124,7 @@ class Platform:
             seq = head(session).seq
         with self._lock:
             if self._seen_head is not None and seq != self._seen_head:
-                self._write_generation += 1
-                self._cache.clear()
+                self._bump(("records",))
             self._seen_head = seq
 
     @contextmanager
@@ -135,50 +139,71 @@ class Platform:
                 raise
             finally:
                 with self._lock:
-                    self._write_generation += 1
-                    self._cache.clear()
+                    self._bump(("records",))
+
+    def _bump(self, parts: tuple[str, ...]) -> None:
+        """New generations of ``parts``; cached values that read any of them are dropped
+        (under the lock)."""
+        for part in parts:
+            self._generations[part] += 1
+        stale = [k for k, (seen, _v) in self._cache.items() if any(p in seen for p in parts)]
+        for key in stale:
+            del self._cache[key]
+
+    def _current(self, depends: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+        return tuple((part, self._generations[part]) for part in depends)
 
     def data_generation(self) -> int:
-        """A number that changes whenever the records change (here or in another process)."""
+        """A number that changes whenever any data changes (here or, for the records, in
+        another process)."""
         self._sync_with_database()
         with self._lock:
-            return self._write_generation
+            return sum(self._generations.values())
 
-    def invalidate(self) -> None:
-        """Drop every cached view (after an import or a write)."""
+    def invalidate(self, *parts: str) -> None:
+        """Drop the cached views that read ``parts`` (``DATA_PARTS``; default all of them):
+        an air import drops the air views, not the task pages' figures, and the reverse."""
+        unknown = set(parts) - set(DATA_PARTS)
+        if unknown:
+            raise ValueError(f"unknown data parts {sorted(unknown)}")
         with self._lock:
-            self._write_generation += 1
-            self._cache.clear()
+            self._bump(parts or DATA_PARTS)
 
-    def peek(self, key: tuple[Any, ...]) -> Any:
+    def peek(self, key: tuple[Any, ...], depends: tuple[str, ...] = DATA_PARTS) -> Any:
         """The cached value for ``key`` if it is current, else None (never builds)."""
         self._sync_with_database()
         with self._lock:
             hit = self._cache.get(key)
-            if hit is not None and hit[0] == self._write_generation:
+            if hit is not None and hit[0] == dict(self._current(depends)):
                 return hit[1]
         return None
 
-    def cached(self, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
-        """The value for ``key``, built at most once per data generation: concurrent callers of
-        a missing key wait for the one building it instead of all building it."""
+    def cached(
+        self,
+        key: tuple[Any, ...],
+        build: Callable[[], Any],
+        depends: tuple[str, ...] = DATA_PARTS,
+    ) -> Any:
+        """The value for ``key``, built at most once per generation of the data it reads
+        (``depends``, a subset of ``DATA_PARTS``; default all): concurrent callers of a missing
+        key wait for the one building it instead of all building it."""
         self._sync_with_database()
         with self._lock:
-            generation = self._write_generation
+            seen = dict(self._current(depends))
             hit = self._cache.get(key)
-            if hit is not None and hit[0] == generation:
+            if hit is not None and hit[0] == seen:
                 return hit[1]
             key_lock = self._building.setdefault(key, threading.Lock())
         with key_lock:
             with self._lock:
+                seen = dict(self._current(depends))
                 hit = self._cache.get(key)
-                if hit is not None and hit[0] == self._write_generation:
+                if hit is not None and hit[0] == seen:
                     return hit[1]
-                generation = self._write_generation
             value = build()
             with self._lock:
-                if generation == self._write_generation:
-                    self._cache[key] = (generation, value)
+                if seen == dict(self._current(depends)):
+                    self._cache[key] = (seen, value)
                 self._building.pop(key, None)
         return value
 

@@ -77,7 +77,7 @@ def public_air_monthly(platform: Platform) -> dict[str, Any]:
             "rows": [{k: row[k] for k in PUBLIC_AIR_FIELDS} for row in rows],
         }
 
-    result: dict[str, Any] = platform.cached(("public_air_monthly",), build)
+    result: dict[str, Any] = platform.cached(("public_air_monthly",), build, ("air",))
     return result
 
 
