@@ -2,6 +2,7 @@
 shares, and the per-grade measures of the national technical guide. Pure functions, no I/O.
 
 Documents:
+
 - W2019 — 生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》
   (环办大气函〔2019〕648号, 2019-07) with 环办大气函〔2018〕875号: the unified warning grades on
   forecast daily AQI (yellow ≥ 2 days AQI > 200; orange ≥ 3 days; red ≥ 4 days with ≥ 2 days
@@ -16,6 +17,7 @@ Documents:
   (研究制定完善 O₃ 污染预警标准). No published Jincheng O3 thresholds were found; the O3 rule set
   applies the W2019 AQI grades to the days whose primary pollutant is O3, to be replaced by the
   city's own figures when they are issued (it is data: build another :class:`WarningRuleSpec`).
+
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ RESPONSE_NAMES = {"none": "", "yellow": "Ⅲ级响应", "orange": "Ⅱ级响应"
 
 @dataclass(frozen=True)
 class Citation:
+    """A cited document: title, number, issue date (as precise as the source), clause and URL."""
+
     document: str
     number: str
     issued: str  # as precise as the source gives it
@@ -43,6 +47,7 @@ class Citation:
     source_url: str = ""
 
     def text(self) -> str:
+        """The citation as one zh-CN line: document（number，issued）clause."""
         return f"{self.document}（{self.number}，{self.issued}）{self.clause}"
 
 
@@ -109,6 +114,11 @@ DEFAULT_RULE_SET = "warning-2019"
 
 @dataclass(frozen=True)
 class WarningAssessment:
+    """A forecast's warning level (``none``/``yellow``/``orange``/``red``), the response window
+    (first and last day of the episode that sets the level), the heavy (AQI > 200) and severe
+    (AQI > 300) day counts and the rule set's code.
+    """
+
     level: str  # none | yellow | orange | red
     start: dt.date | None  # first day of the episode that sets the level
     end: dt.date | None  # last day of that episode (planned end of the response)
@@ -120,7 +130,22 @@ class WarningAssessment:
 def counted_aqi(
     aqi: npt.ArrayLike, primary: list[str] | None, spec: WarningRuleSpec
 ) -> npt.NDArray[np.float64]:
-    """The AQI series the rule set judges: days not driven by its pollutants become 0."""
+    """The AQI series the rule set judges: days not driven by its pollutants become 0.
+
+    Parameters
+    ----------
+    aqi
+        Forecast daily AQI [dimensionless].
+    primary
+        Forecast primary pollutant per day (needed when the rule set counts only some pollutants).
+    spec
+        The warning rule set.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The counted AQI [dimensionless].
+    """
     values = np.asarray(aqi, dtype=np.float64)
     if not spec.primary_pollutants:
         return values
@@ -141,6 +166,22 @@ def assess(
     The level is :func:`warning_level` of the counted series (W2019 thresholds). The window is the
     first episode (run of days with AQI > heavy threshold) whose own level equals the result;
     a level reached by AQI ≥ red_any_aqi alone spans that episode too.
+
+    Parameters
+    ----------
+    dates
+        The forecast days, consecutive.
+    aqi
+        Forecast daily AQI per day [dimensionless].
+    spec
+        The warning rule set.
+    primary
+        Forecast primary pollutant per day.
+
+    Returns
+    -------
+    WarningAssessment
+        Level, window and day counts.
     """
     values = counted_aqi(aqi, primary, spec)
     level = warning_level(values, spec.rules) or "none"
@@ -190,6 +231,8 @@ _BASIS = "以“环评批复产能、排污许可载明产能、前一年正常�
 
 @dataclass(frozen=True)
 class IndustryTable:
+    """The guide's measures of one industry by (grade, level), with the citation."""
+
     industry: str
     citation: Citation
     measures: dict[tuple[str, str], GuideMeasure] = field(default_factory=dict)  # (grade, level)
@@ -218,6 +261,10 @@ D_GRADE_DEFAULT = GuideMeasure(1.0, "停产（D级企业黄色及以上预警期
 
 @dataclass(frozen=True)
 class ResolvedMeasure:
+    """The measure an enterprise must take at a level: cut share of production [0…1], the wording,
+    its basis (``guide``, ``own``, ``self`` or ``missing``) and notes (e.g. a weaker own measure).
+    """
+
     cut_share: float
     text: str
     basis: str  # guide | own | guide+own | self | missing
@@ -235,6 +282,22 @@ def resolve_measure(
       is stricter, and a weaker one is flagged.
     - D without a table: 停产 (the guide's D rule in every tabled industry), unless stricter own.
     - otherwise (B, C, 非重点, ungraded): the enterprise's own measure; none → flagged, cut 0.
+
+    Parameters
+    ----------
+    industry
+        The enterprise's industry (e.g. 水泥).
+    grade
+        Performance grade (A, B, C, D, 引领性, …; None = ungraded).
+    level
+        Warning level (``yellow``, ``orange``, ``red``).
+    own
+        The enterprise's own measure (一厂一策) at this level: (cut share [0…1], wording).
+
+    Returns
+    -------
+    ResolvedMeasure
+        The measure that applies.
     """
     if grade in NO_MANDATORY_CUT_GRADES:
         text = SELF_DECIDED.text + (f"；企业自定：{own[1]}" if own and own[1] else "")

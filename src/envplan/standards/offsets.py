@@ -65,6 +65,7 @@ class Citation:
     measure_id: str | None = None  # plan-registry id when the clause is a registry measure
 
     def label(self) -> str:
+        """Document and clause on one line."""
         return f"{self.document} {self.clause}"
 
 
@@ -127,7 +128,20 @@ class OffsetRuleError(ValueError):
 
 
 def rule_in_force(on: dt.date, rules: tuple[OffsetRule, ...] = OFFSET_RULES) -> OffsetRule:
-    """The offset rule in force on ``on``; raises :class:`OffsetRuleError` before the first one."""
+    """The offset rule in force on ``on``; raises :class:`OffsetRuleError` before the first one.
+
+    Parameters
+    ----------
+    on
+        The date of the project or transaction.
+    rules
+        The rules, ordered by effective date.
+
+    Returns
+    -------
+    OffsetRule
+        The latest rule effective on or before ``on``.
+    """
     for rule in sorted(rules, key=lambda r: r.valid_from, reverse=True):
         if rule.valid_from <= on and (rule.valid_to is None or on <= rule.valid_to):
             return rule
@@ -137,7 +151,20 @@ def rule_in_force(on: dt.date, rules: tuple[OffsetRule, ...] = OFFSET_RULES) -> 
 
 
 def required_grams(added_grams: int, rule: OffsetRule) -> int:
-    """Reduction a project must offset [g] = ratio × added emission [g], rounded up to the gram."""
+    """Reduction a project must offset [g] = ratio × added emission [g], rounded up to the gram.
+
+    Parameters
+    ----------
+    added_grams
+        The project's added emission [g].
+    rule
+        The offset rule (its ratio, 2:1 for air 五（三）).
+
+    Returns
+    -------
+    int
+        The reduction to offset [g].
+    """
     if added_grams <= 0:
         raise OffsetRuleError("新增排放量必须大于 0")
     exact = rule.ratio * added_grams
@@ -152,6 +179,20 @@ def allowed_credit_counties(
     A same-county area (城区, 泽州县, 高平市) uses only its own credits (“只能从本区域内削减替代，
     不得跨县转入”). The clause sets no county limit for the other areas: their projects may use
     credits of any county of ``counties``.
+
+    Parameters
+    ----------
+    project_county
+        The project's county or district.
+    counties
+        All counties of the city.
+    rule
+        The offset rule (its same-county areas).
+
+    Returns
+    -------
+    tuple of str
+        The counties whose credits may be used.
     """
     if project_county in rule.same_county:
         return (project_county,)
@@ -159,7 +200,18 @@ def allowed_credit_counties(
 
 
 def parse_pollutant(text: str) -> str:
-    """Canonical pollutant key (SO2, NOx, VOCs, PM) of a name or alias; raises on unknown."""
+    """Canonical pollutant key (SO2, NOx, VOCs, PM) of a name or alias; raises on unknown.
+
+    Parameters
+    ----------
+    text
+        A pollutant name or alias (e.g. 二氧化硫, 氮氧化物).
+
+    Returns
+    -------
+    str
+        The canonical key.
+    """
     key = _POLLUTANT_ALIASES.get("".join(text.split()).lower().replace("₂", "2"))
     if key is None:
         raise OffsetRuleError(f"未知污染物：{text}（可选：{'、'.join(POLLUTANTS)}）")
@@ -167,7 +219,18 @@ def parse_pollutant(text: str) -> str:
 
 
 def tonnes_to_grams(value: str | float | Decimal) -> int:
-    """Exact grams [g] of an amount in tonnes [t]; at most 6 decimals, must be > 0."""
+    """Exact grams [g] of an amount in tonnes [t]; at most 6 decimals, must be > 0.
+
+    Parameters
+    ----------
+    value
+        An amount [t].
+
+    Returns
+    -------
+    int
+        The amount [g].
+    """
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
@@ -181,7 +244,18 @@ def tonnes_to_grams(value: str | float | Decimal) -> int:
 
 
 def grams_to_tonnes(grams: int) -> float:
-    """Tonnes [t] of grams [g] (exact to 6 decimals for any ledger amount)."""
+    """Tonnes [t] of grams [g] (exact to 6 decimals for any ledger amount).
+
+    Parameters
+    ----------
+    grams
+        An amount [g].
+
+    Returns
+    -------
+    float
+        The amount [t].
+    """
     return round(grams / GRAMS_PER_TONNE, TONNE_DECIMALS)
 
 
@@ -206,7 +280,22 @@ class ReductionCheck:
 
 def reduction_check(base: ArrayLike, current: ArrayLike, target_pct: float) -> ReductionCheck:
     """Check emissions [g] against a “decrease by at least ``target_pct`` % vs base” target
-    (air 二、主要目标). Rows with base 0 have no change (NaN) and are met only if current is 0."""
+    (air 二、主要目标). Rows with base 0 have no change (NaN) and are met only if current is 0.
+
+    Parameters
+    ----------
+    base
+        Base-year emissions per row [g].
+    current
+        Current emissions per row [g].
+    target_pct
+        Required decrease [%].
+
+    Returns
+    -------
+    ReductionCheck
+        Change, allowed emission, margin and whether the target is met, per row.
+    """
     base_g = np.asarray(base, dtype=np.int64)
     current_g = np.asarray(current, dtype=np.int64)
     pct = Fraction(Decimal(str(target_pct)))

@@ -113,6 +113,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Finding:
+    """One clause that decides a screen: its id, the deciding words and how it applies (zh-CN)."""
+
     clause_id: str
     quote: str  # the deciding words (for air 2: a substring of the measure text)
     reason: str  # zh-CN: how the clause applies to this project
@@ -120,6 +122,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Screen:
+    """A siting verdict, the project's restricted industry (None when not restricted), the deciding
+    findings and the zh-CN conditions attached to 允许 / 有条件.
+    """
+
     verdict: Verdict
     industry: str | None  # the restricted industry key, None when not restricted
     findings: tuple[Finding, ...]
@@ -127,7 +133,18 @@ class Screen:
 
 
 def restricted_industry(project: Project) -> str | None:
-    """The air-2 industry of ``project`` (钢铁, 铸造, 水泥, 有色, 其他耗煤) or None."""
+    """The air-2 industry of ``project`` (钢铁, 铸造, 水泥, 有色, 其他耗煤) or None.
+
+    Parameters
+    ----------
+    project
+        The project to screen.
+
+    Returns
+    -------
+    str or None
+        The restricted industry key.
+    """
     key = INDUSTRY_ALIASES.get("".join(project.industry.split()))
     if key is None and project.coal_consuming:
         return COAL
@@ -151,7 +168,20 @@ def _exception(project: Project, industry: str) -> str | None:
 
 
 def screen(project: Project, location: Location) -> Screen:
-    """Verdict and findings for ``project`` at ``location`` (see the module docstring)."""
+    """Verdict and findings for ``project`` at ``location`` (see the module docstring).
+
+    Parameters
+    ----------
+    project
+        The project to screen.
+    location
+        Its zone membership.
+
+    Returns
+    -------
+    Screen
+        Verdict, findings and conditions.
+    """
     industry = restricted_industry(project)
     findings: list[Finding] = []
     conditions: list[str] = []

@@ -171,6 +171,18 @@ def select_aqi_rules(on: dt.date | None = None, code: str | None = None) -> AqiR
     foreword / announcement). Dates before 2016-01-01 get HJ 633-2012 (the only AQI rules that
     exist; earlier API-era data are scored under it when recomputed). Unknown codes raise
     ``ValueError`` with the valid names.
+
+    Parameters
+    ----------
+    on
+        The date of the data (needed when ``code`` is None).
+    code
+        Edition code (``hj633-2012``, ``hj633-2026``; any case); overrides ``on``.
+
+    Returns
+    -------
+    AqiRuleSet
+        The edition's rules.
     """
     if code is not None:
         try:
@@ -204,7 +216,22 @@ class LimitSet:
 
     def limit(self, pollutant: str, statistic: str, level: int = 2) -> float | None:
         """Limit of ``pollutant``/``statistic`` at ``level`` (1 or 2) from GB 3095 Table 1 of this
-        edition [µg/m³; CO mg/m³]; ``None`` if the table has none (e.g. CO annual)."""
+        edition [µg/m³; CO mg/m³]; ``None`` if the table has none (e.g. CO annual).
+
+        Parameters
+        ----------
+        pollutant
+            Pollutant code (``SO2``, ``NO2``, ``CO``, ``O3``, ``PM10``, ``PM2.5``).
+        statistic
+            Averaging statistic as named in the table (``annual``, ``24h``, ``1h``, ``8h_max_day``).
+        level
+            Limit class, 1 or 2.
+
+        Returns
+        -------
+        float or None
+            The limit [µg/m³; CO mg/m³].
+        """
         return self.limits[level].get((pollutant, statistic))
 
 
@@ -305,6 +332,19 @@ def select_limits(on: dt.date | None = None, code: str | None = None) -> LimitSe
     GB 3095-2012 (+2018 amendment) until 2026-02-28; GB 3095-2026 §4.4: transitional limits
     2026-03-01 – 2030-12-31, the final limits from 2031-01-01. Dates before 2016-01-01 get
     GB 3095-2012. For a period, pass its first day.
+
+    Parameters
+    ----------
+    on
+        The date of the data, for a period its first day (needed when ``code`` is None).
+    code
+        Limit-set code (``gb3095-2012``, ``gb3095-2026-transitional``, ``gb3095-2026``; any
+        case); overrides ``on``.
+
+    Returns
+    -------
+    LimitSet
+        The limits of the edition and phase.
     """
     if code is not None:
         try:
@@ -337,6 +377,7 @@ class LevelInfo:
 
     @property
     def hex(self) -> str:
+        """The level's colour as ``#rrggbb``."""
         return "#{:02X}{:02X}{:02X}".format(*self.rgb)
 
 

@@ -1,6 +1,7 @@
 """Duties of the soil key supervised units (土壤污染重点监管单位) and their deadlines, as cited data.
 
 Document: 《晋城市2021年土壤污染防治行动计划》 (晋市政办〔2021〕9号, issued 2021-04-08), 二（五）12:
+
 * 自行监测: units due to self-monitor in the year draw up a plan (reviewed) and monitor their land
   by it; results published. No date is set: the plan and the results of year Y are tracked as due
   within year Y (by 12-31).
@@ -11,6 +12,7 @@ Document: 《晋城市2021年土壤污染防治行动计划》 (晋市政办〔2
   emergency measures, reviewed, filed with the county ecology and industry departments.
 * 涉重金属: 2025年底前 all heavy-metal units install and use automatic monitoring of air and water
   emissions.
+
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ PLAN_ISSUED: Final = dt.date(2021, 4, 8)
 
 
 class DutyKind(StrEnum):
+    """Kind of a tracked duty of a key supervised unit or plot (soil measures 9-12)."""
+
     SURVEY = "survey"  # a plot's investigation opened by the gate (measure 9)
     HIDDEN_DANGER = "hidden_danger"
     SELF_MONITORING_PLAN = "self_monitoring_plan"
@@ -47,6 +51,8 @@ DUTY_LABELS: Final[dict[DutyKind, str]] = {
 
 @dataclass(frozen=True)
 class DeadlineRule:
+    """How a duty's deadline is set: its kind, the source document and the wording quoted."""
+
     kind: DutyKind
     source: str
     wording: str
@@ -108,6 +114,16 @@ def hidden_danger_due(listed_on: dt.date | None) -> dt.date:
     A unit on the list when the plan was issued (listed on or before 2021-04-08, or listing date
     unknown) → 2021-12-31; a unit added later → one year after its listing, but never before
     2021-12-31 (a unit added in 2021 still has the year-end).
+
+    Parameters
+    ----------
+    listed_on
+        Date the unit was listed (None = unknown).
+
+    Returns
+    -------
+    datetime.date
+        The deadline.
     """
     if listed_on is None or listed_on <= PLAN_ISSUED:
         return HIDDEN_DANGER_FIRST_ROUND_DUE
@@ -115,11 +131,24 @@ def hidden_danger_due(listed_on: dt.date | None) -> dt.date:
 
 
 def yearly_due(year: int) -> dt.date:
-    """Self-monitoring plan and results of ``year``: within the year (12-31)."""
+    """Self-monitoring plan and results of ``year``: within the year (12-31).
+
+    Parameters
+    ----------
+    year
+        The monitoring year.
+
+    Returns
+    -------
+    datetime.date
+        December 31 of ``year``.
+    """
     return dt.date(year, 12, 31)
 
 
 class Light(StrEnum):
+    """Traffic light of a duty (green, yellow, red)."""
+
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
@@ -147,6 +176,22 @@ def duty_status(
     done on or before due → 按期完成 green; done after due → 逾期完成 yellow; open past due →
     已逾期 red; open within ``at_risk_days`` of due → 临期 yellow; open otherwise (or no due
     date) → 推进中 green.
+
+    Parameters
+    ----------
+    due
+        The deadline (None = none set).
+    done_on
+        Completion date (None = open).
+    as_of
+        The date of the status.
+    at_risk_days
+        Days before ``due`` from which an open duty is 临期 [days].
+
+    Returns
+    -------
+    tuple of (str, Light)
+        The zh-CN status and its light.
     """
     if done_on is not None and done_on <= as_of:
         if due is None or done_on <= due:

@@ -154,7 +154,18 @@ _KEY_TABLE: Final = str.maketrans({written: meant for written, meant in KEY_REPL
 def item_key(name: str) -> str:
     """Spelling-insensitive key of a GB 36600-2018 item name (full/half-width brackets, primes,
     hyphens and spaces ignored: "铬（六价）" = "铬(六价)", "间-二甲苯+对-二甲苯" = "间二甲苯+对二甲苯");
-    text only, no unit [–]."""
+    text only, no unit [–].
+
+    Parameters
+    ----------
+    name
+        An item name as written.
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return name.strip().translate(_KEY_TABLE)
 
 
@@ -173,7 +184,20 @@ RESULT_LABELS: Final[dict[int, str]] = {
 
 def land_class_values(item: str, land_class: int) -> tuple[float, float]:
     """(screening, intervention) [mg/kg] of one item for land class 1 or 2 (GB 36600-2018 Tables 1-2).
-    KeyError for an item not in the tables; ValueError for a land class other than 1 or 2."""
+    KeyError for an item not in the tables; ValueError for a land class other than 1 or 2.
+
+    Parameters
+    ----------
+    item
+        Table 1 or Table 2 item name.
+    land_class
+        1 (第一类用地) or 2 (第二类用地).
+
+    Returns
+    -------
+    tuple of (float, float)
+        Screening and intervention values [mg/kg].
+    """
     if land_class not in (1, 2):
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")
     try:
@@ -197,6 +221,22 @@ def construction_result(
     ``items`` are Table 1/2 names (e.g. "苯", "砷"); ``values`` [mg/kg]; ``land_class`` 1 or 2 (pass
     1 when the planned use is unclear). ``background`` [mg/kg], per measurement (NaN = unknown):
     for As, Co, V (footnote ①) a value above screening but ≤ background is reported 1.
+
+    Parameters
+    ----------
+    items
+        Item name per measurement.
+    values
+        Measured contents [mg/kg].
+    land_class
+        1 or 2.
+    background
+        Background content per measurement [mg/kg] (NaN = unknown; None = none known).
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Result code 0-3 per measurement.
     """
     if land_class not in (1, 2):
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")
