@@ -14,6 +14,7 @@ members of ``envplan.standards``); numpydoc parses the docstrings and validates 
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import sys
 import types
@@ -120,6 +121,12 @@ def _rendered(name: str) -> bool:
     return top in ModuleAnalyzer.for_module(module.__name__).tagorder
 
 
+def _generated_doc(obj: Any) -> bool:
+    """Whether a class's ``__doc__`` is the signature ``dataclass`` writes when there is none."""
+    doc = obj.__dict__.get("__doc__") or ""
+    return dataclasses.is_dataclass(obj) and doc.startswith(f"{obj.__name__}(")
+
+
 def _validate(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
     # numpydoc validates the object's own ``__doc__``, which data and attributes do not have
     # (their ``#:`` comments are rendered, not validated).
@@ -130,6 +137,10 @@ def _validate(app: Any, what: str, name: str, obj: Any, options: Any, lines: lis
         checks |= STANDARDS_CHECKS
     report = validate(get_doc_object(obj, what, "\n".join(lines)))
     errors = [f"  {code}: {message}" for code, message in report["errors"] if code in checks]
+    if what == "class" and _generated_doc(obj):
+        errors.insert(
+            0, "  GL08: The object does not have a docstring (only the dataclass signature)"
+        )
     if errors:
         logger.warning("[numpydoc] docstring of %r:\n%s", name, "\n".join(errors))
 
