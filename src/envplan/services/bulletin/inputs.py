@@ -50,6 +50,10 @@ class ProgressRow:
 
 @dataclass(frozen=True)
 class OverdueItem:
+    """An overdue duty of the month-end snapshot: unit, county, plan, task, due date and working days
+    overdue.
+    """
+
     unit: str
     county: str | None
     plan: str
@@ -72,6 +76,8 @@ class NoticeRow:
 
 @dataclass(frozen=True)
 class UpcomingItem:
+    """A duty due next month: plan, task, responsible units and due date."""
+
     plan: str
     task: str
     units: str
@@ -207,6 +213,9 @@ def target_label(target: Any) -> str:
 
 
 def find_target(plan: Any, plan_key: str, indicator_contains: str) -> Any | None:
+    """The target of sub-plan ``plan_key`` whose indicator contains ``indicator_contains``; None when
+    there is no plan, no such sub-plan or no such target.
+    """
     if plan is None:
         return None
     try:

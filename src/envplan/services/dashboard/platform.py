@@ -55,15 +55,19 @@ class UserInfo:
 
     @property
     def principal(self) -> Principal:
+        """The user as an access-control principal."""
         return Principal(self.id, self.username, Role(self.role), self.unit_id, self.county)
 
     @property
     def is_admin(self) -> bool:
+        """Whether the user has the administrator role."""
         return self.role == Role.ADMIN.value
 
 
 @dataclass(frozen=True)
 class DemoLogin:
+    """A demo account shown on the login page (demo mode only): user name, password, role and unit."""
+
     username: str
     password: str
     role_label: str
@@ -185,6 +189,7 @@ class Platform:
     # ------------------------------------------------------------------ users
 
     def authenticate(self, username: str, password: str) -> UserInfo | None:
+        """The user with these credentials, None when they do not match."""
         with self.session() as session:
             user = accounts.authenticate(session, username, password, allow_demo=self.demo)
             return _user_info(user) if user is not None else None
@@ -198,9 +203,11 @@ class Platform:
             return _user_info(row) if ok and row is not None else None
 
     def demo_logins(self) -> list[DemoLogin]:
+        """The demo accounts (empty outside demo mode)."""
         return list(self.demo_accounts)
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
     # ------------------------------------------------------------------ supervision views
@@ -267,6 +274,9 @@ class Platform:
         }
 
     def occurrence(self, user: UserInfo, occurrence_id: int) -> dict[str, Any]:
+        """One occurrence as ``user`` sees it: its state, reports, reviews and history. LookupError when
+        it does not exist.
+        """
         with self.session() as session:
             try:
                 state = supervision.get_occurrence_state(
@@ -336,6 +346,7 @@ class Platform:
         decision: str,
         comment: str,
     ) -> None:
+        """Record ``user``'s review of a progress report (optimistic locking on ``expected_version``)."""
         with self.write() as session:
             supervision.review_report(
                 session,
@@ -348,6 +359,7 @@ class Platform:
             )
 
     def notices(self, user: UserInfo, *, state: str | None = None) -> list[supervision.NoticeState]:
+        """The supervision notices ``user`` may see, optionally of one state (cached)."""
         key = ("notices", user.id, state)
 
         def build() -> list[supervision.NoticeState]:
@@ -360,6 +372,7 @@ class Platform:
         return notices
 
     def reply_notice(self, user: UserInfo, notice_id: int, *, text: str) -> None:
+        """Record ``user``'s reply to a notice, dated today."""
         with self.write() as session:
             supervision.reply_notice(
                 session, user.principal, notice_id, replied_on=self.today, text=text

@@ -33,6 +33,10 @@ from envplan.services.supervision.rules import SupervisionError
 
 @dataclass(frozen=True)
 class ClockRuleSet:
+    """One dated, cited 13710 rule set: the deadlines in working days (deploy "1", answer "3", settle
+    "7") and months (a major matter "10"), the document that sets them and from when they apply.
+    """
+
     key: str
     title: str  # zh-CN
     document: str  # the document that sets the rule

@@ -30,6 +30,10 @@ PREVIEW_TYPES = frozenset(
 
 @dataclass(frozen=True)
 class EvidenceInfo:
+    """An evidence file of a progress report: ids, file name, type, SHA-256, size [bytes] and whether
+    the platform can preview it.
+    """
+
     evidence_id: int
     report_id: int
     occurrence_id: int
@@ -42,6 +46,8 @@ class EvidenceInfo:
 
 @dataclass(frozen=True)
 class EvidenceDownload:
+    """An evidence file's description and its bytes."""
+
     info: EvidenceInfo
     data: bytes
 

@@ -137,6 +137,10 @@ def ledger_rows(
 
 @dataclass(frozen=True)
 class LedgerError:
+    """A problem of an imported ledger, located by sheet, row and column; ``str()`` gives the zh-CN
+    message.
+    """
+
     sheet: str
     row: int | None
     column: str | None
@@ -164,6 +168,10 @@ class LedgerImportError(ValueError):
 
 @dataclass(frozen=True)
 class LedgerChange:
+    """One row of an imported ledger that changes an occurrence: old and new state, percentage and
+    narrative, and the exported version the write is checked against.
+    """
+
     sheet: str
     row: int
     key: str
@@ -178,6 +186,7 @@ class LedgerChange:
     new_narrative: str
 
     def describe(self) -> str:
+        """The change in one zh-CN line, as the import preview lists it."""
         done = "已完成（待审核）" if self.new_state == "done" else f"推进中（{self.new_percent}%）"
         return (
             f"工作表“{self.sheet}”第 {self.row} 行 {self.key}（{self.unit_name}）："
@@ -510,4 +519,5 @@ def _write_changes(
 
 
 def state_of(session: Session, occurrence_id: int, as_of: dt.date) -> OccurrenceState:
+    """The occurrence's state as of ``as_of`` (no access check)."""
     return compute_state(load_occurrence(session, occurrence_id), as_of)

@@ -51,6 +51,7 @@ class SupervisionRules:
     non_working_deadline: NonWorkingDeadline = NonWorkingDeadline.KEEP
 
     def as_dict(self) -> dict[str, Any]:
+        """The rules as a JSON-ready dict."""
         data = asdict(self)
         data["non_working_deadline"] = self.non_working_deadline.value
         return data
@@ -65,6 +66,8 @@ class SupervisionError(ValueError):
 
 
 class NotFound(LookupError):
+    """The requested record does not exist (zh-CN message)."""
+
     pass
 
 

@@ -58,23 +58,49 @@ class SectionLike(Protocol):
     """What the service needs from a plan section (envplan.plan.Section satisfies it)."""
 
     @property
-    def number(self) -> int: ...
+    def number(self) -> int:
+        """Section number in the plan's list (water 附件1)."""
+        ...
+
     @property
-    def county(self) -> str: ...
+    def county(self) -> str:
+        """Id of the county the section belongs to."""
+        ...
+
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Section name."""
+        ...
+
     @property
-    def target_raw(self) -> str: ...
+    def target_raw(self) -> str:
+        """The target as written in the plan (目标水质)."""
+        ...
+
     @property
-    def target_kind(self) -> str: ...
+    def target_kind(self) -> str:
+        """``class`` (a GB 3838 class) or ``provincial`` (完成省定目标)."""
+        ...
+
     @property
-    def target_class(self) -> str | None: ...
+    def target_class(self) -> str | None:
+        """Target class label, None for a provincial target."""
+        ...
+
     @property
-    def assessment_level(self) -> str: ...
+    def assessment_level(self) -> str:
+        """Assessment level (国考, 省考, 市考)."""
+        ...
+
     @property
-    def water_body_type(self) -> str: ...
+    def water_body_type(self) -> str:
+        """Water body type (``river``, ``lake`` or ``reservoir``)."""
+        ...
+
     @property
-    def indicator_set(self) -> str: ...
+    def indicator_set(self) -> str:
+        """Indicator set it is assessed on (``national-2021-5x`` or ``eval-2011-21``)."""
+        ...
 
 
 def _plain_name(name: str) -> str:
@@ -163,6 +189,7 @@ class PlanAssessment:
     unmatched: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """The assessment as a JSON-ready dict."""
         return {
             "period": self.period,
             "sections": self.sections.to_dicts(),
