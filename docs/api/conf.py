@@ -14,17 +14,22 @@ members of ``envplan.standards``); numpydoc parses the docstrings and validates 
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import importlib
 import inspect
 import sys
 import types
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from docutils.statemachine import StringList
 from numpydoc.docscrape_sphinx import get_doc_object
 from numpydoc.validate import validate
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +133,16 @@ def _generated_doc(obj: Any) -> bool:
 
 
 def _validate(app: Any, what: str, name: str, obj: Any, options: Any, lines: list[str]) -> None:
-    # numpydoc validates the object's own ``__doc__``, which data and attributes do not have
-    # (their ``#:`` comments are rendered, not validated).
+    if what == "data":
+        # autodoc falls back to the value's type's docstring (str, dict, …) for exported data.
+        type_doc = inspect.getdoc(type(obj)) or ""
+        if not "\n".join(lines).strip() or "\n".join(lines).strip() == type_doc.strip():
+            lines[:] = _data_doc(name)
+        if not lines and name.startswith("envplan.services."):
+            logger.warning("[numpydoc] docstring of %r:\n  GL08: no #: comment", name)
+        return
+    # numpydoc validates the object's own ``__doc__``, which attributes do not have (their ``#:``
+    # comments are rendered, not validated).
     if what in ("module", "data", "attribute") or not _rendered(name):
         return
     checks = set(CHECKS)
@@ -145,6 +158,59 @@ def _validate(app: Any, what: str, name: str, obj: Any, options: Any, lines: lis
         logger.warning("[numpydoc] docstring of %r:\n%s", name, "\n".join(errors))
 
 
+def _imported(node: ast.ImportFrom) -> set[str]:
+    return {alias.asname or alias.name for alias in node.names}
+
+
+def _origin(package: types.ModuleType, name: str) -> str:
+    """The module a package's ``__init__`` imports ``name`` from (the package itself if none)."""
+    tree = ast.parse(Path(package.__file__ or "").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and name in _imported(node):
+            return node.module
+    return package.__name__
+
+
+def _data_doc(name: str) -> list[str]:
+    """The ``#:`` comment (or string after the assignment) of ``name`` where it is assigned."""
+    found = _split(name)
+    if found is None or len(found[1]) != 1:
+        return []
+    module, (top,) = found
+    origin = _origin(module, top)
+    return list(ModuleAnalyzer.for_module(origin).find_attr_docs().get(("", top), []))
+
+
+class ExportedData(SphinxDirective):
+    """``.. exported-data:: package``: an ``autodata`` entry for every name of the package's
+    ``__all__`` that is neither a class nor a function (constants, type aliases), except
+    :data:`NOT_YET`. autodoc itself renders only data assigned in the documented module."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        package = importlib.import_module(self.arguments[0])
+        lines = StringList()
+        for name in getattr(package, "__all__", ()):
+            value = getattr(package, name)
+            if inspect.isclass(value) or inspect.isroutine(value):
+                continue
+            if name in NOT_YET.get(package.__name__, set()):
+                continue
+            lines.append(f".. autodata:: {package.__name__}.{name}", "<exported-data>")
+            if len(repr(value)) > 80:
+                lines.append("   :no-value:", "<exported-data>")
+            lines.append("", "<exported-data>")
+        return self._parse(lines)
+
+    def _parse(self, lines: StringList) -> list[nodes.Node]:
+        container = nodes.section()
+        container.document = self.state.document
+        self.state.nested_parse(lines, 0, container)
+        return list(container.children)
+
+
 def setup(app: Any) -> None:
+    app.add_directive("exported-data", ExportedData)
     # before numpydoc rewrites the lines into reST (its handler runs at the default priority 500)
     app.connect("autodoc-process-docstring", _validate, priority=400)

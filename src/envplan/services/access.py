@@ -103,6 +103,7 @@ class Principal:
         return cls(user.id, user.username, Role(user.role), user.unit_id, user.county)
 
 
+#: The principal of system jobs (administrator rights); the default of the use cases' ``principal``.
 SYSTEM = Principal(user_id=None, username="system", role=Role.ADMIN)
 
 

@@ -14,8 +14,11 @@ import polars as pl
 
 from envplan.services.month import Month
 
+#: Issuing authority printed on the bulletin when the options name none.
 DEFAULT_AUTHORITY = "晋城市生态环境局"
+#: Addressees (主送) printed on the bulletin when the options name none.
 DEFAULT_ADDRESSEE = "各县（市、区）人民政府、开发区管委会，市直有关单位："
+#: Short zh-CN name of each sub-plan key.
 PLAN_NAMES = {"air": "大气", "water": "水", "soil": "土壤"}
 
 # --------------------------------------------------------------------------- inputs

@@ -176,6 +176,7 @@ class DataGap:
         return f"{text}。{self.reason}" if self.reason else text + "。"
 
 
+#: Any block of a section: heading, paragraph, table, chart or data gap.
 Block = Heading | Paragraph | Table | Chart | DataGap
 
 

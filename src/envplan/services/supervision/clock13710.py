@@ -43,6 +43,7 @@ from envplan.services.supervision.rules import (
 from envplan.store import audit
 from envplan.store.models import ClockItem, Unit
 
+#: zh-CN label of each 13710 step.
 STEP_LABELS = {
     "deploy": "1：当天研究部署",
     "progress": "3：3个工作日内报告办理情况（答复）",
@@ -50,6 +51,7 @@ STEP_LABELS = {
     "resolve_major": "1：重大事项1个月内办结或报送时间表",
     "close": "0：跟踪问效、销号清零",
 }
+#: zh-CN label of each 13710 step state.
 STEP_STATE_LABELS = {
     "pending": "进行中",
     "done": "按时完成",

@@ -49,6 +49,7 @@ class ClockRuleSet:
     source_urls: tuple[str, ...] = ()
 
 
+#: Shanxi's 13710 rules (山西省人民政府办公厅, 2016).
 SHANXI_13710_2016 = ClockRuleSet(
     key="shanxi-13710-2016",
     title="山西省“13710”工作制度（2016）",
@@ -65,7 +66,9 @@ SHANXI_13710_2016 = ClockRuleSet(
     ),
 )
 
+#: The 13710 rule sets by key.
 CLOCK_RULE_SETS: dict[str, ClockRuleSet] = {SHANXI_13710_2016.key: SHANXI_13710_2016}
+#: The 13710 rule set used when an item names none.
 DEFAULT_CLOCK_RULES = SHANXI_13710_2016
 
 

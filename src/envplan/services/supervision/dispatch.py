@@ -101,6 +101,7 @@ def completion_rates(
     return rates
 
 
+#: Fields of a row of a month-end snapshot, in order.
 SNAPSHOT_ROW_FIELDS = (
     "occurrence_id",
     "task_key",

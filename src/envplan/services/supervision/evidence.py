@@ -23,6 +23,7 @@ from envplan.store import EvidenceStore
 from envplan.store.models import EvidenceFile, ProgressReport, ReportEvidence
 
 # Types a browser can show inline without running anything (no HTML, no SVG: those could script).
+#: Content types previewed inline.
 PREVIEW_TYPES = frozenset(
     {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
 )

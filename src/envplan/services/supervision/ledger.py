@@ -39,17 +39,29 @@ from envplan.services.supervision.state import (
 )
 
 # Column headers in order (序号 … 备注 as bureaus use them, plus the row key used on import).
+#: Ledger column header: row number.
 COL_NO = "序号"
+#: Ledger column header: category.
 COL_CATEGORY = "类别"
+#: Ledger column header: the main task.
 COL_TASK = "主要任务"
+#: Ledger column header: the deadline.
 COL_DEADLINE = "完成时限"
+#: Ledger column header: the lead unit.
 COL_LEAD = "牵头单位"
+#: Ledger column header: the responsible unit.
 COL_RESPONSIBLE = "责任单位"
+#: Ledger column header: progress narrative.
 COL_PROGRESS = "进展情况"
+#: Ledger column header: completion status.
 COL_STATUS = "完成状态"
+#: Ledger column header: remarks.
 COL_REMARK = "备注"
+#: Ledger column header: the row key used on import (not to be edited).
 COL_KEY = "编号（勿改）"
+#: Ledger column header: the exported version checked on import (not to be edited).
 COL_VERSION = "版本（勿改）"
+#: The ledger columns in order.
 LEDGER_COLUMNS = (
     COL_NO,
     COL_CATEGORY,
@@ -63,7 +75,9 @@ LEDGER_COLUMNS = (
     COL_KEY,
     COL_VERSION,
 )
+#: Ledger sheet name of each sub-plan key.
 PLAN_SHEET_NAMES = {"air": "空气", "water": "水", "soil": "土壤"}
+#: Sub-plan key of each ledger sheet name.
 SHEET_PLAN_KEYS = {name: key for key, name in PLAN_SHEET_NAMES.items()}
 
 

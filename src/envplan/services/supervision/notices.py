@@ -64,6 +64,7 @@ class NoticeState:
         return NOTICE_STATE_LABELS[self.state]
 
 
+#: zh-CN label of each notice reply state.
 NOTICE_STATE_LABELS = {
     "awaiting_reply": "待回复",
     "replied": "已回复",

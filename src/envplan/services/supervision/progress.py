@@ -61,6 +61,7 @@ class EvidenceUpload:
     content_type: str = "application/octet-stream"
 
 
+#: Largest evidence file accepted [bytes] (50 MiB).
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 

@@ -37,6 +37,7 @@ from envplan.standards.water.sections import (
 from envplan.standards.water.targets import parse_class_label
 from envplan.standards.water.trophic import tli, trophic_grade
 
+#: Columns of the section-classification output (the CLI/JSON contract), in order.
 CONTRACT_COLUMNS = (
     "province",
     "basin",
@@ -50,7 +51,9 @@ CONTRACT_COLUMNS = (
 #: Every indicator a reader may deliver that enters a class or a period mean.
 MEAN_INDICATORS: tuple[str, ...] = (*EVAL_2011_21, "tn", "fecal_coliform", "chla", "sd")
 
+#: Status of a section whose provincial target is not configured.
 STATUS_NOT_CONFIGURED = "省定目标未配置"
+#: Status of a section without monitoring data.
 STATUS_NO_DATA = "无监测数据"
 
 
@@ -420,6 +423,7 @@ def _exceeding_against_target(frame: pl.DataFrame, *, round_values: bool) -> pl.
     return labels.alias("exceeding")
 
 
+#: Indicators judged against a section's target class (the 21 evaluation items of 环办〔2011〕22号).
 INDICATOR_ITEMS_FOR_TARGET: tuple[str, ...] = EVAL_2011_21
 
 
