@@ -31,7 +31,7 @@ from envplan.standards.air.rules import AQI_LEVELS, select_limits
 if TYPE_CHECKING:
     from envplan.services.dashboard.platform import Platform
 
-#: Callback told each step's zh-CN description and its duration [s].
+#: Callback told each step's zh-CN description and when it began (``time.monotonic()`` [s]).
 Step = Callable[[str, float], None]
 
 #: Folder of the bundled air data.

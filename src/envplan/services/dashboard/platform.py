@@ -35,7 +35,7 @@ from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade
 from envplan.store.models import PlanVersion, User
 
-#: Callback told each startup step's zh-CN description.
+#: Callback told each startup line (a step's zh-CN description and its duration).
 Progress = Callable[[str], None]
 #: How often (seconds) a platform looks at the audit head for writes of other processes.
 HEAD_CHECK_S = 0.5

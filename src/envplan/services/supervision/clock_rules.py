@@ -33,8 +33,9 @@ from envplan.services.supervision.rules import SupervisionError
 
 @dataclass(frozen=True)
 class ClockRuleSet:
-    """One dated, cited 13710 rule set: the deadlines in working days (deploy "1", answer "3", settle
-    "7") and months (a major matter "10"), the document that sets them and from when they apply.
+    """One dated, cited 13710 rule set: the deadlines in working days (deploy "1", answer "3",
+    settle "7") and in months (a major matter: "1" month), the document that sets them and the date
+    from which assigned items may run on it.
     """
 
     key: str

@@ -27,7 +27,8 @@ PLAN_ISSUED: Final = dt.date(2021, 4, 8)
 
 
 class DutyKind(StrEnum):
-    """Kind of a tracked duty of a key supervised unit or plot (soil measures 9-12)."""
+    """Kind of a tracked duty of a key supervised unit or plot (soil 二（五）12; the survey opened
+    by the gate: 二（四）9)."""
 
     SURVEY = "survey"  # a plot's investigation opened by the gate (measure 9)
     HIDDEN_DANGER = "hidden_danger"
