@@ -58,6 +58,21 @@ autodoc_default_options = {
 }
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
+# Signatures keep the aliases as written (every module has ``from __future__ import annotations``)
+# instead of expanding ``ArrayLike`` into its full union.
+autodoc_type_aliases = {
+    alias: alias
+    for alias in (
+        "npt.ArrayLike",
+        "ArrayLike",
+        "BoolArray",
+        "FloatArray",
+        "Int16Array",
+        "IntArray",
+        "StrArray",
+        "UInt8Array",
+    )
+}
 autoclass_content = "class"
 
 numpydoc_show_class_members = False

@@ -140,7 +140,7 @@ def rule_in_force(on: dt.date, rules: tuple[OffsetRule, ...] = OFFSET_RULES) -> 
     Returns
     -------
     OffsetRule
-        The latest rule effective on or before ``on``.
+        The latest rule whose validity (``valid_from`` … ``valid_to``) includes ``on``.
     """
     for rule in sorted(rules, key=lambda r: r.valid_from, reverse=True):
         if rule.valid_from <= on and (rule.valid_to is None or on <= rule.valid_to):
