@@ -147,6 +147,8 @@ _LEVEL_OF_AQI = np.concatenate(
 _LEVEL_BY_AQI = np.concatenate([_LEVEL_OF_AQI[1:], [0]]).astype(np.int8)
 
 #: Joined codes for every bitmask of PRIMARY_ORDER (2**7 entries; "" for no pollutant).
+#:
+#: :meta hide-value:
 JOINED_CODES: tuple[str, ...] = tuple(
     ",".join(code for bit, code in enumerate(PRIMARY_ORDER) if mask >> bit & 1)
     for mask in range(1 << len(PRIMARY_ORDER))
