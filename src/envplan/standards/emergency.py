@@ -31,8 +31,11 @@ import numpy.typing as npt
 from envplan.standards.air.ranking import warning_level
 from envplan.standards.air.rules import WARNING_2019, WarningRuleSet
 
+#: Warning levels in ascending order.
 LEVEL_ORDER = ("none", "yellow", "orange", "red")
+#: zh-CN name of each warning level.
 LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
+#: Emergency response of each warning level (yellow Ⅲ级, orange Ⅱ级, red Ⅰ级).
 RESPONSE_NAMES = {"none": "", "yellow": "Ⅲ级响应", "orange": "Ⅱ级响应", "red": "Ⅰ级响应"}
 
 
@@ -51,6 +54,7 @@ class Citation:
         return f"{self.document}（{self.number}，{self.issued}）{self.clause}"
 
 
+#: 环办大气函〔2019〕648号: the warning levels.
 W2019 = Citation(
     "生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》",
     "环办大气函〔2019〕648号",
@@ -58,6 +62,7 @@ W2019 = Citation(
     "预警分级标准（黄色/橙色/红色）",
     "http://sthjj.sxxz.gov.cn/hdjl/zxts/202103/t20210316_3610894.html",
 )
+#: 环办大气函〔2019〕648号: the minimum reduction shares of each level.
 W2019_SHARES = Citation(
     "生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》",
     "环办大气函〔2019〕648号",
@@ -65,6 +70,7 @@ W2019_SHARES = Citation(
     "黄色、橙色、红色预警期间 SO2、NOx、PM、VOCs 减排比例分别不低于全社会排放总量的 10%、20%、30%",
     "http://www.sf850.com/policy/view?id=6387",
 )
+#: The 2020 technical guide for emergency-reduction measures of key industries (环办大气函〔2020〕340号).
 G2020 = Citation(
     "《重污染天气重点行业应急减排措施制定技术指南（2020年修订版）》",
     "环办大气函〔2020〕340号",
@@ -72,6 +78,7 @@ G2020 = Citation(
     "各行业绩效分级差异化减排措施",
     "http://guc884.cn/news/content/9013604941571205001.html",
 )
+#: The Jincheng 2021 air plan's ozone warning measure (晋市政办〔2021〕9号).
 SEED_O3 = Citation(
     "晋城市2021年空气质量巩固提升行动计划",
     "晋市政办〔2021〕9号",
@@ -93,6 +100,9 @@ class WarningRuleSpec:
     note: str = ""
 
 
+#: The warning rule sets by code.
+#:
+#: :meta hide-value:
 RULE_SETS: dict[str, WarningRuleSpec] = {
     "warning-2019": WarningRuleSpec(
         "warning-2019", "国家重点区域预警分级（2019）", WARNING_2019, W2019
@@ -109,6 +119,7 @@ RULE_SETS: dict[str, WarningRuleSpec] = {
         ),
     ),
 }
+#: Code of the rule set used when none is named.
 DEFAULT_RULE_SET = "warning-2019"
 
 
@@ -208,7 +219,9 @@ def assess(
 
 # --- minimum reductions -------------------------------------------------------------------------
 
+#: Minimum reduction share of society-wide emissions per level [0…1] (W2019_SHARES).
 MINIMUM_SHARES: dict[str, float] = {"yellow": 0.10, "orange": 0.20, "red": 0.30}  # W2019_SHARES
+#: Days per year converting annual emissions [t/a] to daily [t/d].
 DAYS_PER_YEAR = 365  # annual emissions [t/a] → daily [t/d], for enterprises and totals alike
 
 
@@ -224,6 +237,7 @@ class GuideMeasure:
     transport: str = ""  # transport restriction in the same cell
 
 
+#: The measure of A-grade and 引领性 enterprises: their own reduction, no mandatory cut (G2020).
 SELF_DECIDED = GuideMeasure(0.0, "自主减排（鼓励结合实际，自主采取减排措施）")
 _HDV4 = "停止使用国四及以下重型载货车辆（含燃气）进行运输"
 _BASIS = "以“环评批复产能、排污许可载明产能、前一年正常生产实际产量”三者日均值的最小值为基准"
@@ -239,6 +253,9 @@ class IndustryTable:
 
 
 # G2020, 水泥熟料 (as reproduced by 中国水泥网 from the guide).
+#: G2020's table for cement clinker by (grade, level).
+#:
+#: :meta hide-value:
 CEMENT_2020 = IndustryTable(
     "水泥",
     G2020,
@@ -254,8 +271,13 @@ CEMENT_2020 = IndustryTable(
         ("D", "red"): GuideMeasure(1.0, "停产", "停止公路运输"),
     },
 )
+#: The guide tables implemented, by industry.
+#:
+#: :meta hide-value:
 INDUSTRY_TABLES: dict[str, IndustryTable] = {CEMENT_2020.industry: CEMENT_2020}
+#: Grades without a mandatory cut (G2020).
 NO_MANDATORY_CUT_GRADES = ("A", "引领性")  # G2020: 自主采取减排措施
+#: The D-grade measure where an industry has no table here: production stopped at yellow and above.
 D_GRADE_DEFAULT = GuideMeasure(1.0, "停产（D级企业黄色及以上预警期间停产）", "停止公路运输")
 
 

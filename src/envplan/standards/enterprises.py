@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+#: The coding rule of the unified social credit code.
 GB32100_DOCUMENT = "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"
+#: Characters of the code with their values 0…30 (GB 32100-2015 Table 1).
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 表1, values 0…30
+#: Weights of the first 17 characters for the check character (GB 32100-2015 Table 3).
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 表3
 _VALUE = {ch: i for i, ch in enumerate(CREDIT_CODE_CHARSET)}
 

@@ -26,12 +26,14 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: Grams per tonne: ledger amounts are integers [g].
 GRAMS_PER_TONNE = 1_000_000
 #: Finest amount a ledger entry may state [t] (one gram).
 TONNE_DECIMALS = 6
 
 #: Pollutants of the ledger and the inventory; SO2, NOx, VOCs carry the −2 % target, PM does not.
 POLLUTANTS = ("SO2", "NOx", "VOCs", "PM")
+#: zh-CN name of each ledger pollutant.
 POLLUTANT_LABELS = {
     "SO2": "二氧化硫",
     "NOx": "氮氧化物",
@@ -69,8 +71,10 @@ class Citation:
         return f"{self.document} {self.clause}"
 
 
+#: The plan the offset clauses come from.
 DOCUMENT = "晋市政办〔2021〕9号《晋城市2021年空气质量巩固提升行动计划》"
 
+#: Air plan 五、保障措施（三）: the 2:1 offset and the same-county rule.
 AIR_GUARANTEE_3 = Citation(
     DOCUMENT,
     "空气 五、保障措施（三）",
@@ -78,12 +82,14 @@ AIR_GUARANTEE_3 = Citation(
     "建设项目新增大气主要污染物排放总量只能从本区域内削减替代，不得跨县转入，严格控制向晋城市区"
     "周边调剂。",
 )
+#: Air plan 三、重点任务 2: capacity only decreases, emissions replaced 2:1.
 AIR_MEASURE_2_RATIO = Citation(
     DOCUMENT,
     "空气 三、重点任务 2",
     "区域内现有产能只减不增，置换比例按相关规定执行，污染物排放量置换比例执行2:1",
     measure_id="air-m02",
 )
+#: Air plan 三、重点任务 4: stable surplus reductions of compliant enterprises may be traded or used.
 AIR_MEASURE_4_SURPLUS = Citation(
     DOCUMENT,
     "空气 三、重点任务 4",
@@ -111,6 +117,7 @@ class OffsetRule:
     citations: tuple[Citation, ...]
 
 
+#: The offset rules, by validity.
 OFFSET_RULES: tuple[OffsetRule, ...] = (
     OffsetRule(
         id="jincheng-2021-air-offsets",

@@ -27,7 +27,9 @@ from typing import Literal
 
 from envplan.standards.offsets import AIR_GUARANTEE_3
 
+#: A siting verdict: 禁止, 允许 or 有条件.
 Verdict = Literal["禁止", "允许", "有条件"]
+#: Membership of a zone: ``in``, ``out`` or ``unknown``.
 ZoneState = Literal["in", "out", "unknown"]
 
 #: Industries named by air 2, with the words of the exception that lifts the ban (if any).
@@ -36,6 +38,7 @@ CASTING = "铸造"
 CEMENT = "水泥"
 NON_FERROUS = "有色"
 COAL = "其他耗煤"
+#: The industries air measure 2 restricts.
 RESTRICTED_INDUSTRIES = (STEEL, CASTING, CEMENT, NON_FERROUS, COAL)
 #: Names users give for the restricted industries (the 39-industry guide's names included).
 INDUSTRY_ALIASES = {
@@ -69,6 +72,7 @@ INDUSTRY_ALIASES = {
 #: Registry industries that are themselves an exception of air 2 (短流程炼钢).
 SHORT_PROCESS_INDUSTRIES = ("短流程钢铁",)
 
+#: Date from which the screen applies (the plan's issue date).
 VALID_FROM = dt.date(2021, 4, 8)
 
 # Clause ids (quoted by the service from the plan registry; fixed texts for 附件1 and 保障).

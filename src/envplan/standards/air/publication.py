@@ -32,6 +32,7 @@ from envplan.standards.air.rules import HJ633_2012, HJ633_2026, AqiRuleSet
 #: The six hourly items in the order of `aqi.hourly_aqi`'s arguments.
 HOURLY_ITEMS: tuple[str, ...] = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
 
+#: Modes of :func:`publication_decision`: the platforms' ``published`` practice or the ``standard`` text.
 RULE_MODES: tuple[str, ...] = ("published", "standard")
 
 
@@ -52,6 +53,7 @@ class PublicationRules:
     incomplete_above: int | None
 
 
+#: The national real-time platform's publication practice, inferred from its published data.
 PUBLISHED_CNEMC = PublicationRules(
     code="cnemc-live-2026",
     title="国家城市空气质量实时发布平台的发布做法（由官方发布数据归纳）",

@@ -142,7 +142,9 @@ def day_counts(daily_aqi: pl.Expr, valid: pl.Expr) -> list[pl.Expr]:
     ]
 
 
+#: Warning levels in ascending order ("" = none).
 WARNING_LEVELS = ("", "yellow", "orange", "red")
+#: zh-CN name of each warning level.
 WARNING_NAMES = {"": "", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 
 

@@ -38,7 +38,9 @@ MIN_DAYS_PER_MONTH = 27
 MIN_DAYS_FEBRUARY = 25
 MIN_DAYS_PER_YEAR = 324
 
+#: Pollutants with a 24-h mean in the daily frame.
 DAILY_MEAN_POLLUTANTS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
+#: The six pollutants of the hourly frame.
 HOURLY_POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
 
 #: HJ 663-2013 annual assessment items: statistic column → (daily column, percentile or None).

@@ -44,6 +44,7 @@ class GateRule:
 _PLAN: Final = "《晋城市2021年土壤污染防治行动计划》（晋市政办〔2021〕9号）"
 _LAW: Final = "《中华人民共和国土壤污染防治法》"
 
+#: The gate's cited clauses by id.
 RULES: Final[dict[str, GateRule]] = {
     "soil-7": GateRule(
         "soil-7",
@@ -86,6 +87,7 @@ class Purpose(StrEnum):
     PURCHASE = "收购"
 
 
+#: Soil status of a parcel on neither list (未列入名单名录).
 NOT_LISTED: Final = "未列入名单名录"
 
 

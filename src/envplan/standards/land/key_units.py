@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+#: The clause the key-unit duties come from.
 PLAN_SOURCE: Final = "《晋城市2021年土壤污染防治行动计划》二（五）12"
+#: Issue date of the plan (units listed by then have the 2021 year-end for the hidden-danger survey).
 PLAN_ISSUED: Final = dt.date(2021, 4, 8)
 
 
@@ -39,6 +41,7 @@ class DutyKind(StrEnum):
     PERMIT_CLAUSE = "permit_clause"
 
 
+#: zh-CN label of each duty kind.
 DUTY_LABELS: Final[dict[DutyKind, str]] = {
     DutyKind.SURVEY: "开展土壤污染状况调查",
     DutyKind.HIDDEN_DANGER: "土壤污染隐患排查",
@@ -59,6 +62,9 @@ class DeadlineRule:
     wording: str
 
 
+#: The deadline rule of each duty kind, with the wording quoted.
+#:
+#: :meta hide-value:
 RULES: Final[dict[DutyKind, DeadlineRule]] = {
     DutyKind.HIDDEN_DANGER: DeadlineRule(
         DutyKind.HIDDEN_DANGER,
@@ -155,6 +161,7 @@ class Light(StrEnum):
     RED = "red"
 
 
+#: zh-CN label of each light.
 LIGHT_LABELS: Final[dict[Light, str]] = {
     Light.GREEN: "绿灯",
     Light.YELLOW: "黄灯",

@@ -84,6 +84,7 @@ class ReportKind:
     guideline: str
 
 
+#: The report each stage is entered with and its technical guideline.
 REPORT_KINDS: Final[dict[Stage, ReportKind]] = {
     Stage.SUSPECTED: ReportKind("疑似污染地块排查记录", "环境保护部令第42号"),
     Stage.PRELIMINARY: ReportKind(
@@ -136,6 +137,9 @@ class Transition:
 _LAW = "《中华人民共和国土壤污染防治法》"
 _PLAN = "《晋城市2021年土壤污染防治行动计划》"
 
+#: Every allowed stage transition with its condition and basis.
+#:
+#: :meta hide-value:
 TRANSITIONS: Final[tuple[Transition, ...]] = (
     Transition(
         Stage.SUSPECTED, Stage.PRELIMINARY, Condition.NONE, f"{_LAW}第五十九条；HJ 25.1-2019"
@@ -228,6 +232,7 @@ CONTROL_REMEDIATION_LIST: Final = frozenset(
     {Stage.RISK_CONTROL, Stage.REMEDIATION, Stage.EFFECT_ASSESSMENT}
 )
 
+#: zh-CN name of each published list.
 LIST_LABELS: Final[dict[str, str]] = {
     "suspected": "疑似污染地块名单",
     "contaminated": "污染地块名录",

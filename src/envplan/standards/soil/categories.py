@@ -19,6 +19,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: zh-CN label of each farmland category code (0 = not assessed).
 CATEGORY_LABELS: Final[dict[int, str]] = {0: "", 1: "优先保护类", 2: "安全利用类", 3: "严格管控类"}
 
 #: Crop exceedance codes (GB 2762 food limits): 0 no crop data, 1 none, 2 slight, 3 serious.

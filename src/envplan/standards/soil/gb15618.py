@@ -20,10 +20,14 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: The farmland soil standard implemented.
 EDITION: Final = "GB 15618-2018"
 
+#: Land use of a sample for the Table 1 columns.
 LandUse = Literal["paddy", "other", "orchard", "rotation"]
+#: The land uses accepted.
 LAND_USES: Final[tuple[str, ...]] = ("paddy", "other", "orchard", "rotation")
+#: zh-CN name of each land use.
 LAND_USE_ZH: Final[dict[str, str]] = {
     "paddy": "水田",
     "other": "其他（旱地等）",
@@ -33,6 +37,7 @@ LAND_USE_ZH: Final[dict[str, str]] = {
 
 #: Upper edges of the pH bands (a) ≤5.5, (b) 5.5<pH≤6.5, (c) 6.5<pH≤7.5, (d) >7.5.
 PH_BAND_EDGES: Final = (5.5, 6.5, 7.5)
+#: Names of the four pH bands of Tables 1 and 3.
 PH_BAND_NAMES: Final = ("pH≤5.5", "5.5<pH≤6.5", "6.5<pH≤7.5", "pH>7.5")
 
 Row = tuple[float, float, float, float]
@@ -62,10 +67,12 @@ TABLE_3: Final[dict[str, Row]] = {
     "cr": (800.0, 850.0, 1000.0, 1300.0),
 }
 
+#: zh-CN name of each Table 1 and Table 2 item.
 ITEM_NAMES_ZH: Final[dict[str, str]] = {
     "cd": "镉", "hg": "汞", "as": "砷", "pb": "铅", "cr": "铬", "cu": "铜", "ni": "镍", "zn": "锌",
     "hch": "六六六总量", "ddt": "滴滴涕总量", "bap": "苯并[a]芘",
 }  # fmt: skip
+#: The items of Tables 1 and 2.
 ITEMS: Final[tuple[str, ...]] = tuple(ITEM_NAMES_ZH)
 
 #: Sample risk codes (clause 5): 1 低风险, 2 可能存在风险 (安全利用 for Table 3 items), 3 高风险.

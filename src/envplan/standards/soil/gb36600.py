@@ -21,6 +21,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: The construction-land soil standard implemented.
 EDITION: Final = "GB 36600-2018"
 
 
@@ -132,14 +133,23 @@ _T2: tuple[tuple[str, float, float, float, float], ...] = (
 
 _BACKGROUND: Final = {"砷", "钴", "钒"}
 
+#: GB 36600-2018 Table 1 (basic items): screening and intervention values [mg/kg] of both land classes.
+#:
+#: :meta hide-value:
 TABLE_1: Final[tuple[ConstructionLimit, ...]] = tuple(
     ConstructionLimit(1, n, name, cas, s1, s2, i1, i2, name in _BACKGROUND)
     for n, (name, cas, s1, s2, i1, i2) in enumerate(_T1, start=1)
 )
+#: GB 36600-2018 Table 2 (other items): screening and intervention values [mg/kg] of both land classes.
+#:
+#: :meta hide-value:
 TABLE_2: Final[tuple[ConstructionLimit, ...]] = tuple(
     ConstructionLimit(2, n, name, "", s1, s2, i1, i2, name in _BACKGROUND)
     for n, (name, s1, s2, i1, i2) in enumerate(_T2, start=1)
 )
+#: Tables 1 and 2 by item name.
+#:
+#: :meta hide-value:
 LIMITS_BY_NAME: Final[dict[str, ConstructionLimit]] = {
     row.name_zh: row for row in TABLE_1 + TABLE_2
 }
@@ -169,6 +179,9 @@ def item_key(name: str) -> str:
     return name.strip().translate(_KEY_TABLE)
 
 
+#: Tables 1 and 2 by :func:`item_key`.
+#:
+#: :meta hide-value:
 LIMITS_BY_KEY: Final[dict[str, ConstructionLimit]] = {
     item_key(row.name_zh): row for row in TABLE_1 + TABLE_2
 }

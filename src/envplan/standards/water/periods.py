@@ -154,6 +154,7 @@ def network_status_gap(share_i_iii: ArrayLike, share_worse_than_v: ArrayLike) ->
     return gap
 
 
+#: Status words from best to worst (环办〔2011〕22号 §3).
 STATUS_GRADES: Final[tuple[str, ...]] = ("优", "良好", "轻度污染", "中度污染", "重度污染")
 
 

@@ -30,6 +30,7 @@ from envplan.standards.water.classify import (
 )
 from envplan.standards.water.gb3838 import CLASS_LABELS, TABLE_1_BY_ID
 
+#: Id of an indicator set.
 IndicatorSetId = Literal["national-2021-5x", "eval-2011-21", "auto-basic"]
 
 #: The five items always evaluated by the automatic stations and the "5+X" set.
@@ -54,6 +55,7 @@ class IndicatorSet:
     extra: tuple[str, ...] = ()
 
 
+#: The indicator sets by id.
 INDICATOR_SETS: Final[dict[str, IndicatorSet]] = {
     "eval-2011-21": IndicatorSet(
         "eval-2011-21", "评价办法21项", "环办〔2011〕22号 §2", EVAL_2011_21
@@ -88,6 +90,7 @@ class ClassStatus:
     colour_hex: str
 
 
+#: Status word and colour of each class code (环办〔2011〕22号 §3.1).
 CLASS_STATUS: Final[dict[int, ClassStatus]] = {
     1: ClassStatus("Ⅰ", "优", "蓝", "#1E78C8"),
     2: ClassStatus("Ⅱ", "优", "蓝", "#1E78C8"),

@@ -47,6 +47,7 @@ class WarningRule:
     adopted_on: dt.date
 
 
+#: The default forward-warning rule (window mean ≥ 90 % of the target-class limit and rising).
 DEFAULT_RULE: Final = WarningRule(
     id="envplan-default-2021",
     name_zh="近限预警：窗口均值达到目标类别限值的90%且呈上升趋势",
