@@ -34,9 +34,13 @@ ZoneState = Literal["in", "out", "unknown"]
 
 #: Industries named by air 2, with the words of the exception that lifts the ban (if any).
 STEEL = "钢铁"
+#: Restricted industry: casting (铸造; high-end castings excepted).
 CASTING = "铸造"
+#: Restricted industry: cement.
 CEMENT = "水泥"
+#: Restricted industry: non-ferrous metals.
 NON_FERROUS = "有色"
+#: Restricted industry: any other coal-consuming project (relocations excepted).
 COAL = "其他耗煤"
 #: The industries air measure 2 restricts.
 RESTRICTED_INDUSTRIES = (STEEL, CASTING, CEMENT, NON_FERROUS, COAL)
@@ -76,9 +80,13 @@ SHORT_PROCESS_INDUSTRIES = ("短流程钢铁",)
 VALID_FROM = dt.date(2021, 4, 8)
 
 # Clause ids (quoted by the service from the plan registry; fixed texts for 附件1 and 保障).
+#: Clause id of air measure 1 in the plan registry.
 CLAUSE_MEASURE_1 = "air-m01"
+#: Clause id of air measure 2 in the plan registry.
 CLAUSE_MEASURE_2 = "air-m02"
+#: Clause id of air 附件1 (the key control zones).
 CLAUSE_ANNEX_1 = "air-annex1"
+#: Clause id of air 五、保障措施（三）.
 CLAUSE_GUARANTEE_3 = "air-guarantee-3"
 
 #: The sentences of air 2 that decide each case (substrings of the registry's measure text).
@@ -87,8 +95,11 @@ MEASURE_2_BAN = (
     "（不含短流程炼钢和产能减量置换铸造高炉）、铸造（不含高端铸件）、水泥、有色以及其他耗煤项目"
     "（不含关停搬迁项目）"
 )
+#: Air 2: capacity only decreases; emissions replaced 2:1.
 MEASURE_2_CAPACITY = "区域内现有产能只减不增，置换比例按相关规定执行，污染物排放量置换比例执行2:1"
+#: Air 2: electric-arc short-process steel gets differentiated capacity replacement.
 MEASURE_2_EAF = "有序引导电弧炉短流程炼钢发展，对短流程炼钢执行差别化产能置换支持政策。"
+#: Air 1: the sweep of air-polluting enterprises within 10 km of the urban area.
 MEASURE_1_SWEEP = "对市区周边10公里范围所有涉气企业开展拉网式排查，对环保不达标企业实施淘汰整治。"
 
 

@@ -32,10 +32,15 @@ IntArray = npt.NDArray[np.int64]
 
 #: GB 3095 Table 4 minimums (identical in the 2012 and 2026 editions).
 MIN_HOURS_PER_DAY = 20
+#: Valid hours an 8-h moving mean needs (of 8).
 MIN_HOURS_PER_8H = 6
+#: Valid 8-h windows the O3 daily maximum needs (of 17; HJ 663-2013 Appendix A).
 MIN_O3_8H_WINDOWS = 14
+#: Valid daily values a month needs (February: ``MIN_DAYS_FEBRUARY``).
 MIN_DAYS_PER_MONTH = 27
+#: Valid daily values February needs.
 MIN_DAYS_FEBRUARY = 25
+#: Valid daily values a calendar year needs.
 MIN_DAYS_PER_YEAR = 324
 
 #: Pollutants with a 24-h mean in the daily frame.

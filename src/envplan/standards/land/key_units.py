@@ -104,6 +104,7 @@ RULES: Final[dict[DutyKind, DeadlineRule]] = {
 
 #: The first round's end (2021年底前) and the heavy-metal automatic-monitoring end (2025年底前).
 HIDDEN_DANGER_FIRST_ROUND_DUE: Final = dt.date(2021, 12, 31)
+#: End of the heavy-metal units' automatic-monitoring duty (2025年底前).
 AUTO_MONITORING_DUE: Final = dt.date(2025, 12, 31)
 
 

@@ -227,7 +227,9 @@ def next_stages(source: Stage) -> tuple[Stage, ...]:
 #: Stages whose plots form the published 名录 (土壤污染防治法第五十八条; 计划（四）10):
 #: 疑似污染地块名单 / 污染地块名录 / 建设用地土壤污染风险管控和修复名录.
 SUSPECTED_LIST: Final = frozenset({Stage.SUSPECTED, Stage.PRELIMINARY})
+#: Stages of the 污染地块名录.
 CONTAMINATED_LIST: Final = frozenset({Stage.DETAILED, Stage.RISK_ASSESSMENT})
+#: Stages of the 建设用地土壤污染风险管控和修复名录.
 CONTROL_REMEDIATION_LIST: Final = frozenset(
     {Stage.RISK_CONTROL, Stage.REMEDIATION, Stage.EFFECT_ASSESSMENT}
 )
