@@ -1,8 +1,10 @@
 """Run every check CI runs, in order, and stop at the first failure.
 
-ruff (lint + format), mypy, the import-linter layer contract, then pytest. PostgreSQL must be
-reachable (ENVPLAN_TEST_POSTGRES_URL, default the local server's `test` database): the database
-tests run on SQLite and on PostgreSQL, and a missing server is a failure, not a skip.
+ruff (lint + format), mypy, the import-linter layer contract, the API reference (Sphinx autodoc +
+numpydoc of docs/api, warnings as errors, every page reread so each is validated; HTML in
+.cache/api-html), then pytest. PostgreSQL must be reachable (ENVPLAN_TEST_POSTGRES_URL, default
+the local server's `test` database): the database tests run on SQLite and on PostgreSQL, and a
+missing server is a failure, not a skip.
 """
 
 from __future__ import annotations
@@ -47,6 +49,20 @@ def main(pytest_args: list[str]) -> int:
         ("ruff format", [str(BIN / "ruff"), "format", "--check", *code_dirs]),
         ("mypy", [str(BIN / "mypy")]),
         ("import contract", [str(BIN / "lint-imports")]),
+        (
+            "api reference",
+            [
+                str(BIN / "sphinx-build"),
+                "-E",  # reread every page: an incremental build does not repeat old warnings
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                "html",
+                "docs/api",
+                str(ROOT / ".cache" / "api-html"),
+            ],
+        ),
     ]
     for step, args in steps:
         if run(step, args) != 0:

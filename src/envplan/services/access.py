@@ -82,6 +82,8 @@ _MATRIX: dict[Role, tuple[frozenset[Action], frozenset[Action]]] = {
 
 
 class AccessDenied(PermissionError):
+    """The principal may not do this (zh-CN message naming the user and the record)."""
+
     pass
 
 
@@ -97,9 +99,11 @@ class Principal:
 
     @classmethod
     def of(cls, user: User) -> Principal:
+        """The principal of a stored user."""
         return cls(user.id, user.username, Role(user.role), user.unit_id, user.county)
 
 
+#: The principal of system jobs (administrator rights); the default of the use cases' ``principal``.
 SYSTEM = Principal(user_id=None, username="system", role=Role.ADMIN)
 
 

@@ -62,12 +62,15 @@ class Month:
         return self.first, self.last
 
     def next(self) -> Month:
+        """The following month."""
         return Month(self.year + self.month // 12, self.month % 12 + 1)
 
     def previous(self) -> Month:
+        """The preceding month."""
         return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
     def same_month_last_year(self) -> Month:
+        """The same month one year earlier."""
         return Month(self.year - 1, self.month)
 
     @property

@@ -2,6 +2,7 @@
 shares, and the per-grade measures of the national technical guide. Pure functions, no I/O.
 
 Documents:
+
 - W2019 — 生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》
   (环办大气函〔2019〕648号, 2019-07) with 环办大气函〔2018〕875号: the unified warning grades on
   forecast daily AQI (yellow ≥ 2 days AQI > 200; orange ≥ 3 days; red ≥ 4 days with ≥ 2 days
@@ -16,6 +17,7 @@ Documents:
   (研究制定完善 O₃ 污染预警标准). No published Jincheng O3 thresholds were found; the O3 rule set
   applies the W2019 AQI grades to the days whose primary pollutant is O3, to be replaced by the
   city's own figures when they are issued (it is data: build another :class:`WarningRuleSpec`).
+
 """
 
 from __future__ import annotations
@@ -32,14 +34,20 @@ from envplan.standards.air.rules import WARNING_2019, WarningRuleSet
 #: The four pollutants whose society-wide reductions W2019 sets minimums for, in the order of the
 #: enterprise registry's emission columns and of the provinces' emergency-list tables.
 POLLUTANTS = ("SO2", "NOx", "PM", "VOCs")
+#: zh-CN name of each of the four pollutants.
 POLLUTANT_NAMES = {"SO2": "二氧化硫", "NOx": "氮氧化物", "PM": "颗粒物", "VOCs": "挥发性有机物"}
+#: Warning levels in ascending order.
 LEVEL_ORDER = ("none", "yellow", "orange", "red")
+#: zh-CN name of each warning level.
 LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
+#: Emergency response of each warning level (yellow Ⅲ级, orange Ⅱ级, red Ⅰ级).
 RESPONSE_NAMES = {"none": "", "yellow": "Ⅲ级响应", "orange": "Ⅱ级响应", "red": "Ⅰ级响应"}
 
 
 @dataclass(frozen=True)
 class Citation:
+    """A cited document: title, number, issue date (as precise as the source), clause and URL."""
+
     document: str
     number: str
     issued: str  # as precise as the source gives it
@@ -47,9 +55,11 @@ class Citation:
     source_url: str = ""
 
     def text(self) -> str:
+        """The citation as one zh-CN line: document（number，issued）clause."""
         return f"{self.document}（{self.number}，{self.issued}）{self.clause}"
 
 
+#: 环办大气函〔2019〕648号: the warning levels.
 W2019 = Citation(
     "生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》",
     "环办大气函〔2019〕648号",
@@ -57,6 +67,7 @@ W2019 = Citation(
     "预警分级标准（黄色/橙色/红色）",
     "http://sthjj.sxxz.gov.cn/hdjl/zxts/202103/t20210316_3610894.html",
 )
+#: 环办大气函〔2019〕648号: the minimum reduction shares of each level.
 W2019_SHARES = Citation(
     "生态环境部办公厅《关于加强重污染天气应对夯实应急减排措施的指导意见》",
     "环办大气函〔2019〕648号",
@@ -64,6 +75,7 @@ W2019_SHARES = Citation(
     "黄色、橙色、红色预警期间 SO2、NOx、PM、VOCs 减排比例分别不低于全社会排放总量的 10%、20%、30%",
     "http://www.sf850.com/policy/view?id=6387",
 )
+#: The 2020 technical guide for emergency-reduction measures of key industries (环办大气函〔2020〕340号).
 G2020 = Citation(
     "《重污染天气重点行业应急减排措施制定技术指南（2020年修订版）》",
     "环办大气函〔2020〕340号",
@@ -71,6 +83,7 @@ G2020 = Citation(
     "各行业绩效分级差异化减排措施",
     "http://guc884.cn/news/content/9013604941571205001.html",
 )
+#: The Jincheng 2021 air plan's ozone warning measure (晋市政办〔2021〕9号).
 SEED_O3 = Citation(
     "晋城市2021年空气质量巩固提升行动计划",
     "晋市政办〔2021〕9号",
@@ -92,6 +105,9 @@ class WarningRuleSpec:
     note: str = ""
 
 
+#: The warning rule sets by code.
+#:
+#: :meta hide-value:
 RULE_SETS: dict[str, WarningRuleSpec] = {
     "warning-2019": WarningRuleSpec(
         "warning-2019", "国家重点区域预警分级（2019）", WARNING_2019, W2019
@@ -108,11 +124,17 @@ RULE_SETS: dict[str, WarningRuleSpec] = {
         ),
     ),
 }
+#: Code of the rule set used when none is named.
 DEFAULT_RULE_SET = "warning-2019"
 
 
 @dataclass(frozen=True)
 class WarningAssessment:
+    """A forecast's warning level (``none``/``yellow``/``orange``/``red``), the response window
+    (first and last day of the episode that sets the level), the heavy (AQI > 200) and severe
+    (AQI > 300) day counts and the rule set's code.
+    """
+
     level: str  # none | yellow | orange | red
     start: dt.date | None  # first day of the episode that sets the level
     end: dt.date | None  # last day of that episode (planned end of the response)
@@ -124,7 +146,22 @@ class WarningAssessment:
 def counted_aqi(
     aqi: npt.ArrayLike, primary: list[str] | None, spec: WarningRuleSpec
 ) -> npt.NDArray[np.float64]:
-    """The AQI series the rule set judges: days not driven by its pollutants become 0."""
+    """The AQI series the rule set judges: days not driven by its pollutants become 0.
+
+    Parameters
+    ----------
+    aqi
+        Forecast daily AQI [dimensionless].
+    primary
+        Forecast primary pollutant per day (needed when the rule set counts only some pollutants).
+    spec
+        The warning rule set.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The counted AQI [dimensionless].
+    """
     values = np.asarray(aqi, dtype=np.float64)
     if not spec.primary_pollutants:
         return values
@@ -145,6 +182,22 @@ def assess(
     The level is :func:`warning_level` of the counted series (W2019 thresholds). The window is the
     first episode (run of days with AQI > heavy threshold) whose own level equals the result;
     a level reached by AQI ≥ red_any_aqi alone spans that episode too.
+
+    Parameters
+    ----------
+    dates
+        The forecast days, consecutive.
+    aqi
+        Forecast daily AQI per day [dimensionless].
+    spec
+        The warning rule set.
+    primary
+        Forecast primary pollutant per day.
+
+    Returns
+    -------
+    WarningAssessment
+        Level, window and day counts.
     """
     values = counted_aqi(aqi, primary, spec)
     level = warning_level(values, spec.rules) or "none"
@@ -171,7 +224,9 @@ def assess(
 
 # --- minimum reductions -------------------------------------------------------------------------
 
+#: Minimum reduction share of society-wide emissions per level [0…1] (W2019_SHARES).
 MINIMUM_SHARES: dict[str, float] = {"yellow": 0.10, "orange": 0.20, "red": 0.30}  # W2019_SHARES
+#: Days per year converting annual emissions [t/a] to daily [t/d].
 DAYS_PER_YEAR = 365  # annual emissions [t/a] → daily [t/d], for enterprises and totals alike
 
 
@@ -187,6 +242,7 @@ class GuideMeasure:
     transport: str = ""  # transport restriction in the same cell
 
 
+#: The measure of A-grade and 引领性 enterprises: their own reduction, no mandatory cut (G2020).
 SELF_DECIDED = GuideMeasure(0.0, "自主减排（鼓励结合实际，自主采取减排措施）")
 _HDV4 = "停止使用国四及以下重型载货车辆（含燃气）进行运输"
 _BASIS = "以“环评批复产能、排污许可载明产能、前一年正常生产实际产量”三者日均值的最小值为基准"
@@ -194,12 +250,17 @@ _BASIS = "以“环评批复产能、排污许可载明产能、前一年正常�
 
 @dataclass(frozen=True)
 class IndustryTable:
+    """The guide's measures of one industry by (grade, level), with the citation."""
+
     industry: str
     citation: Citation
     measures: dict[tuple[str, str], GuideMeasure] = field(default_factory=dict)  # (grade, level)
 
 
 # G2020, 水泥熟料 (as reproduced by 中国水泥网 from the guide).
+#: G2020's table for cement clinker by (grade, level).
+#:
+#: :meta hide-value:
 CEMENT_2020 = IndustryTable(
     "水泥",
     G2020,
@@ -215,13 +276,22 @@ CEMENT_2020 = IndustryTable(
         ("D", "red"): GuideMeasure(1.0, "停产", "停止公路运输"),
     },
 )
+#: The guide tables implemented, by industry.
+#:
+#: :meta hide-value:
 INDUSTRY_TABLES: dict[str, IndustryTable] = {CEMENT_2020.industry: CEMENT_2020}
+#: Grades without a mandatory cut (G2020).
 NO_MANDATORY_CUT_GRADES = ("A", "引领性")  # G2020: 自主采取减排措施
+#: The D-grade measure where an industry has no table here: production stopped at yellow and above.
 D_GRADE_DEFAULT = GuideMeasure(1.0, "停产（D级企业黄色及以上预警期间停产）", "停止公路运输")
 
 
 @dataclass(frozen=True)
 class ResolvedMeasure:
+    """The measure an enterprise must take at a level: cut share of production [0…1], the wording,
+    its basis (``guide``, ``own``, ``self`` or ``missing``) and notes (e.g. a weaker own measure).
+    """
+
     cut_share: float
     text: str
     basis: str  # guide | own | guide+own | self | missing
@@ -239,6 +309,22 @@ def resolve_measure(
       is stricter, and a weaker one is flagged.
     - D without a table: 停产 (the guide's D rule in every tabled industry), unless stricter own.
     - otherwise (B, C, 非重点, ungraded): the enterprise's own measure; none → flagged, cut 0.
+
+    Parameters
+    ----------
+    industry
+        The enterprise's industry (e.g. 水泥).
+    grade
+        Performance grade (A, B, C, D, 引领性, …; None = ungraded).
+    level
+        Warning level (``yellow``, ``orange``, ``red``).
+    own
+        The enterprise's own measure (一厂一策) at this level: (cut share [0…1], wording).
+
+    Returns
+    -------
+    ResolvedMeasure
+        The measure that applies.
     """
     if grade in NO_MANDATORY_CUT_GRADES:
         text = SELF_DECIDED.text + (f"；企业自定：{own[1]}" if own and own[1] else "")

@@ -17,14 +17,28 @@ from __future__ import annotations
 
 import numpy as np
 
+#: The coding rule of the unified social credit code.
 GB32100_DOCUMENT = "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"
+#: Characters of the code with their values 0…30 (GB 32100-2015 Table 1).
 CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015 表1, values 0…30
+#: Weights of the first 17 characters for the check character (GB 32100-2015 Table 3).
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 表3
 _VALUE = {ch: i for i, ch in enumerate(CREDIT_CODE_CHARSET)}
 
 
 def normalise_credit_code(raw: object) -> str:
-    """Trimmed, upper-cased text of a cell (full-width characters folded to ASCII)."""
+    """Trimmed, upper-cased text of a cell (full-width characters folded to ASCII).
+
+    Parameters
+    ----------
+    raw
+        A cell value.
+
+    Returns
+    -------
+    str
+        The normalised text.
+    """
     text = "" if raw is None else str(raw)
     folded = "".join(
         chr(ord(c) - 0xFEE0) if 0xFF01 <= ord(c) <= 0xFF5E else c for c in text.strip()
@@ -33,14 +47,36 @@ def normalise_credit_code(raw: object) -> str:
 
 
 def credit_code_check_char(first17: str) -> str:
-    """The 18th character (校验码) for the first 17 characters (GB 32100-2015 §5)."""
+    """The 18th character (校验码) for the first 17 characters (GB 32100-2015 §5).
+
+    Parameters
+    ----------
+    first17
+        The first 17 characters of a unified social credit code.
+
+    Returns
+    -------
+    str
+        The check character.
+    """
     values = np.array([_VALUE[c] for c in first17], dtype=np.int64)
     remainder = int(values @ np.array(CREDIT_CODE_WEIGHTS, dtype=np.int64)) % 31
     return CREDIT_CODE_CHARSET[(31 - remainder) % 31]
 
 
 def credit_code_problem(code: str) -> str | None:
-    """None if ``code`` is a well-formed unified social credit code, else the zh-CN reason."""
+    """None if ``code`` is a well-formed unified social credit code, else the zh-CN reason.
+
+    Parameters
+    ----------
+    code
+        A normalised code (:func:`normalise_credit_code`).
+
+    Returns
+    -------
+    str or None
+        The reason, None when valid.
+    """
     if len(code) != 18:
         return f"应为 18 位，实为 {len(code)} 位"
     bad = sorted({c for c in code if c not in _VALUE})

@@ -26,12 +26,14 @@ from fractions import Fraction
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: Grams per tonne: ledger amounts are integers [g].
 GRAMS_PER_TONNE = 1_000_000
 #: Finest amount a ledger entry may state [t] (one gram).
 TONNE_DECIMALS = 6
 
 #: Pollutants of the ledger and the inventory; SO2, NOx, VOCs carry the −2 % target, PM does not.
 POLLUTANTS = ("SO2", "NOx", "VOCs", "PM")
+#: zh-CN name of each ledger pollutant.
 POLLUTANT_LABELS = {
     "SO2": "二氧化硫",
     "NOx": "氮氧化物",
@@ -65,11 +67,14 @@ class Citation:
     measure_id: str | None = None  # plan-registry id when the clause is a registry measure
 
     def label(self) -> str:
+        """Document and clause on one line."""
         return f"{self.document} {self.clause}"
 
 
+#: The plan the offset clauses come from.
 DOCUMENT = "晋市政办〔2021〕9号《晋城市2021年空气质量巩固提升行动计划》"
 
+#: Air plan 五、保障措施（三）: the 2:1 offset and the same-county rule.
 AIR_GUARANTEE_3 = Citation(
     DOCUMENT,
     "空气 五、保障措施（三）",
@@ -77,12 +82,14 @@ AIR_GUARANTEE_3 = Citation(
     "建设项目新增大气主要污染物排放总量只能从本区域内削减替代，不得跨县转入，严格控制向晋城市区"
     "周边调剂。",
 )
+#: Air plan 三、重点任务 2: capacity only decreases, emissions replaced 2:1.
 AIR_MEASURE_2_RATIO = Citation(
     DOCUMENT,
     "空气 三、重点任务 2",
     "区域内现有产能只减不增，置换比例按相关规定执行，污染物排放量置换比例执行2:1",
     measure_id="air-m02",
 )
+#: Air plan 三、重点任务 4: stable surplus reductions of compliant enterprises may be traded or used.
 AIR_MEASURE_4_SURPLUS = Citation(
     DOCUMENT,
     "空气 三、重点任务 4",
@@ -110,6 +117,7 @@ class OffsetRule:
     citations: tuple[Citation, ...]
 
 
+#: The offset rules, by validity.
 OFFSET_RULES: tuple[OffsetRule, ...] = (
     OffsetRule(
         id="jincheng-2021-air-offsets",
@@ -127,7 +135,20 @@ class OffsetRuleError(ValueError):
 
 
 def rule_in_force(on: dt.date, rules: tuple[OffsetRule, ...] = OFFSET_RULES) -> OffsetRule:
-    """The offset rule in force on ``on``; raises :class:`OffsetRuleError` before the first one."""
+    """The offset rule in force on ``on``; raises :class:`OffsetRuleError` before the first one.
+
+    Parameters
+    ----------
+    on
+        The date of the project or transaction.
+    rules
+        The rules, ordered by effective date.
+
+    Returns
+    -------
+    OffsetRule
+        The latest rule whose validity (``valid_from`` … ``valid_to``) includes ``on``.
+    """
     for rule in sorted(rules, key=lambda r: r.valid_from, reverse=True):
         if rule.valid_from <= on and (rule.valid_to is None or on <= rule.valid_to):
             return rule
@@ -137,7 +158,20 @@ def rule_in_force(on: dt.date, rules: tuple[OffsetRule, ...] = OFFSET_RULES) -> 
 
 
 def required_grams(added_grams: int, rule: OffsetRule) -> int:
-    """Reduction a project must offset [g] = ratio × added emission [g], rounded up to the gram."""
+    """Reduction a project must offset [g] = ratio × added emission [g], rounded up to the gram.
+
+    Parameters
+    ----------
+    added_grams
+        The project's added emission [g].
+    rule
+        The offset rule (its ratio, 2:1 for air 五（三）).
+
+    Returns
+    -------
+    int
+        The reduction to offset [g].
+    """
     if added_grams <= 0:
         raise OffsetRuleError("新增排放量必须大于 0")
     exact = rule.ratio * added_grams
@@ -152,6 +186,20 @@ def allowed_credit_counties(
     A same-county area (城区, 泽州县, 高平市) uses only its own credits (“只能从本区域内削减替代，
     不得跨县转入”). The clause sets no county limit for the other areas: their projects may use
     credits of any county of ``counties``.
+
+    Parameters
+    ----------
+    project_county
+        The project's county or district.
+    counties
+        All counties of the city.
+    rule
+        The offset rule (its same-county areas).
+
+    Returns
+    -------
+    tuple of str
+        The counties whose credits may be used.
     """
     if project_county in rule.same_county:
         return (project_county,)
@@ -159,7 +207,18 @@ def allowed_credit_counties(
 
 
 def parse_pollutant(text: str) -> str:
-    """Canonical pollutant key (SO2, NOx, VOCs, PM) of a name or alias; raises on unknown."""
+    """Canonical pollutant key (SO2, NOx, VOCs, PM) of a name or alias; raises on unknown.
+
+    Parameters
+    ----------
+    text
+        A pollutant name or alias (e.g. 二氧化硫, 氮氧化物).
+
+    Returns
+    -------
+    str
+        The canonical key.
+    """
     key = _POLLUTANT_ALIASES.get("".join(text.split()).lower().replace("₂", "2"))
     if key is None:
         raise OffsetRuleError(f"未知污染物：{text}（可选：{'、'.join(POLLUTANTS)}）")
@@ -167,7 +226,18 @@ def parse_pollutant(text: str) -> str:
 
 
 def tonnes_to_grams(value: str | float | Decimal) -> int:
-    """Exact grams [g] of an amount in tonnes [t]; at most 6 decimals, must be > 0."""
+    """Exact grams [g] of an amount in tonnes [t]; at most 6 decimals, must be > 0.
+
+    Parameters
+    ----------
+    value
+        An amount [t].
+
+    Returns
+    -------
+    int
+        The amount [g].
+    """
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
@@ -181,7 +251,18 @@ def tonnes_to_grams(value: str | float | Decimal) -> int:
 
 
 def grams_to_tonnes(grams: int) -> float:
-    """Tonnes [t] of grams [g] (exact to 6 decimals for any ledger amount)."""
+    """Tonnes [t] of grams [g] (exact to 6 decimals for any ledger amount).
+
+    Parameters
+    ----------
+    grams
+        An amount [g].
+
+    Returns
+    -------
+    float
+        The amount [t].
+    """
     return round(grams / GRAMS_PER_TONNE, TONNE_DECIMALS)
 
 
@@ -206,7 +287,22 @@ class ReductionCheck:
 
 def reduction_check(base: ArrayLike, current: ArrayLike, target_pct: float) -> ReductionCheck:
     """Check emissions [g] against a “decrease by at least ``target_pct`` % vs base” target
-    (air 二、主要目标). Rows with base 0 have no change (NaN) and are met only if current is 0."""
+    (air 二、主要目标). Rows with base 0 have no change (NaN) and are met only if current is 0.
+
+    Parameters
+    ----------
+    base
+        Base-year emissions per row [g].
+    current
+        Current emissions per row [g].
+    target_pct
+        Required decrease [%].
+
+    Returns
+    -------
+    ReductionCheck
+        Change, allowed emission, margin and whether the target is met, per row.
+    """
     base_g = np.asarray(base, dtype=np.int64)
     current_g = np.asarray(current, dtype=np.int64)
     pct = Fraction(Decimal(str(target_pct)))

@@ -27,15 +27,22 @@ from typing import Literal
 
 from envplan.standards.offsets import AIR_GUARANTEE_3
 
+#: A siting verdict: 禁止, 允许 or 有条件.
 Verdict = Literal["禁止", "允许", "有条件"]
+#: Membership of a zone: ``in``, ``out`` or ``unknown``.
 ZoneState = Literal["in", "out", "unknown"]
 
 #: Industries named by air 2, with the words of the exception that lifts the ban (if any).
 STEEL = "钢铁"
+#: Restricted industry: casting (铸造; high-end castings excepted).
 CASTING = "铸造"
+#: Restricted industry: cement.
 CEMENT = "水泥"
+#: Restricted industry: non-ferrous metals.
 NON_FERROUS = "有色"
+#: Restricted industry: any other coal-consuming project (relocations excepted).
 COAL = "其他耗煤"
+#: The industries air measure 2 restricts.
 RESTRICTED_INDUSTRIES = (STEEL, CASTING, CEMENT, NON_FERROUS, COAL)
 #: Names users give for the restricted industries (the 39-industry guide's names included).
 INDUSTRY_ALIASES = {
@@ -69,12 +76,17 @@ INDUSTRY_ALIASES = {
 #: Registry industries that are themselves an exception of air 2 (短流程炼钢).
 SHORT_PROCESS_INDUSTRIES = ("短流程钢铁",)
 
+#: Date from which the screen applies (the plan's issue date).
 VALID_FROM = dt.date(2021, 4, 8)
 
 # Clause ids (quoted by the service from the plan registry; fixed texts for 附件1 and 保障).
+#: Clause id of air measure 1 in the plan registry.
 CLAUSE_MEASURE_1 = "air-m01"
+#: Clause id of air measure 2 in the plan registry.
 CLAUSE_MEASURE_2 = "air-m02"
+#: Clause id of air 附件1 (the key control zones).
 CLAUSE_ANNEX_1 = "air-annex1"
+#: Clause id of air 五、保障措施（三）.
 CLAUSE_GUARANTEE_3 = "air-guarantee-3"
 
 #: The sentences of air 2 that decide each case (substrings of the registry's measure text).
@@ -83,8 +95,11 @@ MEASURE_2_BAN = (
     "（不含短流程炼钢和产能减量置换铸造高炉）、铸造（不含高端铸件）、水泥、有色以及其他耗煤项目"
     "（不含关停搬迁项目）"
 )
+#: Air 2: capacity only decreases; emissions replaced 2:1.
 MEASURE_2_CAPACITY = "区域内现有产能只减不增，置换比例按相关规定执行，污染物排放量置换比例执行2:1"
+#: Air 2: electric-arc short-process steel gets differentiated capacity replacement.
 MEASURE_2_EAF = "有序引导电弧炉短流程炼钢发展，对短流程炼钢执行差别化产能置换支持政策。"
+#: Air 1: the sweep of air-polluting enterprises within 10 km of the urban area.
 MEASURE_1_SWEEP = "对市区周边10公里范围所有涉气企业开展拉网式排查，对环保不达标企业实施淘汰整治。"
 
 
@@ -113,6 +128,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Finding:
+    """One clause that decides a screen: its id, the deciding words and how it applies (zh-CN)."""
+
     clause_id: str
     quote: str  # the deciding words (for air 2: a substring of the measure text)
     reason: str  # zh-CN: how the clause applies to this project
@@ -120,6 +137,10 @@ class Finding:
 
 @dataclass(frozen=True)
 class Screen:
+    """A siting verdict, the project's restricted industry (None when not restricted), the deciding
+    findings and the zh-CN conditions attached to 允许 / 有条件.
+    """
+
     verdict: Verdict
     industry: str | None  # the restricted industry key, None when not restricted
     findings: tuple[Finding, ...]
@@ -127,7 +148,18 @@ class Screen:
 
 
 def restricted_industry(project: Project) -> str | None:
-    """The air-2 industry of ``project`` (钢铁, 铸造, 水泥, 有色, 其他耗煤) or None."""
+    """The air-2 industry of ``project`` (钢铁, 铸造, 水泥, 有色, 其他耗煤) or None.
+
+    Parameters
+    ----------
+    project
+        The project to screen.
+
+    Returns
+    -------
+    str or None
+        The restricted industry key.
+    """
     key = INDUSTRY_ALIASES.get("".join(project.industry.split()))
     if key is None and project.coal_consuming:
         return COAL
@@ -151,7 +183,20 @@ def _exception(project: Project, industry: str) -> str | None:
 
 
 def screen(project: Project, location: Location) -> Screen:
-    """Verdict and findings for ``project`` at ``location`` (see the module docstring)."""
+    """Verdict and findings for ``project`` at ``location`` (see the module docstring).
+
+    Parameters
+    ----------
+    project
+        The project to screen.
+    location
+        Its zone membership.
+
+    Returns
+    -------
+    Screen
+        Verdict, findings and conditions.
+    """
     industry = restricted_industry(project)
     findings: list[Finding] = []
     conditions: list[str] = []

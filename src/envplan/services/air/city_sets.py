@@ -38,6 +38,7 @@ class CitySet:
     source: str
 
 
+#: Beijing, Tianjin and the 26 cities of the Beijing–Tianjin–Hebei transmission channel (“2+26”).
 JJJ_2_26 = (
     "北京",
     "天津",
@@ -46,11 +47,13 @@ JJJ_2_26 = (
     *("济南", "淄博", "济宁", "德州", "聊城", "滨州", "菏泽"),
     *("郑州", "开封", "安阳", "鹤壁", "新乡", "焦作", "濮阳"),
 )
+#: The 11 cities of the Fenwei Plain (汾渭平原).
 FENWEI_11 = (
     *("晋中", "运城", "临汾", "吕梁"),
     *("洛阳", "三门峡"),
     *("西安", "铜川", "宝鸡", "咸阳", "渭南"),
 )
+#: The 11 prefecture-level cities of Shanxi.
 SHANXI_11 = (
     "太原",
     "大同",
@@ -65,6 +68,7 @@ SHANXI_11 = (
     "吕梁",
 )
 
+#: The city sets a ranking can be restricted to, by code (``168``, ``339``, ``shanxi-11``).
 CITY_SETS: dict[str, CitySet] = {
     "168": CitySet(
         "168",

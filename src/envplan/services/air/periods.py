@@ -39,11 +39,13 @@ class Period:
     end: dt.date
 
     def same_period_last_year(self) -> Period:
+        """The same period one year earlier (上年同期), ending on the last day of its end month."""
         start = self.start.replace(year=self.start.year - 1)
         end = _month_end(self.end.year - 1, self.end.month)
         return Period(label=f"{self.label}（上年同期）", start=start, end=end)
 
     def year_to_date(self) -> Period:
+        """The period from January 1 of the start year to this period's end (年初至今)."""
         return Period(
             label=f"{self.start.year}年初至{self.end}",
             start=dt.date(self.start.year, 1, 1),

@@ -56,6 +56,10 @@ def _pollutant(name: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class TrendRequest:
+    """A Theil–Sen trend of one city's monthly means of ``pollutant``, optionally deseasonalised, with
+    a bootstrap interval at ``confidence``.
+    """
+
     source: AirSource
     city: str
     pollutant: str = "PM2.5"
@@ -82,6 +86,7 @@ class TrendAnswer:
     dropped_months: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
+        """The trend as a JSON-ready dict (rounded numbers, unit per year)."""
         return {
             "city": self.city,
             "pollutant": self.pollutant,
@@ -165,6 +170,10 @@ def city_trend(request: TrendRequest) -> TrendAnswer:
 
 @dataclass(frozen=True)
 class VariationRequest:
+    """Diurnal and weekly variation of ``pollutant`` for a city or a station (stations in ``excluded``
+    left out).
+    """
+
     source: AirSource
     pollutant: str = "PM2.5"
     city: str | None = None
@@ -203,6 +212,10 @@ def variation(request: VariationRequest) -> Variation:
 
 @dataclass(frozen=True)
 class ProjectionRequest:
+    """A target projection for one city as of a date: the good-day ratio [%] and PM2.5 [µg/m³] targets
+    (None = the plan's targets).
+    """
+
     source: AirSource
     city: str
     as_of: dt.date
@@ -274,6 +287,10 @@ def target_projection(request: ProjectionRequest) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class CompareRequest:
+    """A like-for-like comparison across HJ 633 editions of one city over ``start`` … ``end`` (with
+    ``last_year``: also the same period of the previous year).
+    """
+
     source: AirSource
     city: str
     start: dt.date
@@ -344,6 +361,10 @@ def _year_back(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class SignalsRequest:
+    """A monitoring-data quality and fraud-signal scan: the rules, recorded inspections and an
+    optional city.
+    """
+
     source: AirSource
     rules: SignalRules = field(default_factory=SignalRules)
     inspections: tuple[Inspection, ...] = ()

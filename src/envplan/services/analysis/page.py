@@ -25,6 +25,10 @@ PAGE_SIGNAL_ROWS = 200
 
 @dataclass(frozen=True)
 class AnalysisView:
+    """What the analysis page shows for one city and pollutant: the trend, the temporal variation and
+    the data-quality signals, each with the zh-CN error that replaced it when it could not be computed.
+    """
+
     city: str
     pollutant: str
     trend: dict[str, object] | None

@@ -37,6 +37,7 @@ class AirSource:
     frame: pl.DataFrame | None = None
 
     def describe(self) -> str:
+        """Where the data come from, in zh-CN (a file or the platform's database)."""
         if self.path is not None:
             return f"文件 {self.path}"
         return f"平台数据库 {self.timeseries_dir}"

@@ -14,8 +14,11 @@ import polars as pl
 
 from envplan.services.month import Month
 
+#: Issuing authority printed on the bulletin when the options name none.
 DEFAULT_AUTHORITY = "晋城市生态环境局"
+#: Addressees (主送) printed on the bulletin when the options name none.
 DEFAULT_ADDRESSEE = "各县（市、区）人民政府、开发区管委会，市直有关单位："
+#: Short zh-CN name of each sub-plan key.
 PLAN_NAMES = {"air": "大气", "water": "水", "soil": "土壤"}
 
 # --------------------------------------------------------------------------- inputs
@@ -50,6 +53,10 @@ class ProgressRow:
 
 @dataclass(frozen=True)
 class OverdueItem:
+    """An overdue duty of the month-end snapshot: unit, county, plan, task, due date and working days
+    overdue.
+    """
+
     unit: str
     county: str | None
     plan: str
@@ -72,6 +79,8 @@ class NoticeRow:
 
 @dataclass(frozen=True)
 class UpcomingItem:
+    """A duty due next month: plan, task, responsible units and due date."""
+
     plan: str
     task: str
     units: str
@@ -207,6 +216,9 @@ def target_label(target: Any) -> str:
 
 
 def find_target(plan: Any, plan_key: str, indicator_contains: str) -> Any | None:
+    """The target of sub-plan ``plan_key`` whose indicator contains ``indicator_contains``; None when
+    there is no plan, no such sub-plan or no such target.
+    """
     if plan is None:
         return None
     try:

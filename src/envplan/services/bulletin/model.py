@@ -60,6 +60,7 @@ class Sourced:
         decimals: int = 0,
         unit: str = "",
     ) -> Sourced:
+        """A number formatted with ``decimals`` places and ``unit``, with its source (None = no value)."""
         return cls(value, format_number(value, decimals, unit), source)
 
     @classmethod
@@ -71,6 +72,7 @@ class Sourced:
 
     @classmethod
     def label(cls, text: str, source: str = "") -> Sourced:
+        """A text cell (no number) with its source."""
         return cls(text, text, source)
 
 
@@ -129,11 +131,13 @@ class Table:
         rows: Sequence[Sequence[Any]],
         note: str = "",
     ) -> Table:
+        """A table whose cells are made by :func:`cell` from plain values."""
         return cls(
             caption, tuple(columns), tuple(tuple(cell(v) for v in row) for row in rows), note
         )
 
     def column(self, name: str) -> list[Sourced]:
+        """The cells of column ``name``, top to bottom."""
         index = self.columns.index(name)
         return [row[index] for row in self.rows]
 
@@ -167,10 +171,12 @@ class DataGap:
 
     @property
     def text(self) -> str:
+        """The zh-CN sentence printed for the gap: what is missing, for which period, and why."""
         text = f"数据缺失：{self.what}（{self.period}）"
         return f"{text}。{self.reason}" if self.reason else text + "。"
 
 
+#: Any block of a section: heading, paragraph, table, chart or data gap.
 Block = Heading | Paragraph | Table | Chart | DataGap
 
 
@@ -206,6 +212,7 @@ class Bulletin:
 
     @property
     def month_label(self) -> str:
+        """The month as written in the document, e.g. "2021年6月"."""
         return f"{self.month.year}年{self.month.month}月"
 
     @property
@@ -219,12 +226,14 @@ class Bulletin:
             yield f"{cn_ordinal(index)}、{section.heading}", section
 
     def tables(self) -> Iterator[Table]:
+        """The tables of every section, in document order."""
         for section in self.sections:
             for block in section.blocks:
                 if isinstance(block, Table):
                     yield block
 
     def gaps(self) -> Iterator[DataGap]:
+        """The data gaps of every section, in document order."""
         for section in self.sections:
             for block in section.blocks:
                 if isinstance(block, DataGap):

@@ -32,8 +32,10 @@ from envplan.standards.air.rules import AQI_LEVELS, select_limits
 if TYPE_CHECKING:
     from envplan.services.dashboard.platform import Platform
 
+#: Callback told each step's zh-CN description and when it began (``time.monotonic()`` [s]).
 Step = Callable[[str, float], None]
 
+#: Folder of the bundled air data.
 BUNDLED_AIR_DIR = bundled_air_file("PROVENANCE.md").parent
 
 #: Bundled files imported on first start: (file, reader format).
@@ -45,14 +47,20 @@ BUNDLED_AIR_FILES: tuple[tuple[str, str], ...] = (
     ("cnemc-live-shanxi-2026-03-02_2026-07-24.csv.gz", "cnemc-live"),
 )
 
+#: The city the dashboards show.
 CITY = "晋城市"
+#: Tag of officially published data.
 OFFICIAL = "官方发布数据"
+#: Tag of third-party processed data.
 THIRD_PARTY = "第三方处理数据"
+#: Source note of the bundled 2015–2016 Shanxi daily means (third-party data).
 SOURCE_AQISTUDY = (
     "真气网（aqistudy）城市日均浓度，经 GitHub ShuyaoHong/aqistudy 整理；"
     "日 AQI 由本平台按 HJ 633-2012 根据日均浓度重算（该网站自身的 AQI 不采用）"
 )
+#: Source note of the bundled 2019-02 national city-hour data.
 SOURCE_MEE = "生态环境部数据中心城市实时数据（2019-02-04 至 02-12，367 个城市，逐时）"
+#: Source note of the bundled CNEMC station data.
 SOURCE_CNEMC = "中国环境监测总站全国城市空气质量实时发布平台（站点实时数据，HeQinWill/CNEMC 存档）"
 
 
@@ -530,6 +538,7 @@ def import_water_upload(
     }
 
 
+#: The air upload formats offered on the import page: (format key, zh-CN label); "" = detect.
 AIR_UPLOAD_FORMATS: tuple[tuple[str, str], ...] = (
     ("", "自动识别"),
     ("mee-city", "生态环境部城市实时数据表"),

@@ -35,6 +35,7 @@ from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade
 from envplan.store.models import PlanVersion, User
 
+#: Callback told each startup line (a step's zh-CN description and its duration).
 Progress = Callable[[str], None]
 #: How often (seconds) a platform looks at the audit head for writes of other processes.
 HEAD_CHECK_S = 0.5
@@ -59,15 +60,19 @@ class UserInfo:
 
     @property
     def principal(self) -> Principal:
+        """The user as an access-control principal."""
         return Principal(self.id, self.username, Role(self.role), self.unit_id, self.county)
 
     @property
     def is_admin(self) -> bool:
+        """Whether the user has the administrator role."""
         return self.role == Role.ADMIN.value
 
 
 @dataclass(frozen=True)
 class DemoLogin:
+    """A demo account shown on the login page (demo mode only): user name, password, role and unit."""
+
     username: str
     password: str
     role_label: str
@@ -210,6 +215,7 @@ class Platform:
     # ------------------------------------------------------------------ users
 
     def authenticate(self, username: str, password: str) -> UserInfo | None:
+        """The user with these credentials, None when they do not match."""
         with self.session() as session:
             user = accounts.authenticate(session, username, password, allow_demo=self.demo)
             return _user_info(user) if user is not None else None
@@ -223,9 +229,11 @@ class Platform:
             return _user_info(row) if ok and row is not None else None
 
     def demo_logins(self) -> list[DemoLogin]:
+        """The demo accounts (empty outside demo mode)."""
         return list(self.demo_accounts)
 
     def close(self) -> None:
+        """Release the database connections."""
         self.engine.dispose()
 
     # ------------------------------------------------------------------ supervision views
@@ -292,6 +300,9 @@ class Platform:
         }
 
     def occurrence(self, user: UserInfo, occurrence_id: int) -> dict[str, Any]:
+        """One occurrence as ``user`` sees it: its state, reports, reviews and history. LookupError when
+        it does not exist.
+        """
         with self.session() as session:
             try:
                 state = supervision.get_occurrence_state(
@@ -361,6 +372,7 @@ class Platform:
         decision: str,
         comment: str,
     ) -> None:
+        """Record ``user``'s review of a progress report (optimistic locking on ``expected_version``)."""
         with self.write() as session:
             supervision.review_report(
                 session,
@@ -373,6 +385,7 @@ class Platform:
             )
 
     def notices(self, user: UserInfo, *, state: str | None = None) -> list[supervision.NoticeState]:
+        """The supervision notices ``user`` may see, optionally of one state (cached)."""
         key = ("notices", user.id, state)
 
         def build() -> list[supervision.NoticeState]:
@@ -385,6 +398,7 @@ class Platform:
         return notices
 
     def reply_notice(self, user: UserInfo, notice_id: int, *, text: str) -> None:
+        """Record ``user``'s reply to a notice, dated today."""
         with self.write() as session:
             supervision.reply_notice(
                 session, user.principal, notice_id, replied_on=self.today, text=text

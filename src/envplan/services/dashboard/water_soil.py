@@ -15,13 +15,18 @@ BUNDLED_AIR_DIR = bundled_air_file("PROVENANCE.md").parent
 
 # ---------------------------------------------------------------------- water
 
+#: Folder of all bundled data (air, water, templates).
 BUNDLED_DIR = BUNDLED_AIR_DIR.parent
+#: The bundled surface-water automatic-station snapshot (2026-02-04).
 WATER_SNAPSHOT = BUNDLED_DIR / "water" / "cnemc-water-auto-2026-02-04-north.csv"
+#: The bundled demo monthly water file (示例).
 WATER_DEMO_MONTHLY = BUNDLED_DIR / "templates" / "water_monthly_示例_jincheng-2021.csv"
+#: Source note of the bundled surface-water automatic-station snapshot.
 SOURCE_WATER = (
     "中国环境监测总站国家地表水水质自动监测实时数据（约 2026-02-04 10:00–11:00 快照，"
     "GitHub davidTeng2025/water_info_crawler 抓取）"
 )
+#: Tag of demo (示例) data.
 DEMO = "示例"
 
 
@@ -118,6 +123,7 @@ def water_view(plan: Any, demo: bool, home: Path | None = None) -> dict[str, Any
 
 # ---------------------------------------------------------------------- soil
 
+#: The bundled demo farmland sample file (示例).
 SOIL_DEMO_FARMLAND = BUNDLED_DIR / "templates" / "soil_farmland_示例.csv"
 _RISK_COLOURS = {"低风险": "#2e9e44", "可能存在风险": "#e0a800", "高风险": "#d64545"}
 

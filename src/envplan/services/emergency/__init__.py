@@ -1,6 +1,6 @@
 """Use cases of heavy-pollution emergency response (削峰降频): warnings from a forecast, the
 emergency-reduction list of a level checked against the national minimum, recorded warnings
-(issue / upgrade / downgrade / lift) and inspections of listed enterprises.
+(issue / upgrade / downgrade / lift) and inspections of listed enterprises::
 
     warn_from_file(path, rules=None) -> WarnResult          # .contract() = `emergency warn --json`
     build_list(session, level, *, county=None, year=None) -> EmergencyList   # .contract()

@@ -15,17 +15,24 @@ PRIMARY_COLUMNS = ("primary_pollutant", "primary", "首要污染物")
 
 
 class ForecastError(ValueError):
+    """A forecast file cannot be read (zh-CN message naming the file and row)."""
+
     pass
 
 
 @dataclass(frozen=True)
 class Forecast:
+    """A forecast read from a file: consecutive days, daily AQI [dimensionless] and optional primary
+    pollutants.
+    """
+
     dates: list[dt.date]
     aqi: list[float]
     primary: list[str] | None
     source: str
 
     def rows(self) -> list[dict[str, object]]:
+        """The forecast as JSON-ready rows (date, AQI, primary pollutant when known)."""
         return [
             {
                 "date": d.isoformat(),

@@ -36,11 +36,17 @@ from envplan.store.enterprises import POLLUTANTS, EmissionTotal
 
 
 class EmergencyError(ValueError):
+    """An emergency list cannot be built (zh-CN message)."""
+
     pass
 
 
 @dataclass(frozen=True)
 class ListedEnterprise:
+    """One enterprise of an emergency list: identity, grade, its measures and their basis, the cut share
+    [0…1], the reductions [t/d] from the annual emissions used [t/a], and notes.
+    """
+
     credit_code: str
     name: str
     county: str
@@ -60,6 +66,11 @@ class ListedEnterprise:
 
 @dataclass(frozen=True)
 class EmergencyList:
+    """The emergency-reduction list of a level and year: the listed enterprises with their reductions
+    [t/d], the society-wide totals [t/d; t/a] and their source, the reduced share per pollutant
+    against the national minimum ``required`` and the shortfall when it is not met.
+    """
+
     level: str
     year: int
     county: str | None
@@ -110,6 +121,7 @@ class EmergencyList:
         }
 
     def message(self) -> str:
+        """The zh-CN verdict: the list meets the minimum share, or by how much it falls short."""
         name = LEVEL_NAMES[self.level]
         if self.meets:
             return f"{name}减排清单达到全社会排放量 {self.required:.0%} 的最低减排比例"

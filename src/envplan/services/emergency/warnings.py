@@ -29,10 +29,13 @@ from envplan.store.enterprises import EmergencyWarning, Inspection, WarningEvent
 
 
 class WarningError(ValueError):
+    """A warning cannot be issued, changed or assessed (zh-CN message)."""
+
     pass
 
 
 def rule_set(code: str | None) -> WarningRuleSpec:
+    """The warning rule set named ``code`` (None = the default); WarningError when unknown."""
     code = code or DEFAULT_RULE_SET
     if code not in RULE_SETS:
         raise WarningError(f"未知预警规则集：{code}（可选：{'、'.join(RULE_SETS)}）")
@@ -41,6 +44,8 @@ def rule_set(code: str | None) -> WarningRuleSpec:
 
 @dataclass(frozen=True)
 class WarnResult:
+    """A forecast's assessment under a warning rule set."""
+
     assessment: WarningAssessment
     spec: WarningRuleSpec
     forecast: Forecast
@@ -66,6 +71,7 @@ class WarnResult:
 
 
 def assess_forecast(forecast: Forecast, rules: str | None = None) -> WarnResult:
+    """The warning level of ``forecast`` under the rule set ``rules`` (None = the default set)."""
     spec = rule_set(rules)
     try:
         assessment = assess(forecast.dates, forecast.aqi, spec, forecast.primary)
@@ -75,6 +81,7 @@ def assess_forecast(forecast: Forecast, rules: str | None = None) -> WarnResult:
 
 
 def warn_from_file(path: Path, rules: str | None = None) -> WarnResult:
+    """Read a forecast file and assess it (``envplan emergency warn``)."""
     return assess_forecast(read_forecast(path), rules)
 
 
@@ -87,6 +94,7 @@ def _require_admin(principal: Principal, what: str) -> None:
 
 
 def warning_dict(w: EmergencyWarning) -> dict[str, Any]:
+    """A recorded warning as a JSON-ready dict, with its events."""
     return {
         "id": w.id,
         "level": w.level,
@@ -235,6 +243,7 @@ def warning_in_force(session: Session, on: dt.date) -> EmergencyWarning | None:
 
 
 def list_warnings(session: Session) -> list[EmergencyWarning]:
+    """Every recorded warning with its events, oldest first."""
     return list(
         session.scalars(
             select(EmergencyWarning)
@@ -296,6 +305,7 @@ def record_inspection(
 def list_inspections(
     session: Session, *, warning_id: int | None = None, principal: Principal = SYSTEM
 ) -> list[Inspection]:
+    """Recorded inspections, optionally of one warning, of the enterprises ``principal`` may read."""
     stmt = select(Inspection).options(selectinload(Inspection.enterprise))
     if warning_id is not None:
         stmt = stmt.where(Inspection.warning_id == warning_id)

@@ -34,6 +34,10 @@ class SitingError(ValueError):
 
 @dataclass(frozen=True)
 class SitingRequest:
+    """A siting pre-screen request: the project's industry and flags, its town and village, and the
+    county planning area membership declared by the office.
+    """
+
     industry: str
     town: str
     village: str | None = None

@@ -48,6 +48,7 @@ class FarmlandResult:
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict (standard, samples, parcels, safe-use rate, rule flags, notes)."""
         return {
             "standard": "GB 15618-2018",
             "samples": self.samples.to_dicts(),
@@ -167,6 +168,9 @@ class ConstructionResult:
     safe_use_rate: float | None = None  # [%] over plots above screening, when areas are given
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as a JSON-ready dict (standard, land class, safe-use rate, measurements, samples,
+        parcels).
+        """
         return {
             "standard": "GB 36600-2018",
             "land_class": self.land_class,

@@ -43,6 +43,7 @@ from envplan.services.supervision.rules import (
 from envplan.store import audit
 from envplan.store.models import ClockItem, Unit
 
+#: zh-CN label of each 13710 step.
 STEP_LABELS = {
     "deploy": "1：当天研究部署",
     "progress": "3：3个工作日内报告办理情况（答复）",
@@ -50,6 +51,7 @@ STEP_LABELS = {
     "resolve_major": "1：重大事项1个月内办结或报送时间表",
     "close": "0：跟踪问效、销号清零",
 }
+#: zh-CN label of each 13710 step state.
 STEP_STATE_LABELS = {
     "pending": "进行中",
     "done": "按时完成",
@@ -60,12 +62,17 @@ _calendar = WorkingCalendar()
 
 
 def add_month(day: dt.date) -> dt.date:
+    """The same day one month later, clipped to the month's last day."""
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
     return dt.date(year, month, min(day.day, _month_calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
 class ClockStep:
+    """One step of a 13710 item: its due date (None = none), completion date and state (``pending``,
+    ``done``, ``done_late``, ``overdue``).
+    """
+
     name: str
     label: str
     due: dt.date | None  # None: no due date (closure follows the resolution)
@@ -75,6 +82,8 @@ class ClockStep:
 
 @dataclass(frozen=True)
 class ClockState:
+    """A 13710 item as of a date: its steps with their due dates and states, closure and light."""
+
     item_id: int
     title: str
     unit_id: str
@@ -96,9 +105,11 @@ class ClockState:
 
     @property
     def overdue(self) -> bool:
+        """Whether any step is overdue."""
         return any(step.state == "overdue" for step in self.steps)
 
     def to_json(self) -> dict[str, object]:
+        """The item as a JSON-ready dict (ISO dates, steps with their zh-CN state labels)."""
         data = asdict(self)
         for key, value in list(data.items()):
             if isinstance(value, dt.date):
@@ -377,6 +388,7 @@ def _item(session: Session, item_id: int) -> ClockItem:
 def get_clock_item(
     session: Session, item_id: int, *, as_of: dt.date, principal: Principal | None = None
 ) -> ClockState:
+    """The 13710 item ``item_id`` as of ``as_of``; AccessDenied when ``principal`` may not read it."""
     item = _item(session, item_id)
     if principal is not None and not _may_read(principal, item):
         raise AccessDenied(f"无权查看 13710 事项 {item_id}：用户 {principal.username}")
@@ -478,6 +490,9 @@ def list_clock_items(
     open_only: bool = False,
     principal: Principal | None = None,
 ) -> list[ClockState]:
+    """The 13710 items assigned by ``as_of`` that ``principal`` may read, optionally of one unit or
+    open only.
+    """
     query = select(ClockItem).where(ClockItem.assigned_on <= as_of).order_by(ClockItem.id)
     if unit_id:
         query = query.where(ClockItem.unit_id == unit_id)

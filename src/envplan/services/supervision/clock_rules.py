@@ -33,6 +33,11 @@ from envplan.services.supervision.rules import SupervisionError
 
 @dataclass(frozen=True)
 class ClockRuleSet:
+    """One dated, cited 13710 rule set: the deadlines in working days (deploy "1", answer "3",
+    settle "7") and in months (a major matter: "1" month), the document that sets them and the date
+    from which assigned items may run on it.
+    """
+
     key: str
     title: str  # zh-CN
     document: str  # the document that sets the rule
@@ -45,6 +50,7 @@ class ClockRuleSet:
     source_urls: tuple[str, ...] = ()
 
 
+#: Shanxi's 13710 rules (山西省人民政府办公厅, 2016).
 SHANXI_13710_2016 = ClockRuleSet(
     key="shanxi-13710-2016",
     title="山西省“13710”工作制度（2016）",
@@ -61,7 +67,9 @@ SHANXI_13710_2016 = ClockRuleSet(
     ),
 )
 
+#: The 13710 rule sets by key.
 CLOCK_RULE_SETS: dict[str, ClockRuleSet] = {SHANXI_13710_2016.key: SHANXI_13710_2016}
+#: The 13710 rule set used when an item names none.
 DEFAULT_CLOCK_RULES = SHANXI_13710_2016
 
 

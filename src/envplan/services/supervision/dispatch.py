@@ -101,6 +101,7 @@ def completion_rates(
     return rates
 
 
+#: Fields of a row of a month-end snapshot, in order.
 SNAPSHOT_ROW_FIELDS = (
     "occurrence_id",
     "task_key",
@@ -152,6 +153,10 @@ def _canonical(content: dict[str, Any]) -> str:
 
 @dataclass(frozen=True)
 class SnapshotResult:
+    """A month-end snapshot, whether this call created it (False: the frozen one is returned) and
+    whether recomputing now gives the same content hash.
+    """
+
     snapshot: DispatchSnapshot
     created: bool  # False: the month was already frozen, the stored one is returned
     reproducible: bool  # recomputing now gives the same content hash
@@ -200,6 +205,7 @@ def take_snapshot(
 
 
 def get_snapshot(session: Session, month: str) -> DispatchSnapshot | None:
+    """The frozen snapshot of ``month`` (``YYYY-MM``), None when it has not been taken."""
     parse_month(month)
     return session.scalar(select(DispatchSnapshot).where(DispatchSnapshot.month == month))
 
@@ -213,4 +219,5 @@ def snapshot_content(snapshot: DispatchSnapshot) -> dict[str, Any]:
 
 
 def list_snapshots(session: Session) -> list[DispatchSnapshot]:
+    """Every frozen month-end snapshot, by month."""
     return list(session.scalars(select(DispatchSnapshot).order_by(DispatchSnapshot.month)))

@@ -23,6 +23,7 @@ from envplan.store import EvidenceStore
 from envplan.store.models import EvidenceFile, ProgressReport, ReportEvidence
 
 # Types a browser can show inline without running anything (no HTML, no SVG: those could script).
+#: Content types previewed inline.
 PREVIEW_TYPES = frozenset(
     {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain"}
 )
@@ -30,6 +31,10 @@ PREVIEW_TYPES = frozenset(
 
 @dataclass(frozen=True)
 class EvidenceInfo:
+    """An evidence file of a progress report: ids, file name, type, SHA-256, size [bytes] and whether
+    the platform can preview it.
+    """
+
     evidence_id: int
     report_id: int
     occurrence_id: int
@@ -42,6 +47,8 @@ class EvidenceInfo:
 
 @dataclass(frozen=True)
 class EvidenceDownload:
+    """An evidence file's description and its bytes."""
+
     info: EvidenceInfo
     data: bytes
 

@@ -39,17 +39,29 @@ from envplan.services.supervision.state import (
 )
 
 # Column headers in order (序号 … 备注 as bureaus use them, plus the row key used on import).
+#: Ledger column header: row number.
 COL_NO = "序号"
+#: Ledger column header: category.
 COL_CATEGORY = "类别"
+#: Ledger column header: the main task.
 COL_TASK = "主要任务"
+#: Ledger column header: the deadline.
 COL_DEADLINE = "完成时限"
+#: Ledger column header: the lead unit.
 COL_LEAD = "牵头单位"
+#: Ledger column header: the responsible unit.
 COL_RESPONSIBLE = "责任单位"
+#: Ledger column header: progress narrative.
 COL_PROGRESS = "进展情况"
+#: Ledger column header: completion status.
 COL_STATUS = "完成状态"
+#: Ledger column header: remarks.
 COL_REMARK = "备注"
+#: Ledger column header: the row key used on import (not to be edited).
 COL_KEY = "编号（勿改）"
+#: Ledger column header: the exported version checked on import (not to be edited).
 COL_VERSION = "版本（勿改）"
+#: The ledger columns in order.
 LEDGER_COLUMNS = (
     COL_NO,
     COL_CATEGORY,
@@ -63,7 +75,9 @@ LEDGER_COLUMNS = (
     COL_KEY,
     COL_VERSION,
 )
+#: Ledger sheet name of each sub-plan key.
 PLAN_SHEET_NAMES = {"air": "空气", "water": "水", "soil": "土壤"}
+#: Sub-plan key of each ledger sheet name.
 SHEET_PLAN_KEYS = {name: key for key, name in PLAN_SHEET_NAMES.items()}
 
 
@@ -137,6 +151,10 @@ def ledger_rows(
 
 @dataclass(frozen=True)
 class LedgerError:
+    """A problem of an imported ledger, located by sheet, row and column; ``str()`` gives the zh-CN
+    message.
+    """
+
     sheet: str
     row: int | None
     column: str | None
@@ -164,6 +182,10 @@ class LedgerImportError(ValueError):
 
 @dataclass(frozen=True)
 class LedgerChange:
+    """One row of an imported ledger that changes an occurrence: old and new state, percentage and
+    narrative, and the exported version the write is checked against.
+    """
+
     sheet: str
     row: int
     key: str
@@ -178,6 +200,7 @@ class LedgerChange:
     new_narrative: str
 
     def describe(self) -> str:
+        """The change in one zh-CN line, as the import preview lists it."""
         done = "已完成（待审核）" if self.new_state == "done" else f"推进中（{self.new_percent}%）"
         return (
             f"工作表“{self.sheet}”第 {self.row} 行 {self.key}（{self.unit_name}）："
@@ -510,4 +533,5 @@ def _write_changes(
 
 
 def state_of(session: Session, occurrence_id: int, as_of: dt.date) -> OccurrenceState:
+    """The occurrence's state as of ``as_of`` (no access check)."""
     return compute_state(load_occurrence(session, occurrence_id), as_of)

@@ -37,6 +37,8 @@ from envplan.store.models import (
 
 @dataclass(frozen=True)
 class NoticeState:
+    """A supervision notice (督办单) as of a date: level, occurrence, unit, dates and its reply state."""
+
     notice_id: int
     number: str
     level: str
@@ -58,9 +60,11 @@ class NoticeState:
 
     @property
     def state_label(self) -> str:
+        """The zh-CN label of the reply state."""
         return NOTICE_STATE_LABELS[self.state]
 
 
+#: zh-CN label of each notice reply state.
 NOTICE_STATE_LABELS = {
     "awaiting_reply": "待回复",
     "replied": "已回复",
@@ -405,6 +409,7 @@ def comment_notice(
 def get_notice(
     session: Session, notice_id: int, *, as_of: dt.date, principal: Principal | None = None
 ) -> NoticeState:
+    """The notice ``notice_id`` as of ``as_of``; AccessDenied when ``principal`` may not read it."""
     notice = _notice_for(session, notice_id)
     if principal is not None:
         require(principal, Action.READ, _load_occurrence(session, notice.occurrence_id))

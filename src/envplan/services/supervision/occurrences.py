@@ -30,6 +30,10 @@ from envplan.services.calendar import NonWorkingDeadline, WorkingCalendar
 
 @dataclass(frozen=True)
 class OccurrenceSpec:
+    """One dated occurrence of a task's deadline: sequence number, kind (``once``, ``monthly``,
+    ``quarterly``, ``milestone``), zh-CN label, period start, nominal and working-day due dates.
+    """
+
     seq: int
     kind: str  # once | monthly | quarterly | milestone
     label: str  # zh-CN, shown in lists and ledgers
@@ -39,6 +43,7 @@ class OccurrenceSpec:
 
 
 def month_end(year: int, month: int) -> dt.date:
+    """The last day of a month."""
     return dt.date(year, month, _month_calendar.monthrange(year, month)[1])
 
 

@@ -38,6 +38,7 @@ class Rollup:
     counties_done: int
 
     def to_json(self) -> dict[str, object]:
+        """The roll-up as a JSON-ready dict."""
         return {
             "lead": self.lead.to_json(),
             "counties": [s.to_json() for s in self.counties],

@@ -54,11 +54,14 @@ def _bump_version(
 
 @dataclass(frozen=True)
 class EvidenceUpload:
+    """An evidence file attached to a report: name, bytes and declared content type."""
+
     filename: str
     data: bytes
     content_type: str = "application/octet-stream"
 
 
+#: Largest evidence file accepted [bytes] (50 MiB).
 MAX_EVIDENCE_BYTES = 50 * 1024 * 1024
 
 
@@ -226,6 +229,7 @@ def approve_report(
     reviewed_on: dt.date,
     comment: str = "",
 ) -> ReportReview:
+    """Approve a progress report: :func:`review_report` with ``decision="approved"``."""
     return review_report(
         session,
         principal,
@@ -238,6 +242,7 @@ def approve_report(
 
 
 def latest_report(session: Session, occurrence_id: int) -> ProgressReport | None:
+    """The occurrence's most recent progress report, None when there is none."""
     return session.scalar(
         select(ProgressReport)
         .where(ProgressReport.occurrence_id == occurrence_id)
@@ -249,6 +254,7 @@ def latest_report(session: Session, occurrence_id: int) -> ProgressReport | None
 def add_comment(
     session: Session, principal: Principal, occurrence_id: int, body: str, *, is_demo: bool = False
 ) -> Comment:
+    """Add ``principal``'s comment to an occurrence (audited); SupervisionError when empty."""
     occurrence = _load_occurrence(session, occurrence_id)
     require(principal, Action.COMMENT, occurrence)
     if not body.strip():

@@ -9,9 +9,12 @@ from envplan.services.calendar import NonWorkingDeadline, WorkingCalendar
 
 # --- configuration ----------------------------------------------------------------------------
 
+#: Notice levels in escalation order.
 NOTICE_LEVELS = ("blue", "orange", "red")
+#: zh-CN label of each notice level.
 NOTICE_LEVEL_LABELS = {"blue": "蓝色督办单", "orange": "橙色督办单", "red": "红色督办单"}
 
+#: zh-CN label of each occurrence status.
 STATUS_LABELS = {
     "not_started": "未开始",
     "in_progress": "推进中",
@@ -19,15 +22,21 @@ STATUS_LABELS = {
     "overdue": "已逾期",
     "at_risk": "临期预警",
 }
+#: zh-CN label of each role a unit has in an occurrence.
 OCCURRENCE_ROLE_LABELS = {
     "lead": "牵头单位",
     "county": "县级落实",
     "co": "配合单位",
 }
+#: Sort order of the roles (lead, county, co-unit).
 ROLE_ORDER = {"lead": 0, "county": 1, "co": 2}
+#: zh-CN label of each light.
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+#: County bucket of city-level units in completion rates (市本级).
 CITY_LEVEL = "市本级"  # county bucket of city-level units in completion rates
+#: Unit id of "every county government" as a responsible party.
 COUNTY_GROUP_UNIT_ID = "counties"
+#: Name of that unit.
 COUNTY_GROUP_UNIT_NAME = "各县（市、区）人民政府"
 
 
@@ -51,11 +60,13 @@ class SupervisionRules:
     non_working_deadline: NonWorkingDeadline = NonWorkingDeadline.KEEP
 
     def as_dict(self) -> dict[str, Any]:
+        """The rules as a JSON-ready dict."""
         data = asdict(self)
         data["non_working_deadline"] = self.non_working_deadline.value
         return data
 
 
+#: The supervision rules used when a call passes none.
 DEFAULT_RULES = SupervisionRules()
 _calendar = WorkingCalendar()
 
@@ -65,6 +76,8 @@ class SupervisionError(ValueError):
 
 
 class NotFound(LookupError):
+    """The requested record does not exist (zh-CN message)."""
+
     pass
 
 

@@ -90,14 +90,17 @@ class OccurrenceState:
 
     @property
     def role_label(self) -> str:
+        """The zh-CN label of the unit's role."""
         return OCCURRENCE_ROLE_LABELS[self.role]
 
     @property
     def status_label(self) -> str:
+        """The zh-CN label of the status."""
         return STATUS_LABELS[self.status]
 
     @property
     def light_label(self) -> str:
+        """The zh-CN label of the light."""
         return LIGHT_LABELS[self.light]
 
     def to_json(self) -> dict[str, Any]:
@@ -370,6 +373,9 @@ def get_occurrence_state(
     principal: Principal | None = None,
     rules: SupervisionRules = DEFAULT_RULES,
 ) -> OccurrenceState:
+    """The occurrence's state as of ``as_of`` under ``rules``; AccessDenied when ``principal`` may not
+    read it.
+    """
     occurrence = _load_occurrence(session, occurrence_id)
     if principal is not None:
         require(principal, Action.READ, occurrence)
@@ -378,6 +384,10 @@ def get_occurrence_state(
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    """One event of an occurrence's history (``report``, ``review``, ``comment``, ``notice``,
+    ``reply``): date, who and the zh-CN text.
+    """
+
     kind: str  # report | review | comment | notice | reply
     on: dt.date
     who: str | None

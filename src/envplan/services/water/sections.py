@@ -37,6 +37,7 @@ from envplan.standards.water.sections import (
 from envplan.standards.water.targets import parse_class_label
 from envplan.standards.water.trophic import tli, trophic_grade
 
+#: Columns of the section-classification output (the CLI/JSON contract), in order.
 CONTRACT_COLUMNS = (
     "province",
     "basin",
@@ -50,7 +51,9 @@ CONTRACT_COLUMNS = (
 #: Every indicator a reader may deliver that enters a class or a period mean.
 MEAN_INDICATORS: tuple[str, ...] = (*EVAL_2011_21, "tn", "fecal_coliform", "chla", "sd")
 
+#: Status of a section whose provincial target is not configured.
 STATUS_NOT_CONFIGURED = "省定目标未配置"
+#: Status of a section without monitoring data.
 STATUS_NO_DATA = "无监测数据"
 
 
@@ -58,23 +61,49 @@ class SectionLike(Protocol):
     """What the service needs from a plan section (envplan.plan.Section satisfies it)."""
 
     @property
-    def number(self) -> int: ...
+    def number(self) -> int:
+        """Section number in the plan's list (water 附件1)."""
+        ...
+
     @property
-    def county(self) -> str: ...
+    def county(self) -> str:
+        """Id of the county the section belongs to."""
+        ...
+
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Section name."""
+        ...
+
     @property
-    def target_raw(self) -> str: ...
+    def target_raw(self) -> str:
+        """The target as written in the plan (目标水质)."""
+        ...
+
     @property
-    def target_kind(self) -> str: ...
+    def target_kind(self) -> str:
+        """``class`` (a GB 3838 class) or ``provincial`` (完成省定目标)."""
+        ...
+
     @property
-    def target_class(self) -> str | None: ...
+    def target_class(self) -> str | None:
+        """Target class label, None for a provincial target."""
+        ...
+
     @property
-    def assessment_level(self) -> str: ...
+    def assessment_level(self) -> str:
+        """Assessment level (国考, 省考, 市考)."""
+        ...
+
     @property
-    def water_body_type(self) -> str: ...
+    def water_body_type(self) -> str:
+        """Water body type (``river``, ``lake`` or ``reservoir``)."""
+        ...
+
     @property
-    def indicator_set(self) -> str: ...
+    def indicator_set(self) -> str:
+        """Indicator set it is assessed on (``national-2021-5x`` or ``eval-2011-21``)."""
+        ...
 
 
 def _plain_name(name: str) -> str:
@@ -163,6 +192,7 @@ class PlanAssessment:
     unmatched: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """The assessment as a JSON-ready dict."""
         return {
             "period": self.period,
             "sections": self.sections.to_dicts(),
@@ -393,6 +423,7 @@ def _exceeding_against_target(frame: pl.DataFrame, *, round_values: bool) -> pl.
     return labels.alias("exceeding")
 
 
+#: Indicators judged against a section's target class (the 21 evaluation items of 环办〔2011〕22号).
 INDICATOR_ITEMS_FOR_TARGET: tuple[str, ...] = EVAL_2011_21
 
 

@@ -98,12 +98,15 @@ def require_admin(actor: Principal, what: str) -> None:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """Counts of rows created, updated and unchanged by an import, and the files read."""
+
     created: int
     updated: int
     unchanged: int
     files: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
+        """The counts as a JSON-ready dict."""
         return {
             "created": self.created,
             "updated": self.updated,

@@ -18,6 +18,7 @@ from envplan.plan import default_plan
 from envplan.standards.water.targets import parse_class_label
 from envplan.store.water_graph import SectionTarget
 
+#: zh-CN note shown where provincial section targets are missing (no citable file is bundled).
 PROVINCIAL_TARGETS_NOTE = (
     "“完成省定目标”断面的省定目标类别：未找到可公开引用的山西省2021年断面目标文件，平台未内置；"
     "请按省厅下达文件导入（注明文号），导入前这些断面不参与预警的限值比较。"

@@ -53,6 +53,10 @@ def window_bounds(day: dt.date, months: int) -> tuple[dt.date, dt.date]:
 
 @dataclass(frozen=True)
 class TraceRequest:
+    """An upstream trace: the section, the indicator, the day and the window [months] before it, and
+    the ranking (``concentration`` or ``load`` [kg/d]).
+    """
+
     section: str
     indicator: str
     day: dt.date

@@ -66,7 +66,24 @@ def iaqi_codes(
     notes; HJ 633-2026 §4.2.4–4.2.6, Table 3 notes; GB/T 8170-2008 §3.2 rounding first): the
     rounded concentration indexes a table evaluated exactly once per column.
     ``work``/``index``: optional scratch arrays of the input's length (reused across calls to
-    avoid fresh allocations, which dominate the cost on large inputs)."""
+    avoid fresh allocations, which dominate the cost on large inputs).
+
+    Parameters
+    ----------
+    concentration
+        Concentrations [µg/m³; CO mg/m³]; NaN = missing.
+    column
+        The breakpoint column (``rules.BreakpointColumn``) of the edition and averaging time.
+    work
+        Optional float scratch array of the input's length [same units].
+    index
+        Optional ``intp`` scratch array of the input's length.
+
+    Returns
+    -------
+    Int16Array
+        IAQI [dimensionless], ``MISSING`` (-1) where none.
+    """
     values = np.asarray(concentration, dtype=np.float64)
     position = np.multiply(values, (10.0**column.decimals) * _SNAP, out=work)
     np.rint(position, out=position)
@@ -100,6 +117,18 @@ def iaqi(concentration: npt.ArrayLike, column: BreakpointColumn) -> FloatArray:
       IAQI 500; official data publish 500), 200 for 2026 SO2 1-h (Table 3 note b), 300 for 2026
       O3 8-h (note c), NaN (not computed) for 2012 SO2 1-h and O3 8-h (Table 1 notes (2), (3)).
     - NaN, infinite or negative concentrations give NaN.
+
+    Parameters
+    ----------
+    concentration
+        Concentrations [µg/m³; CO mg/m³]; NaN = missing.
+    column
+        The breakpoint column (``rules.BreakpointColumn``) of the edition and averaging time.
+
+    Returns
+    -------
+    FloatArray
+        IAQI [dimensionless], integral floats; NaN where none.
     """
     return _as_float(iaqi_codes(concentration, column))
 
@@ -118,6 +147,8 @@ _LEVEL_OF_AQI = np.concatenate(
 _LEVEL_BY_AQI = np.concatenate([_LEVEL_OF_AQI[1:], [0]]).astype(np.int8)
 
 #: Joined codes for every bitmask of PRIMARY_ORDER (2**7 entries; "" for no pollutant).
+#:
+#: :meta hide-value:
 JOINED_CODES: tuple[str, ...] = tuple(
     ",".join(code for bit, code in enumerate(PRIMARY_ORDER) if mask >> bit & 1)
     for mask in range(1 << len(PRIMARY_ORDER))
@@ -152,19 +183,23 @@ class AqiResult:
 
     @property
     def iaqi(self) -> Mapping[str, FloatArray]:
+        """IAQI by indicator code [dimensionless] as floats, NaN = missing or not applicable."""
         return MappingProxyType({k: _as_float(v) for k, v in self.iaqi_codes.items()})
 
     @property
     def aqi(self) -> FloatArray:
+        """AQI [dimensionless] as floats, NaN = no AQI."""
         return _as_float(self.aqi_code)
 
     @property
     def primary(self) -> StrArray:
+        """Primary pollutant codes joined by "," in ``PRIMARY_ORDER`` ("" when none, AQI ≤ 50)."""
         result: StrArray = _JOINED[self.primary_mask]
         return result
 
     @property
     def exceeding(self) -> StrArray:
+        """Exceeding pollutant codes (IAQI > 100) joined by "," in ``PRIMARY_ORDER`` ("" if none)."""
         result: StrArray = _JOINED[self.exceeding_mask]
         return result
 
@@ -173,6 +208,16 @@ def aqi_level(aqi: npt.ArrayLike) -> IntArray:
     """AQI level 1–6 (HJ 633-2012 §4.3 Table 2; HJ 633-2026 §4.1.1 Table 1): 0–50 → 1, 51–100 → 2,
     101–150 → 3, 151–200 → 4, 201–300 → 5, > 300 → 6. Input AQI [dimensionless, integral, ≤ 500];
     NaN gives 0 (no level). Names and colours: ``rules.AQI_LEVELS``.
+
+    Parameters
+    ----------
+    aqi
+        AQI [dimensionless, integral, ≤ 500]; NaN = no AQI.
+
+    Returns
+    -------
+    IntArray
+        Level 1–6, 0 where there is no AQI.
     """
     values = np.asarray(aqi, dtype=np.float64)
     index = np.where(np.isnan(values), -1, np.clip(values, 0, 500)).astype(np.intp) + 1
@@ -180,7 +225,18 @@ def aqi_level(aqi: npt.ArrayLike) -> IntArray:
 
 
 def level_categories(level: npt.ArrayLike) -> StrArray:
-    """Category (优 … 严重污染) for levels 1–6 (HJ 633 Table 2 / 2026 Table 1); "" for level 0."""
+    """Category (优 … 严重污染) for levels 1–6 (HJ 633 Table 2 / 2026 Table 1); "" for level 0.
+
+    Parameters
+    ----------
+    level
+        AQI levels 0–6 (``aqi_level``).
+
+    Returns
+    -------
+    StrArray
+        The category names of HJ 633 Table 2 (2026: Table 1).
+    """
     names = np.asarray([""] + [lv.category for lv in AQI_LEVELS], dtype=object)
     return names[np.asarray(level, dtype=np.int64)]
 
@@ -280,6 +336,22 @@ def hourly_aqi(
     note (3): no 8-h sub-index (the 1-h one stands); 2026 note c: IAQI 300.
     ``complete`` = all six 1-h values available; ``published`` follows ``rules.incomplete_publish``
     (HJ 633-2026 §5.3.1: incomplete hours only when AQI > 100).
+
+    Parameters
+    ----------
+    so2, no2, co, o3, pm10, pm25
+        1-h concentrations [µg/m³; CO mg/m³], arrays of equal length; NaN = missing.
+    rules
+        The HJ 633 edition (``rules.select_aqi_rules``).
+    so2_24h
+        SO2 24-h mean [µg/m³], used when SO2 1-h > 800 under HJ 633-2012 Table 1 note (2).
+    o3_8h
+        O3 8-h moving mean [µg/m³] (HJ 633-2012 text only; scored on the 8-h column).
+
+    Returns
+    -------
+    AqiResult
+        Sub-indices, AQI, level, primary and exceeding pollutants, completeness and publication.
     """
     so2_a = np.asarray(so2, dtype=np.float64)
     n = so2_a.shape[0]
@@ -329,6 +401,24 @@ def daily_aqi(
     as available); ``published`` as in ``hourly_aqi``. ``require_o3_1h_max=False`` counts a 2012
     day as complete without the O3 1-h maximum, for sources that publish only daily means (their
     O3 1-h IAQI then does not take part).
+
+    Parameters
+    ----------
+    so2, no2, co, pm10, pm25
+        24-h means [µg/m³; CO mg/m³], arrays of equal length; NaN = missing.
+    o3_8h_max
+        O3 daily maximum 8-h mean [µg/m³].
+    o3_1h_max
+        O3 daily maximum 1-h value [µg/m³] (HJ 633-2012 only; ``None`` = not available).
+    rules
+        The HJ 633 edition (``rules.select_aqi_rules``).
+    require_o3_1h_max
+        Whether a 2012 day needs the O3 1-h maximum to be complete.
+
+    Returns
+    -------
+    AqiResult
+        Sub-indices, AQI, level, primary and exceeding pollutants, completeness and publication.
     """
     so2_a = np.asarray(so2, dtype=np.float64)
     n = so2_a.shape[0]

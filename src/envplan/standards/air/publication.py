@@ -32,6 +32,7 @@ from envplan.standards.air.rules import HJ633_2012, HJ633_2026, AqiRuleSet
 #: The six hourly items in the order of `aqi.hourly_aqi`'s arguments.
 HOURLY_ITEMS: tuple[str, ...] = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
 
+#: Modes of :func:`publication_decision`: the platforms' ``published`` practice or the ``standard`` text.
 RULE_MODES: tuple[str, ...] = ("published", "standard")
 
 
@@ -52,6 +53,7 @@ class PublicationRules:
     incomplete_above: int | None
 
 
+#: The national real-time platform's publication practice, inferred from its published data.
 PUBLISHED_CNEMC = PublicationRules(
     code="cnemc-live-2026",
     title="国家城市空气质量实时发布平台的发布做法（由官方发布数据归纳）",
@@ -72,6 +74,16 @@ def edition_for_labels(labels: npt.ArrayLike) -> npt.NDArray[np.bool_]:
 
     HJ 633-2026 takes effect 2026-03-01; the hour labelled 2026-03-01 00:00 covers 23:00–24:00
     of 02-28 and is still computed by HJ 633-2012 (CNEMC's own practice, tests/data/README.md).
+
+    Parameters
+    ----------
+    labels
+        Hour-end labels (``datetime64``).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where HJ 633-2026 applies.
     """
     ends = np.asarray(labels, dtype="datetime64[us]")
     switch = np.datetime64(HJ633_2026.effective_from.isoformat(), "us")
@@ -79,10 +91,34 @@ def edition_for_labels(labels: npt.ArrayLike) -> npt.NDArray[np.bool_]:
 
 
 def bool_array(values: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+    """``values`` as a NumPy bool array (a scalar becomes a 0-d array).
+
+    Parameters
+    ----------
+    values
+        Values read as booleans.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The array.
+    """
     return np.asarray(values, dtype=np.bool_)
 
 
 def edition_rules(is_2026: bool) -> AqiRuleSet:
+    """The AQI rule set of HJ 633-2026 when ``is_2026``, else of HJ 633-2012.
+
+    Parameters
+    ----------
+    is_2026
+        True for HJ 633-2026.
+
+    Returns
+    -------
+    AqiRuleSet
+        The edition's rule set.
+    """
     return HJ633_2026 if is_2026 else HJ633_2012
 
 
@@ -101,6 +137,26 @@ def publication_decision(
     is absent (``NA``/empty), ``unreported[item]`` True where it is written ``/``; ``is_2026``
     from :func:`edition_for_labels`. ``mode`` is ``published`` (``rules``) or ``standard``
     (HJ 633-2012: always when any sub-index exists; HJ 633-2026 §5.3.1: complete, or AQI > 100).
+
+    Parameters
+    ----------
+    aqi
+        AQI per station-hour [dimensionless]; NaN = no sub-index at all.
+    missing
+        By item code: True where the 1-h value is absent (``NA`` or empty).
+    unreported
+        By item code: True where the 1-h value is written ``/``.
+    is_2026
+        True where HJ 633-2026 applies (:func:`edition_for_labels`).
+    mode
+        ``published`` (the platforms' practice, ``rules``) or ``standard`` (the edition's text).
+    rules
+        The publication rule set used in ``published`` mode.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the AQI is published.
     """
     value = np.asarray(aqi, dtype=np.float64)
     has_index = ~np.isnan(value)

@@ -35,6 +35,18 @@ def composite_index(stats: pl.DataFrame, limits: LimitSet) -> pl.DataFrame:
     ``index_<pollutant>`` (unrounded) [dimensionless], ``composite_index`` (sum of the unrounded
     I_i rounded to 2 decimals by GB/T 8170), ``max_index`` (largest I_i, 2 decimals) and
     ``max_index_pollutants`` (ties joined by ","). Any missing C_i gives null composite index.
+
+    Parameters
+    ----------
+    stats
+        Period statistics per city (``statistics.period_statistics``) [µg/m³; CO mg/m³].
+    limits
+        The GB 3095 limit set whose level-2 limits are S_i.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``stats`` with the ``index_<pollutant>`` columns, ``composite_index`` and ``max_index``.
     """
     terms: list[pl.Expr] = []
     for pollutant, (stat, averaging) in COMPOSITE_TERMS.items():
@@ -61,14 +73,38 @@ def composite_index(stats: pl.DataFrame, limits: LimitSet) -> pl.DataFrame:
 
 def rank_ascending(values: pl.Expr) -> pl.Expr:
     """Rank, smallest first, equal values share the best rank (并列: 1, 2, 2, 4) — 环办监测〔2018〕19号
-    (smaller composite index = better air). Nulls are not ranked."""
+    (smaller composite index = better air). Nulls are not ranked.
+
+    Parameters
+    ----------
+    values
+        The values to rank (e.g. the composite index [dimensionless]).
+
+    Returns
+    -------
+    polars.Expr
+        Rank 1, 2, … (ties share the best rank), null where the value is null.
+    """
     return values.rank(method="min").cast(pl.Int64)
 
 
 def change_rate(current: pl.Expr, previous: pl.Expr) -> pl.Expr:
     """Change rate against the same period of last year, (I_now − I_last) / I_last × 100 [%],
     1 decimal by GB/T 8170 (环办监测函〔2017〕197号; > 0 worse, < 0 better). Null when the previous
-    value is missing or zero."""
+    value is missing or zero.
+
+    Parameters
+    ----------
+    current
+        This period's value (e.g. the composite index) [dimensionless].
+    previous
+        The same period of last year [same unit].
+
+    Returns
+    -------
+    polars.Expr
+        Change rate [%], 1 decimal.
+    """
     return gbt8170_expr(pl.when(previous != 0).then((current - previous) / previous * 100.0), 1)
 
 
@@ -77,6 +113,18 @@ def day_counts(daily_aqi: pl.Expr, valid: pl.Expr) -> list[pl.Expr]:
     AQI ≤ 100, levels 1–2), ``good_day_ratio`` [% 1 decimal, GB/T 8170] = good ÷ valid days,
     ``heavy_days`` (AQI > 200: 重度及以上), ``severe_days`` (AQI > 300), ``heavy_day_ratio`` [%].
     ``valid`` marks the days that count (a valid daily AQI). HJ 633-2012 §4.3 Table 2 boundaries.
+
+    Parameters
+    ----------
+    daily_aqi
+        Daily AQI [dimensionless].
+    valid
+        True for the days that count.
+
+    Returns
+    -------
+    list of polars.Expr
+        The aggregations, named as above.
     """
     counted = daily_aqi.filter(valid)
     valid_days = valid.sum()
@@ -94,7 +142,9 @@ def day_counts(daily_aqi: pl.Expr, valid: pl.Expr) -> list[pl.Expr]:
     ]
 
 
+#: Warning levels in ascending order ("" = none).
 WARNING_LEVELS = ("", "yellow", "orange", "red")
+#: zh-CN name of each warning level.
 WARNING_NAMES = {"": "", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 
 
@@ -107,6 +157,18 @@ def warning_level(forecast_daily_aqi: npt.ArrayLike, rules: WarningRuleSet = WAR
     them, or any AQI ≥ 500. The highest level reached by any episode is returned. NaN days break
     an episode. Merging episodes separated by a short gap is the caller's choice (pass the gap days
     as forecast values).
+
+    Parameters
+    ----------
+    forecast_daily_aqi
+        Consecutive forecast daily AQI values [dimensionless]; NaN breaks an episode.
+    rules
+        The warning thresholds.
+
+    Returns
+    -------
+    str
+        "", "yellow", "orange" or "red".
     """
     aqi = np.asarray(forecast_daily_aqi, dtype=np.float64)
     if aqi.size == 0:

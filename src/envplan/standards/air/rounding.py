@@ -21,6 +21,18 @@ def round_half_even_scaled(values: npt.ArrayLike, decimals: int) -> FloatArray:
     Units are those of the input. A value whose first dropped digit is 5 followed only by zeros
     rounds to the even neighbour; otherwise to the nearest. Rounding is done in one step from the
     raw value (§3.3, no successive rounding). Infinite inputs are returned unchanged.
+
+    Parameters
+    ----------
+    values
+        Values to round [any unit].
+    decimals
+        Decimal places kept.
+
+    Returns
+    -------
+    FloatArray
+        The rounded values × 10**decimals, integral floats.
     """
     scaled = np.multiply(np.asarray(values, dtype=np.float64), (10.0**decimals) * _SNAP)
     np.rint(scaled, out=scaled)
@@ -34,5 +46,17 @@ def round_gbt8170(values: npt.ArrayLike, decimals: int) -> FloatArray:
 
     Air practice (HJ 633-2026 §4.2.2, HJ 663): µg/m³ concentrations to 0 decimals, CO [mg/m³] to 1;
     composite index to 2. NaN stays NaN.
+
+    Parameters
+    ----------
+    values
+        Values to round [any unit].
+    decimals
+        Decimal places kept.
+
+    Returns
+    -------
+    FloatArray
+        The rounded values [unit of the input].
     """
     return round_half_even_scaled(values, decimals) / (10.0**decimals)

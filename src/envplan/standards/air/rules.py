@@ -72,6 +72,7 @@ def _column(key: str, values: tuple[float, ...], above_top: int | None = 500) ->
     )
 
 
+#: When an incomplete record's AQI is published: ``always`` or only ``above_100``.
 PublishRule = Literal["always", "above_100"]
 
 
@@ -121,6 +122,9 @@ def _columns(
     return MappingProxyType({c.key: c for c in cols})
 
 
+#: HJ 633-2012 (in force 2016-01-01 – 2026-02-28): Table 1 breakpoints, Table 2 levels.
+#:
+#: :meta hide-value:
 HJ633_2012 = AqiRuleSet(
     code="hj633-2012",
     title="HJ 633-2012 环境空气质量指数（AQI）技术规定（试行）",
@@ -141,6 +145,9 @@ HJ633_2012 = AqiRuleSet(
     incomplete_publish="always",
 )
 
+#: HJ 633-2026 (in force from 2026-03-01): Table 3 breakpoints, Table 1 levels.
+#:
+#: :meta hide-value:
 HJ633_2026 = AqiRuleSet(
     code="hj633-2026",
     title="HJ 633-2026 环境空气质量指数（AQI）技术规定",
@@ -159,6 +166,9 @@ HJ633_2026 = AqiRuleSet(
     incomplete_publish="above_100",
 )
 
+#: The HJ 633 editions by code.
+#:
+#: :meta hide-value:
 AQI_RULE_SETS: MappingProxyType[str, AqiRuleSet] = MappingProxyType(
     {r.code: r for r in (HJ633_2012, HJ633_2026)}
 )
@@ -171,6 +181,18 @@ def select_aqi_rules(on: dt.date | None = None, code: str | None = None) -> AqiR
     foreword / announcement). Dates before 2016-01-01 get HJ 633-2012 (the only AQI rules that
     exist; earlier API-era data are scored under it when recomputed). Unknown codes raise
     ``ValueError`` with the valid names.
+
+    Parameters
+    ----------
+    on
+        The date of the data (needed when ``code`` is None).
+    code
+        Edition code (``hj633-2012``, ``hj633-2026``; any case); overrides ``on``.
+
+    Returns
+    -------
+    AqiRuleSet
+        The edition's rules.
     """
     if code is not None:
         try:
@@ -204,7 +226,22 @@ class LimitSet:
 
     def limit(self, pollutant: str, statistic: str, level: int = 2) -> float | None:
         """Limit of ``pollutant``/``statistic`` at ``level`` (1 or 2) from GB 3095 Table 1 of this
-        edition [µg/m³; CO mg/m³]; ``None`` if the table has none (e.g. CO annual)."""
+        edition [µg/m³; CO mg/m³]; ``None`` if the table has none (e.g. CO annual).
+
+        Parameters
+        ----------
+        pollutant
+            Pollutant code (``SO2``, ``NO2``, ``CO``, ``O3``, ``PM10``, ``PM2.5``).
+        statistic
+            Averaging statistic as named in the table (``annual``, ``24h``, ``1h``, ``8h_max_day``).
+        level
+            Limit class, 1 or 2.
+
+        Returns
+        -------
+        float or None
+            The limit [µg/m³; CO mg/m³].
+        """
         return self.limits[level].get((pollutant, statistic))
 
 
@@ -219,6 +256,7 @@ def _limits(
     )
 
 
+#: GB 3095-2012 with its 2018 amendment, Table 1 limits [µg/m³; CO mg/m³].
 GB3095_2012 = LimitSet(
     code="gb3095-2012",
     title="GB 3095-2012 环境空气质量标准（含 2018 年修改单）",
@@ -244,6 +282,7 @@ GB3095_2012 = LimitSet(
     ),
 )
 
+#: GB 3095-2026 transitional limits (2026-03-01 – 2030-12-31, §4.4) [µg/m³; CO mg/m³].
 GB3095_2026_TRANSITIONAL = LimitSet(
     code="gb3095-2026-transitional",
     title="GB 3095-2026 环境空气质量标准（过渡阶段浓度限值，至 2030-12-31）",
@@ -269,6 +308,7 @@ GB3095_2026_TRANSITIONAL = LimitSet(
     ),
 )
 
+#: GB 3095-2026 limits from 2031-01-01 [µg/m³; CO mg/m³].
 GB3095_2026_FINAL = LimitSet(
     code="gb3095-2026",
     title="GB 3095-2026 环境空气质量标准（浓度限值，自 2031-01-01）",
@@ -294,6 +334,7 @@ GB3095_2026_FINAL = LimitSet(
     ),
 )
 
+#: The GB 3095 limit sets by code.
 LIMIT_SETS: MappingProxyType[str, LimitSet] = MappingProxyType(
     {s.code: s for s in (GB3095_2012, GB3095_2026_TRANSITIONAL, GB3095_2026_FINAL)}
 )
@@ -305,6 +346,19 @@ def select_limits(on: dt.date | None = None, code: str | None = None) -> LimitSe
     GB 3095-2012 (+2018 amendment) until 2026-02-28; GB 3095-2026 §4.4: transitional limits
     2026-03-01 – 2030-12-31, the final limits from 2031-01-01. Dates before 2016-01-01 get
     GB 3095-2012. For a period, pass its first day.
+
+    Parameters
+    ----------
+    on
+        The date of the data, for a period its first day (needed when ``code`` is None).
+    code
+        Limit-set code (``gb3095-2012``, ``gb3095-2026-transitional``, ``gb3095-2026``; any
+        case); overrides ``on``.
+
+    Returns
+    -------
+    LimitSet
+        The limits of the edition and phase.
     """
     if code is not None:
         try:
@@ -337,9 +391,12 @@ class LevelInfo:
 
     @property
     def hex(self) -> str:
+        """The level's colour as ``#rrggbb``."""
         return "#{:02X}{:02X}{:02X}".format(*self.rgb)
 
 
+#: The six AQI levels with names, categories, colours (RGB, CMYK) and AQI ranges (HJ 633-2012
+#: Table 2 and Appendix A Table A.1; HJ 633-2026 Table 1).
 AQI_LEVELS: tuple[LevelInfo, ...] = (
     LevelInfo(1, "一级", "优", "绿色", (0, 228, 0), (40, 0, 100, 0), 0, 50),
     LevelInfo(2, "二级", "良", "黄色", (255, 255, 0), (0, 0, 100, 0), 51, 100),
@@ -370,4 +427,6 @@ class WarningRuleSet:
     red_any_aqi: int = 500
 
 
+#: Warning thresholds of 环办大气函〔2019〕648号 (yellow: AQI > 200 on 2 days, orange: 3, red: 4
+#: with AQI > 300 on 2 of them, or any AQI ≥ 500).
 WARNING_2019 = WarningRuleSet()

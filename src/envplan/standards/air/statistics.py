@@ -2,6 +2,7 @@
 maximum, HJ 663 percentiles, period statistics, compliance and exceedance multiples.
 
 Frames (Polars):
+
 - hourly (wide): ``site`` (str), ``interval_end`` (Datetime, CNEMC hour-end label: the value
   labelled 16:00 covers 15:00–16:00), 1-h values ``SO2 NO2 CO O3 PM10 PM2.5`` (Float64, null =
   missing) [µg/m³; CO mg/m³].
@@ -31,13 +32,20 @@ IntArray = npt.NDArray[np.int64]
 
 #: GB 3095 Table 4 minimums (identical in the 2012 and 2026 editions).
 MIN_HOURS_PER_DAY = 20
+#: Valid hours an 8-h moving mean needs (of 8).
 MIN_HOURS_PER_8H = 6
+#: Valid 8-h windows the O3 daily maximum needs (of 17; HJ 663-2013 Appendix A).
 MIN_O3_8H_WINDOWS = 14
+#: Valid daily values a month needs (February: ``MIN_DAYS_FEBRUARY``).
 MIN_DAYS_PER_MONTH = 27
+#: Valid daily values February needs.
 MIN_DAYS_FEBRUARY = 25
+#: Valid daily values a calendar year needs.
 MIN_DAYS_PER_YEAR = 324
 
+#: Pollutants with a 24-h mean in the daily frame.
 DAILY_MEAN_POLLUTANTS = ("SO2", "NO2", "CO", "PM10", "PM2.5")
+#: The six pollutants of the hourly frame.
 HOURLY_POLLUTANTS = ("SO2", "NO2", "CO", "O3", "PM10", "PM2.5")
 
 #: HJ 663-2013 annual assessment items: statistic column → (daily column, percentile or None).
@@ -58,7 +66,20 @@ PERIOD_ITEMS: dict[str, tuple[str, float | None]] = {
 def gbt8170_expr(expr: pl.Expr, decimals: int) -> pl.Expr:
     """GB/T 8170-2008 §3.2 round half to even on the decimal value, as a Polars expression
     [units of the input]. Binary noise below 1e-6 of the last kept digit is removed first so that
-    decimal ties (2.675) are treated as ties."""
+    decimal ties (2.675) are treated as ties.
+
+    Parameters
+    ----------
+    expr
+        The values to round [any unit].
+    decimals
+        Decimal places kept.
+
+    Returns
+    -------
+    polars.Expr
+        The rounded values [unit of the input].
+    """
     scale = 10.0**decimals
     # The final round(decimals) returns the double nearest the decimal result (606 / 100 may
     # otherwise come out as 6.0600000000000005).
@@ -73,7 +94,18 @@ def _decimals(column: str) -> int:
 def hour_label_day(interval_end: pl.Expr) -> pl.Expr:
     """Natural day of an hour-end label (GB 3095-2012 §3; CNEMC convention): the hours labelled
     01:00 … 24:00 of day D belong to D, and 24:00 is stored as 00:00 of D+1 (HJ 633-2012 §5.1.2:
-    the 24 hours before midnight)."""
+    the 24 hours before midnight).
+
+    Parameters
+    ----------
+    interval_end
+        Hour-end labels (Datetime).
+
+    Returns
+    -------
+    polars.Expr
+        The natural day (Date) each hour belongs to.
+    """
     return (interval_end - pl.duration(hours=1)).dt.date()
 
 
@@ -81,7 +113,18 @@ def complete_hourly_grid(hourly: pl.DataFrame) -> pl.DataFrame:
     """Insert a null row for every missing hour of each site between its first and last label,
     so that moving means count absent rows as missing hours (GB 3095 Table 4 counts valid hours;
     openair#271 pitfall). The grid spans whole natural days (GB 3095-2012 §3): from 01:00 of the
-    first day to 24:00 (next day 00:00) of the last. Values keep their units."""
+    first day to 24:00 (next day 00:00) of the last. Values keep their units.
+
+    Parameters
+    ----------
+    hourly
+        Wide hourly frame (``site``, ``interval_end``, pollutant columns) [µg/m³; CO mg/m³].
+
+    Returns
+    -------
+    polars.DataFrame
+        The same columns, one row per site and hour of the grid, sorted by site and hour.
+    """
     day = hour_label_day(pl.col("interval_end"))
     bounds = hourly.group_by("site").agg(day.min().alias("_first"), day.max().alias("_last"))
     edges = pl.concat(
@@ -115,7 +158,20 @@ def o3_8h_moving(hourly: pl.DataFrame, *, min_hours: int = MIN_HOURS_PER_8H) -> 
     """O3 8-h moving mean labelled by its last hour: mean of the hours labelled t−7 … t, valid
     with ≥ ``min_hours`` valid hours of 8 (GB 3095-2012 Table 4; GB 3095-2026 §3.8, Table 4)
     [µg/m³]. Returns the completed hourly grid with column ``O3_8h`` (null when invalid; not
-    rounded)."""
+    rounded).
+
+    Parameters
+    ----------
+    hourly
+        Wide hourly frame with ``site``, ``interval_end`` and ``O3`` [µg/m³].
+    min_hours
+        Valid hours needed by an 8-h window (6).
+
+    Returns
+    -------
+    polars.DataFrame
+        The completed hourly grid with ``O3_8h`` [µg/m³].
+    """
     grid = complete_hourly_grid(hourly)
     return grid.with_columns(
         pl.col("O3").rolling_mean(window_size=8, min_samples=min_hours).over("site").alias("O3_8h")
@@ -135,17 +191,40 @@ class HourlyCube:
 
     @property
     def days(self) -> int:
+        """Number of natural days on the grid (``hours`` // 24)."""
         return self.hours // 24
 
     def day_matrix(self, pollutant: str) -> FloatArray:
         """(sites × days, 24) view [input units]: one row per site-day, columns = the hours
-        labelled 01:00 … 24:00 of the natural day (GB 3095-2012 §3 daily mean definition)."""
+        labelled 01:00 … 24:00 of the natural day (GB 3095-2012 §3 daily mean definition).
+
+        Parameters
+        ----------
+        pollutant
+            Pollutant column of ``values``.
+
+        Returns
+        -------
+        FloatArray
+            The (sites × days, 24) matrix.
+        """
         return self.values[pollutant].reshape(len(self.sites) * self.days, 24)
 
 
 def run_starts(column: pl.Series) -> pl.Series:
     """Rows where a value differs from the previous row's (cheap on frames grouped by site).
-    Data shaping only (no standard clause); units not applicable."""
+    Data shaping only (no standard clause); units not applicable.
+
+    Parameters
+    ----------
+    column
+        Any column.
+
+    Returns
+    -------
+    polars.Series
+        Boolean, True on the first row and wherever the value changes.
+    """
     return column.ne_missing(column.shift(1)).fill_null(True)
 
 
@@ -216,7 +295,20 @@ def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> Ho
     """Hourly arithmetic mean of the valid values of each group's sites (a city = mean of its
     assessment stations; air-standards.md §3.4, HJ 663) [units of the input]. ``members`` maps a
     group name to site codes; sites absent from the cube are ignored; a group-hour with no valid
-    station value is NaN."""
+    station value is NaN.
+
+    Parameters
+    ----------
+    cube
+        Hourly values of the sites [µg/m³; CO mg/m³].
+    members
+        Group name → its site codes.
+
+    Returns
+    -------
+    HourlyCube
+        One row per group with a site in the cube (groups sorted), on the same hours.
+    """
     index = {site: i for i, site in enumerate(cube.sites)}
     groups = sorted(g for g, sites in members.items() if any(s in index for s in sites))
     if not groups:
@@ -239,7 +331,18 @@ def mean_of_groups(cube: HourlyCube, members: Mapping[str, Sequence[str]]) -> Ho
 
 def cube_to_frame(cube: HourlyCube) -> pl.DataFrame:
     """Wide hourly frame (``site``, ``interval_end`` hour-end labels per GB 3095 §3 / CNEMC,
-    pollutant columns [µg/m³; CO mg/m³]) of a cube's non-empty site-hours. Data shaping only."""
+    pollutant columns [µg/m³; CO mg/m³]) of a cube's non-empty site-hours. Data shaping only.
+
+    Parameters
+    ----------
+    cube
+        Hourly values on the grid [µg/m³; CO mg/m³].
+
+    Returns
+    -------
+    polars.DataFrame
+        The wide hourly frame.
+    """
     origin = np.datetime64(dt.datetime.combine(cube.first_day, dt.time(1)), "us")
     times = origin + np.arange(cube.hours).astype("timedelta64[h]").astype("timedelta64[us]")
     frame = pl.DataFrame(
@@ -262,7 +365,20 @@ def daily_mean(
 ) -> tuple[FloatArray, IntArray]:
     """24-h mean of each row of a (days, 24) matrix of 1-h values and its count of valid hours;
     NaN where fewer than ``min_hours`` = 20 (GB 3095-2012 Table 4; GB 3095-2026 §6.4 Table 4)
-    [units of the input; not rounded]."""
+    [units of the input; not rounded].
+
+    Parameters
+    ----------
+    day_hours
+        (days, 24) matrix of 1-h values [µg/m³; CO mg/m³], NaN = missing.
+    min_hours
+        Valid hours needed by a daily mean (20).
+
+    Returns
+    -------
+    tuple of (FloatArray, IntArray)
+        The 24-h means and the counts of valid hours.
+    """
     valid = ~np.isnan(day_hours)
     counts = valid.sum(axis=1)
     sums = np.sum(day_hours, axis=1, where=valid)
@@ -273,7 +389,20 @@ def daily_mean(
 
 def daily_max_1h(day_hours: FloatArray, *, min_hours: int = MIN_HOURS_PER_DAY) -> FloatArray:
     """Maximum 1-h value of each day (HJ 633-2012 §5.1.2 O3 日最大1小时平均), NaN with fewer than
-    ``min_hours`` valid hours (an assumption: GB 3095 Table 4 names no minimum) [input units]."""
+    ``min_hours`` valid hours (an assumption: GB 3095 Table 4 names no minimum) [input units].
+
+    Parameters
+    ----------
+    day_hours
+        (days, 24) matrix of 1-h values [µg/m³], NaN = missing.
+    min_hours
+        Valid hours needed by a daily maximum.
+
+    Returns
+    -------
+    FloatArray
+        The daily maxima [µg/m³].
+    """
     valid = ~np.isnan(day_hours)
     counts = valid.sum(axis=1)
     maxima = np.max(day_hours, axis=1, where=valid, initial=-np.inf)
@@ -340,7 +469,24 @@ def daily_statistics_from_cube(
 ) -> pl.DataFrame:
     """Daily statistics [µg/m³; CO mg/m³] of every site-day of an ``HourlyCube``: GB 3095-2012
     Table 4 / GB 3095-2026 §6.4 Table 4 validity, HJ 663-2013 Appendix A O3 daily maximum 8-h,
-    GB/T 8170 rounding; see ``daily_statistics`` for the columns."""
+    GB/T 8170 rounding; see ``daily_statistics`` for the columns.
+
+    Parameters
+    ----------
+    cube
+        Hourly values of the sites [µg/m³; CO mg/m³].
+    min_hours
+        Valid hours needed by a 24-h mean (20).
+    min_o3_windows
+        Valid 8-h windows needed by the O3 daily maximum 8-h mean (14).
+    o3_8h_limit
+        O3 8-h limit [µg/m³] above which a maximum of fewer windows stands (None = never).
+
+    Returns
+    -------
+    polars.DataFrame
+        The daily frame, one row per site-day.
+    """
     n_days = cube.days
     dates = np.arange(n_days, dtype="timedelta64[D]") + np.datetime64(cube.first_day, "D")
     columns: dict[str, Any] = {
@@ -381,9 +527,26 @@ def daily_statistics(
       ``o3_8h_limit`` (HJ 663-2013 §6 exception; not applied when ``o3_8h_limit`` is None).
     - ``O3_1h_max``: maximum valid 1-h O3 of the day, valid with ≥ ``min_hours`` hours (an
       assumption: GB 3095 Table 4 names no minimum for it).
+
     Values are rounded by GB/T 8170 (integers; CO 1 decimal) and null when invalid. Count columns
     ``hours_<pollutant>`` and ``o3_8h_windows`` give the data capture. Every site gets a row for
     every day between the first and the last day of the data.
+
+    Parameters
+    ----------
+    hourly
+        Wide hourly frame (``site``, ``interval_end``, pollutant columns) [µg/m³; CO mg/m³].
+    min_hours
+        Valid hours needed by a 24-h mean (20).
+    min_o3_windows
+        Valid 8-h windows needed by the O3 daily maximum 8-h mean (14).
+    o3_8h_limit
+        O3 8-h limit [µg/m³] above which a maximum of fewer windows stands (None = never).
+
+    Returns
+    -------
+    polars.DataFrame
+        The daily frame, one row per site-day.
     """
     cube = hourly_cube(hourly.select("site", "interval_end", *HOURLY_POLLUTANTS))
     return daily_statistics_from_cube(
@@ -395,6 +558,18 @@ def percentile_hj663(values: npt.ArrayLike, p: float) -> float:
     """Percentile of HJ 663-2013 Appendix A [units of the input]: sort the n valid values,
     k = 1 + (n − 1)·p, m = X(s) + (X(s+1) − X(s))·(k − s) with s = ⌊k⌋. NaN values are ignored;
     no valid value gives NaN. ``p`` in [0, 1] (0.9 for P90). Equals numpy's "linear" method.
+
+    Parameters
+    ----------
+    values
+        Daily values [µg/m³; CO mg/m³]; NaN = invalid.
+    p
+        Percentile as a fraction in [0, 1].
+
+    Returns
+    -------
+    float
+        The percentile [unit of the input], not rounded.
     """
     array = np.asarray(values, dtype=np.float64)
     array = np.sort(array[~np.isnan(array)])
@@ -408,7 +583,20 @@ def percentile_hj663(values: npt.ArrayLike, p: float) -> float:
 
 
 def month_minimum_days(year: int, month: int) -> int:
-    """GB 3095 Table 4: ≥ 27 daily values per month, ≥ 25 in February [days]."""
+    """GB 3095 Table 4: ≥ 27 daily values per month, ≥ 25 in February [days].
+
+    Parameters
+    ----------
+    year
+        Calendar year.
+    month
+        Month 1–12.
+
+    Returns
+    -------
+    int
+        The minimum number of valid daily values [days].
+    """
     return MIN_DAYS_FEBRUARY if month == 2 else MIN_DAYS_PER_MONTH
 
 
@@ -428,6 +616,20 @@ def period_statistics(
     calendar month of the period has ≥ 27 valid days (≥ 25 in February) and, for a whole
     calendar year, ≥ 324 in the year. A percentile's validity follows the same rule (HJ 663
     clause not retrieved: an assumption, documented in docs/air.md).
+
+    Parameters
+    ----------
+    daily
+        The daily frame (``daily_statistics``) [µg/m³; CO mg/m³].
+    start, end
+        First and last day of the period (inclusive).
+    group
+        Columns that identify a group (a site, a city).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per group.
     """
     in_period = daily.filter(pl.col("date").is_between(start, end))
     keys = list(group)
@@ -499,6 +701,20 @@ def compliance(stats: pl.DataFrame, limits: LimitSet, level: int = 2) -> pl.Data
     percentile only). ``city_ok``: all six pollutants compliant (HJ 663 §5; null if any is
     unknown). Missing statistics give null. Limits come from ``limits`` (pick the edition with
     ``rules.select_limits``; GB 3095-2026 transitional vs final is the caller's choice).
+
+    Parameters
+    ----------
+    stats
+        Period statistics (``period_statistics``) [µg/m³; CO mg/m³].
+    limits
+        The GB 3095 limit set.
+    level
+        Limit class, 1 or 2.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``stats`` with the limit, compliance and exceedance columns.
     """
     columns: list[pl.Expr] = []
     for stat, (pollutant, averaging) in COMPLIANCE_ITEMS.items():

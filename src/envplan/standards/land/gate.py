@@ -1,6 +1,7 @@
 """The land-supply / requisition gate (污染地块准入) as cited rules.
 
 Document: 《晋城市2021年土壤污染防治行动计划》 (晋市政办〔2021〕9号, 2021-04-08), part 二（四）:
+
 * measure 7 (严格污染地块准入管理): 未开展土壤环境调查评估或经评估对人体健康有严重影响的，未经治理修复
   或治理修复后仍不符合相应规划用地土壤环境要求的，不得纳入用地程序。
 * measure 9 (强化污染地块部门联动监管): before requisition (征收) the natural-resources department
@@ -26,6 +27,9 @@ from envplan.standards.land.lifecycle import PlannedUse, Stage
 
 @dataclass(frozen=True)
 class GateRule:
+    """One cited clause of the gate: its id, the document, the clause number and its words
+    (excerpt)."""
+
     id: str
     document: str
     clause: str
@@ -33,12 +37,14 @@ class GateRule:
 
     @property
     def source(self) -> str:
+        """Document and clause, e.g. "《中华人民共和国土壤污染防治法》第六十六条"."""
         return f"{self.document}{self.clause}"
 
 
 _PLAN: Final = "《晋城市2021年土壤污染防治行动计划》（晋市政办〔2021〕9号）"
 _LAW: Final = "《中华人民共和国土壤污染防治法》"
 
+#: The gate's cited clauses by id.
 RULES: Final[dict[str, GateRule]] = {
     "soil-7": GateRule(
         "soil-7",
@@ -73,17 +79,24 @@ RULES: Final[dict[str, GateRule]] = {
 
 
 class Purpose(StrEnum):
+    """The kind of land request the gate answers (供地, 征收, 收回, 收购; measures 7 and 9)."""
+
     SUPPLY = "供地"
     REQUISITION = "征收"
     RECOVERY = "收回"
     PURCHASE = "收购"
 
 
+#: Soil status of a parcel on neither list (未列入名单名录).
 NOT_LISTED: Final = "未列入名单名录"
 
 
 @dataclass(frozen=True)
 class GateAnswer:
+    """The gate's answer: allowed or not, the zh-CN reason, the rules applied, the plot's soil
+    status and the follow-ups it opens (a survey for a suspected plot, measure 9's written reply).
+    """
+
     allowed: bool
     reason: str  # zh-CN
     rule_ids: tuple[str, ...]
@@ -123,6 +136,22 @@ def decide(
     ``fit_for``: the planned use the plot was assessed and remediated for (GB 36600-2018 class);
     ``intended_use``: the use the request asks for (None = the plot's planned use). A removed plot
     assessed for 第二类用地 asked for 第一类用地 is refused (measure 7: 不符合相应规划用地土壤环境要求).
+
+    Parameters
+    ----------
+    stage
+        The plot's lifecycle stage, None when the parcel is not listed.
+    purpose
+        What is requested.
+    fit_for
+        The planned use the plot was assessed and remediated for.
+    intended_use
+        The use the request asks for (None = the plot's planned use).
+
+    Returns
+    -------
+    GateAnswer
+        The answer with its reason and cited rules.
     """
     query_rule = _purpose_rule(purpose)
     needs_reply = purpose in (Purpose.RECOVERY, Purpose.PURCHASE)

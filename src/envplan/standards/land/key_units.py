@@ -1,6 +1,7 @@
 """Duties of the soil key supervised units (土壤污染重点监管单位) and their deadlines, as cited data.
 
 Document: 《晋城市2021年土壤污染防治行动计划》 (晋市政办〔2021〕9号, issued 2021-04-08), 二（五）12:
+
 * 自行监测: units due to self-monitor in the year draw up a plan (reviewed) and monitor their land
   by it; results published. No date is set: the plan and the results of year Y are tracked as due
   within year Y (by 12-31).
@@ -11,6 +12,7 @@ Document: 《晋城市2021年土壤污染防治行动计划》 (晋市政办〔2
   emergency measures, reviewed, filed with the county ecology and industry departments.
 * 涉重金属: 2025年底前 all heavy-metal units install and use automatic monitoring of air and water
   emissions.
+
 """
 
 from __future__ import annotations
@@ -20,11 +22,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+#: The clause the key-unit duties come from.
 PLAN_SOURCE: Final = "《晋城市2021年土壤污染防治行动计划》二（五）12"
+#: Issue date of the plan (units listed by then have the 2021 year-end for the hidden-danger survey).
 PLAN_ISSUED: Final = dt.date(2021, 4, 8)
 
 
 class DutyKind(StrEnum):
+    """Kind of a tracked duty of a key supervised unit or plot (soil 二（五）12; the survey opened
+    by the gate: 二（四）9)."""
+
     SURVEY = "survey"  # a plot's investigation opened by the gate (measure 9)
     HIDDEN_DANGER = "hidden_danger"
     SELF_MONITORING_PLAN = "self_monitoring_plan"
@@ -34,6 +41,7 @@ class DutyKind(StrEnum):
     PERMIT_CLAUSE = "permit_clause"
 
 
+#: zh-CN label of each duty kind.
 DUTY_LABELS: Final[dict[DutyKind, str]] = {
     DutyKind.SURVEY: "开展土壤污染状况调查",
     DutyKind.HIDDEN_DANGER: "土壤污染隐患排查",
@@ -47,11 +55,16 @@ DUTY_LABELS: Final[dict[DutyKind, str]] = {
 
 @dataclass(frozen=True)
 class DeadlineRule:
+    """How a duty's deadline is set: its kind, the source document and the wording quoted."""
+
     kind: DutyKind
     source: str
     wording: str
 
 
+#: The deadline rule of each duty kind, with the wording quoted.
+#:
+#: :meta hide-value:
 RULES: Final[dict[DutyKind, DeadlineRule]] = {
     DutyKind.HIDDEN_DANGER: DeadlineRule(
         DutyKind.HIDDEN_DANGER,
@@ -91,6 +104,7 @@ RULES: Final[dict[DutyKind, DeadlineRule]] = {
 
 #: The first round's end (2021年底前) and the heavy-metal automatic-monitoring end (2025年底前).
 HIDDEN_DANGER_FIRST_ROUND_DUE: Final = dt.date(2021, 12, 31)
+#: End of the heavy-metal units' automatic-monitoring duty (2025年底前).
 AUTO_MONITORING_DUE: Final = dt.date(2025, 12, 31)
 
 
@@ -108,6 +122,16 @@ def hidden_danger_due(listed_on: dt.date | None) -> dt.date:
     A unit on the list when the plan was issued (listed on or before 2021-04-08, or listing date
     unknown) → 2021-12-31; a unit added later → one year after its listing, but never before
     2021-12-31 (a unit added in 2021 still has the year-end).
+
+    Parameters
+    ----------
+    listed_on
+        Date the unit was listed (None = unknown).
+
+    Returns
+    -------
+    datetime.date
+        The deadline.
     """
     if listed_on is None or listed_on <= PLAN_ISSUED:
         return HIDDEN_DANGER_FIRST_ROUND_DUE
@@ -115,16 +139,30 @@ def hidden_danger_due(listed_on: dt.date | None) -> dt.date:
 
 
 def yearly_due(year: int) -> dt.date:
-    """Self-monitoring plan and results of ``year``: within the year (12-31)."""
+    """Self-monitoring plan and results of ``year``: within the year (12-31).
+
+    Parameters
+    ----------
+    year
+        The monitoring year.
+
+    Returns
+    -------
+    datetime.date
+        December 31 of ``year``.
+    """
     return dt.date(year, 12, 31)
 
 
 class Light(StrEnum):
+    """Traffic light of a duty (green, yellow, red)."""
+
     GREEN = "green"
     YELLOW = "yellow"
     RED = "red"
 
 
+#: zh-CN label of each light.
 LIGHT_LABELS: Final[dict[Light, str]] = {
     Light.GREEN: "绿灯",
     Light.YELLOW: "黄灯",
@@ -147,6 +185,22 @@ def duty_status(
     done on or before due → 按期完成 green; done after due → 逾期完成 yellow; open past due →
     已逾期 red; open within ``at_risk_days`` of due → 临期 yellow; open otherwise (or no due
     date) → 推进中 green.
+
+    Parameters
+    ----------
+    due
+        The deadline (None = none set).
+    done_on
+        Completion date (None = open).
+    as_of
+        The date of the status.
+    at_risk_days
+        Days before ``due`` from which an open duty is 临期 [days].
+
+    Returns
+    -------
+    tuple of (str, Light)
+        The zh-CN status and its light.
     """
     if done_on is not None and done_on <= as_of:
         if due is None or done_on <= due:

@@ -1,6 +1,7 @@
 """Lifecycle of a (suspected) contaminated construction-land plot, as cited data.
 
 Documents:
+
 * 《中华人民共和国土壤污染防治法》 (2018-08-31, in force 2019-01-01) Art. 59-66: investigation →
   risk assessment → 名录 → risk control or remediation → effect assessment → removal (Art. 66).
 * 《污染地块土壤环境管理办法（试行）》 (环境保护部令第42号, in force 2017-07-01): 疑似污染地块名单.
@@ -26,6 +27,9 @@ from typing import Final
 
 
 class Stage(StrEnum):
+    """Lifecycle stage of a suspected or contaminated plot (土壤污染防治法 Art. 59-66); the values
+    are the zh-CN names."""
+
     SUSPECTED = "疑似污染地块"
     PRELIMINARY = "初步调查"
     DETAILED = "详细调查"
@@ -53,7 +57,18 @@ STAGE_ALIASES: Final[dict[str, Stage]] = {
 
 
 def parse_stage(text: str) -> Stage | None:
-    """The stage named by ``text`` (Chinese name or ASCII alias), None when unknown [–]."""
+    """The stage named by ``text`` (Chinese name or ASCII alias), None when unknown [–].
+
+    Parameters
+    ----------
+    text
+        A stage name or alias.
+
+    Returns
+    -------
+    Stage or None
+        The stage.
+    """
     clean = text.strip()
     try:
         return Stage(clean)
@@ -69,6 +84,7 @@ class ReportKind:
     guideline: str
 
 
+#: The report each stage is entered with and its technical guideline.
 REPORT_KINDS: Final[dict[Stage, ReportKind]] = {
     Stage.SUSPECTED: ReportKind("疑似污染地块排查记录", "环境保护部令第42号"),
     Stage.PRELIMINARY: ReportKind(
@@ -110,6 +126,8 @@ class Condition(StrEnum):
 
 @dataclass(frozen=True)
 class Transition:
+    """An allowed stage transition, the condition it needs and the clause it rests on (``basis``)."""
+
     source: Stage
     target: Stage
     condition: Condition
@@ -119,6 +137,9 @@ class Transition:
 _LAW = "《中华人民共和国土壤污染防治法》"
 _PLAN = "《晋城市2021年土壤污染防治行动计划》"
 
+#: Every allowed stage transition with its condition and basis.
+#:
+#: :meta hide-value:
 TRANSITIONS: Final[tuple[Transition, ...]] = (
     Transition(
         Stage.SUSPECTED, Stage.PRELIMINARY, Condition.NONE, f"{_LAW}第五十九条；HJ 25.1-2019"
@@ -169,7 +190,18 @@ TRANSITIONS: Final[tuple[Transition, ...]] = (
 
 
 def transition(source: Stage, target: Stage) -> Transition | None:
-    """The allowed transition from ``source`` to ``target``, None when it is not allowed."""
+    """The allowed transition from ``source`` to ``target``, None when it is not allowed.
+
+    Parameters
+    ----------
+    source, target
+        The current and the requested stage.
+
+    Returns
+    -------
+    Transition or None
+        The transition and its basis.
+    """
     for candidate in TRANSITIONS:
         if candidate.source is source and candidate.target is target:
             return candidate
@@ -177,18 +209,32 @@ def transition(source: Stage, target: Stage) -> Transition | None:
 
 
 def next_stages(source: Stage) -> tuple[Stage, ...]:
-    """Stages reachable in one step from ``source`` (empty after 移出名录)."""
+    """Stages reachable in one step from ``source`` (empty after 移出名录).
+
+    Parameters
+    ----------
+    source
+        The current stage.
+
+    Returns
+    -------
+    tuple of Stage
+        The reachable stages.
+    """
     return tuple(t.target for t in TRANSITIONS if t.source is source)
 
 
 #: Stages whose plots form the published 名录 (土壤污染防治法第五十八条; 计划（四）10):
 #: 疑似污染地块名单 / 污染地块名录 / 建设用地土壤污染风险管控和修复名录.
 SUSPECTED_LIST: Final = frozenset({Stage.SUSPECTED, Stage.PRELIMINARY})
+#: Stages of the 污染地块名录.
 CONTAMINATED_LIST: Final = frozenset({Stage.DETAILED, Stage.RISK_ASSESSMENT})
+#: Stages of the 建设用地土壤污染风险管控和修复名录.
 CONTROL_REMEDIATION_LIST: Final = frozenset(
     {Stage.RISK_CONTROL, Stage.REMEDIATION, Stage.EFFECT_ASSESSMENT}
 )
 
+#: zh-CN name of each published list.
 LIST_LABELS: Final[dict[str, str]] = {
     "suspected": "疑似污染地块名单",
     "contaminated": "污染地块名录",
@@ -198,7 +244,18 @@ LIST_LABELS: Final[dict[str, str]] = {
 
 
 def list_of(stage: Stage) -> str:
-    """Which published list (key of :data:`LIST_LABELS`) a plot at ``stage`` belongs to."""
+    """Which published list (key of :data:`LIST_LABELS`) a plot at ``stage`` belongs to.
+
+    Parameters
+    ----------
+    stage
+        The plot's stage.
+
+    Returns
+    -------
+    str
+        The list's key.
+    """
     if stage in SUSPECTED_LIST:
         return "suspected"
     if stage in CONTAMINATED_LIST:
@@ -216,11 +273,35 @@ class PlannedUse(StrEnum):
 
 
 def land_class(use: PlannedUse | None) -> int:
-    """GB 36600-2018 land class (1 or 2) of a planned use; None (unclear) → 1 [–]."""
+    """GB 36600-2018 land class (1 or 2) of a planned use; None (unclear) → 1 [–].
+
+    Parameters
+    ----------
+    use
+        The planned use (None = unclear).
+
+    Returns
+    -------
+    int
+        1 (第一类用地) or 2 (第二类用地).
+    """
     return 2 if use is PlannedUse.SECOND else 1
 
 
 def parse_planned_use(text: str) -> PlannedUse | None:
+    """The planned use named by ``text`` ("1", "一类", "第一类", "第一类用地", likewise for 2),
+    None when unknown.
+
+    Parameters
+    ----------
+    text
+        The planned-use cell.
+
+    Returns
+    -------
+    PlannedUse or None
+        The planned use.
+    """
     clean = text.strip().replace("一类", "第一类").replace("二类", "第二类")
     clean = clean.replace("第第", "第")
     if clean in ("1", "第一类", "第一类用地"):

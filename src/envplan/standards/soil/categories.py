@@ -1,12 +1,14 @@
 """Farmland categories (优先保护类 / 安全利用类 / 严格管控类) and safe-use rates.
 
 Documents:
+
 * 《中华人民共和国土壤污染防治法》 (2018) Art. 49 and 53-54: the three farmland categories.
 * GB 15618-2018 clause 5: sample risk (see :mod:`envplan.standards.soil.gb15618`).
 * 《农用地土壤环境质量类别划分技术指南》 环办土壤函〔2019〕53号: soil grade per point and the adjustment
   with co-located crop data. The reference could not verify its text (reference §5, tag [U]), so
   every rule that depends on it is a parameter of :class:`CategoryRules` and reported as
   unconfirmed (``CategoryRules.unconfirmed``).
+
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: zh-CN label of each farmland category code (0 = not assessed).
 CATEGORY_LABELS: Final[dict[int, str]] = {0: "", 1: "优先保护类", 2: "安全利用类", 3: "严格管控类"}
 
 #: Crop exceedance codes (GB 2762 food limits): 0 no crop data, 1 none, 2 slight, 3 serious.
@@ -54,6 +57,20 @@ def parcel_category(
     ``crop_exceedance`` 0 (no crop data: the soil-only category stands), 1 none, 2 slight,
     3 serious (GB 2762 limits). ``rules`` default: :class:`CategoryRules` (unconfirmed, flagged).
     Codes are dimensionless [–]; codes outside 0..3 are clipped into it.
+
+    Parameters
+    ----------
+    soil_category
+        Soil-only category 0-3 per parcel (worst sample risk).
+    crop_exceedance
+        Crop exceedance 0-3 per parcel.
+    rules
+        The category rules (None = :class:`CategoryRules` defaults).
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Category code 0-3 per parcel.
     """
     chosen = rules or CategoryRules()
     soil = np.asarray(soil_category, dtype=np.int64)
@@ -73,6 +90,18 @@ def safe_use_rate(safely_used_area: ArrayLike, contaminated_area: ArrayLike) -> 
     Documents: 《土壤污染防治行动计划》 (国发〔2016〕31号) indicator 受污染耕地安全利用率 /
     污染地块安全利用率; areas in any one unit [亩 or hm²]. No contaminated area → NaN (the rate is
     undefined, not 100 %).
+
+    Parameters
+    ----------
+    safely_used_area
+        Area safely used, per unit [亩 or hm²].
+    contaminated_area
+        Contaminated area, per unit [same unit].
+
+    Returns
+    -------
+    float
+        The rate [%].
     """
     safe = float(np.sum(np.asarray(safely_used_area, dtype=np.float64)))
     total = float(np.sum(np.asarray(contaminated_area, dtype=np.float64)))

@@ -20,10 +20,14 @@ from typing import Final, Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: The farmland soil standard implemented.
 EDITION: Final = "GB 15618-2018"
 
+#: Land use of a sample for the Table 1 columns.
 LandUse = Literal["paddy", "other", "orchard", "rotation"]
+#: The land uses accepted.
 LAND_USES: Final[tuple[str, ...]] = ("paddy", "other", "orchard", "rotation")
+#: zh-CN name of each land use.
 LAND_USE_ZH: Final[dict[str, str]] = {
     "paddy": "水田",
     "other": "其他（旱地等）",
@@ -33,6 +37,7 @@ LAND_USE_ZH: Final[dict[str, str]] = {
 
 #: Upper edges of the pH bands (a) ≤5.5, (b) 5.5<pH≤6.5, (c) 6.5<pH≤7.5, (d) >7.5.
 PH_BAND_EDGES: Final = (5.5, 6.5, 7.5)
+#: Names of the four pH bands of Tables 1 and 3.
 PH_BAND_NAMES: Final = ("pH≤5.5", "5.5<pH≤6.5", "6.5<pH≤7.5", "pH>7.5")
 
 Row = tuple[float, float, float, float]
@@ -62,10 +67,12 @@ TABLE_3: Final[dict[str, Row]] = {
     "cr": (800.0, 850.0, 1000.0, 1300.0),
 }
 
+#: zh-CN name of each Table 1 and Table 2 item.
 ITEM_NAMES_ZH: Final[dict[str, str]] = {
     "cd": "镉", "hg": "汞", "as": "砷", "pb": "铅", "cr": "铬", "cu": "铜", "ni": "镍", "zn": "锌",
     "hch": "六六六总量", "ddt": "滴滴涕总量", "bap": "苯并[a]芘",
 }  # fmt: skip
+#: The items of Tables 1 and 2.
 ITEMS: Final[tuple[str, ...]] = tuple(ITEM_NAMES_ZH)
 
 #: Sample risk codes (clause 5): 1 低风险, 2 可能存在风险 (安全利用 for Table 3 items), 3 高风险.
@@ -74,7 +81,18 @@ RISK_LABELS: Final[dict[int, str]] = {0: "", 1: "低风险", 2: "可能存在风
 
 def ph_band(ph: ArrayLike) -> NDArray[np.int8]:
     """Band index 0..3 = (a) pH ≤ 5.5, (b) 5.5 < pH ≤ 6.5, (c) 6.5 < pH ≤ 7.5, (d) pH > 7.5
-    (GB 15618-2018 Tables 1 and 3 headers; soil pH [dimensionless]). NaN → −1."""
+    (GB 15618-2018 Tables 1 and 3 headers; soil pH [dimensionless]). NaN → −1.
+
+    Parameters
+    ----------
+    ph
+        Soil pH [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Band 0-3, −1 for NaN.
+    """
     array = np.asarray(ph, dtype=np.float64)
     band = np.searchsorted(np.asarray(PH_BAND_EDGES), array, side="left").astype(np.int8)
     result: NDArray[np.int8] = np.where(np.isnan(array), -1, band).astype(np.int8)
@@ -96,6 +114,20 @@ def screening_value(item: str, ph: ArrayLike, land_use: ArrayLike | str) -> NDAr
     ``land_use`` per sample: paddy (水田), other (旱地等), orchard (果园: own column for Cu, "other"
     for the rest), rotation (水旱轮作: the stricter of paddy and other, Table 1 note). Soil pH NaN →
     NaN for pH-dependent items. Unknown item → KeyError; unknown land use → ValueError.
+
+    Parameters
+    ----------
+    item
+        Table 1 or Table 2 item (e.g. ``Cd``).
+    ph
+        Soil pH per sample [dimensionless].
+    land_use
+        ``paddy``, ``other``, ``orchard`` or ``rotation``, per sample or one for all.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The screening values [mg/kg].
     """
     ph_array = np.atleast_1d(np.asarray(ph, dtype=np.float64))
     uses = np.broadcast_to(np.asarray(land_use, dtype=object), ph_array.shape)
@@ -120,7 +152,20 @@ def screening_value(item: str, ph: ArrayLike, land_use: ArrayLike | str) -> NDAr
 
 def intervention_value(item: str, ph: ArrayLike) -> NDArray[np.float64]:
     """Risk intervention value [mg/kg] (GB 15618-2018 clause 4.2, Table 3) for Cd, Hg, As, Pb, Cr;
-    NaN for items without one (Cu, Ni, Zn, Table 2 items) and for NaN pH."""
+    NaN for items without one (Cu, Ni, Zn, Table 2 items) and for NaN pH.
+
+    Parameters
+    ----------
+    item
+        Table 3 item (e.g. ``Cd``).
+    ph
+        Soil pH per sample [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The intervention values [mg/kg].
+    """
     ph_array = np.atleast_1d(np.asarray(ph, dtype=np.float64))
     if item not in TABLE_3:
         return np.full(ph_array.shape, np.nan)
@@ -134,7 +179,24 @@ def sample_risk(
 ) -> NDArray[np.int8]:
     """Risk code of each sample for one item (GB 15618-2018 clause 5): 1 低风险 (C ≤ screening),
     2 可能存在风险 (screening < C ≤ intervention, or > screening for items without intervention
-    value), 3 高风险 (C > intervention). Values [mg/kg]; NaN value or pH → 0 (not assessed)."""
+    value), 3 高风险 (C > intervention). Values [mg/kg]; NaN value or pH → 0 (not assessed).
+
+    Parameters
+    ----------
+    item
+        Table 1 or Table 2 item.
+    values
+        Measured contents [mg/kg].
+    ph
+        Soil pH per sample [dimensionless].
+    land_use
+        ``paddy``, ``other``, ``orchard`` or ``rotation``, per sample or one for all.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Risk code 0-3 per sample.
+    """
     array = np.atleast_1d(np.asarray(values, dtype=np.float64))
     screen = screening_value(item, ph, land_use)
     interv = intervention_value(item, ph)

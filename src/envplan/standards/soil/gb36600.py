@@ -21,6 +21,7 @@ from typing import Final
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: The construction-land soil standard implemented.
 EDITION: Final = "GB 36600-2018"
 
 
@@ -132,14 +133,23 @@ _T2: tuple[tuple[str, float, float, float, float], ...] = (
 
 _BACKGROUND: Final = {"砷", "钴", "钒"}
 
+#: GB 36600-2018 Table 1 (basic items): screening and intervention values [mg/kg] of both land classes.
+#:
+#: :meta hide-value:
 TABLE_1: Final[tuple[ConstructionLimit, ...]] = tuple(
     ConstructionLimit(1, n, name, cas, s1, s2, i1, i2, name in _BACKGROUND)
     for n, (name, cas, s1, s2, i1, i2) in enumerate(_T1, start=1)
 )
+#: GB 36600-2018 Table 2 (other items): screening and intervention values [mg/kg] of both land classes.
+#:
+#: :meta hide-value:
 TABLE_2: Final[tuple[ConstructionLimit, ...]] = tuple(
     ConstructionLimit(2, n, name, "", s1, s2, i1, i2, name in _BACKGROUND)
     for n, (name, s1, s2, i1, i2) in enumerate(_T2, start=1)
 )
+#: Tables 1 and 2 by item name.
+#:
+#: :meta hide-value:
 LIMITS_BY_NAME: Final[dict[str, ConstructionLimit]] = {
     row.name_zh: row for row in TABLE_1 + TABLE_2
 }
@@ -154,10 +164,24 @@ _KEY_TABLE: Final = str.maketrans({written: meant for written, meant in KEY_REPL
 def item_key(name: str) -> str:
     """Spelling-insensitive key of a GB 36600-2018 item name (full/half-width brackets, primes,
     hyphens and spaces ignored: "铬（六价）" = "铬(六价)", "间-二甲苯+对-二甲苯" = "间二甲苯+对二甲苯");
-    text only, no unit [–]."""
+    text only, no unit [–].
+
+    Parameters
+    ----------
+    name
+        An item name as written.
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return name.strip().translate(_KEY_TABLE)
 
 
+#: Tables 1 and 2 by :func:`item_key`.
+#:
+#: :meta hide-value:
 LIMITS_BY_KEY: Final[dict[str, ConstructionLimit]] = {
     item_key(row.name_zh): row for row in TABLE_1 + TABLE_2
 }
@@ -173,7 +197,20 @@ RESULT_LABELS: Final[dict[int, str]] = {
 
 def land_class_values(item: str, land_class: int) -> tuple[float, float]:
     """(screening, intervention) [mg/kg] of one item for land class 1 or 2 (GB 36600-2018 Tables 1-2).
-    KeyError for an item not in the tables; ValueError for a land class other than 1 or 2."""
+    KeyError for an item not in the tables; ValueError for a land class other than 1 or 2.
+
+    Parameters
+    ----------
+    item
+        Table 1 or Table 2 item name.
+    land_class
+        1 (第一类用地) or 2 (第二类用地).
+
+    Returns
+    -------
+    tuple of (float, float)
+        Screening and intervention values [mg/kg].
+    """
     if land_class not in (1, 2):
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")
     try:
@@ -197,6 +234,22 @@ def construction_result(
     ``items`` are Table 1/2 names (e.g. "苯", "砷"); ``values`` [mg/kg]; ``land_class`` 1 or 2 (pass
     1 when the planned use is unclear). ``background`` [mg/kg], per measurement (NaN = unknown):
     for As, Co, V (footnote ①) a value above screening but ≤ background is reported 1.
+
+    Parameters
+    ----------
+    items
+        Item name per measurement.
+    values
+        Measured contents [mg/kg].
+    land_class
+        1 or 2.
+    background
+        Background content per measurement [mg/kg] (NaN = unknown; None = none known).
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Result code 0-3 per measurement.
     """
     if land_class not in (1, 2):
         raise ValueError(f"GB 36600-2018 land class must be 1 or 2, got {land_class}")

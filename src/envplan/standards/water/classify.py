@@ -36,6 +36,18 @@ def round_half_even(values: ArrayLike, decimals: int) -> NDArray[np.float64]:
     decimal value written in the data is what counts, so binary representation noise (4.05 stored
     as 4.0499999…) is removed first by rounding the scaled value to 6 places. A positive value that
     would round to 0 keeps one significant figure (统计技术规定, reference §2.2 [R]). NaN stays NaN.
+
+    Parameters
+    ----------
+    values
+        Values to round [any unit].
+    decimals
+        Decimal places kept.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The rounded values [unit of the input].
     """
     array = np.asarray(values, dtype=np.float64)
     scale = 10.0**decimals
@@ -54,6 +66,18 @@ def round_half_even_significant(
     """Round positive ``values`` to one significant figure (GB/T 8170-2008 clause 3), half to even.
 
     ``magnitude`` is floor(log10(value)); units [same as input].
+
+    Parameters
+    ----------
+    values
+        Positive values [any unit].
+    magnitude
+        floor(log10(value)) of each value.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The rounded values [unit of the input].
     """
     scale = 10.0 ** (-magnitude)
     result: NDArray[np.float64] = np.rint(np.round(values * scale, 6)) / scale
@@ -65,13 +89,34 @@ def non_detect_value(detection_limit: ArrayLike) -> NDArray[np.float64]:
 
     Document: 《地表水环境质量监测数据统计技术规定（试行）》 环办监测函〔2020〕82号 (reference §2.2 and
     anchors §1.5: 未检出按检出限的 1/2 参与统计). Units: those of the detection limit [mg/L].
+
+    Parameters
+    ----------
+    detection_limit
+        Detection limits [mg/L].
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Half the detection limits [mg/L].
     """
     return np.asarray(detection_limit, dtype=np.float64) / 2.0
 
 
 def indicator(indicator_id: str) -> Table1Indicator:
     """The GB 3838-2002 clause 4.1 Table 1 row for ``indicator_id`` (its ``unit`` field gives the
-    unit, e.g. [mg/L]); KeyError names the unknown id."""
+    unit, e.g. [mg/L]); KeyError names the unknown id.
+
+    Parameters
+    ----------
+    indicator_id
+        Table 1 indicator id (e.g. ``codmn``, ``nh3n``, ``tp``).
+
+    Returns
+    -------
+    Table1Indicator
+        The row: name, unit, limits, evaluation precision.
+    """
     try:
         return TABLE_1_BY_ID[indicator_id]
     except KeyError:
@@ -83,6 +128,18 @@ def class_limits(indicator_id: str, lake: ArrayLike | bool = False) -> NDArray[n
 
     GB 3838-2002 Table 1 [mg/L, 个/L for fecal coliform]; TP uses the 湖、库 column where ``lake``.
     Raises ValueError for indicators without class limits (water temperature, pH).
+
+    Parameters
+    ----------
+    indicator_id
+        Table 1 indicator id.
+    lake
+        True for lakes and reservoirs (scalar or per row).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Limits of classes Ⅰ..Ⅴ per row [unit of the indicator].
     """
     row = indicator(indicator_id)
     if row.limits is None:
@@ -107,6 +164,22 @@ def indicator_class(
     ``lake`` (scalar or per value) selects the 湖、库 TP column. With ``round_values`` the values are
     first rounded half-even to the indicator's evaluation precision (``Table1Indicator.decimals``).
     NaN → 0. Water temperature → always 0 (no class in Table 1).
+
+    Parameters
+    ----------
+    indicator_id
+        Table 1 indicator id.
+    values
+        Measured values [Table 1 unit of the indicator].
+    lake
+        True for lakes and reservoirs (scalar or per value).
+    round_values
+        Round to the evaluation precision first.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        Class code 0-6 per value.
     """
     row = indicator(indicator_id)
     array = np.atleast_1d(np.asarray(values, dtype=np.float64))
@@ -161,6 +234,24 @@ def exceedance_multiple(
     against a target class instead. C in the Table 1 unit; TP against the 湖、库 column for lakes.
     NaN where the value does not exceed the reference limit, is missing, the reference class is
     outside 1..5 (劣Ⅴ target), or the indicator has no multiple (water temperature, pH, DO).
+
+    Parameters
+    ----------
+    indicator_id
+        Table 1 indicator id.
+    values
+        Measured values [Table 1 unit of the indicator].
+    lake
+        True for lakes and reservoirs (scalar or per value).
+    round_values
+        Round to the evaluation precision first.
+    reference_class
+        Class 1..5 of the reference limit (3 = class Ⅲ), scalar or per value.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The multiples [dimensionless].
     """
     row = indicator(indicator_id)
     array = np.atleast_1d(np.asarray(values, dtype=np.float64))
@@ -184,6 +275,18 @@ def drinking_source_limit_met(item: str, values: ArrayLike) -> NDArray[np.int8]:
     Document: GB 3838-2002 clause 4.2 (Table 2, supplementary items) and clause 4.3 (Table 3,
     specific items) for centralized drinking-water sources, clause 5.3. ``item`` is the Table 2 id
     (``sulfate`` …) or a Table 2/3 Chinese name (``三氯甲烷`` …); values [mg/L]. KeyError if unknown.
+
+    Parameters
+    ----------
+    item
+        Table 2 id or Table 2/3 Chinese name.
+    values
+        Measured values [mg/L].
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        1 met, 0 exceeded, −1 missing.
     """
     limit = _single_limit(item)
     array = np.atleast_1d(np.asarray(values, dtype=np.float64))

@@ -29,6 +29,20 @@ def cwqi_indicator(
 
     General items: C/C_Ⅲ with C_Ⅲ the GB 3838-2002 class-Ⅲ limit (TP 0.05 for lakes and reservoirs,
     0.2 for rivers) [mg/L]. DO: 5/C. pH: (7−pH)/(7−6) when pH ≤ 7, (pH−7)/(9−7) above. NaN → NaN.
+
+    Parameters
+    ----------
+    indicator_id
+        Table 1 indicator id.
+    values
+        Period-mean values [mg/L; pH dimensionless].
+    lake
+        True for lakes and reservoirs (scalar or per value).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        CWQI(i) [dimensionless].
     """
     array = np.asarray(values, dtype=np.float64)
     if indicator_id == "ph":
@@ -54,6 +68,18 @@ def cwqi_sections(
 
     ``frame`` is wide: one row per section, one column per indicator id with period-mean values
     [mg/L] (pH dimensionless), optional Boolean ``lake``. Missing values do not contribute.
+
+    Parameters
+    ----------
+    frame
+        Wide frame of period means, one row per section.
+    indicators
+        Indicator ids summed (the 21 evaluation items of 环办〔2011〕22号).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Section CWQI [dimensionless].
     """
     lake = (
         frame.get_column("lake").cast(pl.Boolean).fill_null(False).to_numpy()
@@ -72,14 +98,38 @@ def cwqi_sections(
 def cwqi_city(section_indices: ArrayLike) -> float:
     """City CWQI = mean of the river-section and lake-point indices, weighted by their counts,
     i.e. the mean over all ranking sections and points (环办监测〔2017〕51号 §4.3, reference §3 [U]).
-    Empty → NaN."""
+    Empty → NaN.
+
+    Parameters
+    ----------
+    section_indices
+        CWQI of every ranking section and point [dimensionless].
+
+    Returns
+    -------
+    float
+        The city CWQI [dimensionless].
+    """
     array = np.asarray(section_indices, dtype=np.float64)
     return float(np.mean(array)) if array.size else float("nan")
 
 
 def cwqi_change(current: ArrayLike, base: ArrayLike) -> NDArray[np.float64]:
     """ΔCWQI [%] = (CWQI_current − CWQI_base) / CWQI_base × 100; negative = improvement
-    (环办监测〔2017〕51号 §5.2, reference §3: ordering confirmed, formula [R])."""
+    (环办监测〔2017〕51号 §5.2, reference §3: ordering confirmed, formula [R]).
+
+    Parameters
+    ----------
+    current
+        CWQI of the current period [dimensionless].
+    base
+        CWQI of the base period [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        ΔCWQI [%].
+    """
     now = np.asarray(current, dtype=np.float64)
     before = np.asarray(base, dtype=np.float64)
     result: NDArray[np.float64] = (now - before) / before * 100.0
@@ -94,7 +144,20 @@ def excluded_from_change_ranking(
 ) -> bool:
     """True when a city leaves the CWQI change ranking (环办监测〔2017〕51号, reference §3 [X]):
     every ranking section is class Ⅱ or better and meets its target in both the base and the
-    current period. Class codes 1..6; met flags 1/0 (or booleans), one entry per section."""
+    current period. Class codes 1..6; met flags 1/0 (or booleans), one entry per section.
+
+    Parameters
+    ----------
+    base_classes, current_classes
+        Class codes 1..6 per section in the base and the current period.
+    base_met, current_met
+        Target met (1/0 or bool) per section in the base and the current period.
+
+    Returns
+    -------
+    bool
+        True when the city is left out of the change ranking.
+    """
     base = np.asarray(base_classes, dtype=np.int64)
     now = np.asarray(current_classes, dtype=np.int64)
     met_before = np.asarray(base_met, dtype=bool)

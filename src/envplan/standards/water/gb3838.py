@@ -11,14 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+#: The surface-water standard implemented.
 EDITION: Final = "GB 3838-2002"
 
+#: How a Table 1 limit applies: ``le`` (≤), ``ge`` (≥, dissolved oxygen), ``range`` (pH), ``none`` (water temperature).
 Direction = Literal["le", "ge", "range", "none"]
 
 #: Class codes used throughout ``envplan.standards.water``: 1..5 = Ⅰ..Ⅴ, 6 = 劣Ⅴ, 0 = not classed
 #: (indicator not measured).
 CLASS_LABELS: Final[tuple[str, ...]] = ("", "Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ")
+#: Class code of 劣Ⅴ.
 WORSE_THAN_V: Final = 6
+#: Class code of "not measured".
 NOT_CLASSED: Final = 0
 
 
@@ -49,6 +53,9 @@ EVALUATION_DECIMALS_SOURCE: Final = (
 )
 
 # fmt: off
+#: GB 3838-2002 Table 1 (basic items), classes Ⅰ–Ⅴ.
+#:
+#: :meta hide-value:
 TABLE_1: Final[tuple[Table1Indicator, ...]] = (
     Table1Indicator(1, "water_temperature", "水温", "℃", "none", None, None, 1),
     Table1Indicator(2, "ph", "pH", "无量纲", "range", None, None, 0),
@@ -81,6 +88,9 @@ TABLE_1: Final[tuple[Table1Indicator, ...]] = (
 )
 # fmt: on
 
+#: Table 1 by indicator id.
+#:
+#: :meta hide-value:
 TABLE_1_BY_ID: Final[dict[str, Table1Indicator]] = {row.id: row for row in TABLE_1}
 
 #: pH range that meets every class (Table 1 item 2) [dimensionless].
@@ -99,6 +109,7 @@ class SingleLimit:
     note: str = ""
 
 
+#: GB 3838-2002 Table 2: supplementary items of centralized drinking-water sources [mg/L].
 TABLE_2: Final[tuple[SingleLimit, ...]] = (
     SingleLimit(2, 1, "sulfate", "硫酸盐（以SO₄²⁻计）", 250.0),
     SingleLimit(2, 2, "chloride", "氯化物（以Cl⁻计）", 250.0),
@@ -190,6 +201,9 @@ _T3: tuple[tuple[str, float, str], ...] = (
     ("铊", 0.0001, ""),
 )
 
+#: GB 3838-2002 Table 3: specific items of centralized drinking-water sources [mg/L].
+#:
+#: :meta hide-value:
 TABLE_3: Final[tuple[SingleLimit, ...]] = tuple(
     SingleLimit(3, number, f"t3_{number:02d}", name, limit, note)
     for number, (name, limit, note) in enumerate(_T3, start=1)

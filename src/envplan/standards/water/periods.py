@@ -1,12 +1,14 @@
 """Period statistics for surface water: period means, class shares, river status, change, trend.
 
 Documents:
+
 * 《地表水环境质量评价办法（试行）》 环办〔2011〕22号 (2011): §3.2 河流/流域水质评价 (fewer than 5
   sections → mean values; 5 or more → shares of Ⅰ–Ⅲ and 劣Ⅴ), §6 水质变化趋势分析 (status-grade
   change, ΔG−ΔD, Spearman rank correlation); reference §2.2, §2.4, §2.7.
 * 《地表水环境质量监测数据统计技术规定（试行）》 环办监测函〔2020〕82号: concentrations are averaged
   first and the mean is classed; pH is averaged through the hydrogen-ion concentration (reference
   §2.2, [R]).
+
 """
 
 from __future__ import annotations
@@ -29,6 +31,21 @@ def period_means(frame: pl.DataFrame, by: Sequence[str], indicators: Sequence[st
     Documents: 环办〔2011〕22号 §4 (数据统计: average concentrations, then class) and 环办监测函〔2020〕
     82号 (pH mean = −log10(mean(10^−pH))). Values [mg/L], pH dimensionless; nulls are ignored;
     a group with no value keeps null. Adds ``n_samples`` (rows per group).
+
+    Parameters
+    ----------
+    frame
+        Wide measurement frame: the ``by`` columns and one column per indicator id [mg/L; pH
+        dimensionless] (indicators absent from the frame are skipped).
+    by
+        Group columns (e.g. section and period).
+    indicators
+        Indicator columns averaged.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per group with the means and ``n_samples``.
     """
     aggregations: list[pl.Expr] = []
     for item in indicators:
@@ -59,6 +76,16 @@ def class_shares(codes: ArrayLike) -> ClassShares:
 
     Document: 环办〔2011〕22号 §3.2 (河流、流域水质评价, 断面水质类别比例). ``codes`` 1..6 = Ⅰ..劣Ⅴ.
     No classed section → shares NaN.
+
+    Parameters
+    ----------
+    codes
+        Class codes 0..6 per section.
+
+    Returns
+    -------
+    ClassShares
+        The shares [%] and the number of classed sections.
     """
     array = np.asarray(codes, dtype=np.int64)
     classed = array[array > 0]
@@ -78,6 +105,18 @@ def network_status(share_i_iii: ArrayLike, share_worse_than_v: ArrayLike) -> NDA
     Ⅰ–Ⅲ < 75 and 劣Ⅴ < 20 → 轻度污染; Ⅰ–Ⅲ < 75 and 20 ≤ 劣Ⅴ < 40 → 中度污染; Ⅰ–Ⅲ < 60 and 劣Ⅴ ≥ 40
     → 重度污染. The table leaves 60 ≤ Ⅰ–Ⅲ < 75 with 劣Ⅴ ≥ 40 uncovered; it is mapped to 重度污染 (see
     :func:`network_status_gap`). NaN → "".
+
+    Parameters
+    ----------
+    share_i_iii
+        Share of sections in classes Ⅰ–Ⅲ [%].
+    share_worse_than_v
+        Share of sections in 劣Ⅴ [%].
+
+    Returns
+    -------
+    numpy.ndarray of str
+        The zh-CN status word.
     """
     good = np.asarray(share_i_iii, dtype=np.float64)
     worst = np.asarray(share_worse_than_v, dtype=np.float64)
@@ -95,13 +134,27 @@ def network_status(share_i_iii: ArrayLike, share_worse_than_v: ArrayLike) -> NDA
 
 def network_status_gap(share_i_iii: ArrayLike, share_worse_than_v: ArrayLike) -> NDArray[np.bool_]:
     """True where the shares [%] fall in the gap of 环办〔2011〕22号 §3.2 Table 2 (60 ≤ Ⅰ–Ⅲ < 75 and
-    劣Ⅴ ≥ 40): no row of the table applies and :func:`network_status` reports 重度污染 (flagged)."""
+    劣Ⅴ ≥ 40): no row of the table applies and :func:`network_status` reports 重度污染 (flagged).
+
+    Parameters
+    ----------
+    share_i_iii
+        Share of sections in classes Ⅰ–Ⅲ [%].
+    share_worse_than_v
+        Share of sections in 劣Ⅴ [%].
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True in the gap.
+    """
     good = np.asarray(share_i_iii, dtype=np.float64)
     worst = np.asarray(share_worse_than_v, dtype=np.float64)
     gap: NDArray[np.bool_] = (good >= 60.0) & (good < 75.0) & (worst >= 40.0)
     return gap
 
 
+#: Status words from best to worst (环办〔2011〕22号 §3).
 STATUS_GRADES: Final[tuple[str, ...]] = ("优", "良好", "轻度污染", "中度污染", "重度污染")
 
 
@@ -110,6 +163,16 @@ def status_change(before: str, after: str) -> str:
 
     Same grade → 无明显变化; one grade → 有所好转/有所变差; two or more → 明显好转/明显变差.
     Status words are categories [–]; unknown words raise ValueError.
+
+    Parameters
+    ----------
+    before, after
+        Status words of the two periods (优 … 重度污染).
+
+    Returns
+    -------
+    str
+        The zh-CN verdict.
     """
     steps = STATUS_GRADES.index(after) - STATUS_GRADES.index(before)
     if steps == 0:
@@ -124,7 +187,19 @@ def share_change(
     """Verdict from class shares [%] of two periods (环办〔2011〕22号 §6.2, reference §2.7).
 
     ΔG − ΔD with ΔG the change of the Ⅰ–Ⅲ share and ΔD that of 劣Ⅴ [percentage points]:
-    |ΔG−ΔD| ≤ 10 → 无明显变化; ≤ 20 → 有所好转/有所变差; > 20 → 明显好转/明显变差.
+    abs(ΔG − ΔD) ≤ 10 → 无明显变化; ≤ 20 → 有所好转/有所变差; > 20 → 明显好转/明显变差.
+
+    Parameters
+    ----------
+    good_before, good_after
+        Share of classes Ⅰ–Ⅲ in the earlier and the later period [%].
+    worst_before, worst_after
+        Share of 劣Ⅴ in the earlier and the later period [%].
+
+    Returns
+    -------
+    str
+        The zh-CN verdict.
     """
     delta = (good_after - good_before) - (worst_after - worst_before)
     if abs(delta) <= 10.0:
@@ -157,9 +232,21 @@ def spearman_trend(values: ArrayLike, *, significance: float = 0.05) -> Spearman
     """Spearman rank trend of a series in time order (环办〔2011〕22号 §6.3, reference §2.7).
 
     rs = 1 − 6Σd²/(N³−N), d = rank of the value (ascending, ties averaged) − rank in time.
-    |rs| ≥ Wp → 显著上升 (rs > 0, concentration or share rising) or 显著下降; else 无明显变化趋势.
+    abs(rs) ≥ Wp → 显著上升 (rs > 0, concentration or share rising) or 显著下降; else 无明显变化趋势.
     Values in any one unit [mg/L or %]; rs and Wp [dimensionless]. N between table rows uses the next smaller tabulated N (conservative);
     N < 5 or > 30 raises ValueError (outside the table).
+
+    Parameters
+    ----------
+    values
+        The series in time order (5 to 30 values).
+    significance
+        Significance level of the critical value Wp (0.05 or 0.01).
+
+    Returns
+    -------
+    SpearmanTrend
+        rs, Wp, N and the zh-CN verdict.
     """
     series = np.asarray(values, dtype=np.float64)
     n = int(series.size)
@@ -182,6 +269,18 @@ def river_status(assessed: pl.DataFrame, mean_class: int | None = None) -> str:
     :func:`network_status` applies; with fewer, the status is that of ``mean_class`` — the class
     of the section-averaged concentrations, which the caller computes with :func:`period_means`
     and ``assess_sections`` — and "" when it is not given. Shares in [%].
+
+    Parameters
+    ----------
+    assessed
+        Assessed sections (``assess_sections``).
+    mean_class
+        Class code of the section-averaged concentrations, for fewer than 5 sections.
+
+    Returns
+    -------
+    str
+        The zh-CN status word, "" when unknown.
     """
     shares = class_shares(assessed.get_column("water_class").to_numpy())
     if shares.sections >= MIN_SECTIONS_FOR_SHARES:

@@ -1,6 +1,7 @@
 """Section (断面) class, status word, colour and main pollutants under 环办〔2011〕22号.
 
 Documents:
+
 * 《地表水环境质量评价办法（试行）》 环办〔2011〕22号 (2011-03-09): §2 indicators (21 items = GB 3838-2002
   Table 1 minus water temperature, total nitrogen, fecal coliform), §3.1 断面水质评价 (single-factor,
   worst class), §3.1 Table 1 status words, §5 主要污染指标 (reference §2.1, §2.3, §2.6).
@@ -29,6 +30,7 @@ from envplan.standards.water.classify import (
 )
 from envplan.standards.water.gb3838 import CLASS_LABELS, TABLE_1_BY_ID
 
+#: Id of an indicator set.
 IndicatorSetId = Literal["national-2021-5x", "eval-2011-21", "auto-basic"]
 
 #: The five items always evaluated by the automatic stations and the "5+X" set.
@@ -53,6 +55,7 @@ class IndicatorSet:
     extra: tuple[str, ...] = ()
 
 
+#: The indicator sets by id.
 INDICATOR_SETS: Final[dict[str, IndicatorSet]] = {
     "eval-2011-21": IndicatorSet(
         "eval-2011-21", "评价办法21项", "环办〔2011〕22号 §2", EVAL_2011_21
@@ -87,6 +90,7 @@ class ClassStatus:
     colour_hex: str
 
 
+#: Status word and colour of each class code (环办〔2011〕22号 §3.1).
 CLASS_STATUS: Final[dict[int, ClassStatus]] = {
     1: ClassStatus("Ⅰ", "优", "蓝", "#1E78C8"),
     2: ClassStatus("Ⅱ", "优", "蓝", "#1E78C8"),
@@ -100,19 +104,52 @@ _LABEL_OF: Final = dict(enumerate(CLASS_LABELS))
 
 
 def class_label(codes: pl.Expr) -> pl.Expr:
-    """Expression mapping class codes 0..6 [–] to labels ``"" Ⅰ … 劣Ⅴ`` (GB 3838-2002 clause 3)."""
+    """Expression mapping class codes 0..6 [–] to labels ``"" Ⅰ … 劣Ⅴ`` (GB 3838-2002 clause 3).
+
+    Parameters
+    ----------
+    codes
+        Class codes 0..6.
+
+    Returns
+    -------
+    polars.Expr
+        The labels.
+    """
     return codes.replace_strict(_LABEL_OF, default="", return_dtype=pl.String)
 
 
 def class_status(codes: pl.Expr) -> pl.Expr:
     """Status word for class codes [–] (环办〔2011〕22号 §3.1): Ⅰ–Ⅱ 优, Ⅲ 良好, Ⅳ 轻度污染, Ⅴ 中度污染,
-    劣Ⅴ 重度污染; code 0 (nothing measured) → ""."""
+    劣Ⅴ 重度污染; code 0 (nothing measured) → "".
+
+    Parameters
+    ----------
+    codes
+        Class codes 0..6.
+
+    Returns
+    -------
+    polars.Expr
+        The zh-CN status words.
+    """
     mapping = {code: item.status for code, item in CLASS_STATUS.items()}
     return codes.replace_strict(mapping, default="", return_dtype=pl.String)
 
 
 def class_colour(codes: pl.Expr) -> pl.Expr:
-    """Official colour name (蓝/绿/黄/橙/红) for class codes [–] (环办〔2011〕22号 §3.1); 0 → ""."""
+    """Official colour name (蓝/绿/黄/橙/红) for class codes [–] (环办〔2011〕22号 §3.1); 0 → "".
+
+    Parameters
+    ----------
+    codes
+        Class codes 0..6.
+
+    Returns
+    -------
+    polars.Expr
+        The zh-CN colour names.
+    """
     mapping = {code: item.colour_name for code, item in CLASS_STATUS.items()}
     return codes.replace_strict(mapping, default="", return_dtype=pl.String)
 
@@ -154,6 +191,29 @@ def assess_sections(
     that would round to 0 keeps one significant figure, e.g. 0.05). ``priority_toxics`` lists
     exceeding cyanide and heavy metals (:data:`PRIORITY_TOXICS`) first, a rule of the method the
     reference tags [R] (§2.6 item 5); off by default.
+
+    Parameters
+    ----------
+    frame
+        Wide frame, one row per section × period, one column per indicator id [mg/L; pH
+        dimensionless], optional ``lake``.
+    indicator_set
+        ``eval-2011-21``, ``national-2021-5x`` or ``auto-basic``.
+    round_values
+        Round to the evaluation precision before classing.
+    target_column
+        Column with target class codes 1..6 (5+X extra items against a Ⅰ/Ⅱ target).
+    max_main_pollutants
+        Number of main pollutants listed.
+    multiple_decimals
+        Decimal places of the exceedance multiples.
+    priority_toxics
+        Put toxic items first among the main pollutants.
+
+    Returns
+    -------
+    polars.DataFrame
+        The input with the class, multiple, status and main-pollutant columns.
     """
     try:
         chosen = INDICATOR_SETS[indicator_set]
@@ -269,6 +329,20 @@ def network_main_pollutants(
 
     ``assessed`` is the output of :func:`assess_sections` (uses ``cls_<id>`` and ``water_class``).
     Returns (name_zh, rate %) pairs; ties keep Table 1 order.
+
+    Parameters
+    ----------
+    assessed
+        Assessed sections (:func:`assess_sections`).
+    limit
+        Number of pollutants returned at most.
+    items
+        Indicator ids considered.
+
+    Returns
+    -------
+    list of tuple of (str, float)
+        (name_zh, rate [%]) pairs.
     """
     classed = assessed.filter(pl.col("water_class") > 0)
     if classed.height == 0:

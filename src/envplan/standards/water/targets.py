@@ -24,7 +24,18 @@ _LABEL = re.compile(r"^\s*(劣)?\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|III|II|IV|I|V|[1-5])\s*�
 
 def parse_class_label(label: str) -> int | None:
     """Class code [–] of a written class ("Ⅲ类", "III类", "V", "劣Ⅴ类", "劣V") per GB 3838-2002
-    clause 3; None when the text is not a class (e.g. "完成省定目标")."""
+    clause 3; None when the text is not a class (e.g. "完成省定目标").
+
+    Parameters
+    ----------
+    label
+        A written class.
+
+    Returns
+    -------
+    int or None
+        Class code 1..6.
+    """
     match = _LABEL.match(label.replace("Ⅲ", "Ⅲ"))
     if match is None:
         return None
@@ -37,7 +48,20 @@ def parse_class_label(label: str) -> int | None:
 def target_met(water_class: ArrayLike, target_class: ArrayLike) -> NDArray[np.int8]:
     """Target compliance per GB 3838-2002 clause 5.1 (水质达标情况): 1 where the class code [–] is
     equal to or better than the target (达标), 0 where worse (不达标), −1 where either is unknown
-    (class 0 or target 0/negative)."""
+    (class 0 or target 0/negative).
+
+    Parameters
+    ----------
+    water_class
+        Class codes 0..6.
+    target_class
+        Target class codes.
+
+    Returns
+    -------
+    numpy.ndarray of int8
+        1 met, 0 not met, −1 unknown.
+    """
     achieved = np.asarray(water_class, dtype=np.int64)
     target = np.asarray(target_class, dtype=np.int64)
     known = (achieved > 0) & (target > 0)

@@ -29,6 +29,18 @@ def tli_single(parameter: str, values: ArrayLike) -> NDArray[np.float64]:
     Units: chla [mg/m³] (= µg/L), tp/tn/codmn [mg/L], sd (Secchi depth) [m]. Formulas:
     chla 10(2.5+1.086 ln c); tp 10(9.436+1.624 ln c); tn 10(5.453+1.694 ln c);
     sd 10(5.118−1.94 ln c); codmn 10(0.109+2.661 ln c). Non-positive or NaN input → NaN.
+
+    Parameters
+    ----------
+    parameter
+        ``chla``, ``tp``, ``tn``, ``sd`` or ``codmn``.
+    values
+        Values in the parameter's unit (above).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        TLI(j) [dimensionless].
     """
     array = np.asarray(values, dtype=np.float64)
     coefficients = {
@@ -56,6 +68,22 @@ def tli(
 
     Units as :func:`tli_single`. A missing (NaN) parameter is left out and the weights are
     renormalised over those present (reference §2.5); chlorophyll a missing or no parameter → NaN.
+
+    Parameters
+    ----------
+    chla
+        Chlorophyll a [mg/m³].
+    tp, tn
+        Total phosphorus and total nitrogen [mg/L].
+    sd
+        Secchi depth [m].
+    codmn
+        Permanganate index [mg/L].
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        TLI(Σ) [dimensionless].
     """
     inputs = {"chla": chla, "tp": tp, "tn": tn, "sd": sd, "codmn": codmn}
     singles = np.vstack([np.atleast_1d(tli_single(name, v)) for name, v in inputs.items()])
@@ -72,7 +100,18 @@ def tli(
 def trophic_grade(index: ArrayLike) -> NDArray[np.str_]:
     """Trophic grade for TLI(Σ) values [dimensionless] (总站 2004 规定 §4 分级, reference §2.5):
     < 30 贫营养; 30 ≤ TLI ≤ 50 中营养; 50 < TLI ≤ 60 轻度富营养; 60 < TLI ≤ 70 中度富营养;
-    > 70 重度富营养. NaN → ""."""
+    > 70 重度富营养. NaN → "".
+
+    Parameters
+    ----------
+    index
+        TLI(Σ) values [dimensionless].
+
+    Returns
+    -------
+    numpy.ndarray of str
+        The zh-CN grade.
+    """
     value = np.asarray(index, dtype=np.float64)
     conditions = [np.isnan(value), value < 30.0, value <= 50.0, value <= 60.0, value <= 70.0]
     choices = ["", "贫营养", "中营养", "轻度富营养", "中度富营养"]

@@ -1,6 +1,7 @@
 """Forward early warning (正向预警) of a section nearing its target limit, as cited, dated data.
 
 Documents:
+
 * 晋市政办〔2021〕9号 (晋城市2021年水生态环境保护行动计划) 三(五)5: build a fused data platform that
   achieves "正向预警、反向溯源". The plan sets no numeric warning rule, so the margin, window and
   trend test below are envplan's configurable default (``DEFAULT_RULE``), labelled as such; a
@@ -29,11 +30,11 @@ from envplan.standards.water.gb3838 import TABLE_1_BY_ID
 class WarningRule:
     """A forward-warning rule.
 
-    margin: share of the target-class limit [–] from which a rising indicator warns (0.9 = 90 %).
-    window_months: calendar months, ending with the evaluation month, whose mean is compared.
-    min_points: fewest monthly values in the window for a trend to be judged.
-    require_rising: warn only when the least-squares slope over the window points towards the
-        limit (rising for "≤" indicators, falling for dissolved oxygen).
+    - margin: share of the target-class limit [–] from which a rising indicator warns (0.9 = 90 %).
+    - window_months: calendar months, ending with the evaluation month, whose mean is compared.
+    - min_points: fewest monthly values in the window for a trend to be judged.
+    - require_rising: warn only when the least-squares slope over the window points towards the
+      limit (rising for "≤" indicators, falling for dissolved oxygen).
     """
 
     id: str
@@ -46,6 +47,7 @@ class WarningRule:
     adopted_on: dt.date
 
 
+#: The default forward-warning rule (window mean ≥ 90 % of the target-class limit and rising).
 DEFAULT_RULE: Final = WarningRule(
     id="envplan-default-2021",
     name_zh="近限预警：窗口均值达到目标类别限值的90%且呈上升趋势",
@@ -64,7 +66,20 @@ DEFAULT_RULE: Final = WarningRule(
 def custom_rule(*, margin: float | None = None, window_months: int | None = None) -> WarningRule:
     """:data:`DEFAULT_RULE` with a bureau's own margin [–] (0.5–1.0) and window [months] (1–24),
     the GB 3838-2002 Table 1 limits unchanged; the default itself when neither is given.
-    ValueError (zh-CN) outside those ranges."""
+    ValueError (zh-CN) outside those ranges.
+
+    Parameters
+    ----------
+    margin
+        Nearness that triggers a warning, as a fraction of the limit [–] (None = default).
+    window_months
+        Months in the window [months] (None = default).
+
+    Returns
+    -------
+    WarningRule
+        The rule.
+    """
     if margin is None and window_months is None:
         return DEFAULT_RULE
     chosen_margin = DEFAULT_RULE.margin if margin is None else margin
@@ -93,7 +108,22 @@ def target_limit(indicator: str, target_class: int, *, lake: bool = False) -> fl
     """The GB 3838-2002 Table 1 limit [mg/L] of ``indicator`` for class code ``target_class``
     (1..5 = Ⅰ..Ⅴ); the 湖、库 column for total phosphorus when ``lake``. None when the indicator
     has no single limit (pH, water temperature, unknown id) or the class is outside Ⅰ..Ⅴ (劣Ⅴ has
-    no upper limit, so nothing to near)."""
+    no upper limit, so nothing to near).
+
+    Parameters
+    ----------
+    indicator
+        Table 1 indicator id.
+    target_class
+        Target class code 1..5.
+    lake
+        True for lakes and reservoirs.
+
+    Returns
+    -------
+    float or None
+        The limit [mg/L].
+    """
     row = TABLE_1_BY_ID.get(indicator)
     if row is None or row.limits is None or row.direction not in ("le", "ge"):
         return None
@@ -108,7 +138,22 @@ def limit_ratio(
 ) -> NDArray[np.float64]:
     """Nearness to the GB 3838-2002 Table 1 limit [–]: value ÷ limit for "≤" indicators, limit ÷ value for dissolved
     oxygen ("≥", GB 3838-2002 Table 1 item 3), so 1 is at the limit and above 1 exceeds it. NaN
-    where a value or limit is missing or the DO value is not positive."""
+    where a value or limit is missing or the DO value is not positive.
+
+    Parameters
+    ----------
+    value
+        Values [mg/L].
+    limit
+        Limits [mg/L].
+    indicator
+        Table 1 indicator id (``do`` is the "≥" one).
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        The ratios [–].
+    """
     direction = TABLE_1_BY_ID[indicator].direction
     with np.errstate(divide="ignore", invalid="ignore"):
         if direction == "ge":
@@ -121,7 +166,20 @@ def limit_ratio(
 
 def slopes(months: NDArray[np.float64], values: NDArray[np.float64]) -> NDArray[np.float64]:
     """Least-squares slope [unit per month] of a GB 3838-2002 Table 1 indicator: each row of ``values`` over ``months`` (same
-    shape, NaN = no value); NaN for rows with fewer than two values or one distinct month."""
+    shape, NaN = no value); NaN for rows with fewer than two values or one distinct month.
+
+    Parameters
+    ----------
+    months
+        Month indices, shape (rows, points).
+    values
+        Values of the same shape [mg/L], NaN = no value.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+        Slope per row [mg/L per month].
+    """
     present = ~np.isnan(values)
     count = present.sum(axis=1)
     x = np.where(present, months, 0.0)
@@ -148,6 +206,18 @@ def evaluate_warnings(window: pl.DataFrame, rule: WarningRule = DEFAULT_RULE) ->
     :func:`limit_ratio`), ``slope`` [mg/L per month], ``rising`` (towards the limit), ``level``
     (0 none, 1 近限预警, 2 超标预警) and ``level_label``. A pair with fewer than
     ``rule.min_points`` values never warns; an exceedance (ratio > 1) warns whatever the trend.
+
+    Parameters
+    ----------
+    window
+        Monthly values of the window (columns above).
+    rule
+        The warning rule.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per (section, indicator).
     """
     if window.height == 0:
         return pl.DataFrame(
