@@ -1,0 +1,197 @@
+"""Wide fast path of the MEE city-hour table (``mee-city``): one typed row per city-hour.
+
+``envplan air aqi`` on a ``mee-city`` file reads it here instead of through ``read_air``'s long
+table (six rows per city-hour, all text): the file is parsed once by Polars with an explicit schema
+(concentrations and AQI Float64, ``—`` and the other missing markers as nulls), the time by one
+``strptime`` format, and every check of the general reader is a column expression on the wide
+frame. The result is the wide hourly frame of ``services.air.hourly.hourly_wide`` (``site``,
+``interval_end``, ``SO2 NO2 CO O3 PM10 PM2.5``, sorted by site and hour) plus the file's
+``official_aqi``.
+
+The fast path never reports a problem itself: whenever anything in the file is unusual (not UTF-8,
+a BOM, a ragged or blank row, a time in another notation, a blank city, a duplicate
+city-hour, a value or AQI the general reader would reject, an unknown primary pollutant) it returns
+None and the caller reads the file with ``read_air``, which then gives its usual zh-CN problems
+(file, row, column) or the same data. The input limits of ``input_limits`` apply as in ``read_air``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import mmap
+from pathlib import Path
+
+import polars as pl
+
+from envplan.monitoring.air_checks import (
+    _CO_MEDIAN_LIMIT_MG,
+    _MIN_VALUES_FOR_UNIT_CHECK,
+    _UG_MEDIAN_FLOOR,
+    normalize_primary,
+)
+from envplan.monitoring.air_io import MISSING_MARKERS, InputPath
+from envplan.monitoring.air_layouts import MEE_COLUMNS, MEE_POLLUTANTS
+from envplan.monitoring.air_schema import PHYSICAL_MAXIMA, POLLUTANTS
+from envplan.monitoring.input_limits import check_file
+
+#: Time notations tried on the first time cell (the MEE table writes the first).
+_TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
+
+#: Columns of the wide frame returned (the wide hourly frame of ``services.air.hourly``).
+WIDE_COLUMNS = ("site", "interval_end", *POLLUTANTS, "official_aqi")
+
+
+def _raw_bytes(path: Path) -> bytes | mmap.mmap | None:
+    """The file's bytes (a read-only memory map for plain files, gunzipped bytes for .gz)."""
+    if path.suffix.lower() == ".gz":
+        try:
+            return gzip.decompress(path.read_bytes())
+        except (OSError, EOFError):
+            return None  # the general reader names the broken archive
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            return None
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def load_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
+    """Parse a clean ``mee-city`` CSV into typed columns, or None (see the module docstring).
+
+    Columns: ``city`` (text as in the file), ``time`` (text), ``interval_end``, the six
+    concentrations and ``AQI`` (Float64, null where missing), ``main_pollution`` (text). Raises
+    ``InputFileError`` only for the input limits (the same error ``read_air`` raises first)."""
+    if not isinstance(path, Path) or not path.is_file():
+        return None
+    check_file(path)  # decompressed size and rows, as read_air does before parsing
+    data = _raw_bytes(path)
+    if data is None:
+        return None
+    try:
+        return _parse(data)
+    finally:
+        if isinstance(data, mmap.mmap):
+            data.close()
+
+
+def _parse(data: bytes | mmap.mmap) -> pl.DataFrame | None:
+    if data[:3] == b"\xef\xbb\xbf":
+        return None
+    end = data.find(b"\n")
+    try:
+        header = bytes(data[: end if end >= 0 else len(data)]).decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError:
+        return None
+    names = header.split(",")
+    if len(set(names)) != len(names) or not set(MEE_COLUMNS) <= set(names):
+        return None  # header spaces, repeats or missing columns: the general reader decides
+    numeric = {name: pl.Float64 for name in (*MEE_POLLUTANTS, "AQI")}
+    try:
+        frame = pl.read_csv(
+            data,
+            has_header=True,
+            columns=list(MEE_COLUMNS),
+            schema_overrides={n: numeric.get(n, pl.String) for n in names},
+            null_values=list(MISSING_MARKERS),
+            encoding="utf8",
+            truncate_ragged_lines=False,  # a row with too many fields raises: general reader
+        )
+    except (pl.exceptions.PolarsError, ValueError):
+        return None  # an unparseable number, bad UTF-8, a long row …
+    # A short row is padded with nulls by Polars: with no long row (above) and no blank row
+    # (below), every row has the header's width exactly when the separators add up (those
+    # inside quoted cells, e.g. "PM10,PM2.5", counted apart).
+    text = [c for c in MEE_COLUMNS if frame.schema[c] == pl.String]
+    quoted = frame.select(
+        pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in text)
+    ).item()
+    if _count_commas(data) != (len(names) - 1) * (frame.height + 1) + quoted:
+        return None
+    if frame.height == 0:
+        return None
+    first = frame["time"].drop_nulls().head(1).to_list()
+    fmt = next((f for f in _TIME_FORMATS if first and _parses(first[0], f)), None)
+    if fmt is None:
+        return None
+    return frame.with_columns(
+        interval_end=pl.col("time").str.strptime(pl.Datetime("us"), fmt, strict=False)
+    )
+
+
+def _count_commas(data: bytes | mmap.mmap, block: int = 1 << 24) -> int:
+    """Number of b"," in the data, read in blocks of 16 MB (a memory map has no ``count``)."""
+    view = memoryview(data)
+    try:
+        return sum(bytes(view[i : i + block]).count(b",") for i in range(0, len(view), block))
+    finally:
+        view.release()
+
+
+def _parses(text: str, fmt: str) -> bool:
+    parsed = pl.Series([text]).str.strptime(pl.Datetime("us"), fmt, strict=False)
+    return parsed.null_count() == 0
+
+
+def check_mee_city_wide(frame: pl.DataFrame) -> pl.DataFrame | None:
+    """The checks of ``read_air`` for ``mee-city`` as column expressions on the wide frame; the
+    wide hourly frame sorted by site and hour (``WIDE_COLUMNS``), or None when any would fail."""
+    value_bad = [
+        (pl.col(p) < 0) | (pl.col(p) > PHYSICAL_MAXIMA[p]) | pl.col(p).is_nan()
+        for p in MEE_POLLUTANTS
+    ]
+    aqi = pl.col("AQI")
+    bad = frame.select(
+        # a blank or all-empty row, or a blank city / time, a time that is not a whole hour
+        blank=pl.all_horizontal(pl.col(c).is_null() for c in MEE_COLUMNS).any()
+        | pl.col("city").is_null().any()
+        | pl.col("interval_end").is_null().any()
+        | (pl.col("interval_end").dt.truncate("1h") != pl.col("interval_end")).any(),
+        values=pl.any_horizontal(value_bad).any(),
+        aqi=((aqi < 0) | (aqi > 500) | (aqi != aqi.round(0)) | aqi.is_nan()).any(),
+        **_unit_checks(),
+    ).row(0)
+    if any(bad):
+        return None
+    primary = frame["main_pollution"].unique().to_frame()
+    codes = primary.select(normalize_primary(pl.col("main_pollution")))
+    if codes.to_series().str.contains("?", literal=True).any():
+        return None
+    stripped = frame["city"].str.strip_chars()
+    names = stripped.unique().sort()
+    if names.is_in(list(MISSING_MARKERS)).any():
+        return None  # a city cell of spaces around a missing marker: blank city
+    wide = frame.select(
+        stripped.cast(pl.Enum(names)).alias("site"),  # sorts as the text does
+        "interval_end",
+        *POLLUTANTS,
+        aqi.cast(pl.Int64).alias("official_aqi"),
+    ).sort("site", "interval_end")
+    repeated = (pl.col("site") == pl.col("site").shift()) & (
+        pl.col("interval_end") == pl.col("interval_end").shift()
+    )
+    if wide.select(repeated.any()).item():
+        return None  # a duplicate city-hour: the general reader lists every repeat
+    return wide
+
+
+def _unit_checks() -> dict[str, pl.Expr]:
+    """``air_checks._unit_problems`` on each column: CO median above 20 mg/m³, or a µg/m³
+    column (≥ 10 values) whose median of non-zero values is below 1."""
+    checks: dict[str, pl.Expr] = {}
+    for p in MEE_POLLUTANTS:
+        column = pl.col(p)
+        if p == "CO":
+            checks[p] = column.median() > _CO_MEDIAN_LIMIT_MG
+        else:
+            checks[p] = (column.count() >= _MIN_VALUES_FOR_UNIT_CHECK) & (
+                column.filter(column > 0).median() < _UG_MEDIAN_FLOOR
+            )
+    return {f"unit_{k}": v.fill_null(False) for k, v in checks.items()}
+
+
+def read_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
+    """``load_mee_city_wide`` then ``check_mee_city_wide``; None: read with ``read_air``."""
+    frame = load_mee_city_wide(path)
+    return None if frame is None else check_mee_city_wide(frame)
+
+
+__all__ = ["WIDE_COLUMNS", "check_mee_city_wide", "load_mee_city_wide", "read_mee_city_wide"]
