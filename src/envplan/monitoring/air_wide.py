@@ -37,6 +37,10 @@ from envplan.monitoring.input_limits import check_file
 #: Time notations tried on the first time cell (the MEE table writes the first).
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
+#: The missing-value marker of the MEE table (cells with any other ``MISSING_MARKERS`` value make
+#: the fast read fail, and ``read_air`` reads the file).
+MEE_MISSING = "—"
+
 #: Columns of the wide frame returned (the wide hourly frame of ``services.air.hourly``).
 WIDE_COLUMNS = ("site", "interval_end", *POLLUTANTS, "official_aqi")
 
@@ -89,23 +93,25 @@ def _parse(data: bytes | mmap.mmap) -> pl.DataFrame | None:
         frame = pl.read_csv(
             data,
             has_header=True,
-            columns=list(MEE_COLUMNS),
+            columns=list(dict.fromkeys([*MEE_COLUMNS, names[-1]])),
             schema_overrides={n: numeric.get(n, pl.String) for n in names},
-            null_values=list(MISSING_MARKERS),
+            null_values=MEE_MISSING,  # one marker is parsed fastest; any other fails: read_air
             encoding="utf8",
             truncate_ragged_lines=False,  # a row with too many fields raises: general reader
         )
     except (pl.exceptions.PolarsError, ValueError):
         return None  # an unparseable number, bad UTF-8, a long row …
-    # A short row is padded with nulls by Polars: with no long row (above) and no blank row
-    # (below), every row has the header's width exactly when the separators add up (those
+    # A short row is padded with nulls by Polars, so it always lacks the last field: when the
+    # header's last column has a value in every row there is none; otherwise, with no long row
+    # (above), every row has the header's width exactly when the separators add up (those
     # inside quoted cells, e.g. "PM10,PM2.5", counted apart).
-    text = [c for c in MEE_COLUMNS if frame.schema[c] == pl.String]
-    quoted = frame.select(
-        pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in text)
-    ).item()
-    if _count_commas(data) != (len(names) - 1) * (frame.height + 1) + quoted:
-        return None
+    if frame[names[-1]].null_count():
+        text = [c for c in frame.columns if frame.schema[c] == pl.String]
+        quoted = frame.select(
+            pl.sum_horizontal(pl.col(c).str.count_matches(",", literal=True).sum() for c in text)
+        ).item()
+        if _count_commas(data) != (len(names) - 1) * (frame.height + 1) + quoted:
+            return None
     if frame.height == 0:
         return None
     first = frame["time"].drop_nulls().head(1).to_list()
@@ -139,53 +145,79 @@ def check_mee_city_wide(frame: pl.DataFrame) -> pl.DataFrame | None:
         for p in MEE_POLLUTANTS
     ]
     aqi = pl.col("AQI")
-    bad = frame.select(
+    end = pl.col("interval_end")
+    checks = frame.select(
         # a blank or all-empty row, or a blank city / time, a time that is not a whole hour
         blank=pl.all_horizontal(pl.col(c).is_null() for c in MEE_COLUMNS).any()
         | pl.col("city").is_null().any()
-        | pl.col("interval_end").is_null().any()
-        | (pl.col("interval_end").dt.truncate("1h") != pl.col("interval_end")).any(),
+        | end.is_null().any()
+        | (end.dt.truncate("1h") != end).any(),
         values=pl.any_horizontal(value_bad).any(),
         aqi=((aqi < 0) | (aqi > 500) | (aqi != aqi.round(0)) | aqi.is_nan()).any(),
-        **_unit_checks(),
-    ).row(0)
-    if any(bad):
+        first=end.min(),
+    )
+    if any(checks.drop("first").row(0)) or _unit_mistake(frame):
         return None
     primary = frame["main_pollution"].unique().to_frame()
     codes = primary.select(normalize_primary(pl.col("main_pollution")))
     if codes.to_series().str.contains("?", literal=True).any():
         return None
     stripped = frame["city"].str.strip_chars()
-    names = stripped.unique().sort()
+    names = stripped.unique().sort()  # code-point order: the order of the text column's sort
     if names.is_in(list(MISSING_MARKERS)).any():
         return None  # a city cell of spaces around a missing marker: blank city
+    site = stripped.cast(pl.Enum(names))
+    # One UInt64 key per row (site code, seconds since the first hour): a single-key sort.
+    seconds = (frame["interval_end"] - checks["first"][0]).dt.total_seconds()
+    key = site.to_physical().cast(pl.UInt64) * (1 << 40) + seconds.cast(pl.UInt64)
+    order = key.arg_sort()
+    ordered = key.gather(order)
+    if (ordered.head(-1) == ordered.tail(-1)).any():
+        return None  # a duplicate city-hour: the general reader lists every repeat
     wide = frame.select(
-        stripped.cast(pl.Enum(names)).alias("site"),  # sorts as the text does
+        pl.lit(site).alias("site"),
         "interval_end",
         *POLLUTANTS,
         aqi.cast(pl.Int64).alias("official_aqi"),
-    ).sort("site", "interval_end")
-    repeated = (pl.col("site") == pl.col("site").shift()) & (
-        pl.col("interval_end") == pl.col("interval_end").shift()
     )
-    if wide.select(repeated.any()).item():
-        return None  # a duplicate city-hour: the general reader lists every repeat
-    return wide
+    return wide[order]
 
 
-def _unit_checks() -> dict[str, pl.Expr]:
-    """``air_checks._unit_problems`` on each column: CO median above 20 mg/m³, or a µg/m³
-    column (≥ 10 values) whose median of non-zero values is below 1."""
-    checks: dict[str, pl.Expr] = {}
+def _unit_mistake(frame: pl.DataFrame) -> bool:
+    """``air_checks._unit_problems`` on each column: a CO median above 20 mg/m³, or a µg/m³
+    column (≥ 10 values) whose median of non-zero values is below 1.
+
+    The median of n values is above L exactly when more than n/2 values are (2c > n, c the
+    count above L), except when 2c = n (n even: the two middle values straddle L): only then
+    is the median itself computed. The same holds for "below"."""
+    counts: dict[str, pl.Expr] = {}
     for p in MEE_POLLUTANTS:
         column = pl.col(p)
         if p == "CO":
-            checks[p] = column.median() > _CO_MEDIAN_LIMIT_MG
+            counts[f"{p}:n"] = column.count()
+            counts[f"{p}:c"] = (column > _CO_MEDIAN_LIMIT_MG).sum()
         else:
-            checks[p] = (column.count() >= _MIN_VALUES_FOR_UNIT_CHECK) & (
-                column.filter(column > 0).median() < _UG_MEDIAN_FLOOR
-            )
-    return {f"unit_{k}": v.fill_null(False) for k, v in checks.items()}
+            counts[f"{p}:all"] = column.count()
+            counts[f"{p}:n"] = (column > 0).sum()
+            counts[f"{p}:c"] = ((column > 0) & (column < _UG_MEDIAN_FLOOR)).sum()
+    got = frame.select(**counts).row(0, named=True)
+    for p in MEE_POLLUTANTS:
+        n, c = got[f"{p}:n"], got[f"{p}:c"]
+        if p != "CO" and got[f"{p}:all"] < _MIN_VALUES_FOR_UNIT_CHECK:
+            continue
+        if 2 * c != n:
+            if 2 * c > n:
+                return True
+            continue
+        column = frame[p] if p == "CO" else frame[p].filter(frame[p] > 0)
+        median = column.median()
+        limit_broken = (
+            median is not None
+            and (median > _CO_MEDIAN_LIMIT_MG if p == "CO" else median < _UG_MEDIAN_FLOOR)  # type: ignore[operator]
+        )
+        if limit_broken:
+            return True
+    return False
 
 
 def read_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
