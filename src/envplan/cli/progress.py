@@ -16,7 +16,12 @@ from typing import Any
 
 def progress_enabled(quiet: bool) -> bool:
     """Progress shows only on an interactive terminal and without ``--quiet``."""
-    return not quiet and sys.stderr.isatty() and sys.stdout.isatty()
+    return not quiet and on_terminal()
+
+
+def on_terminal() -> bool:
+    """True when both stdout and stderr are terminals."""
+    return sys.stderr.isatty() and sys.stdout.isatty()
 
 
 @dataclass(slots=True)
