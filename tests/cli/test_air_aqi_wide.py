@@ -198,3 +198,17 @@ def test_progress_is_shown_on_a_terminal_and_not_with_quiet(
     piped = _aqi(str(source), "-o", str(tmp_path / "c.csv"))
     assert piped.stderr == "" and "行/秒" not in piped.output
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+@pytest.mark.parametrize(("co", "median"), [(("10", "30"), None), (("10", "31"), "20.5")])
+def test_co_unit_check_on_an_even_count_uses_the_median_itself(
+    tmp_path: Path, co: tuple[str, str], median: str | None
+) -> None:
+    # Two values: one above 20 mg/m³, one below; the median (their mean) decides.
+    rows = [ROWS[0].replace(",0.5,", f",{co[0]},"), ROWS[1].replace(",0.7,", f",{co[1]},")]
+    result = _aqi(str(_write(tmp_path, rows)), "-o", str(tmp_path / "out.csv"))
+    if median is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 2
+        assert f"CO 列中位数为 {median}，远高于以 mg/m³ 计的正常水平" in result.output

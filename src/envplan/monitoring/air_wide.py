@@ -71,13 +71,14 @@ def load_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
     if data is None:
         return None
     try:
-        return _parse(data)
+        # Polars maps a plain file itself; the map here serves the byte checks.
+        return _parse(path if isinstance(data, mmap.mmap) else data, data)
     finally:
         if isinstance(data, mmap.mmap):
             data.close()
 
 
-def _parse(data: bytes | mmap.mmap) -> pl.DataFrame | None:
+def _parse(source: Path | bytes, data: bytes | mmap.mmap) -> pl.DataFrame | None:
     if data[:3] == b"\xef\xbb\xbf":
         return None
     end = data.find(b"\n")
@@ -91,7 +92,7 @@ def _parse(data: bytes | mmap.mmap) -> pl.DataFrame | None:
     numeric = {name: pl.Float64 for name in (*MEE_POLLUTANTS, "AQI")}
     try:
         frame = pl.read_csv(
-            data,
+            source,
             has_header=True,
             columns=list(dict.fromkeys([*MEE_COLUMNS, names[-1]])),
             schema_overrides={n: numeric.get(n, pl.String) for n in names},
@@ -180,7 +181,7 @@ def check_mee_city_wide(frame: pl.DataFrame) -> pl.DataFrame | None:
         *POLLUTANTS,
         aqi.cast(pl.Int64).alias("official_aqi"),
     )
-    return wide[order]
+    return wide.select(pl.all().gather(order))
 
 
 def _unit_mistake(frame: pl.DataFrame) -> bool:
@@ -209,13 +210,11 @@ def _unit_mistake(frame: pl.DataFrame) -> bool:
             if 2 * c > n:
                 return True
             continue
-        column = frame[p] if p == "CO" else frame[p].filter(frame[p] > 0)
-        median = column.median()
-        limit_broken = (
-            median is not None
-            and (median > _CO_MEDIAN_LIMIT_MG if p == "CO" else median < _UG_MEDIAN_FLOOR)  # type: ignore[operator]
-        )
-        if limit_broken:
+        values = frame[p] if p == "CO" else frame[p].filter(frame[p] > 0)
+        median = values.median()
+        if not isinstance(median, float):
+            continue  # no values: no unit check, as in air_checks
+        if median > _CO_MEDIAN_LIMIT_MG if p == "CO" else median < _UG_MEDIAN_FLOOR:
             return True
     return False
 
