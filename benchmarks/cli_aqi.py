@@ -19,6 +19,7 @@ peak resident set size (``os.wait4`` rusage ``ru_maxrss``):
 
 Usage: .venv/bin/python benchmarks/cli_aqi.py [--rows 1000000,4000000] [--sample 20000]
        [--data DIR] [--keep] [--envplan PATH] [--cli-args ARGS]
+       [--baseline OTHER_ENVPLAN]
 """
 
 from __future__ import annotations
@@ -96,8 +97,13 @@ def generate(rows: int, target: Path) -> None:
     frame.write_csv(target)
 
 
+class Refused(Exception):
+    """The child exited with an error (its stderr is the message)."""
+
+
 def run(command: list[str]) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds (user + system), peak RSS [GB] and stdout of one fresh child."""
+    """Wall seconds, CPU seconds (user + system), peak RSS [GB] and stdout of one fresh child;
+    ``Refused`` when it fails."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         process = subprocess.Popen(command, stdout=out, stderr=err)
@@ -107,7 +113,7 @@ def run(command: list[str]) -> tuple[float, float, float, str]:
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
-            raise SystemExit(f"failed ({status}): {' '.join(command)}\n{err.read().decode()}")
+            raise Refused(err.read().decode().strip() or out.read().decode().strip())
         cpu = usage.ru_utime + usage.ru_stime
         return elapsed, cpu, usage.ru_maxrss / 1024**2, out.read().decode()
 
@@ -122,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--cli-args", default="--quiet", help="extra CLI arguments ('' for a CLI without --quiet)"
     )
+    parser.add_argument(
+        "--baseline",
+        default=None,
+        help="another envplan executable (e.g. main's): timed too, its output compared byte for byte",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n) for n in args.rows.split(",")]
     folder = args.data or Path(tempfile.mkdtemp(prefix="envplan-cli-aqi-"))
@@ -134,19 +145,44 @@ def main(argv: list[str] | None = None) -> int:
         if not source.exists():
             generate(rows, source)
         size_mb = source.stat().st_size / 1e6
-        cli = run(
-            [
-                args.envplan,
-                "air",
-                "aqi",
-                str(source),
-                "--format",
-                "mee-city",
-                "-o",
-                str(folder / f"aqi-{rows}.csv"),
-                *args.cli_args.split(),
-            ]
-        )
+        try:
+            cli = run(
+                [
+                    args.envplan,
+                    "air",
+                    "aqi",
+                    str(source),
+                    "--format",
+                    "mee-city",
+                    "-o",
+                    str(folder / f"aqi-{rows}.csv"),
+                    *args.cli_args.split(),
+                ]
+            )
+        except Refused as refused:
+            # e.g. the input limits of envplan.monitoring.input_limits (2,000,000 lines)
+            print(f"{rows:,} rows: envplan air aqi refused the file: {refused}")
+            continue
+        if args.baseline:
+            base_out = folder / f"baseline-{rows}.csv"
+            base = run(
+                [
+                    args.baseline,
+                    "air",
+                    "aqi",
+                    str(source),
+                    "--format",
+                    "mee-city",
+                    "-o",
+                    str(base_out),
+                ]
+            )
+            same = base_out.read_bytes() == (folder / f"aqi-{rows}.csv").read_bytes()
+            print(
+                f"{rows:,} rows: baseline {base[0]:.2f} s wall, {base[1]:.2f} s CPU, {base[2]:.2f} GB; "
+                f"output {'IDENTICAL to' if same else 'DIFFERENT from'} the baseline's"
+            )
+            base_out.unlink()
         floor = run([python, "-c", FLOOR, str(source), str(folder / f"floor-{rows}.csv")])
         sample = min(args.sample, rows)
         theirs = run(
