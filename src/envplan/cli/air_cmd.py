@@ -266,18 +266,18 @@ def _aqi_wide(input_path: Path, rules: Rules | None, steps: Any) -> pl.DataFrame
         step.rows = None if loaded is None else loaded.height
     if loaded is None:
         return None
-    with steps.step("检查数据", loaded.height) as step:
+    with steps.step("检查数据", loaded.height):
         wide = check_mee_city_wide(loaded)
     del loaded
     if wide is None:
         return None
-    with steps.step("计算 AQI", wide.height):
-        frame = hourly_aqi_wide(wide, rules=_rules(rules))
+    with steps.step("计算 AQI", wide.frame.height):
+        # rows by site and hour, as the long path's hourly_wide sorts them
+        frame = hourly_aqi_wide(wide.frame, rules=_rules(rules), order=wide.order)
+        official = wide.frame["official_aqi"].gather(pl.Series(wide.order))
     # `time` stays a datetime: _write_csv prints it as YYYY-MM-DD HH:MM, the text of the long
     # path's "%Y-%m-%d %H:00" for whole-hour labels.
-    return frame.with_columns(
-        pl.col("interval_end").alias("time"), wide["official_aqi"].alias("official_aqi")
-    )
+    return frame.with_columns(pl.col("interval_end").alias("time"), official)
 
 
 def _aqi_long(

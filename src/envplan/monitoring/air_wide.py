@@ -5,8 +5,8 @@ table (six rows per city-hour, all text): the file is parsed once by Polars with
 (concentrations and AQI Float64, ``—`` and the other missing markers as nulls), the time by one
 ``strptime`` format, and every check of the general reader is a column expression on the wide
 frame. The result is the wide hourly frame of ``services.air.hourly.hourly_wide`` (``site``,
-``interval_end``, ``SO2 NO2 CO O3 PM10 PM2.5``, sorted by site and hour) plus the file's
-``official_aqi``.
+``interval_end``, ``SO2 NO2 CO O3 PM10 PM2.5``) plus the file's ``official_aqi``, in file order
+with the positions that sort it by site and hour.
 
 The fast path never reports a problem itself: whenever anything in the file is unusual (not UTF-8,
 a BOM, a ragged or blank row, a time in another notation, a blank city, a duplicate
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import gzip
 import mmap
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from envplan.monitoring.air_checks import (
@@ -43,6 +45,20 @@ MEE_MISSING = "—"
 
 #: Columns of the wide frame returned (the wide hourly frame of ``services.air.hourly``).
 WIDE_COLUMNS = ("site", "interval_end", *POLLUTANTS, "official_aqi")
+
+
+@dataclass(frozen=True, slots=True)
+class WideHourly:
+    """A checked file as one typed row per city-hour (``WIDE_COLUMNS``), in file order, and the
+    row positions that sort it by site and hour (the order of every output). Sorting is left to
+    the caller: reordering the small integer results of the AQI engine costs far less than
+    reordering the concentrations (``services.air.hourly.hourly_aqi_wide(order=…)``)."""
+
+    frame: pl.DataFrame
+    order: np.ndarray
+
+    def sorted(self) -> pl.DataFrame:
+        return self.frame.select(pl.all().gather(pl.Series(self.order)))
 
 
 def _raw_bytes(path: Path) -> bytes | mmap.mmap | None:
@@ -138,9 +154,9 @@ def _parses(text: str, fmt: str) -> bool:
     return parsed.null_count() == 0
 
 
-def check_mee_city_wide(frame: pl.DataFrame) -> pl.DataFrame | None:
+def check_mee_city_wide(frame: pl.DataFrame) -> WideHourly | None:
     """The checks of ``read_air`` for ``mee-city`` as column expressions on the wide frame; the
-    wide hourly frame sorted by site and hour (``WIDE_COLUMNS``), or None when any would fail."""
+    wide hourly frame in file order with its sort order, or None when any check would fail."""
     value_bad = [
         (pl.col(p) < 0) | (pl.col(p) > PHYSICAL_MAXIMA[p]) | pl.col(p).is_nan()
         for p in MEE_POLLUTANTS
@@ -181,7 +197,7 @@ def check_mee_city_wide(frame: pl.DataFrame) -> pl.DataFrame | None:
         *POLLUTANTS,
         aqi.cast(pl.Int64).alias("official_aqi"),
     )
-    return wide.select(pl.all().gather(order))
+    return WideHourly(frame=wide, order=order.to_numpy())
 
 
 def _unit_mistake(frame: pl.DataFrame) -> bool:
@@ -220,9 +236,18 @@ def _unit_mistake(frame: pl.DataFrame) -> bool:
 
 
 def read_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
-    """``load_mee_city_wide`` then ``check_mee_city_wide``; None: read with ``read_air``."""
+    """``load_mee_city_wide`` then ``check_mee_city_wide``, sorted by site and hour (the wide
+    hourly frame of ``services.air.hourly.hourly_wide`` plus ``official_aqi``); None: read the
+    file with ``read_air``."""
     frame = load_mee_city_wide(path)
-    return None if frame is None else check_mee_city_wide(frame)
+    checked = None if frame is None else check_mee_city_wide(frame)
+    return None if checked is None else checked.sorted()
 
 
-__all__ = ["WIDE_COLUMNS", "check_mee_city_wide", "load_mee_city_wide", "read_mee_city_wide"]
+__all__ = [
+    "WIDE_COLUMNS",
+    "WideHourly",
+    "check_mee_city_wide",
+    "load_mee_city_wide",
+    "read_mee_city_wide",
+]
