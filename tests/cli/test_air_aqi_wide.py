@@ -156,8 +156,8 @@ def test_bad_mee_city_rows_are_named_in_chinese(
 
 
 def test_unusual_but_valid_files_give_the_same_output(tmp_path: Path) -> None:
-    """GBK with CRLF (Excel's CSV), another missing marker, a 24:00 label: the fast path leaves
-    them to the general reader; the output is that of the plain file (same cells)."""
+    """GBK with CRLF (Excel's CSV), another missing marker, a 24:00 label: the output is that of
+    the plain file with the same cells."""
     plain = _write(tmp_path, ROWS, "plain.csv")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(plain.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gbk"))
@@ -172,12 +172,21 @@ def test_unusual_but_valid_files_give_the_same_output(tmp_path: Path) -> None:
         result = _aqi(str(source), "-o", str(out))
         assert result.exit_code == 0, result.output
         outputs[source.name] = out.read_text(encoding="utf-8")
-    assert read_mee_city_wide(gbk) is None and read_mee_city_wide(marked) is None
+    assert read_mee_city_wide(gbk) is not None  # transcoded in blocks, then the fast path
+    assert read_mee_city_wide(marked) is None  # "NA": left to read_air
     assert outputs["gbk.csv"] == outputs["plain.csv"] == outputs["h24.csv"]
     assert outputs["na.csv"] == outputs["dash.csv"] != outputs["plain.csv"]
     # 2019-02-04 00:00, NO2 missing: no 1-h NO2 sub-index, the row is incomplete.
     first = outputs["na.csv"].splitlines()[1].split(",")
     assert first[:4] == ["晋城市", "2019-02-04 00:00", "62", "false"]
+
+
+def test_bytes_that_are_neither_utf8_nor_gbk(tmp_path: Path) -> None:
+    path = tmp_path / "binary.csv"
+    path.write_bytes(HEADER.encode() + b"\n\xff\xfe\xff,1,2\n")
+    result = _aqi(str(path), "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 2
+    assert "文件「binary.csv」：无法识别文件编码：既不是 UTF-8，也不是 GBK/GB18030" in result.output
 
 
 def test_progress_is_shown_on_a_terminal_and_not_with_quiet(

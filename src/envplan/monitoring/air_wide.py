@@ -8,8 +8,11 @@ frame. The result is the wide hourly frame of ``services.air.hourly.hourly_wide`
 ``interval_end``, ``SO2 NO2 CO O3 PM10 PM2.5``) plus the file's ``official_aqi``, in file order
 with the positions that sort it by site and hour.
 
-The fast path never reports a problem itself: whenever anything in the file is unusual (not UTF-8,
-a BOM, a ragged or blank row, a time in another notation, a blank city, a duplicate
+A GBK/GB18030 file (what Excel writes as "CSV" on Chinese Windows) is transcoded to UTF-8 in blocks
+into a temporary file first, so memory stays bounded.
+
+The fast path never reports a problem itself: whenever anything in the file is unusual (neither
+UTF-8 nor GB18030, a BOM, a ragged or blank row, a time in another notation, a blank city, a duplicate
 city-hour, a value or AQI the general reader would reject, an unknown primary pollutant) it returns
 None and the caller reads the file with ``read_air``, which then gives its usual zh-CN problems
 (file, row, column) or the same data. The input limits of ``input_limits`` apply as in ``read_air``.
@@ -17,8 +20,10 @@ None and the caller reads the file with ``read_air``, which then gives its usual
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import mmap
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,10 +93,49 @@ def load_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
         return None
     try:
         # Polars maps a plain file itself; the map here serves the byte checks.
-        return _parse(path if isinstance(data, mmap.mmap) else data, data)
+        frame = _parse(path if isinstance(data, mmap.mmap) else data, data)
+        if frame is None and _looks_like_gbk(data):
+            frame = _parse_gbk(data)
+        return frame
     finally:
         if isinstance(data, mmap.mmap):
             data.close()
+
+
+def _looks_like_gbk(data: bytes | mmap.mmap) -> bool:
+    """The first megabyte is not UTF-8 but is GB18030 (Excel's "CSV" in Chinese Windows)."""
+    head = bytes(data[: 1 << 20])
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return False
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _parse_gbk(data: bytes | mmap.mmap, block: int = 1 << 22) -> pl.DataFrame | None:
+    """A GBK/GB18030 file transcoded to UTF-8 in 4 MB blocks into a temporary file (memory stays
+    bounded), then parsed like any other; None when it is not GB18030 throughout (read_air then
+    names the encoding problem)."""
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    with tempfile.TemporaryDirectory(prefix="envplan-gbk-") as folder:
+        target = Path(folder) / "utf-8.csv"
+        try:
+            with target.open("wb") as out:
+                for start in range(0, len(data), block):
+                    out.write(decoder.decode(data[start : start + block]).encode("utf-8"))
+                out.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        with (
+            target.open("rb") as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped,
+        ):
+            return _parse(target, mapped)
 
 
 def _parse(source: Path | bytes, data: bytes | mmap.mmap) -> pl.DataFrame | None:
