@@ -44,6 +44,9 @@ from envplan.monitoring.input_limits import check_file
 #: Time notations tried on the first time cell (the MEE table writes the first).
 _TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
+#: Spreadsheets and archives: read_air names what to do with them.
+_NOT_CSV = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".numbers", ".zip")
+
 #: The missing-value marker of the MEE table (cells with any other ``MISSING_MARKERS`` value make
 #: the fast read fail, and ``read_air`` reads the file).
 MEE_MISSING = "—"
@@ -57,7 +60,7 @@ class WideHourly:
     """A checked file as one typed row per city-hour (``WIDE_COLUMNS``), in file order, and the
     row positions that sort it by site and hour (the order of every output). Sorting is left to
     the caller: reordering the small integer results of the AQI engine costs far less than
-    reordering the concentrations (``services.air.hourly.hourly_aqi_wide(order=…)``)."""
+    reordering the concentrations (see ``cli.air_cmd``)."""
 
     frame: pl.DataFrame
     order: np.ndarray
@@ -85,7 +88,7 @@ def load_mee_city_wide(path: InputPath) -> pl.DataFrame | None:
     Columns: ``city`` (text as in the file), ``time`` (text), ``interval_end``, the six
     concentrations and ``AQI`` (Float64, null where missing), ``main_pollution`` (text). Raises
     ``InputFileError`` only for the input limits (the same error ``read_air`` raises first)."""
-    if not isinstance(path, Path) or not path.is_file():
+    if not isinstance(path, Path) or not path.is_file() or path.suffix.lower() in _NOT_CSV:
         return None
     check_file(path)  # decompressed size and rows, as read_air does before parsing
     data = _raw_bytes(path)

@@ -339,19 +339,12 @@ def hourly_aqi_arrays(
     return _merge(parts, hourly.height)
 
 
-def hourly_aqi_wide(
-    hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None, order: np.ndarray | None = None
-) -> pl.DataFrame:
+def hourly_aqi_wide(hourly: pl.DataFrame, *, rules: AqiRuleSet | None = None) -> pl.DataFrame:
     """Hourly (real-time) AQI for every row of a wide hourly frame (``site``, ``interval_end``, the
     six 1-h values, optional ``SO2_24h``); see ``hourly_aqi``. No ``time`` text column
-    (``hourly_aqi`` adds it). ``order``: row positions to return the rows in (e.g. a sort of an
-    unsorted frame), applied to the small integer results rather than to the inputs."""
-    arrays = hourly_aqi_arrays(hourly, rules=rules)
-    keys = hourly.select("site", "interval_end")
-    if order is not None:
-        arrays = {name: values[order] for name, values in arrays.items()}
-        keys = keys.select(pl.all().gather(pl.Series(order)))
-    return pl.concat([keys, _result_frame(arrays)], how="horizontal")
+    (``hourly_aqi`` adds it)."""
+    results = _result_frame(hourly_aqi_arrays(hourly, rules=rules))
+    return pl.concat([hourly.select("site", "interval_end"), results], how="horizontal")
 
 
 def hourly_aqi(
