@@ -156,8 +156,8 @@ def test_bad_mee_city_rows_are_named_in_chinese(
 
 
 def test_unusual_but_valid_files_give_the_same_output(tmp_path: Path) -> None:
-    """GBK with CRLF (Excel's CSV), another missing marker, a 24:00 label: the output is that of
-    the plain file with the same cells."""
+    """GBK with CRLF (Excel's CSV), another missing marker, a 24:00 label, rows out of time
+    order: the output is that of the plain file with the same cells, by city and hour."""
     plain = _write(tmp_path, ROWS, "plain.csv")
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes(plain.read_text(encoding="utf-8").replace("\n", "\r\n").encode("gbk"))
@@ -166,15 +166,23 @@ def test_unusual_but_valid_files_give_the_same_output(tmp_path: Path) -> None:
     hour24 = _write(
         tmp_path, [ROWS[0].replace("2019-02-04 00:00:00", "2019-02-03 24:00"), *ROWS[1:]], "h24.csv"
     )
+    shuffled = _write(tmp_path, [ROWS[2], ROWS[0], ROWS[1]], "shuffled.csv")
     outputs = {}
-    for source in (plain, gbk, marked, dashed, hour24):
+    for source in (plain, gbk, marked, dashed, hour24, shuffled):
         out = tmp_path / f"out-{source.name}"
         result = _aqi(str(source), "-o", str(out))
         assert result.exit_code == 0, result.output
         outputs[source.name] = out.read_text(encoding="utf-8")
     assert read_mee_city_wide(gbk) is not None  # transcoded in blocks, then the fast path
     assert read_mee_city_wide(marked) is None  # "NA": left to read_air
-    assert outputs["gbk.csv"] == outputs["plain.csv"] == outputs["h24.csv"]
+    assert (
+        outputs["gbk.csv"] == outputs["plain.csv"] == outputs["h24.csv"] == outputs["shuffled.csv"]
+    )
+    assert [line[:20] for line in outputs["shuffled.csv"].splitlines()[1:]] == [
+        "晋城市,2019-02-04 00:00",
+        "晋城市,2019-02-04 01:00",
+        "晋城市,2019-02-04 02:00",
+    ]
     assert outputs["na.csv"] == outputs["dash.csv"] != outputs["plain.csv"]
     # 2019-02-04 00:00, NO2 missing: no 1-h NO2 sub-index, the row is incomplete.
     first = outputs["na.csv"].splitlines()[1].split(",")

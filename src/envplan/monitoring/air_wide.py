@@ -223,28 +223,36 @@ def check_mee_city_wide(frame: pl.DataFrame) -> WideHourly | None:
     if any(checks.drop("first").row(0)) or _unit_mistake(frame):
         return None
     primary = frame["main_pollution"].unique().to_frame()
-    codes = primary.select(normalize_primary(pl.col("main_pollution")))
-    if codes.to_series().str.contains("?", literal=True).any():
+    normalized = primary.select(normalize_primary(pl.col("main_pollution")))
+    if normalized.to_series().str.contains("?", literal=True).any():
         return None
     stripped = frame["city"].str.strip_chars()
     names = stripped.unique().sort()  # code-point order: the order of the text column's sort
     if names.is_in(list(MISSING_MARKERS)).any():
         return None  # a city cell of spaces around a missing marker: blank city
     site = stripped.cast(pl.Enum(names))
-    # One UInt64 key per row (site code, seconds since the first hour): a single-key sort.
-    seconds = (frame["interval_end"] - checks["first"][0]).dt.total_seconds()
-    key = site.to_physical().cast(pl.UInt64) * (1 << 40) + seconds.cast(pl.UInt64)
-    order = key.arg_sort()
-    ordered = key.gather(order)
-    if (ordered.head(-1) == ordered.tail(-1)).any():
-        return None  # a duplicate city-hour: the general reader lists every repeat
+    # One key per row: site code × 2⁴⁰ + seconds since the first hour. Files are written hour
+    # by hour, so a stable sort of the small site codes alone (NumPy's radix sort) usually
+    # orders the keys; otherwise the keys are sorted. Equal neighbours are duplicates.
+    codes = site.to_physical().to_numpy()
+    seconds = (frame["interval_end"] - checks["first"][0]).dt.total_seconds().to_numpy()
+    key = (codes.astype(np.uint64) << np.uint64(40)) | seconds.astype(np.uint64)
+    order = np.argsort(codes, kind="stable")
+    if not _increasing(key[order]):
+        order = np.argsort(key, kind="stable")
+        if not _increasing(key[order]):
+            return None  # a duplicate city-hour: the general reader lists every repeat
     wide = frame.select(
         pl.lit(site).alias("site"),
         "interval_end",
         *POLLUTANTS,
         aqi.cast(pl.Int64).alias("official_aqi"),
     )
-    return WideHourly(frame=wide, order=order.to_numpy())
+    return WideHourly(frame=wide, order=order)
+
+
+def _increasing(values: np.ndarray) -> bool:
+    return bool((values[1:] > values[:-1]).all())
 
 
 def _unit_mistake(frame: pl.DataFrame) -> bool:
