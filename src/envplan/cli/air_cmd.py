@@ -1,7 +1,9 @@
 """`envplan air` command group: hourly AQI, daily statistics, period assessment, city ranking.
 
-Thin layer: read the input with ``envplan.monitoring.air_readers.read_air``, call
-``envplan.services.air.hourly``, write/print. Every message a user reads is zh-CN; outputs are written
+Thin layer: read the input with ``envplan.monitoring.air_readers.read_air`` (``air aqi`` on
+``mee-city``: the wide fast path ``envplan.monitoring.air_wide``), call ``envplan.services.air.hourly``,
+write/print; long steps show progress (``envplan.cli.progress``, off under ``--quiet`` or without a
+terminal). Every message a user reads is zh-CN; outputs are written
 to a temporary file first and renamed, so a failed run leaves nothing partial.
 """
 
