@@ -34,12 +34,8 @@ import duckdb
 import polars as pl
 
 from envplan.monitoring.air_io import InputPath, is_archive
-from envplan.monitoring.air_readers import (
-    AirReadResult,
-    detect_air_format,
-    folder_files,
-    read_air,
-)
+from envplan.monitoring.air_layouts import detect_air_format, folder_files
+from envplan.monitoring.air_readers import AirReadResult, read_air
 from envplan.monitoring.air_schema import (
     MEASUREMENT_KEY,
     MEASUREMENT_SCHEMA,

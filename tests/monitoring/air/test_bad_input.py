@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from envplan.monitoring.air_readers import detect_air_format, read_air
+from envplan.monitoring.air_layouts import detect_air_format
+from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.errors import MAX_LISTED_PROBLEMS, InputFileError, InputProblem
 
 MEE_HEADER = "city,AQI,PM2.5,PM10,SO2,NO2,CO,O3,main_pollution,time"

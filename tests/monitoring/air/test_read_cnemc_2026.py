@@ -13,7 +13,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from envplan.monitoring.air_readers import detect_air_format, read_air
+from envplan.monitoring.air_layouts import detect_air_format
+from envplan.monitoring.air_readers import read_air
 
 NATIONAL = "cnemc-live-national-2026-02-28_2026-03-01.csv.gz"
 SHANXI = "cnemc-live-shanxi-2026-03-02_2026-07-24.csv.gz"

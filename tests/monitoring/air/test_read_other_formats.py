@@ -17,7 +17,8 @@ from envplan.monitoring.air_bundled import (
     bundled_air_file,
     bundled_air_files,
 )
-from envplan.monitoring.air_readers import detect_air_format, read_air
+from envplan.monitoring.air_layouts import detect_air_format
+from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.errors import InputFileError
 
 GUANGZHOU = "cnemc-sites-guangzhou-2025-04-01.csv"

@@ -11,13 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from envplan.monitoring.air_readers import (
-    AIR_FORMATS,
-    MEASUREMENT_SCHEMA,
-    PUBLISHED_SCHEMA,
-    detect_air_format,
-    read_air,
-)
+from envplan.monitoring.air_layouts import AIR_FORMATS, detect_air_format
+from envplan.monitoring.air_readers import read_air
+from envplan.monitoring.air_schema import MEASUREMENT_SCHEMA, PUBLISHED_SCHEMA
 
 
 @pytest.fixture(scope="module")
