@@ -9,6 +9,14 @@ through here once with bounded memory:
   or entities (the "billion laughs" expansion; openpyxl also parses through defusedxml);
 - plain text: counted lines.
 Problems are :class:`InputFileError` with a zh-CN message naming the file.
+
+These absolute limits protect the server from what a user uploads (``check_bytes``,
+``check_stream``). A file already on the user's own disk (``check_file``: the command line, a
+folder import) is not an expansion risk by its size — a national year of station-hours is
+15 M lines — so there only what a file *expands to* is checked: plain text passes, a ``.gz``
+is refused when it expands past ``MAX_EXPANDED_BYTES`` *and* more than
+``MAX_LOCAL_RATIO`` times its compressed size (real CSV compresses 5–15×; a bomb 1,000×), and
+a workbook keeps the upload limits (openpyxl holds it in memory).
 """
 
 from __future__ import annotations
@@ -27,6 +35,9 @@ from envplan.monitoring.errors import InputFileError, InputProblem
 MAX_EXPANDED_BYTES = 128 * 1024 * 1024
 #: Most lines (CSV) or rows (every sheet of a workbook together) of one input file.
 MAX_ROWS = 2_000_000
+#: Largest expansion of a local ``.gz`` file beyond ``MAX_EXPANDED_BYTES`` [decompressed bytes
+#: per compressed byte].
+MAX_LOCAL_RATIO = 100
 _CHUNK = 1 << 20
 _XML_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 
@@ -35,10 +46,10 @@ def _error(name: str, message: str) -> InputFileError:
     return InputFileError([InputProblem(file=name, row=None, column=None, message=message)])
 
 
-def _too_big(name: str) -> InputFileError:
+def _too_big(name: str, limit: int = MAX_EXPANDED_BYTES) -> InputFileError:
     return _error(
         name,
-        f"解压后内容超过上限 {MAX_EXPANDED_BYTES // (1024 * 1024)} MB（疑似压缩炸弹），未导入；"
+        f"解压后内容超过上限 {limit // (1024 * 1024):,} MB（疑似压缩炸弹），未导入；"
         "请拆分为多个文件",
     )
 
@@ -49,15 +60,15 @@ def _too_many_rows(name: str, rows: int) -> InputFileError:
     )
 
 
-def _gunzip_chunks(name: str, raw: IO[bytes]) -> Iterator[bytes]:
+def _gunzip_chunks(name: str, raw: IO[bytes], limit: int = MAX_EXPANDED_BYTES) -> Iterator[bytes]:
     """The decompressed content in chunks of at most 1 MB (memory stays bounded)."""
     total = 0
     try:
         with gzip.GzipFile(fileobj=raw) as unzipped:
             while chunk := unzipped.read(_CHUNK):
                 total += len(chunk)
-                if total > MAX_EXPANDED_BYTES:
-                    raise _too_big(name)
+                if total > limit:
+                    raise _too_big(name, limit)
                 yield chunk
     except (OSError, EOFError, zlib.error) as exc:
         raise _error(name, f"gzip 压缩文件已损坏或不完整，无法解压（{exc}）") from exc
@@ -128,7 +139,16 @@ def check_bytes(name: str, data: bytes) -> None:
 
 
 def check_file(path: Path | zipfile.Path) -> None:
+    """Check a file on the user's disk before a reader parses it (see the module docstring)."""
     if not path.is_file():
         return  # the reader names a missing file itself
-    with path.open("rb") as handle:
-        check_stream(path.name, handle)
+    lowered = path.name.lower()
+    if lowered.endswith((".xlsx", ".xlsm")) or isinstance(path, zipfile.Path):
+        with path.open("rb") as handle:
+            check_stream(path.name, handle)
+    elif lowered.endswith(".gz"):
+        compressed = path.stat().st_size
+        limit = max(MAX_EXPANDED_BYTES, MAX_LOCAL_RATIO * compressed)
+        with path.open("rb") as handle:
+            for _chunk in _gunzip_chunks(path.name, handle, limit):
+                pass
