@@ -96,9 +96,12 @@ def _seeded_template() -> Path:
 def open_test_platform(home: Path, engine: Engine | None = None) -> Platform:
     """A demo platform on ``home``. On SQLite the home starts as a copy of this process's seeded
     template (isolated: every test platform has its own files); on PostgreSQL (``engine``) the
-    records are seeded into the engine's fresh schema."""
+    records are seeded into the engine's fresh schema, and the monitoring store (with its derived
+    air tables) is copied from the template, as it does not depend on the records backend."""
     if engine is None:
         shutil.copytree(_seeded_template(), home, dirs_exist_ok=True)
+    else:
+        shutil.copytree(_seeded_template() / "timeseries", home / "timeseries", dirs_exist_ok=True)
     platform = open_platform(demo_settings(home), engine=engine, today=TODAY)
     ensure_accounts(platform)
     return platform
