@@ -65,6 +65,8 @@ COL_MEASURE = {
     "red": "红色预警限产比例（%）",
 }
 COL_MEASURE_TEXT = "应急减排措施说明"
+#: The import template's columns in template order, as (header, required) pairs; columns are found
+#: by their header, so their order in a file is free.
 COLUMNS: tuple[tuple[str, bool], ...] = (
     (COL_NO, False),
     (COL_CODE, True),
@@ -94,11 +96,35 @@ _NO = {"否", "无", "n", "no", "false", "0", "×", ""}
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One fault of an import file: where it is and why.
+
+    Attributes
+    ----------
+    row : int
+        Excel row number (1 = the first row of the sheet).
+    column : str
+        Header of the column at fault (a :data:`COLUMNS` name).
+    reason : str
+        zh-CN reason shown to the user.
+    """
+
     row: int  # Excel row number
     column: str
     reason: str
 
     def describe(self, source: str) -> str:
+        """The problem as one zh-CN line for the user.
+
+        Parameters
+        ----------
+        source : str
+            Name of the imported file.
+
+        Returns
+        -------
+        str
+            ``<source> 第 <row> 行 <column>：<reason>``.
+        """
         return f"{source} 第 {self.row} 行 {self.column}：{self.reason}"
 
 
@@ -115,6 +141,18 @@ class RegistryImportError(ValueError):
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What :func:`import_registry` wrote.
+
+    Attributes
+    ----------
+    created : list of str
+        Credit codes of the enterprises that were new, in file order.
+    updated : list of str
+        Credit codes of the enterprises that existed and were updated, in file order.
+    enterprises : list of Enterprise
+        Every saved enterprise, in file order.
+    """
+
     created: list[str]  # credit codes
     updated: list[str]
     enterprises: list[Enterprise]

@@ -47,10 +47,19 @@ class RegistryRow:
 
 @dataclass(frozen=True)
 class RegistryExport:
+    """The registry as plain rows for the Excel renderer (:func:`registry_export`).
+
+    Attributes
+    ----------
+    rows : tuple of RegistryRow
+        One row per enterprise, by county then name.
+    """
+
     rows: tuple[RegistryRow, ...]
 
     @property
     def demo(self) -> bool:
+        """Whether any row is 示例 data (the document then carries the demo mark)."""
         return any(r.is_demo for r in self.rows)
 
 

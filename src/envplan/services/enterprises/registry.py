@@ -34,8 +34,8 @@ from envplan.store.models import AuditEntry
 
 AUDIT_ENTITY = "enterprise"
 
-# The 39 key industries of 《重点行业重污染天气应急减排措施制定技术指南（2020年修订版）》
-# (环办大气函〔2020〕340号, its table of contents), plus 其他 for every other emitting industry.
+#: The 39 key industries of 《重点行业重污染天气应急减排措施制定技术指南（2020年修订版）》
+#: (环办大气函〔2020〕340号, its table of contents), in the guide's order.
 KEY_INDUSTRIES = (
     "长流程联合钢铁", "短流程钢铁", "铁合金", "焦化", "石灰窑", "铸造", "氧化铝", "电解铝",
     "炭素", "铜冶炼", "铅锌冶炼", "钼冶炼", "再生铜铝铅锌", "有色金属压延", "水泥", "砖瓦窑",
@@ -45,9 +45,11 @@ KEY_INDUSTRIES = (
     "工程机械整机制造", "工业涂装", "防水建筑材料制造",
 )  # fmt: skip
 OTHER_INDUSTRY = "其他"
+#: The accepted 行业类别 of an enterprise: :data:`KEY_INDUSTRIES` plus 其他 for every other
+#: emitting industry.
 INDUSTRIES = (*KEY_INDUSTRIES, OTHER_INDUSTRY)
-# Grades of the guide (A, B, C, D; B- as some provinces, e.g. Shanxi, publish it; 引领性 for the
-# industries that have no A/B/C/D split) and 非重点 for an enterprise outside the 39 industries.
+#: Grades of the guide (A, B, C, D; B- as some provinces, e.g. Shanxi, publish it; 引领性 for the
+#: industries that have no A/B/C/D split) and 非重点 for an enterprise outside the 39 industries.
 GRADES = ("A", "引领性", "B", "B-", "C", "D", "非重点")
 
 
@@ -56,7 +58,7 @@ class EnterpriseError(ValueError):
 
 
 class EnterpriseNotFound(LookupError):
-    pass
+    """No enterprise has the given 统一社会信用代码 (zh-CN message naming the code)."""
 
 
 class EnterpriseConflict(RuntimeError):
@@ -65,6 +67,20 @@ class EnterpriseConflict(RuntimeError):
 
 @dataclass(frozen=True)
 class EmissionInput:
+    """One year's emission of one pollutant, as an import row or a form gives it.
+
+    Attributes
+    ----------
+    year : int
+        Emission year (1990–2100).
+    pollutant : str
+        ``SO2``, ``NOx``, ``PM`` or ``VOCs``.
+    tonnes : float
+        Annual emission [t/a], non-negative.
+    source : str
+        Where the figure comes from (数据来源, free text).
+    """
+
     year: int
     pollutant: str  # SO2 | NOx | PM | VOCs
     tonnes: float  # [t/a]
@@ -73,6 +89,20 @@ class EmissionInput:
 
 @dataclass(frozen=True)
 class GradeInput:
+    """One performance grading (绩效分级) of an enterprise.
+
+    Attributes
+    ----------
+    grade : str
+        One of :data:`GRADES`.
+    graded_on : datetime.date
+        Date of the grading; the grade in force is the latest one not after a given day.
+    body : str
+        The grading body (评级单位).
+    note : str
+        Free remark.
+    """
+
     grade: str
     graded_on: dt.date
     body: str = ""
@@ -268,6 +298,13 @@ def enterprise_history(
 
 
 def county_names() -> tuple[str, ...]:
+    """The plan's county-level areas, the accepted values of an enterprise's county.
+
+    Returns
+    -------
+    tuple of str
+        County names in the plan's order (城区, 泽州县 …).
+    """
     return tuple(c.name for c in default_plan().counties)
 
 

@@ -39,6 +39,18 @@ class PlotRow:
 
 @dataclass(frozen=True)
 class LandExport:
+    """The whole land registry as plain data for the Excel renderer (:func:`land_export`).
+
+    Attributes
+    ----------
+    plots : tuple of PlotRow
+        Every plot, by county then 地块编号.
+    units : tuple of dict
+        Every key supervised unit (``list_key_units`` JSON, with its duties).
+    queries : tuple of dict
+        Every recorded land-supply query (``query_json`` objects), in record order.
+    """
+
     plots: tuple[PlotRow, ...]
     #: ``list_key_units`` JSON: unit facts, ``is_demo`` and ``duties`` (``duty_json`` objects)
     units: tuple[dict[str, Any], ...]

@@ -28,6 +28,24 @@ from envplan.store.models import AuditEntry
 
 @dataclass(frozen=True)
 class GateRequest:
+    """A land-supply query (供地查询) to the gate: may this plot enter this procedure?
+
+    Attributes
+    ----------
+    parcel_id : str
+        地块编号 of the plot asked about.
+    purpose : str
+        The procedure asked for (a ``Purpose`` value: 供地, 征收, 收回 or 收购).
+    asked_by : str
+        The person asking (a username or a name).
+    unit : str
+        The asking unit (default: the user's unit).
+    on : datetime.date or None
+        Day of the query (None = today).
+    intended_use : str or None
+        Intended use (拟用途: 第一类用地 or 第二类用地) the plot is asked for; None = not given.
+    """
+
     parcel_id: str
     purpose: str
     asked_by: str  # the person asking (a username or a name)
@@ -157,6 +175,20 @@ def _open_survey(
 
 
 def list_queries(session: Session, parcel_id: str | None = None) -> list[LandQuery]:
+    """The recorded land-supply queries, in record order.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    parcel_id : str or None
+        Only the queries about this plot (None = every query).
+
+    Returns
+    -------
+    list of LandQuery
+        The append-only query records, oldest first.
+    """
     query = select(LandQuery).order_by(LandQuery.id)
     if parcel_id is not None:
         query = query.where(LandQuery.parcel_id == parcel_id.strip())

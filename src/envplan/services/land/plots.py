@@ -75,6 +75,16 @@ class PlotInput:
 
 @dataclass(frozen=True)
 class FileUpload:
+    """An uploaded file (a report or evidence), kept in the evidence store by its SHA-256.
+
+    Attributes
+    ----------
+    filename : str
+        The name the user gave the file.
+    data : bytes
+        The file's content.
+    """
+
     filename: str
     data: bytes
 
@@ -379,6 +389,32 @@ def _check_condition(session: Session, plot: LandPlot, condition: Condition) -> 
 
 @dataclass(frozen=True)
 class StepInput:
+    """A stage change of a plot with its report, as :func:`advance` takes it.
+
+    Attributes
+    ----------
+    to : str
+        Target stage (a ``Stage`` value, as typed).
+    report : FileUpload or None
+        The report of the target stage (its HJ 25.x kind); a step without one is refused.
+    on : datetime.date
+        Day the plot enters the stage.
+    report_title : str
+        Title of the report.
+    review_meeting : str
+        The review meeting (评审会) that examined the report.
+    reviewed_on : datetime.date or None
+        Day of the review.
+    reviewers : str
+        The reviewing experts or body.
+    conclusion : str
+        The review's conclusion.
+    evidence : tuple of FileUpload
+        Further supporting files.
+    expected_version : int or None
+        The plot version the user saw; a different stored version refuses the step.
+    """
+
     to: str
     report: FileUpload | None
     on: dt.date
@@ -520,6 +556,22 @@ def _close_survey_duty(session: Session, plot: LandPlot, on: dt.date) -> None:
 def list_plots(
     session: Session, *, counties: tuple[str, ...] | None = None, stage: str | None = None
 ) -> list[LandPlot]:
+    """The registered plots, by county then 地块编号.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    counties : tuple of str or None
+        Only the plots of these counties (None = every county; see ``visible_counties``).
+    stage : str or None
+        Only the plots in this stage (a ``Stage`` value; None or empty = every stage).
+
+    Returns
+    -------
+    list of LandPlot
+        The stored plots.
+    """
     query = select(LandPlot).order_by(LandPlot.county, LandPlot.parcel_id)
     if counties is not None:
         query = query.where(LandPlot.county.in_(counties))

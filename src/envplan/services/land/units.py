@@ -46,6 +46,26 @@ FIRST_YEAR = 2021  # the plan's year
 
 @dataclass(frozen=True)
 class KeyUnitInput:
+    """A key supervised unit (土壤污染重点监管单位) as a user enters it.
+
+    Attributes
+    ----------
+    name : str
+        Unit name; empty = taken from the enterprise registry by credit code.
+    county : str
+        County of the unit; empty = taken from the enterprise registry.
+    credit_code : str or None
+        统一社会信用代码 (links the unit to the enterprise registry).
+    industry : str
+        Industry of the unit; empty = taken from the enterprise registry.
+    heavy_metal : bool
+        Whether the unit is a key heavy-metal emitter (涉重金属).
+    listed_on : datetime.date or None
+        Day the unit was put on the list (its duty deadlines count from it).
+    permit_number : str
+        排污许可证编号.
+    """
+
     name: str = ""  # empty: taken from the enterprise registry by credit code
     county: str = ""
     credit_code: str | None = None
@@ -281,6 +301,26 @@ def duty_json(duty: LandDuty, as_of: dt.date) -> dict[str, Any]:
 def list_key_units(
     session: Session, *, as_of: dt.date, counties: tuple[str, ...] | None = None
 ) -> list[dict[str, Any]]:
+    """The key supervised units with their tracked duties, by county then name.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    as_of : datetime.date
+        Day the duties' status and traffic light are judged on.
+    counties : tuple of str or None
+        Only the units of these counties (None = every county).
+
+    Returns
+    -------
+    list of dict
+        Per unit: ``id``, its facts (``credit_code``, ``name``, ``county``, ``industry``,
+        ``heavy_metal``, ``listed_on``, ``permit_number``), ``is_demo``, ``light`` (the worst
+        light of its duties: ``green``, ``yellow`` or ``red``), ``duties`` (one object per
+        duty, as in :func:`list_plot_duties`) and ``enterprise`` (the registry's facts of its
+        credit code, or None).
+    """
     query = select(LandKeyUnit).order_by(LandKeyUnit.county, LandKeyUnit.name)
     if counties is not None:
         query = query.where(LandKeyUnit.county.in_(counties))
@@ -307,6 +347,24 @@ def list_key_units(
 def list_plot_duties(
     session: Session, *, as_of: dt.date, plot_id: int | None = None
 ) -> list[dict[str, Any]]:
+    """The tracked duties attached to plots (not to units), in record order.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    as_of : datetime.date
+        Day the duties' status and traffic light are judged on.
+    plot_id : int or None
+        Only the duties of this plot (its database id; None = every plot).
+
+    Returns
+    -------
+    list of dict
+        Per duty: ``id``, ``kind``, ``label``, ``year``, ``due_on``, ``done_on`` (ISO dates or
+        None), ``status``, ``light`` (``green``, ``yellow`` or ``red``), ``light_label``
+        (绿灯/黄灯/红灯), ``note``, ``source`` and ``is_demo``.
+    """
     query = select(LandDuty).where(LandDuty.plot_id.is_not(None)).order_by(LandDuty.id)
     if plot_id is not None:
         query = query.where(LandDuty.plot_id == plot_id)

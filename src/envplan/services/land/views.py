@@ -52,6 +52,22 @@ def stage_dates(session: Session, plot_ids: list[int]) -> dict[int, dt.date]:
 
 
 def plot_summary(plot: LandPlot, stage_on: dt.date | None) -> dict[str, Any]:
+    """The list-row facts of a plot (the public lists and the plot tables).
+
+    Parameters
+    ----------
+    plot : LandPlot
+        The stored plot.
+    stage_on : datetime.date or None
+        Day the plot entered its current stage (None = unknown).
+
+    Returns
+    -------
+    dict
+        ``parcel_id``, ``name``, ``county``, ``town``, ``village``, ``area_m2``,
+        ``former_use``, ``planned_use`` (规划用途不明确 when none is recorded), ``stage``,
+        ``stage_on`` (ISO date or None) and ``is_demo``.
+    """
     return {
         "parcel_id": plot.parcel_id,
         "name": plot.name,

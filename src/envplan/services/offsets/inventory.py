@@ -56,6 +56,8 @@ COL_VILLAGE = "村（社区）"
 COL_INDUSTRY = "行业"
 COL_SOURCE = "数据来源"
 POLLUTANT_COLUMNS = {p: f"{p}（吨/年）" for p in POLLUTANTS}
+#: Headers of the inventory import layout (Excel or CSV), in template order: year, enterprise,
+#: credit code, county, town, village, industry, one column per pollutant [t/a], data source.
 INVENTORY_COLUMNS = (
     COL_YEAR,
     COL_NAME,
@@ -72,6 +74,14 @@ _INDICATORS = {"二氧化硫排放量": "SO2", "氮氧化物排放量": "NOx", "
 
 
 class InventoryImportError(ValueError):
+    """The inventory file was not imported; ``problems`` lists every fault (file, row, column).
+
+    Parameters
+    ----------
+    problems : list of str
+        zh-CN descriptions of the faults; the message shows the first 50.
+    """
+
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         head = f"排放清单未导入（共 {len(problems)} 处错误，未写入任何数据）："

@@ -55,6 +55,32 @@ from envplan.store.offsets import OffsetAllocation, OffsetCredit, OffsetDebit
 
 @dataclass
 class DebitResult:
+    """The decision on a project's debit (:func:`debit`), granted or refused, as recorded.
+
+    Attributes
+    ----------
+    ok : bool
+        Whether the credits sufficed and were used.
+    required : float
+        Reduction the rule requires for the project's added emission [t/a].
+    used : list of dict
+        Credits drawn, ``{"credit": id, "tonnes": t}`` each (empty when refused).
+    reason : str
+        zh-CN explanation (amounts, ratio, where the credits came from or what is missing).
+    debit_id : int
+        Id of the recorded debit row (a refusal is recorded too).
+    project : str
+        Project name.
+    county : str
+        County of the project.
+    pollutant : str
+        Pollutant key (``SO2``, ``NOx``, ``PM`` or ``VOCs``).
+    tonnes : float
+        The project's added emission [t/a].
+    rule : dict
+        The rule applied (:func:`rule_dict`).
+    """
+
     ok: bool
     required: float  # [t]
     used: list[dict[str, Any]]  # [{"credit": id, "tonnes": t}]
@@ -67,6 +93,13 @@ class DebitResult:
     rule: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The stable JSON of the decision (``envplan offsets debit --json`` and the API).
+
+        Returns
+        -------
+        dict
+            The attributes under the same names, except ``debit_id`` which is ``debit``.
+        """
         return {
             "ok": self.ok,
             "required": self.required,
