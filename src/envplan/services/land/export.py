@@ -41,7 +41,7 @@ class PlotRow:
 class LandExport:
     """The whole land registry as plain data for the Excel renderer (:func:`land_export`).
 
-    Attributes
+    Parameters
     ----------
     plots : tuple of PlotRow
         Every plot, by county then 地块编号.

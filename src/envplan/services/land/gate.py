@@ -30,7 +30,7 @@ from envplan.store.models import AuditEntry
 class GateRequest:
     """A land-supply query (供地查询) to the gate: may this plot enter this procedure?
 
-    Attributes
+    Parameters
     ----------
     parcel_id : str
         地块编号 of the plot asked about.

@@ -77,7 +77,7 @@ class PlotInput:
 class FileUpload:
     """An uploaded file (a report or evidence), kept in the evidence store by its SHA-256.
 
-    Attributes
+    Parameters
     ----------
     filename : str
         The name the user gave the file.
@@ -391,7 +391,7 @@ def _check_condition(session: Session, plot: LandPlot, condition: Condition) -> 
 class StepInput:
     """A stage change of a plot with its report, as :func:`advance` takes it.
 
-    Attributes
+    Parameters
     ----------
     to : str
         Target stage (a ``Stage`` value, as typed).

@@ -48,7 +48,7 @@ FIRST_YEAR = 2021  # the plan's year
 class KeyUnitInput:
     """A key supervised unit (土壤污染重点监管单位) as a user enters it.
 
-    Attributes
+    Parameters
     ----------
     name : str
         Unit name; empty = taken from the enterprise registry by credit code.

@@ -57,7 +57,7 @@ from envplan.store.offsets import OffsetAllocation, OffsetCredit, OffsetDebit
 class DebitResult:
     """The decision on a project's debit (:func:`debit`), granted or refused, as recorded.
 
-    Attributes
+    Parameters
     ----------
     ok : bool
         Whether the credits sufficed and were used.
