@@ -48,7 +48,18 @@ def is_approval_office(principal: Principal) -> bool:
 
 
 def readable_counties(principal: Principal) -> set[str] | None:
-    """Counties whose ledger the user may read (None = all)."""
+    """Counties whose ledger the user may read (None = all).
+
+    Parameters
+    ----------
+    principal : Principal
+        The acting user.
+
+    Returns
+    -------
+    set of str or None
+        None = all (admin, viewer, approval office); the clerk's county; empty for others.
+    """
     if principal.role in (Role.ADMIN, Role.VIEWER) or is_approval_office(principal):
         return None
     if principal.role is Role.COUNTY_CLERK and principal.county:
