@@ -32,7 +32,12 @@ class LandConflict(RuntimeError):
 
 @functools.cache
 def known_counties() -> tuple[str, ...]:
-    """The plan's county-level areas (城区, 泽州县 … 开发区)."""
+    """The plan's county-level areas (城区, 泽州县 … 开发区).
+
+    Returns
+    -------
+    tuple of str
+    """
     from envplan.plan import default_plan
 
     return tuple(county.name for county in default_plan().counties)
@@ -61,7 +66,18 @@ def require_county(principal: Principal, action: Action, county: str, what: str)
 
 
 def visible_counties(principal: Principal) -> tuple[str, ...] | None:
-    """Counties whose records ``principal`` may read; None = all."""
+    """Counties whose records ``principal`` may read; None = all.
+
+    Parameters
+    ----------
+    principal : Principal
+        The acting user.
+
+    Returns
+    -------
+    tuple of str or None
+        None = all (admin, viewer); the clerk's county; empty for unit roles.
+    """
     if principal.role is Role.COUNTY_CLERK:
         return (principal.county,) if principal.county else ()
     if principal.role in (Role.ADMIN, Role.VIEWER):

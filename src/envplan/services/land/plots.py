@@ -177,7 +177,19 @@ def add_plot(
     actor: Principal = SYSTEM,
     is_demo: bool = False,
 ) -> LandPlot:
-    """Register a plot at its current stage (normally 疑似污染地块); one audited write."""
+    """Register a plot at its current stage (normally 疑似污染地块); one audited write.
+
+    Parameters
+    ----------
+    session, data
+        Open database session; the plot as entered (checked by ``validate_plot``).
+    on, actor, is_demo
+        Day of its first step; the acting user (its county only); mark as 示例 data.
+
+    Returns
+    -------
+    LandPlot
+    """
     values = validate_plot(data)
     require_county(actor, Action.REPORT, values["county"], "地块")
     registered = enterprise_facts(session, values["former_enterprise_code"])
@@ -399,16 +411,8 @@ class StepInput:
         The report of the target stage (its HJ 25.x kind); a step without one is refused.
     on : datetime.date
         Day the plot enters the stage.
-    report_title : str
-        Title of the report.
-    review_meeting : str
-        The review meeting (评审会) that examined the report.
-    reviewed_on : datetime.date or None
-        Day of the review.
-    reviewers : str
-        The reviewing experts or body.
-    conclusion : str
-        The review's conclusion.
+    report_title, review_meeting, reviewed_on, reviewers, conclusion
+        Title of the report; the review meeting (评审会), its day, the reviewers, its conclusion.
     evidence : tuple of FileUpload
         Further supporting files.
     expected_version : int or None
@@ -441,6 +445,17 @@ def advance(
     Refused (LandError, nothing kept): an unknown stage, a transition not in the cited table
     (skipping a stage), a missing report, a condition that fails (results over the screening
     value block 效果评估 and 移出名录), a stale ``expected_version``.
+
+    Parameters
+    ----------
+    session, parcel_id, step
+        Open database session; 地块编号; the target stage with its report (:class:`StepInput`).
+    store, actor, is_demo
+        Evidence store of the files; the acting user (its county only); mark as 示例 data.
+
+    Returns
+    -------
+    LandStep
     """
     plot = find_plot(session, parcel_id)
     require_county(actor, Action.REPORT, plot.county, "地块")

@@ -110,7 +110,26 @@ def add_key_unit(
     year: int | None = None,
 ) -> LandKeyUnit:
     """List a key unit and open its dated duties (hidden danger, permit clause, self-monitoring of
-    ``year`` (default: the listing year, at least 2021), automatic monitoring if heavy-metal)."""
+    ``year`` (default: the listing year, at least 2021), automatic monitoring if heavy-metal).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    data : KeyUnitInput
+        The unit as entered (empty name, county or industry are taken from the registry).
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+    is_demo : bool
+        Mark the unit and its duties as 示例 data.
+    year : int or None
+        First self-monitoring year (None = the listing year, at least 2021).
+
+    Returns
+    -------
+    LandKeyUnit
+        The listed unit with its duties.
+    """
     code = normalise_credit_code(data.credit_code) or None
     registered = None
     if code is not None:
@@ -176,7 +195,22 @@ def add_key_unit(
 
 def open_year(session: Session, year: int, *, actor: Principal = SYSTEM) -> int:
     """Open the self-monitoring plan and results duties of ``year`` for every listed unit that
-    lacks them; returns how many duties were opened."""
+    lacks them; returns how many duties were opened.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    year : int
+        The monitoring year.
+    actor : Principal
+        Recorded as the author (default ``SYSTEM``).
+
+    Returns
+    -------
+    int
+        How many duties were opened.
+    """
     opened = 0
     for unit in session.scalars(select(LandKeyUnit).order_by(LandKeyUnit.id)):
         have = {(d.kind, d.year) for d in unit.duties}
@@ -205,7 +239,26 @@ def plan_demolition(
     note: str = "",
     actor: Principal = SYSTEM,
 ) -> LandDuty:
-    """A planned demolition: the work plan (reviewed, filed) is due before the demolition day."""
+    """A planned demolition: the work plan (reviewed, filed) is due before the demolition day.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    unit_id : int
+        Id of the key unit.
+    demolition_on : datetime.date
+        Planned demolition day (the work plan is due before it).
+    note : str
+        Free remark.
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+
+    Returns
+    -------
+    LandDuty
+        The new duty.
+    """
     unit = session.get(LandKeyUnit, unit_id)
     if unit is None:
         raise LandNotFound(f"重点监管单位不存在：{unit_id}")
@@ -237,7 +290,32 @@ def complete_duty(
     passed: bool = True,
 ) -> LandDuty:
     """Close a duty on ``done_on`` with its evidence. For the permit-clause check ``passed`` False
-    records a failed check (the duty stays open with the finding in its note)."""
+    records a failed check (the duty stays open with the finding in its note).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    duty_id : int
+        Id of the duty.
+    done_on : datetime.date
+        Day it was done.
+    note : str
+        Free remark (the finding of a failed check).
+    upload : tuple of (str, bytes) or None
+        Evidence file as (file name, content).
+    store : EvidenceStore or None
+        Where the file is kept (required with ``upload``).
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+    passed : bool
+        False records a failed permit-clause check.
+
+    Returns
+    -------
+    LandDuty
+        The updated duty.
+    """
     duty = session.get(LandDuty, duty_id)
     if duty is None:
         raise LandNotFound(f"跟踪事项不存在：第 {duty_id} 号")
