@@ -65,6 +65,8 @@ COL_MEASURE = {
     "red": "红色预警限产比例（%）",
 }
 COL_MEASURE_TEXT = "应急减排措施说明"
+#: The import template's columns in template order, as (header, required) pairs; columns are found
+#: by their header, so their order in a file is free.
 COLUMNS: tuple[tuple[str, bool], ...] = (
     (COL_NO, False),
     (COL_CODE, True),
@@ -94,16 +96,50 @@ _NO = {"否", "无", "n", "no", "false", "0", "×", ""}
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One fault of an import file: where it is and why.
+
+    Parameters
+    ----------
+    row : int
+        Excel row number (1 = the first row of the sheet).
+    column : str
+        Header of the column at fault (a :data:`COLUMNS` name).
+    reason : str
+        zh-CN reason shown to the user.
+    """
+
     row: int  # Excel row number
     column: str
     reason: str
 
     def describe(self, source: str) -> str:
+        """The problem as one zh-CN line for the user.
+
+        Parameters
+        ----------
+        source : str
+            Name of the imported file.
+
+        Returns
+        -------
+        str
+            ``<source> 第 <row> 行 <column>：<reason>``.
+        """
         return f"{source} 第 {self.row} 行 {self.column}：{self.reason}"
 
 
 class RegistryImportError(ValueError):
-    """The file was not imported; ``problems`` lists every row and field at fault."""
+    """The file was not imported; ``problems`` lists every row and field at fault.
+
+    Parameters
+    ----------
+    source : str
+        Name of the file.
+    problems : list of ImportProblem
+        Every fault found (may be empty when ``header`` says why the file was refused).
+    header : str
+        First line of the message (default: the file was not imported, with the count).
+    """
 
     def __init__(self, source: str, problems: list[ImportProblem], header: str = "") -> None:
         self.source = source
@@ -115,6 +151,18 @@ class RegistryImportError(ValueError):
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What :func:`import_registry` wrote.
+
+    Parameters
+    ----------
+    created : list of str
+        Credit codes of the enterprises that were new, in file order.
+    updated : list of str
+        Credit codes of the enterprises that existed and were updated, in file order.
+    enterprises : list of Enterprise
+        Every saved enterprise, in file order.
+    """
+
     created: list[str]  # credit codes
     updated: list[str]
     enterprises: list[Enterprise]
@@ -215,7 +263,26 @@ def _read_rows(
 def parse_registry(
     path_or_file: Path | IO[bytes], *, source: str | None = None
 ) -> list[tuple[int, EnterpriseInput]]:
-    """Read and validate every row; (Excel row, input) pairs, or RegistryImportError."""
+    """Read and validate every row; (Excel row, input) pairs, or RegistryImportError.
+
+    Parameters
+    ----------
+    path_or_file : pathlib.Path or binary file
+        The .xlsx file.
+    source : str or None
+        Name used in messages (default: the file name, or 上传文件 for a file object).
+
+    Returns
+    -------
+    list of (int, EnterpriseInput)
+        Excel row number and the row's input, in file order.
+
+    Raises
+    ------
+    RegistryImportError
+        The file cannot be read, lacks the header or a required column, has no data row, or any
+        row is invalid (every problem listed).
+    """
     source = source or (path_or_file.name if isinstance(path_or_file, Path) else "上传文件")
     header, body = _read_rows(path_or_file, source)
     missing = [name for name, required in COLUMNS if required and name not in header]
@@ -313,6 +380,29 @@ def import_registry(
 
     Nothing is written when any row is wrong or outside the principal's scope (a county clerk
     may import only its county's enterprises). The caller commits.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    path_or_file : pathlib.Path or binary file
+        The .xlsx file (:data:`COLUMNS` layout).
+    principal : Principal
+        The acting user (default: ``SYSTEM``).
+    source : str or None
+        Name used in messages (default: the file name, or 上传文件 for a file object).
+    is_demo : bool
+        Mark the new enterprises as 示例 data.
+
+    Returns
+    -------
+    ImportResult
+        The created and updated credit codes and the saved enterprises.
+
+    Raises
+    ------
+    RegistryImportError
+        Any row is invalid or outside the principal's scope; nothing was written.
     """
     source = source or (path_or_file.name if isinstance(path_or_file, Path) else "上传文件")
     parsed = parse_registry(path_or_file, source=source)

@@ -20,7 +20,37 @@ from envplan.store.enterprises import Enterprise
 
 @dataclass(frozen=True)
 class RegistryRow:
-    """One enterprise in the import layout's terms (the renderer only formats and places)."""
+    """One enterprise in the import layout's terms (the renderer only formats and places).
+
+    Parameters
+    ----------
+    credit_code, name, county, industry, permit_number, town, village : str
+        The enterprise's registry facts.
+    lon, lat : float or None
+        Location [degrees, WGS 84].
+    lines : tuple of (str, str)
+        Production lines as (name, capacity or "").
+    year : int or None
+        Latest year with emissions (None = no emission recorded).
+    source : str
+        Data source of that year.
+    tonnes : dict of str to float
+        Pollutant to emission of ``year`` [t/a].
+    grade : str or None
+        Grade in force.
+    graded_on : datetime.date or None
+        Date of that grading.
+    grade_body : str or None
+        Body that graded it.
+    clean_transport, gate_system : bool
+        清洁运输, 门禁系统.
+    cut_shares : dict of str to float
+        Warning level to share of production stopped (0…1).
+    measure_text : str or None
+        First non-empty measure text, by level.
+    is_demo : bool
+        Whether the enterprise is 示例 data.
+    """
 
     credit_code: str
     name: str
@@ -47,10 +77,19 @@ class RegistryRow:
 
 @dataclass(frozen=True)
 class RegistryExport:
+    """The registry as plain rows for the Excel renderer (:func:`registry_export`).
+
+    Parameters
+    ----------
+    rows : tuple of RegistryRow
+        One row per enterprise, by county then name.
+    """
+
     rows: tuple[RegistryRow, ...]
 
     @property
     def demo(self) -> bool:
+        """Whether any row is 示例 data (the document then carries the demo mark)."""
         return any(r.is_demo for r in self.rows)
 
 
@@ -88,6 +127,21 @@ def registry_row(enterprise: Enterprise) -> RegistryRow:
 def registry_export(
     session: Session, *, county: str | None = None, principal: Principal = SYSTEM
 ) -> RegistryExport:
-    """The registry rows ``principal`` may read (optionally one county), in registry order."""
+    """The registry rows ``principal`` may read (optionally one county), in registry order.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    county : str or None
+        Only this county (None = every county the principal reads).
+    principal : Principal
+        The acting user (default: ``SYSTEM``).
+
+    Returns
+    -------
+    RegistryExport
+        One :class:`RegistryRow` per enterprise, by county then name.
+    """
     enterprises = list_enterprises(session, county=county, principal=principal)
     return RegistryExport(tuple(registry_row(e) for e in enterprises))

@@ -34,8 +34,8 @@ from envplan.store.models import AuditEntry
 
 AUDIT_ENTITY = "enterprise"
 
-# The 39 key industries of 《重点行业重污染天气应急减排措施制定技术指南（2020年修订版）》
-# (环办大气函〔2020〕340号, its table of contents), plus 其他 for every other emitting industry.
+#: The 39 key industries of 《重点行业重污染天气应急减排措施制定技术指南（2020年修订版）》
+#: (环办大气函〔2020〕340号, its table of contents), in the guide's order.
 KEY_INDUSTRIES = (
     "长流程联合钢铁", "短流程钢铁", "铁合金", "焦化", "石灰窑", "铸造", "氧化铝", "电解铝",
     "炭素", "铜冶炼", "铅锌冶炼", "钼冶炼", "再生铜铝铅锌", "有色金属压延", "水泥", "砖瓦窑",
@@ -45,9 +45,10 @@ KEY_INDUSTRIES = (
     "工程机械整机制造", "工业涂装", "防水建筑材料制造",
 )  # fmt: skip
 OTHER_INDUSTRY = "其他"
+#: The accepted 行业类别: :data:`KEY_INDUSTRIES` plus 其他 for every other emitting industry.
 INDUSTRIES = (*KEY_INDUSTRIES, OTHER_INDUSTRY)
-# Grades of the guide (A, B, C, D; B- as some provinces, e.g. Shanxi, publish it; 引领性 for the
-# industries that have no A/B/C/D split) and 非重点 for an enterprise outside the 39 industries.
+#: Grades of the guide (A, B, C, D; B- as some provinces, e.g. Shanxi, publish it; 引领性 for the
+#: industries that have no A/B/C/D split) and 非重点 for an enterprise outside the 39 industries.
 GRADES = ("A", "引领性", "B", "B-", "C", "D", "非重点")
 
 
@@ -56,7 +57,7 @@ class EnterpriseError(ValueError):
 
 
 class EnterpriseNotFound(LookupError):
-    pass
+    """No enterprise has the given 统一社会信用代码 (zh-CN message naming the code)."""
 
 
 class EnterpriseConflict(RuntimeError):
@@ -65,6 +66,20 @@ class EnterpriseConflict(RuntimeError):
 
 @dataclass(frozen=True)
 class EmissionInput:
+    """One year's emission of one pollutant, as an import row or a form gives it.
+
+    Parameters
+    ----------
+    year : int
+        Emission year (1990–2100).
+    pollutant : str
+        ``SO2``, ``NOx``, ``PM`` or ``VOCs``.
+    tonnes : float
+        Annual emission [t/a], non-negative.
+    source : str
+        Where the figure comes from (数据来源, free text).
+    """
+
     year: int
     pollutant: str  # SO2 | NOx | PM | VOCs
     tonnes: float  # [t/a]
@@ -73,6 +88,20 @@ class EmissionInput:
 
 @dataclass(frozen=True)
 class GradeInput:
+    """One performance grading (绩效分级) of an enterprise.
+
+    Parameters
+    ----------
+    grade : str
+        One of :data:`GRADES`.
+    graded_on : datetime.date
+        Date of the grading; the grade in force is the latest one not after a given day.
+    body : str
+        The grading body (评级单位).
+    note : str
+        Free remark.
+    """
+
     grade: str
     graded_on: dt.date
     body: str = ""
@@ -146,7 +175,21 @@ def _query() -> Any:
 def find_enterprise(
     session: Session, credit_code: str, *, principal: Principal = SYSTEM
 ) -> Enterprise | None:
-    """The enterprise with this credit code, or None (AccessDenied outside the scope)."""
+    """The enterprise with this credit code, or None (AccessDenied outside the scope).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    credit_code : str
+        统一社会信用代码 (trimmed, upper-cased, full-width characters folded).
+    principal : Principal
+        The acting user (``AccessDenied`` outside its scope; default ``SYSTEM``).
+
+    Returns
+    -------
+    Enterprise or None
+    """
     code = normalise_credit_code(credit_code)
     enterprise = session.scalar(_query().where(Enterprise.credit_code == code))
     if enterprise is not None:
@@ -157,7 +200,21 @@ def find_enterprise(
 def get_enterprise(
     session: Session, credit_code: str, *, principal: Principal = SYSTEM
 ) -> Enterprise:
-    """The enterprise with this credit code; :class:`EnterpriseNotFound` if there is none."""
+    """The enterprise with this credit code; :class:`EnterpriseNotFound` if there is none.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    credit_code : str
+        统一社会信用代码 (trimmed, upper-cased, full-width characters folded).
+    principal : Principal
+        The acting user (``AccessDenied`` outside its scope; default ``SYSTEM``).
+
+    Returns
+    -------
+    Enterprise
+    """
     enterprise = find_enterprise(session, credit_code, principal=principal)
     if enterprise is None:
         raise EnterpriseNotFound(f"企业不存在：统一社会信用代码 {credit_code}")
@@ -171,7 +228,23 @@ def list_enterprises(
     industry: str | None = None,
     principal: Principal = SYSTEM,
 ) -> list[Enterprise]:
-    """Enterprises in the principal's scope (optionally one county / industry), by county, name."""
+    """Enterprises in the principal's scope (optionally one county / industry), by county, name.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    county : str or None
+        Only this county (None = every county of the scope).
+    industry : str or None
+        Only this 行业类别 (None = every industry).
+    principal : Principal
+        The acting user: only the counties it reads (default ``SYSTEM``).
+
+    Returns
+    -------
+    list of Enterprise
+    """
     stmt = _query().order_by(Enterprise.county, Enterprise.name)
     scope = visible_counties(principal)
     if scope is not None:
@@ -268,6 +341,13 @@ def enterprise_history(
 
 
 def county_names() -> tuple[str, ...]:
+    """The plan's county-level areas, the accepted values of an enterprise's county.
+
+    Returns
+    -------
+    tuple of str
+        County names in the plan's order (城区, 泽州县 …).
+    """
     return tuple(c.name for c in default_plan().counties)
 
 
@@ -365,6 +445,31 @@ def save_enterprise(
 
     A county clerk may only write enterprises of its county (and may not move one out of it).
     ``expected_version``: refuse with :class:`EnterpriseConflict` if the row changed meanwhile.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    item : EnterpriseInput
+        The enterprise's facts (normalised and validated first).
+    principal : Principal
+        The acting user (default: ``SYSTEM``).
+    expected_version : int or None
+        Version the user read (None = no check).
+    is_demo : bool
+        Mark a new enterprise and its grading as 示例 data.
+
+    Returns
+    -------
+    Enterprise
+        The saved enterprise (flushed, not committed).
+
+    Raises
+    ------
+    EnterpriseError
+        The input is invalid (every problem in the message).
+    EnterpriseConflict
+        ``expected_version`` is not the stored version.
     """
     item = _normalised(item)
     problems = validate_input(item)
@@ -428,7 +533,24 @@ def record_grade(
     *,
     principal: Principal = SYSTEM,
 ) -> GradeRecord:
-    """Add a grading result to the enterprise's history (audited)."""
+    """Add a grading result to the enterprise's history (audited).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    credit_code : str
+        统一社会信用代码 (trimmed, upper-cased, full-width characters folded).
+    grade : GradeInput
+        The grading; its grade must be one of :data:`GRADES`.
+    principal : Principal
+        The acting user (``AccessDenied`` outside its scope; default ``SYSTEM``).
+
+    Returns
+    -------
+    GradeRecord
+        The new record (flushed, not committed).
+    """
     if grade.grade not in GRADES:
         raise EnterpriseError(f"绩效级别：未知 {grade.grade}（可选：{'、'.join(GRADES)}）")
     enterprise = get_enterprise(session, credit_code, principal=principal)

@@ -14,6 +14,7 @@ from envplan.store import EvidenceStore
 from envplan.store.land import LandPlot
 from envplan.store.models import EvidenceFile
 
+#: Prefix of the names of 示例 (demo) plots, units and queries, so no one takes them for real data.
 DEMO_TAG = "【示例】"
 
 
@@ -22,7 +23,7 @@ class LandError(ValueError):
 
 
 class LandNotFound(LookupError):
-    pass
+    """No plot (or unit, duty, query) has the given identifier (zh-CN message naming it)."""
 
 
 class LandConflict(RuntimeError):
@@ -31,7 +32,12 @@ class LandConflict(RuntimeError):
 
 @functools.cache
 def known_counties() -> tuple[str, ...]:
-    """The plan's county-level areas (城区, 泽州县 … 开发区)."""
+    """The plan's county-level areas (城区, 泽州县 … 开发区).
+
+    Returns
+    -------
+    tuple of str
+    """
     from envplan.plan import default_plan
 
     return tuple(county.name for county in default_plan().counties)
@@ -60,7 +66,18 @@ def require_county(principal: Principal, action: Action, county: str, what: str)
 
 
 def visible_counties(principal: Principal) -> tuple[str, ...] | None:
-    """Counties whose records ``principal`` may read; None = all."""
+    """Counties whose records ``principal`` may read; None = all.
+
+    Parameters
+    ----------
+    principal : Principal
+        The acting user.
+
+    Returns
+    -------
+    tuple of str or None
+        None = all (admin, viewer); the clerk's county; empty for unit roles.
+    """
     if principal.role is Role.COUNTY_CLERK:
         return (principal.county,) if principal.county else ()
     if principal.role in (Role.ADMIN, Role.VIEWER):
@@ -69,6 +86,25 @@ def visible_counties(principal: Principal) -> tuple[str, ...] | None:
 
 
 def find_plot(session: Session, parcel_id: str) -> LandPlot:
+    """The plot with this 地块编号.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    parcel_id : str
+        The plot's 地块编号 (surrounding spaces ignored).
+
+    Returns
+    -------
+    LandPlot
+        The stored plot.
+
+    Raises
+    ------
+    LandNotFound
+        No plot has this number.
+    """
     plot = session.scalar(select(LandPlot).where(LandPlot.parcel_id == parcel_id.strip()))
     if plot is None:
         raise LandNotFound(f"地块不存在：{parcel_id}")

@@ -19,7 +19,27 @@ from envplan.services.land.views import stage_dates
 
 @dataclass(frozen=True)
 class PlotRow:
-    """One plot in the import layout's terms (``services.land.excel.PLOT_COLUMNS``)."""
+    """One plot in the import layout's terms (``services.land.excel.PLOT_COLUMNS``).
+
+    Parameters
+    ----------
+    parcel_id, name, county, stage, town, village : str
+        地块编号, name, county, stage (a ``Stage`` value), 乡镇, 村.
+    area_m2 : float or None
+        Area [m²].
+    polygon : dict or None
+        Boundary as a GeoJSON geometry (WGS 84).
+    former_use, former_enterprise_name : str
+        Former use and former enterprise.
+    former_enterprise_code : str or None
+        统一社会信用代码 of the former enterprise.
+    planned_use : str or None
+        Planned use (None = 规划用途不明确).
+    stage_on : datetime.date or None
+        Day the plot entered its current stage.
+    is_demo : bool
+        Whether the plot is 示例 data.
+    """
 
     parcel_id: str
     name: str
@@ -39,6 +59,18 @@ class PlotRow:
 
 @dataclass(frozen=True)
 class LandExport:
+    """The whole land registry as plain data for the Excel renderer (:func:`land_export`).
+
+    Parameters
+    ----------
+    plots : tuple of PlotRow
+        Every plot, by county then 地块编号.
+    units : tuple of dict
+        Every key supervised unit (``list_key_units`` JSON, with its duties).
+    queries : tuple of dict
+        Every recorded land-supply query (``query_json`` objects), in record order.
+    """
+
     plots: tuple[PlotRow, ...]
     #: ``list_key_units`` JSON: unit facts, ``is_demo`` and ``duties`` (``duty_json`` objects)
     units: tuple[dict[str, Any], ...]
@@ -46,7 +78,19 @@ class LandExport:
 
 
 def land_export(session: Session, *, as_of: dt.date) -> LandExport:
-    """The whole registry (duties evaluated on ``as_of``)."""
+    """The whole registry (duties evaluated on ``as_of``).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    as_of : datetime.date
+        Day the duties are judged on.
+
+    Returns
+    -------
+    LandExport
+    """
     plots = list_plots(session)
     dates = stage_dates(session, [p.id for p in plots])
     rows = tuple(

@@ -28,6 +28,24 @@ from envplan.store.models import AuditEntry
 
 @dataclass(frozen=True)
 class GateRequest:
+    """A land-supply query (供地查询) to the gate: may this plot enter this procedure?
+
+    Parameters
+    ----------
+    parcel_id : str
+        地块编号 of the plot asked about.
+    purpose : str
+        The procedure asked for (a ``Purpose`` value: 供地, 征收, 收回 or 收购).
+    asked_by : str
+        The person asking (a username or a name).
+    unit : str
+        The asking unit (default: the user's unit).
+    on : datetime.date or None
+        Day of the query (None = today).
+    intended_use : str or None
+        Intended use (拟用途: 第一类用地 or 第二类用地) the plot is asked for; None = not given.
+    """
+
     parcel_id: str
     purpose: str
     asked_by: str  # the person asking (a username or a name)
@@ -74,6 +92,29 @@ def gate(
     """Answer 可以 / 不可以 for a parcel and record the query (append-only, audited).
 
     A suspected plot answers 需开展调查 and opens the survey duty of the plot (once).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    request : GateRequest
+        The query: plot, procedure, who asks.
+    today : datetime.date
+        Day of the query when ``request.on`` is None.
+    actor : Principal
+        The acting user (any user who may read; default ``SYSTEM``).
+    is_demo : bool
+        Mark the recorded query as 示例 data.
+
+    Returns
+    -------
+    LandQuery
+        The recorded query with its answer (``allowed``, ``status``, ``reason``, ``rule``).
+
+    Raises
+    ------
+    LandError
+        Empty plot number or asker, an unknown purpose or intended use, or no read right.
     """
     if not allowed(actor, Action.READ, own=True):
         raise LandError(f"用户 {actor.username} 无权查询污染地块信息系统")
@@ -157,6 +198,20 @@ def _open_survey(
 
 
 def list_queries(session: Session, parcel_id: str | None = None) -> list[LandQuery]:
+    """The recorded land-supply queries, in record order.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    parcel_id : str or None
+        Only the queries about this plot (None = every query).
+
+    Returns
+    -------
+    list of LandQuery
+        The append-only query records, oldest first.
+    """
     query = select(LandQuery).order_by(LandQuery.id)
     if parcel_id is not None:
         query = query.where(LandQuery.parcel_id == parcel_id.strip())
@@ -164,7 +219,18 @@ def list_queries(session: Session, parcel_id: str | None = None) -> list[LandQue
 
 
 def query_json(row: LandQuery) -> dict[str, Any]:
-    """The stable JSON of a recorded query (``envplan land queries --json``)."""
+    """The stable JSON of a recorded query (``envplan land queries --json``).
+
+    Parameters
+    ----------
+    row : LandQuery
+        The recorded query, its replies loaded.
+
+    Returns
+    -------
+    dict
+        The recorded facts, ``answer`` (可以/不可以), ``recorded_at`` and ``replies``.
+    """
     return {
         **query_payload(row),
         "answer": "可以" if row.allowed else "不可以",
@@ -193,7 +259,39 @@ def attach_reply(
     actor: Principal = SYSTEM,
     is_demo: bool = False,
 ) -> LandQueryReply:
-    """Attach the ecology bureau's written reply (text and/or the signed file) to a query."""
+    """Attach the ecology bureau's written reply (text and/or the signed file) to a query.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    query_id : int
+        Id of the recorded query.
+    replied_on : datetime.date
+        Day of the reply (not before the query).
+    text : str
+        Text of the reply.
+    upload : tuple of (str, bytes) or None
+        The signed reply file as (file name, content).
+    store : EvidenceStore or None
+        Where the file is kept (required with ``upload``).
+    actor : Principal
+        The bureau admin (others are refused).
+    is_demo : bool
+        Mark the reply as 示例 data.
+
+    Returns
+    -------
+    LandQueryReply
+        The stored reply.
+
+    Raises
+    ------
+    LandError
+        Not the bureau, neither text nor file, or a reply dated before the query.
+    LandNotFound
+        No query has this id.
+    """
     if not allowed(actor, Action.APPROVE, own=actor.role.value == "admin"):
         raise LandError(f"只有生态环境局（局管理员）可以登记书面回复：用户 {actor.username}")
     row = session.get(LandQuery, query_id)
@@ -242,6 +340,17 @@ def verify_queries(session: Session) -> tuple[int, list[QueryProblem]]:
 
     Together with ``envplan audit verify`` (which proves the audit entries themselves unchanged)
     this finds a query row rewritten or removed behind the database's append-only guard.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+
+    Returns
+    -------
+    tuple of (int, list of QueryProblem)
+        How many query rows were checked, and each query found rewritten, inserted without an
+        audit entry or removed (``query_id``, zh-CN ``reason``).
     """
     import json
 

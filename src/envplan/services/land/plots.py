@@ -75,6 +75,16 @@ class PlotInput:
 
 @dataclass(frozen=True)
 class FileUpload:
+    """An uploaded file (a report or evidence), kept in the evidence store by its SHA-256.
+
+    Parameters
+    ----------
+    filename : str
+        The name the user gave the file.
+    data : bytes
+        The file's content.
+    """
+
     filename: str
     data: bytes
 
@@ -167,7 +177,19 @@ def add_plot(
     actor: Principal = SYSTEM,
     is_demo: bool = False,
 ) -> LandPlot:
-    """Register a plot at its current stage (normally 疑似污染地块); one audited write."""
+    """Register a plot at its current stage (normally 疑似污染地块); one audited write.
+
+    Parameters
+    ----------
+    session, data
+        Open database session; the plot as entered (checked by ``validate_plot``).
+    on, actor, is_demo
+        Day of its first step; the acting user (its county only); mark as 示例 data.
+
+    Returns
+    -------
+    LandPlot
+    """
     values = validate_plot(data)
     require_county(actor, Action.REPORT, values["county"], "地块")
     registered = enterprise_facts(session, values["former_enterprise_code"])
@@ -379,6 +401,24 @@ def _check_condition(session: Session, plot: LandPlot, condition: Condition) -> 
 
 @dataclass(frozen=True)
 class StepInput:
+    """A stage change of a plot with its report, as :func:`advance` takes it.
+
+    Parameters
+    ----------
+    to : str
+        Target stage (a ``Stage`` value, as typed).
+    report : FileUpload or None
+        The report of the target stage (its HJ 25.x kind); a step without one is refused.
+    on : datetime.date
+        Day the plot enters the stage.
+    report_title, review_meeting, reviewed_on, reviewers, conclusion
+        Title of the report; the review meeting (评审会), its day, the reviewers, its conclusion.
+    evidence : tuple of FileUpload
+        Further supporting files.
+    expected_version : int or None
+        The plot version the user saw; a different stored version refuses the step.
+    """
+
     to: str
     report: FileUpload | None
     on: dt.date
@@ -405,6 +445,17 @@ def advance(
     Refused (LandError, nothing kept): an unknown stage, a transition not in the cited table
     (skipping a stage), a missing report, a condition that fails (results over the screening
     value block 效果评估 and 移出名录), a stale ``expected_version``.
+
+    Parameters
+    ----------
+    session, parcel_id, step
+        Open database session; 地块编号; the target stage with its report (:class:`StepInput`).
+    store, actor, is_demo
+        Evidence store of the files; the acting user (its county only); mark as 示例 data.
+
+    Returns
+    -------
+    LandStep
     """
     plot = find_plot(session, parcel_id)
     require_county(actor, Action.REPORT, plot.county, "地块")
@@ -520,6 +571,22 @@ def _close_survey_duty(session: Session, plot: LandPlot, on: dt.date) -> None:
 def list_plots(
     session: Session, *, counties: tuple[str, ...] | None = None, stage: str | None = None
 ) -> list[LandPlot]:
+    """The registered plots, by county then 地块编号.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    counties : tuple of str or None
+        Only the plots of these counties (None = every county; see ``visible_counties``).
+    stage : str or None
+        Only the plots in this stage (a ``Stage`` value; None or empty = every stage).
+
+    Returns
+    -------
+    list of LandPlot
+        The stored plots.
+    """
     query = select(LandPlot).order_by(LandPlot.county, LandPlot.parcel_id)
     if counties is not None:
         query = query.where(LandPlot.county.in_(counties))

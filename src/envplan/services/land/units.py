@@ -46,6 +46,26 @@ FIRST_YEAR = 2021  # the plan's year
 
 @dataclass(frozen=True)
 class KeyUnitInput:
+    """A key supervised unit (土壤污染重点监管单位) as a user enters it.
+
+    Parameters
+    ----------
+    name : str
+        Unit name; empty = taken from the enterprise registry by credit code.
+    county : str
+        County of the unit; empty = taken from the enterprise registry.
+    credit_code : str or None
+        统一社会信用代码 (links the unit to the enterprise registry).
+    industry : str
+        Industry of the unit; empty = taken from the enterprise registry.
+    heavy_metal : bool
+        Whether the unit is a key heavy-metal emitter (涉重金属).
+    listed_on : datetime.date or None
+        Day the unit was put on the list (its duty deadlines count from it).
+    permit_number : str
+        排污许可证编号.
+    """
+
     name: str = ""  # empty: taken from the enterprise registry by credit code
     county: str = ""
     credit_code: str | None = None
@@ -90,7 +110,26 @@ def add_key_unit(
     year: int | None = None,
 ) -> LandKeyUnit:
     """List a key unit and open its dated duties (hidden danger, permit clause, self-monitoring of
-    ``year`` (default: the listing year, at least 2021), automatic monitoring if heavy-metal)."""
+    ``year`` (default: the listing year, at least 2021), automatic monitoring if heavy-metal).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    data : KeyUnitInput
+        The unit as entered (empty name, county or industry are taken from the registry).
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+    is_demo : bool
+        Mark the unit and its duties as 示例 data.
+    year : int or None
+        First self-monitoring year (None = the listing year, at least 2021).
+
+    Returns
+    -------
+    LandKeyUnit
+        The listed unit with its duties.
+    """
     code = normalise_credit_code(data.credit_code) or None
     registered = None
     if code is not None:
@@ -156,7 +195,22 @@ def add_key_unit(
 
 def open_year(session: Session, year: int, *, actor: Principal = SYSTEM) -> int:
     """Open the self-monitoring plan and results duties of ``year`` for every listed unit that
-    lacks them; returns how many duties were opened."""
+    lacks them; returns how many duties were opened.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    year : int
+        The monitoring year.
+    actor : Principal
+        Recorded as the author (default ``SYSTEM``).
+
+    Returns
+    -------
+    int
+        How many duties were opened.
+    """
     opened = 0
     for unit in session.scalars(select(LandKeyUnit).order_by(LandKeyUnit.id)):
         have = {(d.kind, d.year) for d in unit.duties}
@@ -185,7 +239,26 @@ def plan_demolition(
     note: str = "",
     actor: Principal = SYSTEM,
 ) -> LandDuty:
-    """A planned demolition: the work plan (reviewed, filed) is due before the demolition day."""
+    """A planned demolition: the work plan (reviewed, filed) is due before the demolition day.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    unit_id : int
+        Id of the key unit.
+    demolition_on : datetime.date
+        Planned demolition day (the work plan is due before it).
+    note : str
+        Free remark.
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+
+    Returns
+    -------
+    LandDuty
+        The new duty.
+    """
     unit = session.get(LandKeyUnit, unit_id)
     if unit is None:
         raise LandNotFound(f"重点监管单位不存在：{unit_id}")
@@ -217,7 +290,32 @@ def complete_duty(
     passed: bool = True,
 ) -> LandDuty:
     """Close a duty on ``done_on`` with its evidence. For the permit-clause check ``passed`` False
-    records a failed check (the duty stays open with the finding in its note)."""
+    records a failed check (the duty stays open with the finding in its note).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    duty_id : int
+        Id of the duty.
+    done_on : datetime.date
+        Day it was done.
+    note : str
+        Free remark (the finding of a failed check).
+    upload : tuple of (str, bytes) or None
+        Evidence file as (file name, content).
+    store : EvidenceStore or None
+        Where the file is kept (required with ``upload``).
+    actor : Principal
+        The acting user (``AccessDenied`` outside its county; default ``SYSTEM``).
+    passed : bool
+        False records a failed permit-clause check.
+
+    Returns
+    -------
+    LandDuty
+        The updated duty.
+    """
     duty = session.get(LandDuty, duty_id)
     if duty is None:
         raise LandNotFound(f"跟踪事项不存在：第 {duty_id} 号")
@@ -281,6 +379,26 @@ def duty_json(duty: LandDuty, as_of: dt.date) -> dict[str, Any]:
 def list_key_units(
     session: Session, *, as_of: dt.date, counties: tuple[str, ...] | None = None
 ) -> list[dict[str, Any]]:
+    """The key supervised units with their tracked duties, by county then name.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    as_of : datetime.date
+        Day the duties' status and traffic light are judged on.
+    counties : tuple of str or None
+        Only the units of these counties (None = every county).
+
+    Returns
+    -------
+    list of dict
+        Per unit: ``id``, its facts (``credit_code``, ``name``, ``county``, ``industry``,
+        ``heavy_metal``, ``listed_on``, ``permit_number``), ``is_demo``, ``light`` (the worst
+        light of its duties: ``green``, ``yellow`` or ``red``), ``duties`` (one object per
+        duty, as in :func:`list_plot_duties`) and ``enterprise`` (the registry's facts of its
+        credit code, or None).
+    """
     query = select(LandKeyUnit).order_by(LandKeyUnit.county, LandKeyUnit.name)
     if counties is not None:
         query = query.where(LandKeyUnit.county.in_(counties))
@@ -307,6 +425,24 @@ def list_key_units(
 def list_plot_duties(
     session: Session, *, as_of: dt.date, plot_id: int | None = None
 ) -> list[dict[str, Any]]:
+    """The tracked duties attached to plots (not to units), in record order.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    as_of : datetime.date
+        Day the duties' status and traffic light are judged on.
+    plot_id : int or None
+        Only the duties of this plot (its database id; None = every plot).
+
+    Returns
+    -------
+    list of dict
+        Per duty: ``id``, ``kind``, ``label``, ``year``, ``due_on``, ``done_on`` (ISO dates or
+        None), ``status``, ``light`` (``green``, ``yellow`` or ``red``), ``light_label``
+        (绿灯/黄灯/红灯), ``note``, ``source`` and ``is_demo``.
+    """
     query = select(LandDuty).where(LandDuty.plot_id.is_not(None)).order_by(LandDuty.id)
     if plot_id is not None:
         query = query.where(LandDuty.plot_id == plot_id)

@@ -52,6 +52,22 @@ def stage_dates(session: Session, plot_ids: list[int]) -> dict[int, dt.date]:
 
 
 def plot_summary(plot: LandPlot, stage_on: dt.date | None) -> dict[str, Any]:
+    """The list-row facts of a plot (the public lists and the plot tables).
+
+    Parameters
+    ----------
+    plot : LandPlot
+        The stored plot.
+    stage_on : datetime.date or None
+        Day the plot entered its current stage (None = unknown).
+
+    Returns
+    -------
+    dict
+        ``parcel_id``, ``name``, ``county``, ``town``, ``village``, ``area_m2``,
+        ``former_use``, ``planned_use`` (规划用途不明确 when none is recorded), ``stage``,
+        ``stage_on`` (ISO date or None) and ``is_demo``.
+    """
     return {
         "parcel_id": plot.parcel_id,
         "name": plot.name,
@@ -68,7 +84,19 @@ def plot_summary(plot: LandPlot, stage_on: dt.date | None) -> dict[str, Any]:
 
 
 def public_lists(session: Session) -> dict[str, Any]:
-    """The published lists: 疑似污染地块名单, 污染地块名录, 风险管控和修复名录, 已移出."""
+    """The published lists: 疑似污染地块名单, 污染地块名录, 风险管控和修复名录, 已移出.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+
+    Returns
+    -------
+    dict
+        ``lists`` (``key``, ``label``, ``plots``: public fields of :func:`plot_summary`),
+        ``count``, ``has_demo`` and ``basis`` (the legal basis).
+    """
     plots = list_plots(session)
     dates = stage_dates(session, [p.id for p in plots])
     lists: dict[str, list[dict[str, Any]]] = {key: [] for key in LIST_LABELS}
@@ -87,7 +115,23 @@ def public_lists(session: Session) -> dict[str, Any]:
 
 def plot_detail(session: Session, plot: LandPlot, *, as_of: dt.date) -> dict[str, Any]:
     """Everything the bureau sees of a plot: facts, steps with reports and reviews, assessment,
-    queries with replies, open duties."""
+    queries with replies, open duties.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    plot : LandPlot
+        The plot.
+    as_of : datetime.date
+        Day the duties are judged on.
+
+    Returns
+    -------
+    dict
+        The plot's facts, ``list``, ``next_stages``, ``steps``, ``assessment``,
+        ``effect_assessment``, ``queries`` (:func:`query_json`) and ``duties``.
+    """
     steps = [
         {
             "seq": s.seq,

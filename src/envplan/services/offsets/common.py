@@ -48,7 +48,18 @@ def is_approval_office(principal: Principal) -> bool:
 
 
 def readable_counties(principal: Principal) -> set[str] | None:
-    """Counties whose ledger the user may read (None = all)."""
+    """Counties whose ledger the user may read (None = all).
+
+    Parameters
+    ----------
+    principal : Principal
+        The acting user.
+
+    Returns
+    -------
+    set of str or None
+        None = all (admin, viewer, approval office); the clerk's county; empty for others.
+    """
     if principal.role in (Role.ADMIN, Role.VIEWER) or is_approval_office(principal):
         return None
     if principal.role is Role.COUNTY_CLERK and principal.county:
@@ -98,6 +109,27 @@ def county_names(plan: Plan | None = None) -> tuple[str, ...]:
 
 
 def parse_county(text: str, plan: Plan | None = None, *, field_name: str = "县（市、区）") -> str:
+    """The plan's name of the county a user typed.
+
+    Parameters
+    ----------
+    text : str
+        The county as typed: its id, its name or its government's name (spaces ignored).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+    field_name : str
+        Field named in the zh-CN error message.
+
+    Returns
+    -------
+    str
+        The county's name in the plan (城区, 泽州县 …).
+
+    Raises
+    ------
+    OffsetsError
+        The plan has no such county (the message lists the accepted ones).
+    """
     county = (plan or default_plan()).find_county(text.strip())
     if county is None:
         raise OffsetsError(f"{field_name}不存在：{text}（可选：{'、'.join(county_names(plan))}）")
@@ -148,6 +180,20 @@ def credit_dict(credit: OffsetCredit) -> dict[str, Any]:
 
 
 def rule_dict(rule: OffsetRule) -> dict[str, Any]:
+    """Plain data of an offset rule (the JSON of a debit and of the rules listing).
+
+    Parameters
+    ----------
+    rule : OffsetRule
+        The rule (``envplan.standards.offsets``).
+
+    Returns
+    -------
+    dict
+        ``id``, ``ratio`` (``"<reduction>:<added>"``, e.g. ``"2:1"``), ``same_county`` (counties
+        that may use only their own credits), ``valid_from`` and ``valid_to`` (ISO dates,
+        ``valid_to`` None = open-ended) and ``clauses`` (``{"clause", "quote"}`` per citation).
+    """
     return {
         "id": rule.id,
         "ratio": f"{rule.ratio.numerator}:{rule.ratio.denominator}",

@@ -20,7 +20,25 @@ from envplan.standards.offsets import OFFSET_RULES
 
 @dataclass(frozen=True)
 class OffsetsExport:
-    """The JSON objects of the ledger's queries (the API's stable shapes), as read for one user."""
+    """The JSON objects of the ledger's queries (the API's stable shapes), as read for one user.
+
+    Parameters
+    ----------
+    year : int
+        The inventory year checked against the 2020 base.
+    balances : tuple of dict
+        :func:`balances`: per county and pollutant.
+    credits : tuple of dict
+        :func:`list_credits`, newest first, with their history.
+    debits : tuple of dict
+        :func:`list_debits`, granted and refused.
+    check : dict
+        :func:`inventory_check`: ``rows`` and ``note``.
+    zones : dict
+        ``services.siting.enterprises_in_zones``: ``zones``, ``unresolved``.
+    rules : tuple of dict
+        :func:`rule_dict` of every offset rule.
+    """
 
     year: int  # the inventory year checked against the 2020 base
     balances: tuple[dict[str, Any], ...]  # ``balances``: per county and pollutant
@@ -32,7 +50,21 @@ class OffsetsExport:
 
 
 def offsets_export(session: Session, principal: Principal, *, year: int) -> OffsetsExport:
-    """The ledger as ``principal`` may read it, with the inventory check of ``year``."""
+    """The ledger as ``principal`` may read it, with the inventory check of ``year``.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user; every part holds only what it may read.
+    year : int
+        Inventory year of the target check.
+
+    Returns
+    -------
+    OffsetsExport
+    """
     # services.siting reads services.offsets.common: imported here, not at module level, so
     # that importing either package first does not meet the other half-initialised.
     from envplan.services.siting import enterprises_in_zones

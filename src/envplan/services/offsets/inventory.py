@@ -56,6 +56,8 @@ COL_VILLAGE = "村（社区）"
 COL_INDUSTRY = "行业"
 COL_SOURCE = "数据来源"
 POLLUTANT_COLUMNS = {p: f"{p}（吨/年）" for p in POLLUTANTS}
+#: Headers of the inventory import layout (Excel or CSV), in template order: year, enterprise,
+#: credit code, county, town, village, industry, one column per pollutant [t/a], data source.
 INVENTORY_COLUMNS = (
     COL_YEAR,
     COL_NAME,
@@ -72,6 +74,14 @@ _INDICATORS = {"二氧化硫排放量": "SO2", "氮氧化物排放量": "NOx", "
 
 
 class InventoryImportError(ValueError):
+    """The inventory file was not imported; ``problems`` lists every fault (file, row, column).
+
+    Parameters
+    ----------
+    problems : list of str
+        zh-CN descriptions of the faults; the message shows the first 50.
+    """
+
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         head = f"排放清单未导入（共 {len(problems)} 处错误，未写入任何数据）："
@@ -100,7 +110,20 @@ def _cell_text(value: Any) -> str:
 
 
 def read_inventory(path: Path, plan: Plan | None = None) -> list[EmissionRow]:
-    """Parse and check an inventory file; raises :class:`InventoryImportError` listing all errors."""
+    """Parse and check an inventory file; raises :class:`InventoryImportError` listing all errors.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The .xlsx or .csv file (:data:`INVENTORY_COLUMNS` layout).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    list of EmissionRow
+        One row per enterprise and year, the filled pollutant cells in grams per year.
+    """
     from envplan.standards.offsets import tonnes_to_grams
 
     if not path.is_file():
@@ -202,7 +225,24 @@ def read_inventory(path: Path, plan: Plan | None = None) -> list[EmissionRow]:
 def save_inventory(
     session: Session, principal: Principal, rows: list[EmissionRow], *, is_demo: bool = False
 ) -> int:
-    """Write checked rows (insert or replace per year, enterprise, pollutant); audited."""
+    """Write checked rows (insert or replace per year, enterprise, pollutant); audited.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The bureau admin, or a county clerk for rows of its own county only.
+    rows : list of EmissionRow
+        Checked rows (:func:`read_inventory`).
+    is_demo : bool
+        Mark the figures as 示例 data.
+
+    Returns
+    -------
+    int
+        How many figures (enterprise, year, pollutant) were written.
+    """
     if principal.role is not Role.ADMIN:
         counties = {r.county for r in rows}
         if principal.role is not Role.COUNTY_CLERK or counties - {principal.county}:
@@ -266,12 +306,41 @@ def _record_dict(record: EmissionRecord) -> dict[str, Any]:
 def import_inventory(
     session: Session, principal: Principal, path: Path, *, plan: Plan | None = None
 ) -> int:
-    """Read, check and save an inventory file (all or nothing); returns the figures written."""
+    """Read, check and save an inventory file (all or nothing); returns the figures written.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        As for :func:`save_inventory`.
+    path : pathlib.Path
+        The .xlsx or .csv file.
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    int
+        How many figures were written.
+    """
     return save_inventory(session, principal, read_inventory(path, plan))
 
 
 def reduction_targets(plan: Plan | None = None) -> dict[str, dict[str, Any]]:
-    """Pollutant -> the registry's −x % target (value [%], baseline year, target id, text)."""
+    """Pollutant -> the registry's −x % target (value [%], baseline year, target id, text).
+
+    Parameters
+    ----------
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    dict of str to dict
+        ``SO2``, ``NOx``, ``VOCs`` to ``pct``, ``baseline_year``, ``target_id``, ``text`` and
+        ``clause``.
+    """
     out: dict[str, dict[str, Any]] = {}
     for target in (plan or default_plan()).subplan("air").targets:
         pollutant = _INDICATORS.get(target.indicator or "")
@@ -389,7 +458,27 @@ def inventory_check(
     plan: Plan | None = None,
 ) -> dict[str, Any]:
     """Per county (those the user may read) and for the city: base-year and ``year`` emissions,
-    change [%], the target's allowed emission, the margin left [t] and whether it is met."""
+    change [%], the target's allowed emission, the margin left [t] and whether it is met.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user (``OffsetsDenied`` outside its rights).
+    year : int
+        The year checked.
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    dict
+        ``year``, ``targets`` (:func:`reduction_targets`), ``rows`` (per area and pollutant:
+        ``base``, ``current``, ``change_pct``, ``target_pct``, ``allowed``, ``margin`` [t],
+        ``met`` (None without target or data), ``missing`` enterprises …), ``note`` (zh-CN) and
+        ``generated``.
+    """
     targets = reduction_targets(plan)
     allowed = readable_counties(principal)
     if allowed is not None and not allowed:
@@ -452,7 +541,23 @@ def list_emissions(
     session: Session, principal: Principal, *, year: int | None = None
 ) -> list[dict[str, Any]]:
     """Inventory rows (one per enterprise and year, pollutants side by side) the user may read,
-    from the imported inventory and the enterprise registry (``origin``)."""
+    from the imported inventory and the enterprise registry (``origin``).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user; only the counties it reads.
+    year : int or None
+        Only this year (None = every year).
+
+    Returns
+    -------
+    list of dict
+        ``year``, ``name``, ``credit_code``, ``county``, ``town``, ``village``, ``industry``,
+        ``origin``, ``is_demo`` and one [t/a] value per pollutant (None where not given).
+    """
     allowed = readable_counties(principal)
     facts = emission_facts(session, [year] if year is not None else None)
     if allowed is not None:

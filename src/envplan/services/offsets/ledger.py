@@ -55,6 +55,32 @@ from envplan.store.offsets import OffsetAllocation, OffsetCredit, OffsetDebit
 
 @dataclass
 class DebitResult:
+    """The decision on a project's debit (:func:`debit`), granted or refused, as recorded.
+
+    Parameters
+    ----------
+    ok : bool
+        Whether the credits sufficed and were used.
+    required : float
+        Reduction the rule requires for the project's added emission [t/a].
+    used : list of dict
+        Credits drawn, ``{"credit": id, "tonnes": t}`` each (empty when refused).
+    reason : str
+        zh-CN explanation (amounts, ratio, where the credits came from or what is missing).
+    debit_id : int
+        Id of the recorded debit row (a refusal is recorded too).
+    project : str
+        Project name.
+    county : str
+        County of the project.
+    pollutant : str
+        Pollutant key (``SO2``, ``NOx``, ``PM`` or ``VOCs``).
+    tonnes : float
+        The project's added emission [t/a].
+    rule : dict
+        The rule applied (:func:`rule_dict`).
+    """
+
     ok: bool
     required: float  # [t]
     used: list[dict[str, Any]]  # [{"credit": id, "tonnes": t}]
@@ -67,6 +93,13 @@ class DebitResult:
     rule: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The stable JSON of the decision (``envplan offsets debit --json`` and the API).
+
+        Returns
+        -------
+        dict
+            The attributes under the same names, except ``debit_id`` which is ``debit``.
+        """
         return {
             "ok": self.ok,
             "required": self.required,
@@ -100,7 +133,49 @@ def add_credit(
     is_demo: bool = False,
     plan: Plan | None = None,
 ) -> OffsetCredit:
-    """Register a verified reduction as a credit (audited; caller commits)."""
+    """Register a verified reduction as a credit (audited; caller commits).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user: the bureau admin, or the county clerk of ``county``.
+    county : str
+        County credited (where the reducing enterprise is).
+    pollutant : str
+        ``SO2``, ``NOx``, ``PM`` or ``VOCs`` (or an alias such as 二氧化硫).
+    tonnes : str or number
+        Verified reduction [t/a]: positive, at most 6 decimals (to the gram).
+    kind : str
+        Kind of reduction: 工程减排, 结构减排 or 清洁生产.
+    source : str
+        The reducing enterprise (削减来源企业, up to 200 characters).
+    on : datetime.date or None
+        Day of the reduction (None = today); a debit can use it from that day.
+    evidence : str
+        Reference of the verification document.
+    source_credit_code : str or None
+        统一社会信用代码 of the source; if the registry holds it, its county must be ``county``.
+    note : str
+        Free remark.
+    is_demo : bool
+        Mark the credit as 示例 data.
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    OffsetCredit
+        The new credit (flushed, not committed).
+
+    Raises
+    ------
+    OffsetsError
+        A field is invalid (zh-CN message naming it).
+    OffsetsDenied
+        The user may not register credits of ``county``.
+    """
     county_name = parse_county(county, plan)
     key = pollutant_key(pollutant)
     grams = grams_field(tonnes, "削减量（吨/年）")
@@ -150,7 +225,39 @@ def debit(
     plan: Plan | None = None,
     rules: tuple[OffsetRule, ...] = OFFSET_RULES,
 ) -> DebitResult:
-    """Offset a project's added emission; refused (and recorded) when credits do not suffice."""
+    """Offset a project's added emission; refused (and recorded) when credits do not suffice.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user: the bureau admin or the approval office (市审批服务管理局).
+    county : str
+        County of the project.
+    pollutant : str
+        ``SO2``, ``NOx``, ``PM`` or ``VOCs``.
+    tonnes : str or number
+        The project's added emission [t/a]: positive, at most 6 decimals.
+    project : str
+        Project name (up to 200 characters).
+    on : datetime.date or None
+        Day of the decision (None = today): selects the rule in force and the credits reduced by then.
+    approval_no : str
+        Approval document number.
+    is_demo : bool
+        Mark the debit as 示例 data.
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+    rules : tuple of OffsetRule
+        The offset rules to choose from (default: ``OFFSET_RULES``).
+
+    Returns
+    -------
+    DebitResult
+        Granted (credits used: own county first, then oldest reduction) or refused; both are
+        recorded and audited.
+    """
     county_name = parse_county(county, plan, field_name="项目所在县（市、区）")
     key = pollutant_key(pollutant)
     added = grams_field(tonnes, "新增排放量（吨/年）")
@@ -266,6 +373,29 @@ def withdraw_credit(
 
     What was already used stays used (allocations are append-only); the rest leaves the balance.
     The row is locked like a debit's candidates, the reason is kept in the note and the audit.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user: the bureau admin, or the county clerk of the credit's county.
+    credit_id : int
+        Id of the credit.
+    reason : str
+        Why it is withdrawn (撤销原因, up to 500 characters).
+    plan : Plan or None
+        Unused; accepted like the other ledger calls.
+
+    Returns
+    -------
+    dict
+        The credit after the withdrawal (``remaining`` 0, the reason appended to ``note``).
+
+    Raises
+    ------
+    OffsetsError
+        No such credit, it has nothing left, or no reason was given.
     """
     why = clean_text(reason, "撤销原因", 500)
     query = (

@@ -26,7 +26,24 @@ from envplan.store.offsets import OffsetAllocation, OffsetCredit, OffsetDebit
 def balance(
     session: Session, principal: Principal, county: str, *, plan: Plan | None = None
 ) -> dict[str, float]:
-    """Available tonnes per pollutant of a county's credits ({pollutant: t}, all four listed)."""
+    """Available tonnes per pollutant of a county's credits ({pollutant: t}, all four listed).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user (``OffsetsDenied`` outside its rights).
+    county : str
+        The county (as typed; see :func:`parse_county`).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    dict of str to float
+        ``SO2``, ``NOx``, ``PM`` and ``VOCs`` to the remaining tonnes [t/a].
+    """
     county_name = parse_county(county, plan)
     require_read(principal, county_name)
     sums = dict(
@@ -42,7 +59,23 @@ def balance(
 def balances(
     session: Session, principal: Principal, *, plan: Plan | None = None
 ) -> list[dict[str, Any]]:
-    """Per readable county and pollutant: credited, used, remaining [t]."""
+    """Per readable county and pollutant: credited, used, remaining [t].
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user (``OffsetsDenied`` outside its rights).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    list of dict
+        Per county (plan order) and pollutant: ``county``, ``pollutant``, ``credited``, ``used``,
+        ``remaining`` [t/a] and ``credits`` (how many).
+    """
     allowed = readable_or_deny(principal)
     rows = session.execute(
         select(
@@ -81,7 +114,28 @@ def list_credits(
     pollutant: str | None = None,
     plan: Plan | None = None,
 ) -> list[dict[str, Any]]:
-    """Credits the user may read, newest first, each with its allocations (history)."""
+    """Credits the user may read, newest first, each with its allocations (history).
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user (``OffsetsDenied`` outside its rights).
+    county : str or None
+        Only this county (None = every county the user reads).
+    pollutant : str or None
+        Only this pollutant (None = all).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    list of dict
+        The credit's facts (``id``, ``county``, ``pollutant``, ``tonnes``, ``remaining``, ``kind``,
+        ``source``, ``source_credit_code``, ``date``, ``evidence``, ``note``, ``is_demo``),
+        ``history`` (the debits that used it) and ``registry_name`` (None if not registered).
+    """
     query = select(OffsetCredit).order_by(OffsetCredit.reduced_on.desc(), OffsetCredit.id.desc())
     if county:
         county = parse_county(county, plan)
@@ -131,7 +185,26 @@ def _allocations(session: Session, *, credit_ids: list[int]) -> dict[int, list[d
 def list_debits(
     session: Session, principal: Principal, *, county: str | None = None, plan: Plan | None = None
 ) -> list[dict[str, Any]]:
-    """Debits (granted and refused), newest first, each with the credits it used."""
+    """Debits (granted and refused), newest first, each with the credits it used.
+
+    Parameters
+    ----------
+    session : Session
+        Open database session.
+    principal : Principal
+        The acting user (``OffsetsDenied`` outside its rights).
+    county : str or None
+        Only the projects of this county (None = every county the user reads).
+    plan : Plan or None
+        The plan whose counties are accepted (None = the default plan).
+
+    Returns
+    -------
+    list of dict
+        ``id``, ``project``, ``county``, ``pollutant``, ``tonnes``, ``required``, ``ratio``,
+        ``rule``, ``ok``, ``reason``, ``approval_no``, ``date``, ``by``, ``is_demo`` and ``used``
+        (``{"credit", "source", "county", "tonnes"}`` per credit drawn).
+    """
     query = select(OffsetDebit).order_by(OffsetDebit.id.desc())
     if county:
         county = parse_county(county, plan)
