@@ -5,10 +5,18 @@
   and its ledger rows). The CLI and the web download call it; ``envplan.reports`` renders it.
 - ``model``: the document model (sections, tables, sourced numbers) the renderers lay out.
 - ``inputs``: the typed facts gathered from the services; ``sources``: the gathering.
-- ``assemble`` and the section modules: facts → blocks, no arithmetic of their own.
+- ``assemble`` and the section modules: facts → blocks, no arithmetic of their own;
+  ``infrastructure_section``: the water graph's indicators and warnings (read through
+  ``services.water_graph``'s public functions), added by the use case.
 """
 
 from envplan.services.bulletin.assemble import assemble_monthly_bulletin
+from envplan.services.bulletin.infrastructure_section import (
+    InfrastructureFacts,
+    infrastructure_facts,
+    infrastructure_section,
+    with_infrastructure_section,
+)
 from envplan.services.bulletin.inputs import (
     DEFAULT_ADDRESSEE,
     DEFAULT_AUTHORITY,
@@ -62,6 +70,7 @@ __all__ = [
     "Chart",
     "DataGap",
     "Heading",
+    "InfrastructureFacts",
     "LedgerBook",
     "LedgerSheet",
     "Month",
@@ -84,9 +93,12 @@ __all__ = [
     "cn_ordinal",
     "find_target",
     "format_number",
+    "infrastructure_facts",
+    "infrastructure_section",
     "ledger_book",
     "month_end",
     "monthly_bulletin",
     "open_records",
     "target_label",
+    "with_infrastructure_section",
 ]

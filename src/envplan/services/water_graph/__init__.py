@@ -6,11 +6,6 @@ The CLI (``envplan water trace|warn|…``), the pages and the bulletin call thes
 
 from __future__ import annotations
 
-from envplan.services.water_graph.bulletin_section import (
-    infrastructure_facts,
-    infrastructure_section,
-    with_infrastructure_section,
-)
 from envplan.services.water_graph.demo import seed_water_graph_demo
 from envplan.services.water_graph.graph import WaterGraph, build_graph, load_graph
 from envplan.services.water_graph.imports import (
@@ -57,8 +52,6 @@ __all__ = [
     "import_monitoring",
     "import_section_targets",
     "indicator_board",
-    "infrastructure_facts",
-    "infrastructure_section",
     "issue_warnings",
     "list_warning_notices",
     "load_graph",
@@ -69,5 +62,4 @@ __all__ = [
     "template_headers",
     "trace_upstream",
     "tracked_targets",
-    "with_infrastructure_section",
 ]
