@@ -81,8 +81,7 @@ def credit(
     as_json: bool = JsonOption,
 ) -> None:
     """登记削减量（可供替代的指标）/ Register a reduction as a credit."""
-    from envplan.services.offsets import add_credit
-    from envplan.services.offsets.common import credit_dict
+    from envplan.services.offsets import add_credit, credit_dict
 
     day = parse_date(on, "--date")
     with _ledger(user) as (session, principal):

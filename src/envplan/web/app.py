@@ -104,7 +104,7 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = state.platform is None
         if owned:
-            from envplan.services.dashboard.platform import open_platform
+            from envplan.services.dashboard import open_platform
 
             state.platform = open_platform(settings)
         state.ready.set()

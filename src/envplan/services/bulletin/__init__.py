@@ -50,6 +50,7 @@ from envplan.services.bulletin.model import (
     cn_ordinal,
     format_number,
 )
+from envplan.services.bulletin.sources import store_air_inputs
 from envplan.services.bulletin.usecase import (
     BulletinRequest,
     MonthlyBulletin,
@@ -99,6 +100,7 @@ __all__ = [
     "month_end",
     "monthly_bulletin",
     "open_records",
+    "store_air_inputs",
     "target_label",
     "with_infrastructure_section",
 ]

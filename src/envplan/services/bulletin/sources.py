@@ -15,8 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services.air.daily_frame import city_daily_frame
-from envplan.services.air.figures import store_daily_frame
+from envplan.services.air import city_daily_frame, store_daily_frame
 from envplan.services.bulletin.inputs import (
     AirInputs,
     NoticeRow,
@@ -333,7 +332,7 @@ def water_facts_from_file(
         read_provincial_targets,
         read_water_template,
     )
-    from envplan.services.water.sections import assess_plan_sections
+    from envplan.services.water import assess_plan_sections
 
     try:
         result = read_water_template(path)
@@ -372,7 +371,7 @@ def soil_facts_from_files(
     """Class soil sample files with ``services.soil`` (farmland: GB 15618-2018; construction
     land: GB 36600-2018 for ``land_class`` 1 or 2). ``None`` when no file is given."""
     from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-    from envplan.services.soil import samples as soil
+    from envplan.services import soil
 
     if farmland is None and construction is None:
         return None

@@ -123,7 +123,7 @@ def _air(request: BulletinRequest, home: Path | None) -> AirInputs | None:
 def _ranking(request: BulletinRequest) -> Any:
     """The month's statistics table ranked within ``rank_set`` (``services.air_ranking``)."""
     from envplan.monitoring.air_city_table import read_city_statistics
-    from envplan.services.air.ranking import rank_table, resolve_city_set
+    from envplan.services.air import rank_table, resolve_city_set
 
     assert request.rank_table is not None
     table = read_city_statistics(request.rank_table)

@@ -23,8 +23,8 @@ import polars as pl
 from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
-from envplan.services.air import hourly as air
-from envplan.services.air.figures import latest_months, store_daily_frame
+from envplan.services import air
+from envplan.services.air import latest_months, store_daily_frame
 from envplan.services.dashboard.water_soil import soil_view, water_view
 from envplan.standards.air.rules import AQI_LEVELS, select_limits
 

@@ -59,7 +59,7 @@ def water_view(plan: Any, demo: bool, home: Path | None = None) -> dict[str, Any
     Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
     monthly file of the water engine's template, labelled as such."""
     from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
-    from envplan.services.water import sections as water
+    from envplan.services import water
 
     if not WATER_SNAPSHOT.is_file():
         return None
@@ -128,7 +128,7 @@ def soil_view(demo: bool) -> dict[str, Any] | None:
     if not demo or not SOIL_DEMO_FARMLAND.is_file():
         return None
     from envplan.monitoring.soil_readers import read_farmland_samples
-    from envplan.services.soil import samples as soil
+    from envplan.services import soil
 
     result = soil.classify_farmland(read_farmland_samples(SOIL_DEMO_FARMLAND))
     samples = result.samples

@@ -25,7 +25,7 @@ import polars as pl
 
 from envplan.monitoring.air_schema import MEASUREMENT_KEY, MEASUREMENT_SCHEMA
 from envplan.monitoring.timeseries import committed_part_files, results_dir
-from envplan.services.air.hourly import CityStations, hourly_aqi_wide, network_daily_statistics
+from envplan.services.air import CityStations, hourly_aqi_wide, network_daily_statistics
 from envplan.services.spark.air import SAMPLE_ROWS, Stage, _apply, _map, wide_of_stage
 from envplan.services.spark.arrow import unescape
 

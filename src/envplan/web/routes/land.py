@@ -45,9 +45,9 @@ def _registry(platform: Any, user: Any, county: str | None) -> dict[str, Any]:
         list_queries,
         plot_summary,
         query_json,
+        stage_dates,
         visible_counties,
     )
-    from envplan.services.land.views import stage_dates
     from envplan.standards.land.gate import Purpose
     from envplan.standards.land.lifecycle import LIST_LABELS, Stage, list_of
 
@@ -100,8 +100,7 @@ def plot_page(
     request: Request, parcel: str, user: PageUserDep, platform: PlatformDep
 ) -> HTMLResponse:
     from envplan.services.access import Action
-    from envplan.services.land import find_plot, plot_detail
-    from envplan.services.land.common import require_county
+    from envplan.services.land import find_plot, plot_detail, require_county
 
     with _land_errors(), platform.session() as session:
         plot = find_plot(session, parcel)
@@ -244,7 +243,7 @@ async def import_form(
     """All or nothing: any problem refuses the file, listing sheet, row and field."""
     from fastapi.concurrency import run_in_threadpool
 
-    from envplan.services.land.excel import import_workbook
+    from envplan.services.land import import_workbook
     from envplan.web.views import read_upload
 
     upload = await read_upload(file, kind="water")

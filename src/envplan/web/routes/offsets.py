@@ -47,13 +47,13 @@ def _call(run: Any) -> Any:
 
 def _ledger_view(platform: Any, user: Any, year: int) -> dict[str, Any]:
     from envplan.services.offsets import (
+        APPROVAL_UNIT_ID,
         balances,
         inventory_check,
         list_credits,
         list_debits,
         rule_dict,
     )
-    from envplan.services.offsets.common import APPROVAL_UNIT_ID
     from envplan.standards.offsets import CREDIT_KINDS, OFFSET_RULES, POLLUTANTS
 
     principal = user.principal
