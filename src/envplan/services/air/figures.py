@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from envplan.monitoring.timeseries import query_air
 from envplan.services.air import hourly as air
 from envplan.services.air.daily_frame import city_daily_frame
 from envplan.services.month import Month
@@ -60,7 +61,6 @@ _COLUMNS = {
 def store_daily_frame(timeseries_dir: Path) -> pl.DataFrame:
     """The daily frame of everything imported into the store (every data version), with the
     city rows formed from stations (``services.air_daily_frame.city_daily_frame``)."""
-    from envplan.monitoring.timeseries import query_air
 
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()

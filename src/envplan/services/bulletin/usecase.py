@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from envplan.monitoring.air_city_table import read_city_statistics
 from envplan.services.access import Principal
+from envplan.services.air import rank_table, resolve_city_set
 from envplan.services.bulletin import sources
 from envplan.services.bulletin.assemble import assemble_monthly_bulletin
 from envplan.services.bulletin.infrastructure_section import with_infrastructure_section
@@ -122,8 +124,6 @@ def _air(request: BulletinRequest, home: Path | None) -> AirInputs | None:
 
 def _ranking(request: BulletinRequest) -> Any:
     """The month's statistics table ranked within ``rank_set`` (``services.air_ranking``)."""
-    from envplan.monitoring.air_city_table import read_city_statistics
-    from envplan.services.air import rank_table, resolve_city_set
 
     assert request.rank_table is not None
     table = read_city_statistics(request.rank_table)

@@ -23,10 +23,12 @@ import polars as pl
 from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
+from envplan.monitoring.water_readers import read_water_template
 from envplan.services import air
 from envplan.services.air import latest_months, store_daily_frame
 from envplan.services.dashboard.water_soil import soil_view, water_view
 from envplan.standards.air.rules import AQI_LEVELS, select_limits
+from envplan.store import audit
 
 if TYPE_CHECKING:
     from envplan.services.dashboard.platform import Platform
@@ -466,8 +468,6 @@ def import_water_upload(
     reader checks everything first (``InputFileError`` lists every problem, nothing is kept),
     the file is stored by content under ``<home>/water``, the import is audited, and the water
     view is recomputed."""
-    from envplan.monitoring.water_readers import read_water_template
-    from envplan.store import audit
 
     suffix = Path(filename).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
@@ -525,7 +525,6 @@ def import_air_upload(
     """Import an uploaded air file: the reader checks everything first (``InputFileError`` lists
     every problem and nothing is written), the store commits the import atomically, the audit log
     records who imported what, then the air views are recomputed."""
-    from envplan.store import audit
 
     incoming = platform.home / "uploads"
     incoming.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,10 @@ import functools
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from envplan.plan import default_plan
 from envplan.services.access import AccessDenied, Action, Principal, Role, allowed
 from envplan.store import EvidenceStore
 from envplan.store.land import LandPlot
@@ -32,7 +34,6 @@ class LandConflict(RuntimeError):
 @functools.cache
 def known_counties() -> tuple[str, ...]:
     """The plan's county-level areas (城区, 泽州县 … 开发区)."""
-    from envplan.plan import default_plan
 
     return tuple(county.name for county in default_plan().counties)
 
@@ -82,8 +83,6 @@ def store_evidence(session: Session, store: EvidenceStore | None, data: bytes) -
     sha = store.put(data)
     if session.get(EvidenceFile, sha) is None:
         # Two writers may store the same bytes at once: the second insert is a no-op, not an error.
-        from sqlalchemy.dialects import postgresql, sqlite
-
         values = {"sha256": sha, "size": len(data), "created_at": dt.datetime.now(dt.UTC)}
         if session.get_bind().dialect.name == "postgresql":
             statement: Any = postgresql.insert(EvidenceFile).values(**values)

@@ -10,6 +10,7 @@ stored query with its audit entry, so a row rewritten behind the database guard 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -243,7 +244,6 @@ def verify_queries(session: Session) -> tuple[int, list[QueryProblem]]:
     Together with ``envplan audit verify`` (which proves the audit entries themselves unchanged)
     this finds a query row rewritten or removed behind the database's append-only guard.
     """
-    import json
 
     recorded: dict[str, str | None] = {
         entity_id: after

@@ -40,6 +40,7 @@ from envplan.standards.offsets import (
     OffsetRuleError,
     grams_to_tonnes,
     reduction_check,
+    tonnes_to_grams,
 )
 from envplan.store import audit
 from envplan.store.enterprises import AnnualEmission, Enterprise
@@ -101,7 +102,6 @@ def _cell_text(value: Any) -> str:
 
 def read_inventory(path: Path, plan: Plan | None = None) -> list[EmissionRow]:
     """Parse and check an inventory file; raises :class:`InventoryImportError` listing all errors."""
-    from envplan.standards.offsets import tonnes_to_grams
 
     if not path.is_file():
         raise InventoryImportError([f"文件不存在：{path}"])
