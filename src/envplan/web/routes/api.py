@@ -11,6 +11,8 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from envplan.services.air import month_figures
+from envplan.services.month import Month
 from envplan.services.public import public_air_monthly, public_water_sections
 from envplan.web.deps import ApiUserDep, PlatformDep, SessionDep, cached_json
 from envplan.web.schemas import (
@@ -94,8 +96,6 @@ async def air_month(
     month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
     city: Annotated[str, Query(max_length=40)] = "晋城市",
 ) -> Response:
-    from envplan.services.air import month_figures
-    from envplan.services.month import Month
 
     try:
         wanted = Month.parse(month)
