@@ -154,7 +154,6 @@ def render_bulletin(
 
 
 def write_bulletin_xlsx_with_ledger(bulletin: Bulletin, path: Path, *, ledger: Any) -> None:
-
     write_bulletin_xlsx(bulletin, path, ledger=ledger)
 
 

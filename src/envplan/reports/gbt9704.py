@@ -329,7 +329,6 @@ def _add_chart(
     layout: OfficialLayout,
     render_chart: ChartRenderer,
 ) -> None:
-
     try:
         image = render_chart(chart)
     except MissingCJKFontError as error:

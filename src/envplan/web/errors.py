@@ -109,7 +109,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-
         if isinstance(exc, LoginRequired) and not wants_json(request):
             return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
         extra: dict[str, Any] | None = None
@@ -135,7 +134,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-
         if is_busy_error(exc):
             return render_error(
                 request,

@@ -456,7 +456,6 @@ def record_grade(
 
 
 def _normalised(item: EnterpriseInput) -> EnterpriseInput:
-
     return replace(
         item,
         credit_code=normalise_credit_code(item.credit_code),

@@ -217,7 +217,6 @@ def _check_plots(
 
 
 def _check_units(session: Session, sheet: Any, problems: list[Any]) -> list[KeyUnitInput]:
-
     header, body = _rows(sheet)
     columns = _columns(header, UNIT_COLUMNS, UNIT_SHEET, problems)
     if any(p[0] == UNIT_SHEET for p in problems):

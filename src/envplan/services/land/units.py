@@ -251,7 +251,6 @@ def complete_duty(
 
 
 def duty_county(session: Session, duty: LandDuty) -> str:
-
     if duty.key_unit_id is not None:
         unit = session.get(LandKeyUnit, duty.key_unit_id)
         return unit.county if unit else ""

@@ -39,7 +39,6 @@ PollutantQuery = Annotated[
 
 
 def _view(platform: Any, city: str, pollutant: str) -> Any:
-
     return analysis_view(platform.timeseries_dir, city, pollutant)
 
 
@@ -99,7 +98,6 @@ async def signals_excel(
     user: PageUserDep, platform: PlatformDep, city: CityQuery = "晋城市"
 ) -> Response:
     def build() -> bytes:
-
         try:
             frame = signal_frame(AirSource(timeseries_dir=platform.timeseries_dir), city)
         except AnalysisError:

@@ -96,7 +96,6 @@ async def air_month(
     month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
     city: Annotated[str, Query(max_length=40)] = "晋城市",
 ) -> Response:
-
     try:
         wanted = Month.parse(month)
     except ValueError as exc:

@@ -86,7 +86,6 @@ def login(
     password: Annotated[str, Form(min_length=1, max_length=256)],
     next: Annotated[str, Form(max_length=512)] = "/",
 ) -> Response:
-
     client = request.client.host if request.client else "unknown"
     name = normalise_username(username)
     # (address + name) and address alone: nobody elsewhere can lock this user out.
@@ -129,7 +128,6 @@ def login(
 
 @router.post("/logout", tags=["页面"], summary="退出登录")
 def logout(request: Request, state: StateDep, session: SessionDep) -> Response:
-
     if state.platform is not None:
         web_login.logout(state.platform, session.token)
     if session.token is not None:

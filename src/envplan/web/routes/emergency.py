@@ -49,7 +49,6 @@ GRADE_COLOURS = {
 
 
 def _list_or_none(session: Any, level: str, county: str | None, principal: Any) -> Any:
-
     try:
         return build_list(session, level, county=county or None, principal=principal)
     except EmergencyError as exc:
@@ -106,7 +105,6 @@ def timeline_option(warnings: list[dict[str, Any]]) -> dict[str, Any]:
 async def enterprises_page(
     request: Request, user: PageUserDep, platform: PlatformDep, county: CountyQuery = None
 ) -> HTMLResponse:
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             rows = []
@@ -133,7 +131,6 @@ async def emergency_page(
     level: LevelQuery = "yellow",
     county: CountyQuery = None,
 ) -> HTMLResponse:
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             result = _list_or_none(session, level, county, user.principal)
@@ -166,7 +163,6 @@ async def emergency_page(
 async def emergency_export(
     user: PageUserDep, platform: PlatformDep, level: LevelQuery, county: CountyQuery = None
 ) -> Response:
-
     def build() -> bytes:
         with platform.session() as session:
             result = _list_or_none(session, level, county, user.principal)
@@ -203,7 +199,6 @@ async def api_emergency_list(
 async def api_enterprises(
     user: ApiUserDep, platform: PlatformDep, county: CountyQuery = None
 ) -> JSONResponse:
-
     def build() -> list[dict[str, Any]]:
         with platform.session() as session:
             return [
@@ -217,7 +212,6 @@ async def api_enterprises(
 
 @router.get("/public/emergency", response_class=HTMLResponse, summary="公开：重污染天气预警与措施")
 async def public_emergency(request: Request, platform: PlatformDep) -> HTMLResponse:
-
     def build() -> dict[str, Any]:
         today = platform.today if isinstance(platform.today, dt.date) else dt.date.today()
         with platform.session() as session:

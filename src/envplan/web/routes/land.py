@@ -73,7 +73,6 @@ def _land_errors() -> Iterator[None]:
 
 
 def _registry(platform: Any, user: Any, county: str | None) -> dict[str, Any]:
-
     seen = visible_counties(user.principal)
     counties: tuple[str, ...] | None = (county,) if county else None
     if seen is not None:
@@ -121,7 +120,6 @@ async def land_page(
 def plot_page(
     request: Request, parcel: str, user: PageUserDep, platform: PlatformDep
 ) -> HTMLResponse:
-
     with _land_errors(), platform.session() as session:
         plot = find_plot(session, parcel)
         require_county(user.principal, Action.READ, plot.county, "地块")
@@ -220,7 +218,6 @@ async def reply_form(
     text: Annotated[str, Form(max_length=5000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-
     signed = (
         await read_upload(file, kind="evidence") if file is not None and file.filename else None
     )
@@ -265,7 +262,6 @@ def gate_form(
     purpose: Annotated[str, Form(max_length=8)],
     unit: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-
     with _land_errors(), platform.write() as session:
         row = gate(
             session,
@@ -280,7 +276,6 @@ def gate_form(
 
 @router.get("/land/export.xlsx", summary="导出污染地块名录、重点监管单位与查询记录（Excel）")
 def export_xlsx(user: PageUserDep, platform: PlatformDep) -> Response:
-
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="只有局管理员可以导出完整名录与查询记录")
     with platform.session() as session:
@@ -295,7 +290,6 @@ def export_xlsx(user: PageUserDep, platform: PlatformDep) -> Response:
 
 @router.get("/public/land", response_class=HTMLResponse, summary="公开：污染地块名录")
 async def public_land(request: Request, platform: PlatformDep) -> HTMLResponse:
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             return {"published": public_lists(session)}
@@ -372,7 +366,6 @@ class PublicListsOut(BaseModel):
 
 @router.post("/api/v1/land/gate", summary="供地把关查询（记录查询）", response_model=GateAnswerOut)
 def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONResponse:
-
     with _land_errors(), platform.write() as session:
         row = gate(
             session,
@@ -389,6 +382,5 @@ def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONRes
     "/api/v1/land/public", summary="公开的污染地块名录（无需登录）", response_model=PublicListsOut
 )
 def api_public(platform: PlatformDep) -> JSONResponse:
-
     with platform.session() as session:
         return JSONResponse(PublicListsOut.model_validate(public_lists(session)).model_dump())

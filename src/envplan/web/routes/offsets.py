@@ -46,12 +46,10 @@ YEAR = Annotated[int, Query(ge=2000, le=2100, description="核算年份")]
 
 
 def _errors() -> tuple[type[Exception], ...]:
-
     return (OffsetsError, SitingError)
 
 
 def _denied() -> type[Exception]:
-
     return OffsetsDenied
 
 
@@ -65,7 +63,6 @@ def _call(run: Any) -> Any:
 
 
 def _ledger_view(platform: Any, user: Any, year: int) -> dict[str, Any]:
-
     principal = user.principal
     with platform.session() as session:
         view: dict[str, Any] = {
@@ -114,7 +111,6 @@ def credit_form(
     evidence: Annotated[str, Form(max_length=2000)] = "",
     credit_code: Annotated[str, Form(max_length=18)] = "",
 ) -> Response:
-
     def run() -> int:
         with platform.write() as session:
             row = add_credit(
@@ -161,7 +157,6 @@ def _run_debit(
     on: dt.date,
     approval_no: str,
 ) -> Any:
-
     def run() -> Any:
         with platform.write() as session:
             return debit(
@@ -185,7 +180,6 @@ def withdraw_form(
     platform: PlatformDep,
     reason: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
-
     def run() -> None:
         with platform.write() as session:
             withdraw_credit(session, user.principal, credit_id, reason=reason)
@@ -201,7 +195,6 @@ MAX_INVENTORY_BYTES = 10 * 1024 * 1024
 async def inventory_form(
     user: PageUserDep, platform: PlatformDep, file: Annotated[UploadFile, File()]
 ) -> Response:
-
     name = Path(file.filename or "清单").name
     if not name.lower().endswith((".xlsx", ".csv")):
         raise HTTPException(
@@ -230,7 +223,6 @@ async def inventory_form(
 
 @router.get("/offsets/export.xlsx", summary="导出削减替代台账 Excel")
 def offsets_export(user: PageUserDep, platform: PlatformDep, year: YEAR = 2021) -> Response:
-
     buffer = io.BytesIO()
 
     def run() -> None:
@@ -257,7 +249,6 @@ def siting_page(
     county_planning_area: Annotated[str, Query(pattern="^(in|out|unknown)$")] = "unknown",
     flags: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
-
     chosen = set(flags or [])
     result = None
     if industry or town:
@@ -300,7 +291,6 @@ FLAG_LABELS = {
 def _screen(
     platform: Any, industry: str, town: str, village: str, area: str, flags: set[str]
 ) -> dict[str, Any]:
-
     request = SitingRequest(
         industry=industry,
         town=town,
@@ -323,7 +313,6 @@ def _screen(
 def api_balance(
     user: ApiUserDep, platform: PlatformDep, county: Annotated[str, Query(max_length=32)]
 ) -> dict[str, float]:
-
     def run() -> dict[str, float]:
         with platform.session() as session:
             return balance(session, user.principal, county, plan=platform.plan)

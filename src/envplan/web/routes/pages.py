@@ -272,7 +272,6 @@ def review_form(
     decision: Annotated[str, Form(max_length=16)],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-
     run_review(
         platform,
         user,
@@ -305,7 +304,6 @@ def reply_form(
     platform: PlatformDep,
     text: Annotated[str, Form(min_length=1, max_length=5000)],
 ) -> Response:
-
     run_notice_reply(platform, user, notice_id, text=text)
     return RedirectResponse("/notices?saved=1", status_code=303)
 
