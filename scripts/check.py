@@ -1,8 +1,9 @@
 """Run every check CI runs, in order, and stop at the first failure.
 
-ruff (lint + format), mypy, the import-linter layer contract, then pytest. PostgreSQL must be
-reachable (ENVPLAN_TEST_POSTGRES_URL, default the local server's `test` database): the database
-tests run on SQLite and on PostgreSQL, and a missing server is a failure, not a skip.
+ruff (lint + format), mypy, the import-linter contracts (layers; service domains: no cycle, no
+reaching into another domain's submodules; see docs/architecture.md), then pytest. PostgreSQL
+must be reachable (ENVPLAN_TEST_POSTGRES_URL, default the local server's `test` database): the
+database tests run on SQLite and on PostgreSQL, and a missing server is a failure, not a skip.
 """
 
 from __future__ import annotations
