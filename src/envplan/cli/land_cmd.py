@@ -350,8 +350,9 @@ def gate_cmd(
     """供地/征收/收回/收购前查询地块：可以或不可以，并记录查询 / Land-supply gate (recorded)."""
     from sqlalchemy import select
 
+    from envplan.services import land as land_service
     from envplan.services.access import SYSTEM, Principal
-    from envplan.services.land import GateRequest, gate
+    from envplan.services.land import GateRequest
     from envplan.store.models import User
 
     today = dt.date.today()
@@ -360,7 +361,7 @@ def gate_cmd(
         row = session.scalar(select(User).where(User.username == user))
         actor = Principal.of(row) if row is not None and row.active else SYSTEM
         asking_unit = unit or (row.unit.name if row is not None and row.unit else "")
-        query = gate(
+        query = land_service.gate(
             session,
             GateRequest(parcel, purpose, asked_by=user, unit=asking_unit, on=on, intended_use=use),
             today=today,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.soil_readers import read_construction_samples
 from envplan.reports.land_xlsx import registry_workbook
+from envplan.services import land as land_service
 from envplan.services.access import AccessDenied, Action
 from envplan.services.land import (
     FileUpload,
@@ -34,7 +35,6 @@ from envplan.services.land import (
     advance,
     attach_reply,
     find_plot,
-    gate,
     import_workbook,
     known_counties,
     list_key_units,
@@ -263,7 +263,7 @@ def gate_form(
     unit: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
     with _land_errors(), platform.write() as session:
-        row = gate(
+        row = land_service.gate(
             session,
             GateRequest(parcel, purpose, asked_by=user.display_name,
                         unit=unit or (user.unit_name or ""), on=platform.today),
@@ -367,7 +367,7 @@ class PublicListsOut(BaseModel):
 @router.post("/api/v1/land/gate", summary="供地把关查询（记录查询）", response_model=GateAnswerOut)
 def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONResponse:
     with _land_errors(), platform.write() as session:
-        row = gate(
+        row = land_service.gate(
             session,
             GateRequest(body.parcel, body.purpose, asked_by=user.display_name,
                         unit=body.unit or (user.unit_name or ""), on=platform.today,
