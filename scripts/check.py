@@ -1,10 +1,11 @@
 """Run every check CI runs, in order, and stop at the first failure.
 
-ruff (lint + format), mypy, the import-linter layer contract, the API reference (Sphinx autodoc +
-numpydoc of docs/api, warnings as errors, every page reread so each is validated; HTML in
-.cache/api-html), then pytest. PostgreSQL must be reachable (ENVPLAN_TEST_POSTGRES_URL, default
-the local server's `test` database): the database tests run on SQLite and on PostgreSQL, and a
-missing server is a failure, not a skip.
+ruff (lint + format), mypy, the import-linter contracts (layers; service domains: no cycle, no
+reaching into another domain's submodules; see docs/architecture.md), the API reference (Sphinx
+autodoc + numpydoc of docs/api, warnings as errors, every page reread so each is validated; HTML
+in .cache/api-html), then pytest. PostgreSQL must be reachable (ENVPLAN_TEST_POSTGRES_URL,
+default the local server's `test` database): the database tests run on SQLite and on
+PostgreSQL, and a missing server is a failure, not a skip.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from envplan.reports.offsets_xlsx import write_offsets_workbook
-from envplan.services.offsets import OffsetsExport
+from envplan.services.siting import OffsetsExport
 
 PLANT = {"county": "泽州县", "town": "巴公镇", "village": "西郜村", "industry": "焦化"}
 

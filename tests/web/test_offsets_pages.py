@@ -178,7 +178,7 @@ def _cell_values(xlsx: bytes) -> dict[str, list[tuple[object, ...]]]:
 def test_web_download_and_cli_export_give_the_same_workbook(
     offsets_platform: Platform, tmp_path: Path
 ) -> None:
-    # both call services.offsets.offsets_export, then reports.offsets_xlsx: same user and year,
+    # both call services.siting.offsets_export, then reports.offsets_xlsx: same user and year,
     # same cells (a county clerk's, so the reader's scope is applied on both paths)
     from sqlalchemy import select
 

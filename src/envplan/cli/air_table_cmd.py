@@ -31,7 +31,7 @@ def rank_table_command(
     from envplan.monitoring.air_city_table import read_city_statistics
     from envplan.monitoring.errors import InputFileError
     from envplan.plan import default_plan
-    from envplan.services.air.ranking import (
+    from envplan.services.air import (
         RankingError,
         evaluate_rank_target,
         rank_table,
@@ -96,9 +96,7 @@ def city_command(
 
     from envplan.monitoring.air_readers import read_air
     from envplan.monitoring.errors import InputFileError
-    from envplan.services.air.daily_frame import city_daily_frame
-    from envplan.services.air.figures import city_report
-    from envplan.services.air.hourly import AirServiceError
+    from envplan.services.air import AirServiceError, city_daily_frame, city_report
     from envplan.services.bulletin import Month
 
     try:

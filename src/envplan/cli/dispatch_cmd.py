@@ -113,7 +113,7 @@ def clock_cmd(
     ),
 ) -> None:
     """列出“13710”事项及各环节时限 / List 13710 items and their steps."""
-    from envplan.services.supervision.clock13710 import STEP_STATE_LABELS, list_clock_items
+    from envplan.services.supervision import STEP_STATE_LABELS, list_clock_items
 
     day = parse_date(as_of, "--as-of")
     with records_session() as session:

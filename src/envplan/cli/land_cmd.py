@@ -137,8 +137,14 @@ def plot_advance(
     as_json: bool = JsonOption,
 ) -> None:
     """推进地块阶段（须附报告，不得跳过阶段）/ Advance a plot to its next stage."""
-    from envplan.services.land import FileUpload, StepInput, add_samples, advance, find_plot
-    from envplan.services.land.common import LandNotFound
+    from envplan.services.land import (
+        FileUpload,
+        LandNotFound,
+        StepInput,
+        add_samples,
+        advance,
+        find_plot,
+    )
     from envplan.standards.land.lifecycle import next_stages, parse_stage
 
     on = parse_date(date, "--date")
@@ -225,8 +231,7 @@ def plot_show(
 ) -> None:
     """查看地块：阶段、报告、评审、采样评价、查询记录 / Show a plot."""
     from envplan.services.access import Action
-    from envplan.services.land import find_plot, plot_detail
-    from envplan.services.land.common import require_county
+    from envplan.services.land import find_plot, plot_detail, require_county
 
     with unit_of_work() as session:
         plot = find_plot(session, parcel)
@@ -345,8 +350,9 @@ def gate_cmd(
     """供地/征收/收回/收购前查询地块：可以或不可以，并记录查询 / Land-supply gate (recorded)."""
     from sqlalchemy import select
 
+    from envplan.services import land as land_service
     from envplan.services.access import SYSTEM, Principal
-    from envplan.services.land import GateRequest, gate
+    from envplan.services.land import GateRequest
     from envplan.store.models import User
 
     today = dt.date.today()
@@ -355,7 +361,7 @@ def gate_cmd(
         row = session.scalar(select(User).where(User.username == user))
         actor = Principal.of(row) if row is not None and row.active else SYSTEM
         asking_unit = unit or (row.unit.name if row is not None and row.unit else "")
-        query = gate(
+        query = land_service.gate(
             session,
             GateRequest(parcel, purpose, asked_by=user, unit=asking_unit, on=on, intended_use=use),
             today=today,

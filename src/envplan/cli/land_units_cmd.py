@@ -162,7 +162,7 @@ def import_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """导入地块与重点监管单位（全部成功或全部不导入）/ Import plots and key units (all or nothing)."""
-    from envplan.services.land.excel import import_workbook
+    from envplan.services.land import import_workbook
 
     data = read_file(input_path, "FILE")
     with unit_of_work() as session:

@@ -55,8 +55,7 @@ def import_cmd(
     ),
 ) -> None:
     """导入单位填报的台账（全部校验通过才写入）/ Import a filled-in ledger (all or nothing)."""
-    from envplan.services.supervision import ConflictError
-    from envplan.services.supervision.ledger import LedgerImportError, import_ledger
+    from envplan.services.supervision import ConflictError, LedgerImportError, import_ledger
 
     if not path.is_file():
         raise fail(f"文件不存在：{path}")

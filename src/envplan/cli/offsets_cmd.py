@@ -81,8 +81,7 @@ def credit(
     as_json: bool = JsonOption,
 ) -> None:
     """登记削减量（可供替代的指标）/ Register a reduction as a credit."""
-    from envplan.services.offsets import add_credit
-    from envplan.services.offsets.common import credit_dict
+    from envplan.services.offsets import add_credit, credit_dict
 
     day = parse_date(on, "--date")
     with _ledger(user) as (session, principal):
@@ -252,7 +251,7 @@ def export(
 ) -> None:
     """导出削减替代台账与减排核算 Excel（审批局、生态环境局用）/ Export the ledger to Excel."""
     from envplan.reports.offsets_xlsx import write_offsets_workbook
-    from envplan.services.offsets import offsets_export
+    from envplan.services.siting import offsets_export
 
     with _ledger(user) as (session, principal):
         ledger = offsets_export(session, principal, year=year)

@@ -99,7 +99,7 @@ def monthly(
         parse_formats,
         render_bulletin,
     )
-    from envplan.services.air.ranking import RankingError
+    from envplan.services.air import RankingError
     from envplan.services.bulletin import (
         BulletinOptions,
         BulletinRequest,

@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         """启动 Web 平台 / Start the web platform."""
         import uvicorn
 
-        from envplan.services.dashboard.platform import open_platform
+        from envplan.services.dashboard import open_platform
         from envplan.services.settings import load_settings
         from envplan.web import create_app
         from envplan.web.app import SettingsError, validate_settings

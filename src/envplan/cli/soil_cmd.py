@@ -46,7 +46,7 @@ def classify(
     """按土壤标准评价样品与地块 / Classify soil samples and parcels."""
     from envplan.monitoring.errors import InputFileError
     from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-    from envplan.services.soil.samples import classify_construction, classify_farmland
+    from envplan.services.soil import classify_construction, classify_farmland
 
     result: Any
     try:

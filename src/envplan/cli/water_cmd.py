@@ -78,7 +78,7 @@ def classify(
     ),
 ) -> None:
     """按 GB 3838-2002 评价每个断面的水质类别 / Class every section (GB 3838-2002)."""
-    from envplan.services.water.sections import CONTRACT_COLUMNS, classify_measurements
+    from envplan.services.water import CONTRACT_COLUMNS, classify_measurements
 
     if engine not in ("embedded", "spark"):
         _fail(f"错误：--engine 只能是 embedded 或 spark，收到“{engine}”")
@@ -155,7 +155,7 @@ def assess(
     """按计划附件1逐断面评价目标达标情况 / Assess each plan section against its target."""
     from envplan.monitoring.errors import InputFileError
     from envplan.monitoring.water_readers import read_provincial_targets
-    from envplan.services.water.sections import assess_plan_sections
+    from envplan.services.water import assess_plan_sections
 
     plan = _load_plan(plan_ref)
     result = _read(input_path, input_format)

@@ -227,7 +227,7 @@ def graph_template(
     out_dir: Path = typer.Argument(..., metavar="DIR", help="输出目录 / Output folder."),
 ) -> None:
     """写出水系图、排污口监测、水源地与省定目标的导入模板（CSV 与 Excel）/ Write templates."""
-    from envplan.services.water_graph.templates import write_templates
+    from envplan.services.water_graph import write_templates
 
     for path in write_templates(out_dir):
         typer.echo(f"已写出 {path}")
@@ -327,8 +327,7 @@ def demo(
     as_of: str | None = typer.Option(None, "--as-of", help="预警日期（默认 2021-06-30）/ Date."),
 ) -> None:
     """载入示例水系图与监测数据（示例，非实测）/ Load the 示例 graph and data."""
-    from envplan.services.water_graph import seed_water_graph_demo
-    from envplan.services.water_graph.demo import DEMO_WARNING_DAY
+    from envplan.services.water_graph import DEMO_WARNING_DAY, seed_water_graph_demo
 
     day = parse_date(as_of, "--as-of", DEMO_WARNING_DAY)
     with records_session() as session:

@@ -20,7 +20,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from envplan.monitoring.errors import InputFileError, InputProblem
+from envplan.monitoring.errors import (
+    PROBLEM_SCHEMA,
+    InputFileError,
+    InputProblem,
+    raise_if_problems,
+)
 from envplan.monitoring.input_limits import check_file
 
 ROW = "_row"
@@ -148,7 +153,6 @@ def _raise_ragged(path: InputPath, text: str, frame: pl.DataFrame) -> None:
     Polars pads a short row with nulls (and cuts a long one), so the field count of every record
     comes from the csv module's C parser; blank lines (0 fields) are skipped later.
     """
-    from envplan.monitoring.errors import PROBLEM_SCHEMA, raise_if_problems
 
     counts = np.fromiter((len(record) for record in csv.reader(io.StringIO(text))), dtype=np.int64)
     if counts.size - 1 != frame.height:  # the two parsers disagree on records: quoting is broken

@@ -20,6 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
+from envplan.reports.charts import render_chart_png
 from envplan.reports.gbt9704 import OfficialLayout, write_bulletin_docx
 from envplan.reports.html import render_bulletin_html
 from envplan.reports.pdf import (
@@ -89,8 +91,6 @@ def write_bulletin(
     result = BulletinFiles(bulletin)
     stem = bulletin_file_stem(bulletin)
     if render_chart is None:
-        from envplan.reports.charts import render_chart_png
-
         render_chart = render_chart_png
     cache: dict[int, bytes] = {}
 
@@ -108,8 +108,6 @@ def write_bulletin(
     if "xlsx" in formats:
         xlsx_path = out_dir / f"{stem}-台账.xlsx"
         if ledger_writer is None:
-            from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
-
             ledger_writer = write_bulletin_xlsx
         ledger_writer(bulletin, xlsx_path)
         result.paths["xlsx"] = xlsx_path
@@ -156,8 +154,6 @@ def render_bulletin(
 
 
 def write_bulletin_xlsx_with_ledger(bulletin: Bulletin, path: Path, *, ledger: Any) -> None:
-    from envplan.reports.bulletin_xlsx import write_bulletin_xlsx
-
     write_bulletin_xlsx(bulletin, path, ledger=ledger)
 
 

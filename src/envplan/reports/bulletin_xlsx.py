@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from envplan.reports.ledger import write_ledger
 from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.services.bulletin import Bulletin, DataGap, LedgerBook, Table
 
@@ -147,8 +148,6 @@ def write_bulletin_xlsx(
     per plan (``envplan.reports.ledger``), then the detail lists (``bulletin.annex_tables``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if ledger is not None:
-        from envplan.reports.ledger import write_ledger
-
         write_ledger(ledger, path, demo=bulletin.demo)
         workbook = load_workbook(path)
         summary = workbook.create_sheet("汇总", 0)

@@ -31,13 +31,14 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from envplan.reports.charts import MissingCJKFontError, render_chart_png
 from envplan.reports.gbt9704_layout import (
     TWIPS_PER_MM,
     ChartRenderer,
@@ -81,8 +82,6 @@ def write_bulletin_docx(
     """
     layout = layout or OfficialLayout()
     if render_chart is None:
-        from envplan.reports.charts import render_chart_png
-
         render_chart = render_chart_png
     document = Document()
     _setup_page(document, layout)
@@ -330,8 +329,6 @@ def _add_chart(
     layout: OfficialLayout,
     render_chart: ChartRenderer,
 ) -> None:
-    from envplan.reports.charts import MissingCJKFontError
-
     try:
         image = render_chart(chart)
     except MissingCJKFontError as error:
@@ -365,7 +362,6 @@ def _add_colophon(document: DocumentObject, bulletin: Bulletin, layout: Official
     colophon.paragraph_format.left_indent = Pt(layout.page_number_size_pt)
     colophon.paragraph_format.right_indent = Pt(layout.page_number_size_pt)
     tab_stops = colophon.paragraph_format.tab_stops
-    from docx.enum.text import WD_TAB_ALIGNMENT
 
     tab_stops.add_tab_stop(
         Twips(layout.type_area_width_twips - 2 * round(layout.page_number_size_pt * 20)),

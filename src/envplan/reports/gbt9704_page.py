@@ -12,6 +12,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.text.paragraph import Paragraph as DocxParagraph
+from lxml import etree
 
 from envplan.reports.gbt9704_layout import FontSpec, OfficialLayout, _twips
 from envplan.services.bulletin import (
@@ -205,7 +206,6 @@ def _declare_fonts(document: DocumentObject, layout: OfficialLayout) -> None:
         family.set(qn("w:val"), "modern" if "黑" in spec.name else "roman")
         font.append(family)
         root.append(font)
-    from lxml import etree
 
     font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 

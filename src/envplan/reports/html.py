@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from envplan.reports.charts import render_chart_png
 from envplan.services.bulletin import (
     Bulletin,
     Chart,
@@ -100,8 +101,6 @@ def _view_blocks(
 def render_bulletin_html(bulletin: Bulletin, *, render_chart: ChartRenderer | None = None) -> str:
     """The bulletin as an HTML page (zh-CN), charts embedded."""
     if render_chart is None:
-        from envplan.reports.charts import render_chart_png
-
         render_chart = render_chart_png
     counters = {"table": 0, "chart": 0}
     sections = [

@@ -17,8 +17,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from envplan.services.land import LandExport
-from envplan.services.land.excel import PLOT_COLUMNS, PLOT_SHEET, UNIT_COLUMNS, UNIT_SHEET
+from envplan.services.land import (
+    PLOT_COLUMNS,
+    PLOT_SHEET,
+    UNIT_COLUMNS,
+    UNIT_SHEET,
+    LandExport,
+    known_counties,
+)
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 LIGHT_FILLS = {
@@ -116,7 +122,6 @@ def registry_workbook(registry: LandExport) -> bytes:
 def template_workbook() -> bytes:
     """The empty import template: sheets 地块 and 重点监管单位 with their headers (required ones
     marked in 说明) and a 说明 sheet with what each column takes."""
-    from envplan.services.land import known_counties
     from envplan.standards.land.lifecycle import Stage
 
     book = Workbook()

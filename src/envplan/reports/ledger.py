@@ -21,14 +21,12 @@ from openpyxl.utils import get_column_letter
 
 from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.services.access import Principal
-from envplan.services.bulletin.ledger_data import LedgerBook, ledger_book
+from envplan.services.bulletin import LedgerBook, ledger_book
 from envplan.services.supervision import (
     COUNTY_GROUP_UNIT_NAME,
+    LEDGER_COLUMNS,
     NOTICE_LEVEL_LABELS,
     OccurrenceState,
-)
-from envplan.services.supervision.ledger import (
-    LEDGER_COLUMNS,
     occurrence_key,
     status_text,
 )

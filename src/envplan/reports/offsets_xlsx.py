@@ -4,7 +4,7 @@ Sheets: 余量 (per county and pollutant), 削减量台账 (credits with their u
 granted and refused, with the credits used), 减排目标核算 (the −2 % check), 管控区企业 (enterprises
 in the 10 km and key control zones), 规则依据 (the rule and its clauses). Row 1 is the title, row 2
 the basis, row 3 the header (frozen). Demo rows keep their 【示例】 names. The data is gathered
-once by ``services.offsets.offsets_export``; this module only lays it out.
+once by ``services.siting.offsets_export``; this module only lays it out.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from envplan.services.offsets import INVENTORY_COLUMNS, OffsetsExport
+from envplan.services.offsets import INVENTORY_COLUMNS
+from envplan.services.siting import OffsetsExport
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 RED_FILL = PatternFill("solid", fgColor="FFC7CE")
@@ -53,7 +54,7 @@ def _sheet(
 
 
 def write_offsets_workbook(ledger: OffsetsExport, out: Path | IO[bytes]) -> dict[str, int]:
-    """Write the ledger (gathered by ``services.offsets.offsets_export``); returns sheet name →
+    """Write the ledger (gathered by ``services.siting.offsets_export``); returns sheet name →
     data rows."""
     year = ledger.year
     wb = Workbook()

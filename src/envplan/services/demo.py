@@ -31,18 +31,19 @@ from sqlalchemy.orm import Session
 from envplan.plan import Plan
 from envplan.services.access import ROLE_LABELS, Principal, Role, create_user
 from envplan.services.calendar import WorkingCalendar
-from envplan.services.emergency.demo import seed_emergency_demo
-from envplan.services.land.demo import seed_land_demo
-from envplan.services.offsets.demo import seed_offsets_demo
+from envplan.services.emergency import seed_emergency_demo
+from envplan.services.land import seed_land_demo
+from envplan.services.offsets import seed_offsets_demo
 from envplan.services.supervision import (
     DEFAULT_RULES,
     SupervisionRules,
     escalate,
     list_occurrences,
     load_plan_into_db,
+    record_step,
+    register_item,
 )
-from envplan.services.supervision.clock13710 import record_step, register_item
-from envplan.services.water_graph.demo import seed_water_graph_demo
+from envplan.services.water_graph import seed_water_graph_demo
 from envplan.store import EvidenceStore, audit
 from envplan.store.models import (
     Comment,

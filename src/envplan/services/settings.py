@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from envplan.services.home import demo_secret
+
 ENV_HOME = "ENVPLAN_HOME"
 ENV_DATABASE_URL = "ENVPLAN_DATABASE_URL"
 ENV_SECRET_KEY = "ENVPLAN_SECRET_KEY"
@@ -57,7 +59,6 @@ def load_settings(environ: Mapping[str, str], *, demo: bool = False) -> Settings
     (demo mode without it uses the home's random demo key); ``ENVPLAN_TRUSTED_PROXIES`` lists the
     proxies whose X-Forwarded-For is believed.
     """
-    from envplan.services.home import demo_secret
 
     home = Path(environ.get(ENV_HOME) or platformdirs.user_data_dir("envplan")).expanduser()
     database_url = environ.get(ENV_DATABASE_URL) or f"sqlite:///{home / 'envplan.sqlite3'}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from envplan.services.dashboard.platform import Platform, UserInfo
+from envplan.services.dashboard import Platform, UserInfo
 from envplan.store import sessions as web_sessions
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Any
 from sqlalchemy import Table, event, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
-from envplan.store.models import AuditEntry, Base
+from envplan.store.models import AuditEntry, Base, EvidenceFile
 
 #: Tables a user changes through the platform; their content is sealed into the chain.
 SEALED_TABLES = (
@@ -318,7 +319,6 @@ def verify_seals(session: Session) -> list[ChainProblem]:
 
 def verify_evidence(session: Session, store: Any) -> list[ChainProblem]:
     """Every evidence file on disk must still hash to its name (``store``: an EvidenceStore)."""
-    from envplan.store.models import EvidenceFile
 
     problems = []
     for sha in session.scalars(select(EvidenceFile.sha256).order_by(EvidenceFile.sha256)):
@@ -388,7 +388,6 @@ def verify_anchor(session: Session, anchor: Head) -> list[ChainProblem]:
 
 def sign_checkpoint(anchor: Head, key: bytes, *, at: dt.datetime | None = None) -> dict[str, Any]:
     """A checkpoint document (HMAC-SHA256 under ``key``) to keep outside the database."""
-    import hmac
 
     body = {
         "seq": anchor.seq,
@@ -401,7 +400,6 @@ def sign_checkpoint(anchor: Head, key: bytes, *, at: dt.datetime | None = None) 
 
 def read_checkpoint(document: dict[str, Any], key: bytes) -> Head:
     """The anchor of a checkpoint document; ValueError when its signature does not hold."""
-    import hmac
 
     try:
         body = {"seq": int(document["seq"]), "hash": str(document["hash"]), "at": document["at"]}

@@ -23,6 +23,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from envplan import __version__
+from envplan.services import web_login
+from envplan.services.dashboard import open_platform
 from envplan.services.settings import DEMO_SECRET_KEY, Settings
 from envplan.web import charts
 from envplan.web.errors import install_error_handlers, render_error
@@ -104,8 +106,6 @@ def create_app(settings: Settings, *, platform: Any = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = state.platform is None
         if owned:
-            from envplan.services.dashboard.platform import open_platform
-
             state.platform = open_platform(settings)
         state.ready.set()
         yield
@@ -170,7 +170,6 @@ def _load_session(state: WebState, cookie: str | None) -> Session:
         return Session(csrf=data.csrf) if data.csrf else Session(dirty=True)
     if state.platform is None or not state.ready.is_set():
         return Session(dirty=True)
-    from envplan.services import web_login
 
     generation = state.platform.data_generation()
     now = time.monotonic()

@@ -13,7 +13,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from envplan.store.engine import is_busy_error
+from envplan.web.deps import LoginRequired, render
 
 log = logging.getLogger("envplan.web")
 
@@ -81,7 +85,6 @@ def _render_error(
         if extra:
             body.update(extra)
         return JSONResponse(body, status_code=status)
-    from envplan.web.deps import render
 
     return render(
         request,
@@ -106,8 +109,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        from envplan.web.deps import LoginRequired
-
         if isinstance(exc, LoginRequired) and not wants_json(request):
             return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
         extra: dict[str, Any] | None = None
@@ -125,8 +126,6 @@ def install_error_handlers(app: FastAPI) -> None:
             response.headers[name] = value
         return response
 
-    from sqlalchemy.exc import DataError, OperationalError
-
     @app.exception_handler(OperationalError)
     @app.exception_handler(DataError)
     @app.exception_handler(OverflowError)
@@ -135,8 +134,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        from envplan.store.engine import is_busy_error
-
         if is_busy_error(exc):
             return render_error(
                 request,

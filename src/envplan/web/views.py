@@ -18,15 +18,19 @@ from fastapi.concurrency import run_in_threadpool
 
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.input_limits import check_bytes
+from envplan.reports.bulletin import render_bulletin
 from envplan.services import supervision
 from envplan.services.access import AccessDenied
-from envplan.services.dashboard.monitoring import (
+from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin, store_air_inputs
+from envplan.services.dashboard import (
     AIR_UPLOAD_FORMATS,
+    Platform,
+    PlatformError,
+    UserInfo,
     air_year_view,
     import_air_upload,
     import_water_upload,
 )
-from envplan.services.dashboard.platform import Platform, PlatformError, UserInfo
 
 MAX_MONITORING_BYTES = 50 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -291,9 +295,6 @@ def build_bulletin_file(
     the use case ``services.bulletin.monthly_bulletin`` (the one ``envplan report monthly``
     calls), rendered by ``envplan.reports.bulletin``. The ledger rows follow the reader's access
     scope; the rendered file is cached per (month, format, scope) until the next write."""
-    from envplan.reports.bulletin import render_bulletin
-    from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin
-    from envplan.services.bulletin.sources import store_air_inputs
 
     if fmt not in BULLETIN_FORMATS:
         raise HTTPException(

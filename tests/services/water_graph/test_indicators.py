@@ -9,14 +9,12 @@ import pytest
 from sqlalchemy.orm import Session
 
 from envplan.services.access import SYSTEM, AccessDenied, Principal, Role
-from envplan.services.bulletin import assemble_monthly_bulletin
-from envplan.services.water_graph import (
-    IndicatorError,
-    indicator_board,
+from envplan.services.bulletin import (
+    assemble_monthly_bulletin,
     infrastructure_facts,
-    report_indicator,
     with_infrastructure_section,
 )
+from envplan.services.water_graph import IndicatorError, indicator_board, report_indicator
 from envplan.store import EvidenceStore
 
 

@@ -48,6 +48,7 @@ from envplan.services.air.hourly import (
     select_limits,
     with_official,
 )
+from envplan.services.air.materialised import derived_result
 from envplan.services.air.network import (
     CHUNK_STATION_HOURS,
     NetworkPeriod,
@@ -106,6 +107,7 @@ __all__ = [
     "daily_statistics",
     "daily_statistics_wide",
     "data_label",
+    "derived_result",
     "evaluate_rank_target",
     "good_day_ratio_ytd",
     "hourly_aqi",

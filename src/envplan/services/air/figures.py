@@ -14,8 +14,10 @@ from typing import Any
 
 import polars as pl
 
+from envplan.monitoring.timeseries import query_air
 from envplan.services.air import hourly as air
 from envplan.services.air.daily_frame import city_daily_frame
+from envplan.services.air.materialised import derived_result
 from envplan.services.month import Month
 
 #: zh-CN provenance labels of the data versions (shown beside every figure).
@@ -64,12 +66,9 @@ def store_daily_frame(timeseries_dir: Path) -> pl.DataFrame:
     Computed once per state of the store and code (``services.air.materialised``): the platform's
     start, its pages and ``envplan report monthly`` read the same frame back.
     """
-    from envplan.monitoring.timeseries import query_air
-    from envplan.services.air.materialised import materialised
-
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()
-    frame, _ = materialised(
+    frame, _ = derived_result(
         timeseries_dir, "air-daily", lambda: (city_daily_frame(query_air(timeseries_dir)), {})
     )
     assert frame is not None

@@ -39,7 +39,7 @@ def code_key(extra: tuple[str, ...] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-def materialised(
+def derived_result(
     root: Path,
     name: str,
     compute: Callable[[], tuple[pl.DataFrame | None, dict[str, Any]]],

@@ -13,7 +13,7 @@ from envplan.analysis.projection import good_days_needed, largest_mean_allowed
 from envplan.analysis.signals import Inspection, SignalRules, detect_signals
 from envplan.analysis.trend import bootstrap_interval, deseasonalise, theil_sen
 from envplan.analysis.variation import Variation, time_variation
-from envplan.services.air.hourly import DEFAULT_EXCLUDED_STATIONS
+from envplan.services.air import DEFAULT_EXCLUDED_STATIONS
 from envplan.services.analysis.sources import (
     AirSource,
     AnalysisError,

@@ -12,10 +12,10 @@ import polars as pl
 from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.timeseries import query_air
-from envplan.services.air.daily_frame import city_daily_frame
-from envplan.services.air.hourly import (
+from envplan.services.air import (
     DEFAULT_EXCLUDED_STATIONS,
     CityStations,
+    city_daily_frame,
     hourly_wide,
     select_aqi_rules,
 )

@@ -5,10 +5,18 @@
   and its ledger rows). The CLI and the web download call it; ``envplan.reports`` renders it.
 - ``model``: the document model (sections, tables, sourced numbers) the renderers lay out.
 - ``inputs``: the typed facts gathered from the services; ``sources``: the gathering.
-- ``assemble`` and the section modules: facts → blocks, no arithmetic of their own.
+- ``assemble`` and the section modules: facts → blocks, no arithmetic of their own;
+  ``infrastructure_section``: the water graph's indicators and warnings (read through
+  ``services.water_graph``'s public functions), added by the use case.
 """
 
 from envplan.services.bulletin.assemble import assemble_monthly_bulletin
+from envplan.services.bulletin.infrastructure_section import (
+    InfrastructureFacts,
+    infrastructure_facts,
+    infrastructure_section,
+    with_infrastructure_section,
+)
 from envplan.services.bulletin.inputs import (
     DEFAULT_ADDRESSEE,
     DEFAULT_AUTHORITY,
@@ -42,6 +50,7 @@ from envplan.services.bulletin.model import (
     cn_ordinal,
     format_number,
 )
+from envplan.services.bulletin.sources import store_air_inputs
 from envplan.services.bulletin.usecase import (
     BulletinRequest,
     MonthlyBulletin,
@@ -62,6 +71,7 @@ __all__ = [
     "Chart",
     "DataGap",
     "Heading",
+    "InfrastructureFacts",
     "LedgerBook",
     "LedgerSheet",
     "Month",
@@ -84,9 +94,13 @@ __all__ = [
     "cn_ordinal",
     "find_target",
     "format_number",
+    "infrastructure_facts",
+    "infrastructure_section",
     "ledger_book",
     "month_end",
     "monthly_bulletin",
     "open_records",
+    "store_air_inputs",
     "target_label",
+    "with_infrastructure_section",
 ]

@@ -8,8 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services.air import hourly as air_service
-from envplan.services.air.ranking import evaluate_rank_target
+from envplan.services import air as air_service
+from envplan.services.air import evaluate_rank_target
 from envplan.services.bulletin.inputs import (
     AirInputs,
     date_text,

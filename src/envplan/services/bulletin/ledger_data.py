@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from envplan.services.access import Principal
-from envplan.services.supervision import OccurrenceState
-from envplan.services.supervision.ledger import PLAN_SHEET_NAMES, ledger_rows
+from envplan.services.supervision import PLAN_SHEET_NAMES, OccurrenceState, ledger_rows
 from envplan.store.models import PlanVersion, Unit
 
 

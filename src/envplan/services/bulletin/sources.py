@@ -14,9 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
-from envplan.services.air.daily_frame import city_daily_frame
-from envplan.services.air.figures import store_daily_frame
+from envplan.monitoring.air_bundled import TEMPLATE_DIR, bundled_air_files
+from envplan.monitoring.air_readers import read_air
+from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
+from envplan.monitoring.water_readers import (
+    read_cnemc_water_auto,
+    read_provincial_targets,
+    read_water_template,
+)
+from envplan.services import soil, supervision
+from envplan.services.air import city_daily_frame, store_daily_frame
 from envplan.services.bulletin.inputs import (
     AirInputs,
     NoticeRow,
@@ -29,6 +40,9 @@ from envplan.services.bulletin.inputs import (
     WaterGap,
 )
 from envplan.services.month import Month
+from envplan.services.water import assess_plan_sections
+from envplan.store import make_engine, make_session_factory
+from envplan.store.models import Occurrence, ProgressReport
 
 #: Jincheng as the air readers name it (city rows of the aqistudy files; MEE city tables say 晋城).
 JINCHENG_SITE_NAMES = ("晋城市", "晋城")
@@ -93,7 +107,6 @@ def default_air_inputs(home: Path | None) -> AirInputs | None:
 
 def bundled_daily_air_files() -> list[Path]:
     """The bundled whole-year daily files (aqistudy, 11 Shanxi cities incl. Jincheng)."""
-    from envplan.monitoring.air_bundled import bundled_air_files
 
     return [p for p in bundled_air_files() if p.name.startswith("aqistudy-daily-shanxi")]
 
@@ -103,7 +116,6 @@ def air_inputs_from_files(files: Sequence[Path]) -> AirInputs | None:
 
     Returns ``None`` when no file is given. The city is the first of ``JINCHENG_SITE_NAMES`` found.
     """
-    from envplan.monitoring.air_readers import read_air
 
     if not files:
         return None
@@ -168,10 +180,6 @@ def supervision_facts_from_session(
 
     ``None`` when the records hold no occurrence at all (no plan loaded).
     """
-    from sqlalchemy import func, select
-
-    from envplan.services import supervision
-    from envplan.store.models import Occurrence, ProgressReport
 
     if not session.scalar(select(func.count()).select_from(Occurrence)):
         return None
@@ -264,11 +272,6 @@ def uploaded_water_files(home: Path | None) -> list[Path]:
 def records_session(database_url: str | None) -> Iterator[Any]:
     """A session on the records database, or ``None`` when there is none yet (no URL, a missing
     SQLite file, or a database without the schema: ``envplan db init`` not run)."""
-    from sqlalchemy import func, select
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from envplan.store import make_engine, make_session_factory
-    from envplan.store.models import Occurrence
 
     if not database_url or (
         database_url.startswith("sqlite:///")
@@ -298,9 +301,6 @@ def supervision_facts(
         return supervision_facts_from_session(session, month, plan=plan)
     if not database_url:
         return None
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from envplan.store import make_engine, make_session_factory
 
     engine = make_engine(database_url)
     try:
@@ -327,13 +327,6 @@ def water_facts_from_file(
 
     A file whose data do not fall in the month gives a :class:`WaterGap` naming what it covers.
     """
-    from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.water_readers import (
-        read_cnemc_water_auto,
-        read_provincial_targets,
-        read_water_template,
-    )
-    from envplan.services.water.sections import assess_plan_sections
 
     try:
         result = read_water_template(path)
@@ -371,8 +364,6 @@ def soil_facts_from_files(
 ) -> SoilFacts | None:
     """Class soil sample files with ``services.soil`` (farmland: GB 15618-2018; construction
     land: GB 36600-2018 for ``land_class`` 1 or 2). ``None`` when no file is given."""
-    from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-    from envplan.services.soil import samples as soil
 
     if farmland is None and construction is None:
         return None
@@ -390,13 +381,11 @@ def soil_facts_from_files(
 
 def demo_water_file() -> Path:
     """The bundled 示例 monthly water file for Jincheng 2021 (not measured data)."""
-    from envplan.monitoring.air_bundled import TEMPLATE_DIR
 
     return TEMPLATE_DIR / "water_monthly_示例_jincheng-2021.csv"
 
 
 def demo_soil_files() -> tuple[Path, Path]:
     """The bundled 示例 farmland and construction-land sample files (not measured data)."""
-    from envplan.monitoring.air_bundled import TEMPLATE_DIR
 
     return TEMPLATE_DIR / "soil_farmland_示例.csv", TEMPLATE_DIR / "soil_construction_示例.csv"

@@ -17,9 +17,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from envplan.monitoring.air_city_table import read_city_statistics
 from envplan.services.access import Principal
+from envplan.services.air import rank_table, resolve_city_set
 from envplan.services.bulletin import sources
 from envplan.services.bulletin.assemble import assemble_monthly_bulletin
+from envplan.services.bulletin.infrastructure_section import with_infrastructure_section
 from envplan.services.bulletin.inputs import (
     AirInputs,
     BulletinOptions,
@@ -121,8 +124,6 @@ def _air(request: BulletinRequest, home: Path | None) -> AirInputs | None:
 
 def _ranking(request: BulletinRequest) -> Any:
     """The month's statistics table ranked within ``rank_set`` (``services.air_ranking``)."""
-    from envplan.monitoring.air_city_table import read_city_statistics
-    from envplan.services.air.ranking import rank_table, resolve_city_set
 
     assert request.rank_table is not None
     table = read_city_statistics(request.rank_table)
@@ -164,10 +165,7 @@ def monthly_bulletin(
         options=options,
     )
     # The water plan's infrastructure indicators and warnings (services.water_graph), when the
-    # records hold them. Imported here, not at the top: water_graph builds its section from the
-    # bulletin's model, so a module-level import would make the two packages import each other.
-    from envplan.services.water_graph.bulletin_section import with_infrastructure_section
-
+    # records hold them.
     bulletin = with_infrastructure_section(bulletin, session)
     ledger = (
         ledger_book(session, as_of=request.month.last, principal=request.principal)

@@ -23,11 +23,12 @@ import polars as pl
 from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
-from envplan.services.air import hourly as air
-from envplan.services.air.figures import latest_months, store_daily_frame
-from envplan.services.air.materialised import materialised
+from envplan.monitoring.water_readers import read_water_template
+from envplan.services import air
+from envplan.services.air import derived_result, latest_months, store_daily_frame
 from envplan.services.dashboard.water_soil import soil_view, water_view
 from envplan.standards.air.rules import AQI_LEVELS, select_limits
+from envplan.store import audit
 
 if TYPE_CHECKING:
     from envplan.services.dashboard.platform import Platform
@@ -155,13 +156,13 @@ def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
     began = time.monotonic()
     daily = store_daily_frame(root)
     views: dict[str, Any] = {"air_daily": daily}
-    _, summary = materialised(
+    _, summary = derived_result(
         root, "air-views", lambda: (None, _daily_summary(daily)), extra_code=_CODE
     )
     views.update(summary)
     step(f"日均数据：{len(views['air_cities'])} 个站点/城市，完整年份 {views['air_years']}", began)
     began = time.monotonic()
-    _, hourly = materialised(
+    _, hourly = derived_result(
         root, "air-official-hourly", lambda: (None, official_hourly_view(root)), extra_code=_CODE
     )
     views["air_hourly"] = hourly
@@ -169,7 +170,7 @@ def compute_air_views(root: Path, step: Step) -> dict[str, Any]:
     return views
 
 
-#: This module computes the views kept by ``materialised``: its source is part of their key.
+#: This module computes the views kept by ``derived_result``: its source is part of their key.
 _CODE = ("services/dashboard/monitoring.py",)
 
 
@@ -496,8 +497,6 @@ def import_water_upload(
     reader checks everything first (``InputFileError`` lists every problem, nothing is kept),
     the file is stored by content under ``<home>/water``, the import is audited, and the water
     view is recomputed."""
-    from envplan.monitoring.water_readers import read_water_template
-    from envplan.store import audit
 
     suffix = Path(filename).suffix.lower()
     digest = hashlib.sha256(data).hexdigest()
@@ -556,7 +555,6 @@ def import_air_upload(
     """Import an uploaded air file: the reader checks everything first (``InputFileError`` lists
     every problem and nothing is written), the store commits the import atomically, the audit log
     records who imported what, then the air views are recomputed."""
-    from envplan.store import audit
 
     incoming = platform.home / "uploads"
     incoming.mkdir(parents=True, exist_ok=True)

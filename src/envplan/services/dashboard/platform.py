@@ -29,10 +29,13 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from envplan.plan import Plan, default_plan
-from envplan.services import accounts, supervision
+from envplan.services import accounts, demo, supervision
 from envplan.services.access import ROLE_LABELS, Principal, Role
+from envplan.services.dashboard.monitoring import compute_monitoring_views
+from envplan.services.home import claim_home
 from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade
+from envplan.store.audit import head
 from envplan.store.models import PlanVersion, User
 
 #: Callback told each startup line (a step's zh-CN description and its duration).
@@ -123,7 +126,6 @@ class Platform:
         if now - self._head_checked < HEAD_CHECK_S:
             return
         self._head_checked = now
-        from envplan.store.audit import head
 
         with self.session() as session:
             seq = head(session).seq
@@ -445,8 +447,6 @@ def open_platform(
         log.append(line)
         say(line)
 
-    from envplan.services.dashboard.monitoring import compute_monitoring_views
-
     plan = default_plan()
     # The monitoring store and its views do not touch the records database: build them in a
     # second thread while this one migrates, loads the plan and seeds the demo.
@@ -459,8 +459,6 @@ def open_platform(
         upgrade(engine)
         sessions = make_session_factory(engine)
         with sessions() as session:
-            from envplan.services.home import claim_home
-
             has_demo = session.scalar(select(func.count(User.id)).where(User.is_demo)) or 0
             claim_home(settings.home, demo=settings.demo, has_demo_accounts=bool(has_demo))
             loaded = session.scalar(select(func.count(PlanVersion.id))) or 0
@@ -472,8 +470,6 @@ def open_platform(
         demo_accounts: tuple[DemoLogin, ...] = ()
         reference_day = today or dt.date.today()
         if settings.demo:
-            from envplan.services import demo
-
             began = time.monotonic()
             with sessions() as session:
                 seeded = demo.seed_demo(

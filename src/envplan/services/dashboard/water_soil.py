@@ -9,6 +9,9 @@ from typing import Any
 import polars as pl
 
 from envplan.monitoring.air_bundled import bundled_air_file
+from envplan.monitoring.soil_readers import read_farmland_samples
+from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
+from envplan.services import soil, water
 
 OFFICIAL = "官方发布数据"
 BUNDLED_AIR_DIR = bundled_air_file("PROVENANCE.md").parent
@@ -63,8 +66,6 @@ def water_view(plan: Any, demo: bool, home: Path | None = None) -> dict[str, Any
     """The plan's 22 sections against their targets from the real CNEMC snapshot, the snapshot's
     Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
     monthly file of the water engine's template, labelled as such."""
-    from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
-    from envplan.services.water import sections as water
 
     if not WATER_SNAPSHOT.is_file():
         return None
@@ -133,8 +134,6 @@ def soil_view(demo: bool) -> dict[str, Any] | None:
     no real soil survey data ships with envplan, and none is shown as if it were real."""
     if not demo or not SOIL_DEMO_FARMLAND.is_file():
         return None
-    from envplan.monitoring.soil_readers import read_farmland_samples
-    from envplan.services.soil import samples as soil
 
     result = soil.classify_farmland(read_farmland_samples(SOIL_DEMO_FARMLAND))
     samples = result.samples

@@ -9,6 +9,7 @@ emergency-reduction list of a level checked against the national minimum, record
     record_inspection / list_inspections / daily_dispatch (每日调度)
 """
 
+from envplan.services.emergency.demo import seed_emergency_demo
 from envplan.services.emergency.forecast import Forecast, ForecastError, read_forecast
 from envplan.services.emergency.lists import (
     EmergencyError,
@@ -51,6 +52,7 @@ __all__ = [
     "read_forecast",
     "record_inspection",
     "rule_set",
+    "seed_emergency_demo",
     "set_totals",
     "warn_from_file",
     "warning_dict",

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from envplan.services.access import SYSTEM, AccessDenied, Principal, Role
+from envplan.services.access import SYSTEM, AccessDenied, Action, Principal, Role
 from envplan.services.emergency.forecast import Forecast, read_forecast
 from envplan.services.enterprises import can_access, get_enterprise
 from envplan.standards.emergency import (
@@ -271,7 +271,6 @@ def record_inspection(
     is_demo: bool = False,
 ) -> Inspection:
     """Record an inspection of a listed enterprise (append-only, audited, county scope)."""
-    from envplan.services.access import Action
 
     enterprise = get_enterprise(session, credit_code, principal=principal)
     if not can_access(principal, Action.REPORT, enterprise.county):
@@ -309,7 +308,6 @@ def list_inspections(
     stmt = select(Inspection).options(selectinload(Inspection.enterprise))
     if warning_id is not None:
         stmt = stmt.where(Inspection.warning_id == warning_id)
-    from envplan.services.access import Action
 
     rows = session.scalars(stmt.order_by(Inspection.inspected_on, Inspection.id))
     return [r for r in rows if can_access(principal, Action.READ, r.enterprise.county)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -578,8 +578,6 @@ def record_grade(
 
 
 def _normalised(item: EnterpriseInput) -> EnterpriseInput:
-    from dataclasses import replace
-
     return replace(
         item,
         credit_code=normalise_credit_code(item.credit_code),

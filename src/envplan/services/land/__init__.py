@@ -12,7 +12,16 @@ from envplan.services.land.common import (
     LandNotFound,
     find_plot,
     known_counties,
+    require_county,
     visible_counties,
+)
+from envplan.services.land.demo import seed_land_demo
+from envplan.services.land.excel import (
+    PLOT_COLUMNS,
+    PLOT_SHEET,
+    UNIT_COLUMNS,
+    UNIT_SHEET,
+    import_workbook,
 )
 from envplan.services.land.export import LandExport, PlotRow, land_export
 from envplan.services.land.gate import (
@@ -42,10 +51,14 @@ from envplan.services.land.units import (
     open_year,
     plan_demolition,
 )
-from envplan.services.land.views import plot_detail, plot_summary, public_lists
+from envplan.services.land.views import plot_detail, plot_summary, public_lists, stage_dates
 
 __all__ = [
     "DEMO_TAG",
+    "PLOT_COLUMNS",
+    "PLOT_SHEET",
+    "UNIT_COLUMNS",
+    "UNIT_SHEET",
     "FileUpload",
     "GateRequest",
     "KeyUnitInput",
@@ -65,6 +78,7 @@ __all__ = [
     "complete_duty",
     "find_plot",
     "gate",
+    "import_workbook",
     "known_counties",
     "land_export",
     "list_key_units",
@@ -77,6 +91,9 @@ __all__ = [
     "plot_summary",
     "public_lists",
     "query_json",
+    "require_county",
+    "seed_land_demo",
+    "stage_dates",
     "verify_queries",
     "visible_counties",
 ]

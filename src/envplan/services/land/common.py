@@ -7,8 +7,10 @@ import functools
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from envplan.plan import default_plan
 from envplan.services.access import AccessDenied, Action, Principal, Role, allowed
 from envplan.store import EvidenceStore
 from envplan.store.land import LandPlot
@@ -38,7 +40,6 @@ def known_counties() -> tuple[str, ...]:
     -------
     tuple of str
     """
-    from envplan.plan import default_plan
 
     return tuple(county.name for county in default_plan().counties)
 
@@ -118,8 +119,6 @@ def store_evidence(session: Session, store: EvidenceStore | None, data: bytes) -
     sha = store.put(data)
     if session.get(EvidenceFile, sha) is None:
         # Two writers may store the same bytes at once: the second insert is a no-op, not an error.
-        from sqlalchemy.dialects import postgresql, sqlite
-
         values = {"sha256": sha, "size": len(data), "created_at": dt.datetime.now(dt.UTC)}
         if session.get_bind().dialect.name == "postgresql":
             statement: Any = postgresql.insert(EvidenceFile).values(**values)

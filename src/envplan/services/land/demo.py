@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.services.access import Principal, Role
+from envplan.services.enterprises import list_enterprises
 from envplan.services.land.common import DEMO_TAG
 from envplan.services.land.gate import GateRequest, attach_reply, gate
 from envplan.services.land.plots import (
@@ -188,7 +189,6 @@ def seed_land_demo(
                 note=f"{DEMO_TAG}拆除旧生产线", actor=DEMO_ACTOR,
             )  # fmt: skip
     # Key units that are also in the 示例 enterprise registry: linked by their credit code.
-    from envplan.services.enterprises import list_enterprises
 
     linked = [
         e

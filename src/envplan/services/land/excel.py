@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.services.access import SYSTEM, Principal
-from envplan.services.land.common import LandError
+from envplan.services.land.common import LandError, check_county
 from envplan.services.land.plots import PlotInput, add_plot, validate_plot
 from envplan.services.land.units import KeyUnitInput, add_key_unit
 from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
@@ -217,8 +217,6 @@ def _check_plots(
 
 
 def _check_units(session: Session, sheet: Any, problems: list[Any]) -> list[KeyUnitInput]:
-    from envplan.services.land.common import check_county
-
     header, body = _rows(sheet)
     columns = _columns(header, UNIT_COLUMNS, UNIT_SHEET, problems)
     if any(p[0] == UNIT_SHEET for p in problems):

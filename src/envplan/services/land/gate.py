@@ -10,6 +10,7 @@ stored query with its audit entry, so a row rewritten behind the database guard 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -352,7 +353,6 @@ def verify_queries(session: Session) -> tuple[int, list[QueryProblem]]:
         How many query rows were checked, and each query found rewritten, inserted without an
         audit entry or removed (``query_id``, zh-CN ``reason``).
     """
-    import json
 
     recorded: dict[str, str | None] = {
         entity_id: after

@@ -28,7 +28,7 @@ from envplan.services.land.common import (
     store_evidence,
 )
 from envplan.services.land.links import enterprise_facts
-from envplan.services.soil.samples import ConstructionResult, classify_construction
+from envplan.services.soil import ConstructionResult, classify_construction
 from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.standards.land.key_units import DutyKind
 from envplan.standards.land.lifecycle import (

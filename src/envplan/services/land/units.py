@@ -39,7 +39,7 @@ from envplan.standards.land.key_units import (
     yearly_due,
 )
 from envplan.store import EvidenceStore, audit
-from envplan.store.land import LandDuty, LandKeyUnit
+from envplan.store.land import LandDuty, LandKeyUnit, LandPlot
 
 FIRST_YEAR = 2021  # the plan's year
 
@@ -349,8 +349,6 @@ def complete_duty(
 
 
 def duty_county(session: Session, duty: LandDuty) -> str:
-    from envplan.store.land import LandPlot
-
     if duty.key_unit_id is not None:
         unit = session.get(LandKeyUnit, duty.key_unit_id)
         return unit.county if unit else ""

@@ -1,13 +1,15 @@
 """Offsets ledger (削减替代) and emission inventory use cases (air 二、2、4、五（三）)."""
 
 from envplan.services.offsets.common import (
+    APPROVAL_UNIT_ID,
     OffsetsDenied,
     OffsetsError,
+    credit_dict,
     parse_county,
     readable_counties,
     rule_dict,
 )
-from envplan.services.offsets.export import OffsetsExport, offsets_export
+from envplan.services.offsets.demo import seed_offsets_demo
 from envplan.services.offsets.inventory import (
     INVENTORY_COLUMNS,
     InventoryImportError,
@@ -22,27 +24,28 @@ from envplan.services.offsets.ledger import DebitResult, add_credit, debit, with
 from envplan.services.offsets.queries import balance, balances, list_credits, list_debits
 
 __all__ = [
+    "APPROVAL_UNIT_ID",
     "INVENTORY_COLUMNS",
     "DebitResult",
     "InventoryImportError",
     "OffsetsDenied",
     "OffsetsError",
-    "OffsetsExport",
     "add_credit",
     "balance",
     "balances",
+    "credit_dict",
     "debit",
     "import_inventory",
     "inventory_check",
     "list_credits",
     "list_debits",
     "list_emissions",
-    "offsets_export",
     "parse_county",
     "read_inventory",
     "readable_counties",
     "reduction_targets",
     "rule_dict",
     "save_inventory",
+    "seed_offsets_demo",
     "withdraw_credit",
 ]

@@ -40,6 +40,7 @@ from envplan.standards.offsets import (
     OffsetRuleError,
     grams_to_tonnes,
     reduction_check,
+    tonnes_to_grams,
 )
 from envplan.store import audit
 from envplan.store.enterprises import AnnualEmission, Enterprise
@@ -124,7 +125,6 @@ def read_inventory(path: Path, plan: Plan | None = None) -> list[EmissionRow]:
     list of EmissionRow
         One row per enterprise and year, the filled pollutant cells in grams per year.
     """
-    from envplan.standards.offsets import tonnes_to_grams
 
     if not path.is_file():
         raise InventoryImportError([f"文件不存在：{path}"])

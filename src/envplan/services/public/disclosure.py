@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from envplan.services.air.figures import city_months, month_figures
-from envplan.services.dashboard.monitoring import CITY, SOURCE_AQISTUDY, THIRD_PARTY
+from envplan.services.air import city_months, month_figures
+from envplan.services.dashboard import CITY, SOURCE_AQISTUDY, THIRD_PARTY
 
 #: Provenance of the months when the store holds more than the third-party daily means.
 SOURCE_ALL = (
@@ -24,7 +24,7 @@ SOURCE_ALL = (
 )
 
 if TYPE_CHECKING:
-    from envplan.services.dashboard.platform import Platform
+    from envplan.services.dashboard import Platform
 
 #: Fields of one public monthly air row (the disclosure contract of /public and /api/v1/public).
 PUBLIC_AIR_FIELDS = (

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from envplan.plan import Plan, ZoneMatch, default_plan, zones_of
 from envplan.services.access import Principal
-from envplan.services.offsets.common import OffsetsDenied, readable_counties
+from envplan.services.offsets import OffsetsDenied, readable_counties
 from envplan.standards import siting
 from envplan.standards.offsets import AIR_GUARANTEE_3
 from envplan.store.enterprises import Enterprise

@@ -17,10 +17,13 @@ from envplan.services.spark.air import (
     hourly_aqi_spark,
     rank_cities_spark,
 )
+from envplan.services.spark.job import SparkJobError
+from envplan.services.spark.job import run as run_spark_job
 from envplan.services.spark.session import SparkUnavailable, spark_engine, spark_session
 from envplan.services.spark.water import classify_measurements_spark
 
 __all__ = [
+    "SparkJobError",
     "SparkUnavailable",
     "assess_period_spark",
     "classify_measurements_spark",
@@ -28,6 +31,7 @@ __all__ = [
     "daily_statistics_spark",
     "hourly_aqi_spark",
     "rank_cities_spark",
+    "run_spark_job",
     "spark_engine",
     "spark_session",
 ]

@@ -8,12 +8,12 @@ from typing import Any
 
 import polars as pl
 
-from envplan.services.air.daily_frame import city_daily_frame
-from envplan.services.air.hourly import (
+from envplan.services.air import (
     AirServiceError,
     CityStations,
     Period,
     assess_period,
+    city_daily_frame,
     daily_from_means,
     hourly_aqi_wide,
     hourly_wide,

@@ -25,9 +25,10 @@ import polars as pl
 
 from envplan.monitoring.air_schema import MEASUREMENT_KEY, MEASUREMENT_SCHEMA
 from envplan.monitoring.timeseries import committed_part_files, results_dir
-from envplan.services.air.hourly import CityStations, hourly_aqi_wide, network_daily_statistics
+from envplan.services.air import CityStations, hourly_aqi_wide, network_daily_statistics
 from envplan.services.spark.air import SAMPLE_ROWS, Stage, _apply, _map, wide_of_stage
 from envplan.services.spark.arrow import unescape
+from envplan.services.spark.session import SparkUnavailable, spark_session
 
 TASKS = ("aqi", "daily")
 
@@ -105,8 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task", required=True, choices=TASKS)
     parser.add_argument("--master", default=None, help="Spark master（spark-submit 时不需要）")
     args = parser.parse_args(argv)
-    from envplan.services.spark.session import SparkUnavailable, spark_session
-
     try:
         spark = spark_session(args.master, submitted=args.master is None)
         try:

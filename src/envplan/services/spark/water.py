@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from envplan.services.spark.air import _map, source
-from envplan.services.water.sections import classify_measurements
+from envplan.services.water import classify_measurements
 
 
 def classify_measurements_spark(

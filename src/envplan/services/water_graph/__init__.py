@@ -6,12 +6,7 @@ The CLI (``envplan water trace|warn|…``), the pages and the bulletin call thes
 
 from __future__ import annotations
 
-from envplan.services.water_graph.bulletin_section import (
-    infrastructure_facts,
-    infrastructure_section,
-    with_infrastructure_section,
-)
-from envplan.services.water_graph.demo import seed_water_graph_demo
+from envplan.services.water_graph.demo import DEMO_WARNING_DAY, seed_water_graph_demo
 from envplan.services.water_graph.graph import WaterGraph, build_graph, load_graph
 from envplan.services.water_graph.imports import (
     OUTFALL_KINDS,
@@ -30,6 +25,7 @@ from envplan.services.water_graph.indicators import (
 from envplan.services.water_graph.monitoring_import import import_monitoring
 from envplan.services.water_graph.registry import drinking_sources, graph_overview, outfall_monthly
 from envplan.services.water_graph.targets import PROVINCIAL_TARGETS_NOTE
+from envplan.services.water_graph.templates import write_templates
 from envplan.services.water_graph.trace import TraceError, TraceRequest, trace_upstream
 from envplan.services.water_graph.warnings import (
     WarningError,
@@ -40,6 +36,7 @@ from envplan.services.water_graph.warnings import (
 )
 
 __all__ = [
+    "DEMO_WARNING_DAY",
     "OUTFALL_KINDS",
     "PROVINCIAL_TARGETS_NOTE",
     "ImportResult",
@@ -57,8 +54,6 @@ __all__ = [
     "import_monitoring",
     "import_section_targets",
     "indicator_board",
-    "infrastructure_facts",
-    "infrastructure_section",
     "issue_warnings",
     "list_warning_notices",
     "load_graph",
@@ -69,5 +64,5 @@ __all__ = [
     "template_headers",
     "trace_upstream",
     "tracked_targets",
-    "with_infrastructure_section",
+    "write_templates",
 ]

@@ -11,6 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
+from envplan.reports.analysis_xlsx import signals_workbook
+from envplan.services.analysis import AirSource, AnalysisError, analysis_view, signal_frame
 from envplan.web import charts_analysis
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, cached_off_loop, render_cached
 
@@ -37,8 +39,6 @@ PollutantQuery = Annotated[
 
 
 def _view(platform: Any, city: str, pollutant: str) -> Any:
-    from envplan.services.analysis import analysis_view
-
     return analysis_view(platform.timeseries_dir, city, pollutant)
 
 
@@ -98,9 +98,6 @@ async def signals_excel(
     user: PageUserDep, platform: PlatformDep, city: CityQuery = "晋城市"
 ) -> Response:
     def build() -> bytes:
-        from envplan.reports.analysis_xlsx import signals_workbook
-        from envplan.services.analysis import AirSource, AnalysisError, signal_frame
-
         try:
             frame = signal_frame(AirSource(timeseries_dir=platform.timeseries_dir), city)
         except AnalysisError:

@@ -11,7 +11,9 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from envplan.services.public.disclosure import public_air_monthly, public_water_sections
+from envplan.services.air import month_figures
+from envplan.services.month import Month
+from envplan.services.public import public_air_monthly, public_water_sections
 from envplan.web.deps import ApiUserDep, PlatformDep, SessionDep, cached_json
 from envplan.web.schemas import (
     ERROR_RESPONSES,
@@ -94,9 +96,6 @@ async def air_month(
     month: Annotated[str, Query(max_length=7, description="YYYY-MM")],
     city: Annotated[str, Query(max_length=40)] = "晋城市",
 ) -> Response:
-    from envplan.services.air.figures import month_figures
-    from envplan.services.month import Month
-
     try:
         wanted = Month.parse(month)
     except ValueError as exc:

@@ -7,6 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from envplan.services import web_login
+from envplan.services.accounts import normalise_username
 from envplan.web.deps import OptionalUserDep, SessionDep, StateDep, render
 from envplan.web.schemas import Health
 from envplan.web.security import LANG_COOKIE
@@ -84,9 +86,6 @@ def login(
     password: Annotated[str, Form(min_length=1, max_length=256)],
     next: Annotated[str, Form(max_length=512)] = "/",
 ) -> Response:
-    from envplan.services import web_login
-    from envplan.services.accounts import normalise_username
-
     client = request.client.host if request.client else "unknown"
     name = normalise_username(username)
     # (address + name) and address alone: nobody elsewhere can lock this user out.
@@ -129,8 +128,6 @@ def login(
 
 @router.post("/logout", tags=["页面"], summary="退出登录")
 def logout(request: Request, state: StateDep, session: SessionDep) -> Response:
-    from envplan.services import web_login
-
     if state.platform is not None:
         web_login.logout(state.platform, session.token)
     if session.token is not None:

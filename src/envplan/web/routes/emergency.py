@@ -17,6 +17,23 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from envplan.reports.enterprises_xlsx import write_emergency_list
+from envplan.services.access import SYSTEM
+from envplan.services.emergency import (
+    EmergencyError,
+    build_list,
+    list_inspections,
+    list_warnings,
+    warning_dict,
+    warning_in_force,
+)
+from envplan.services.enterprises import (
+    county_names,
+    enterprise_dict,
+    enterprise_zones,
+    list_enterprises,
+)
+from envplan.standards.emergency import LEVEL_NAMES
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render_cached
 
 router = APIRouter(tags=["重污染天气应急"])
@@ -32,8 +49,6 @@ GRADE_COLOURS = {
 
 
 def _list_or_none(session: Any, level: str, county: str | None, principal: Any) -> Any:
-    from envplan.services.emergency import EmergencyError, build_list
-
     try:
         return build_list(session, level, county=county or None, principal=principal)
     except EmergencyError as exc:
@@ -90,13 +105,6 @@ def timeline_option(warnings: list[dict[str, Any]]) -> dict[str, Any]:
 async def enterprises_page(
     request: Request, user: PageUserDep, platform: PlatformDep, county: CountyQuery = None
 ) -> HTMLResponse:
-    from envplan.services.enterprises import (
-        county_names,
-        enterprise_dict,
-        enterprise_zones,
-        list_enterprises,
-    )
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             rows = []
@@ -123,9 +131,6 @@ async def emergency_page(
     level: LevelQuery = "yellow",
     county: CountyQuery = None,
 ) -> HTMLResponse:
-    from envplan.services.emergency import list_inspections, list_warnings, warning_dict
-    from envplan.services.enterprises import county_names
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             result = _list_or_none(session, level, county, user.principal)
@@ -158,9 +163,6 @@ async def emergency_page(
 async def emergency_export(
     user: PageUserDep, platform: PlatformDep, level: LevelQuery, county: CountyQuery = None
 ) -> Response:
-    from envplan.reports.enterprises_xlsx import write_emergency_list
-    from envplan.standards.emergency import LEVEL_NAMES
-
     def build() -> bytes:
         with platform.session() as session:
             result = _list_or_none(session, level, county, user.principal)
@@ -197,8 +199,6 @@ async def api_emergency_list(
 async def api_enterprises(
     user: ApiUserDep, platform: PlatformDep, county: CountyQuery = None
 ) -> JSONResponse:
-    from envplan.services.enterprises import enterprise_dict, list_enterprises
-
     def build() -> list[dict[str, Any]]:
         with platform.session() as session:
             return [
@@ -212,9 +212,6 @@ async def api_enterprises(
 
 @router.get("/public/emergency", response_class=HTMLResponse, summary="公开：重污染天气预警与措施")
 async def public_emergency(request: Request, platform: PlatformDep) -> HTMLResponse:
-    from envplan.services.access import SYSTEM
-    from envplan.services.emergency import list_warnings, warning_dict, warning_in_force
-
     def build() -> dict[str, Any]:
         today = platform.today if isinstance(platform.today, dt.date) else dt.date.today()
         with platform.session() as session:

@@ -6,16 +6,53 @@ cases as ``envplan land``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.soil_readers import read_construction_samples
+from envplan.reports.land_xlsx import registry_workbook
+from envplan.services import land as land_service
+from envplan.services.access import AccessDenied, Action
+from envplan.services.land import (
+    FileUpload,
+    GateRequest,
+    LandConflict,
+    LandError,
+    LandNotFound,
+    StepInput,
+    add_samples,
+    advance,
+    attach_reply,
+    find_plot,
+    import_workbook,
+    known_counties,
+    land_export,
+    list_key_units,
+    list_plots,
+    list_queries,
+    plot_detail,
+    plot_summary,
+    public_lists,
+    query_json,
+    require_county,
+    stage_dates,
+    visible_counties,
+)
+from envplan.standards.land.gate import Purpose
+from envplan.standards.land.lifecycle import LIST_LABELS, Stage, list_of, parse_stage
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render, render_cached
+from envplan.web.views import read_upload
 
 router = APIRouter(tags=["污染地块"])
 
@@ -23,8 +60,6 @@ router = APIRouter(tags=["污染地块"])
 @contextmanager
 def _land_errors() -> Iterator[None]:
     """Service errors as 4xx answers with their zh-CN message."""
-    from envplan.services.access import AccessDenied
-    from envplan.services.land import LandConflict, LandError, LandNotFound
 
     try:
         yield
@@ -39,18 +74,6 @@ def _land_errors() -> Iterator[None]:
 
 
 def _registry(platform: Any, user: Any, county: str | None) -> dict[str, Any]:
-    from envplan.services.land import (
-        list_key_units,
-        list_plots,
-        list_queries,
-        plot_summary,
-        query_json,
-        visible_counties,
-    )
-    from envplan.services.land.views import stage_dates
-    from envplan.standards.land.gate import Purpose
-    from envplan.standards.land.lifecycle import LIST_LABELS, Stage, list_of
-
     seen = visible_counties(user.principal)
     counties: tuple[str, ...] | None = (county,) if county else None
     if seen is not None:
@@ -69,7 +92,6 @@ def _registry(platform: Any, user: Any, county: str | None) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["stage"]] = counts.get(row["stage"], 0) + 1
-    from envplan.services.land import known_counties
 
     return {
         "plots": rows,
@@ -99,10 +121,6 @@ async def land_page(
 def plot_page(
     request: Request, parcel: str, user: PageUserDep, platform: PlatformDep
 ) -> HTMLResponse:
-    from envplan.services.access import Action
-    from envplan.services.land import find_plot, plot_detail
-    from envplan.services.land.common import require_county
-
     with _land_errors(), platform.session() as session:
         plot = find_plot(session, parcel)
         require_county(user.principal, Action.READ, plot.county, "地块")
@@ -128,10 +146,6 @@ async def advance_form(
     evidence: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """The same use case as ``envplan land plot advance`` (report required, no skipping)."""
-    from fastapi.concurrency import run_in_threadpool
-
-    from envplan.services.land import FileUpload, StepInput, advance
-    from envplan.web.views import read_upload
 
     upload = await read_upload(report, kind="evidence")
     files = [await read_upload(f, kind="evidence") for f in evidence or [] if f.filename]
@@ -167,17 +181,6 @@ async def samples_form(
     stage: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     """Results in the construction-land template (CSV or .xlsx), checked whole before saving."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    from fastapi.concurrency import run_in_threadpool
-
-    from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.soil_readers import read_construction_samples
-    from envplan.services.land import add_samples, find_plot
-    from envplan.standards.land.lifecycle import Stage, parse_stage
-    from envplan.web.views import read_upload
 
     upload = await read_upload(file, kind="water")  # .csv / .xlsx, the monitoring size limit
 
@@ -216,11 +219,6 @@ async def reply_form(
     text: Annotated[str, Form(max_length=5000)] = "",
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    from fastapi.concurrency import run_in_threadpool
-
-    from envplan.services.land import attach_reply
-    from envplan.web.views import read_upload
-
     signed = (
         await read_upload(file, kind="evidence") if file is not None and file.filename else None
     )
@@ -242,10 +240,6 @@ async def import_form(
     request: Request, user: PageUserDep, platform: PlatformDep, file: Annotated[UploadFile, File()]
 ) -> Response:
     """All or nothing: any problem refuses the file, listing sheet, row and field."""
-    from fastapi.concurrency import run_in_threadpool
-
-    from envplan.services.land.excel import import_workbook
-    from envplan.web.views import read_upload
 
     upload = await read_upload(file, kind="water")
 
@@ -269,10 +263,8 @@ def gate_form(
     purpose: Annotated[str, Form(max_length=8)],
     unit: Annotated[str, Form(max_length=200)] = "",
 ) -> HTMLResponse:
-    from envplan.services.land import GateRequest, gate, query_json
-
     with _land_errors(), platform.write() as session:
-        row = gate(
+        row = land_service.gate(
             session,
             GateRequest(parcel, purpose, asked_by=user.display_name,
                         unit=unit or (user.unit_name or ""), on=platform.today),
@@ -285,9 +277,6 @@ def gate_form(
 
 @router.get("/land/export.xlsx", summary="导出污染地块名录、重点监管单位与查询记录（Excel）")
 def export_xlsx(user: PageUserDep, platform: PlatformDep) -> Response:
-    from envplan.reports.land_xlsx import registry_workbook
-    from envplan.services.land import land_export
-
     if not user.is_admin:
         raise HTTPException(status_code=403, detail="只有局管理员可以导出完整名录与查询记录")
     with platform.session() as session:
@@ -303,8 +292,6 @@ def export_xlsx(user: PageUserDep, platform: PlatformDep) -> Response:
 
 @router.get("/public/land", response_class=HTMLResponse, summary="公开：污染地块名录")
 async def public_land(request: Request, platform: PlatformDep) -> HTMLResponse:
-    from envplan.services.land import public_lists
-
     def build() -> dict[str, Any]:
         with platform.session() as session:
             return {"published": public_lists(session)}
@@ -381,10 +368,8 @@ class PublicListsOut(BaseModel):
 
 @router.post("/api/v1/land/gate", summary="供地把关查询（记录查询）", response_model=GateAnswerOut)
 def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONResponse:
-    from envplan.services.land import GateRequest, gate, query_json
-
     with _land_errors(), platform.write() as session:
-        row = gate(
+        row = land_service.gate(
             session,
             GateRequest(body.parcel, body.purpose, asked_by=user.display_name,
                         unit=body.unit or (user.unit_name or ""), on=platform.today,
@@ -399,7 +384,5 @@ def api_gate(body: GateBody, user: ApiUserDep, platform: PlatformDep) -> JSONRes
     "/api/v1/land/public", summary="公开的污染地块名录（无需登录）", response_model=PublicListsOut
 )
 def api_public(platform: PlatformDep) -> JSONResponse:
-    from envplan.services.land import public_lists
-
     with platform.session() as session:
         return JSONResponse(PublicListsOut.model_validate(public_lists(session)).model_dump())

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -16,6 +18,33 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from envplan.reports.offsets_xlsx import write_offsets_workbook
+from envplan.services.offsets import (
+    APPROVAL_UNIT_ID,
+    InventoryImportError,
+    OffsetsDenied,
+    OffsetsError,
+    add_credit,
+    balance,
+    balances,
+    debit,
+    inventory_check,
+    list_credits,
+    list_debits,
+    read_inventory,
+    rule_dict,
+    save_inventory,
+    withdraw_credit,
+)
+from envplan.services.siting import (
+    OffsetsExport,
+    SitingError,
+    SitingRequest,
+    check_siting,
+    enterprises_in_zones,
+    offsets_export,
+)
+from envplan.standards.offsets import CREDIT_KINDS, OFFSET_RULES, POLLUTANTS
 from envplan.web.deps import ApiUserDep, PageUserDep, PlatformDep, render
 
 router = APIRouter(tags=["削减替代与选址"])
@@ -24,15 +53,10 @@ YEAR = Annotated[int, Query(ge=2000, le=2100, description="核算年份")]
 
 
 def _errors() -> tuple[type[Exception], ...]:
-    from envplan.services.offsets import OffsetsError
-    from envplan.services.siting import SitingError
-
     return (OffsetsError, SitingError)
 
 
 def _denied() -> type[Exception]:
-    from envplan.services.offsets import OffsetsDenied
-
     return OffsetsDenied
 
 
@@ -46,16 +70,6 @@ def _call(run: Any) -> Any:
 
 
 def _ledger_view(platform: Any, user: Any, year: int) -> dict[str, Any]:
-    from envplan.services.offsets import (
-        balances,
-        inventory_check,
-        list_credits,
-        list_debits,
-        rule_dict,
-    )
-    from envplan.services.offsets.common import APPROVAL_UNIT_ID
-    from envplan.standards.offsets import CREDIT_KINDS, OFFSET_RULES, POLLUTANTS
-
     principal = user.principal
     with platform.session() as session:
         view: dict[str, Any] = {
@@ -104,8 +118,6 @@ def credit_form(
     evidence: Annotated[str, Form(max_length=2000)] = "",
     credit_code: Annotated[str, Form(max_length=18)] = "",
 ) -> Response:
-    from envplan.services.offsets import add_credit
-
     def run() -> int:
         with platform.write() as session:
             row = add_credit(
@@ -152,8 +164,6 @@ def _run_debit(
     on: dt.date,
     approval_no: str,
 ) -> Any:
-    from envplan.services.offsets import debit
-
     def run() -> Any:
         with platform.write() as session:
             return debit(
@@ -177,8 +187,6 @@ def withdraw_form(
     platform: PlatformDep,
     reason: Annotated[str, Form(min_length=1, max_length=500)],
 ) -> Response:
-    from envplan.services.offsets import withdraw_credit
-
     def run() -> None:
         with platform.write() as session:
             withdraw_credit(session, user.principal, credit_id, reason=reason)
@@ -194,11 +202,6 @@ MAX_INVENTORY_BYTES = 10 * 1024 * 1024
 async def inventory_form(
     user: PageUserDep, platform: PlatformDep, file: Annotated[UploadFile, File()]
 ) -> Response:
-    import tempfile
-    from pathlib import Path
-
-    from envplan.services.offsets import InventoryImportError, read_inventory, save_inventory
-
     name = Path(file.filename or "清单").name
     if not name.lower().endswith((".xlsx", ".csv")):
         raise HTTPException(
@@ -226,10 +229,9 @@ async def inventory_form(
 
 
 @router.get("/offsets/export.xlsx", summary="导出削减替代台账 Excel")
-def offsets_export(user: PageUserDep, platform: PlatformDep, year: YEAR = 2021) -> Response:
-    from envplan.reports.offsets_xlsx import write_offsets_workbook
-    from envplan.services.offsets import OffsetsExport, offsets_export
-
+def offsets_export_download(
+    user: PageUserDep, platform: PlatformDep, year: YEAR = 2021
+) -> Response:
     def run() -> OffsetsExport:
         with platform.session() as session:
             return offsets_export(session, user.principal, year=year)
@@ -255,8 +257,6 @@ def siting_page(
     county_planning_area: Annotated[str, Query(pattern="^(in|out|unknown)$")] = "unknown",
     flags: Annotated[list[str] | None, Query()] = None,
 ) -> HTMLResponse:
-    from envplan.services.siting import enterprises_in_zones
-
     chosen = set(flags or [])
     result = None
     if industry or town:
@@ -299,8 +299,6 @@ FLAG_LABELS = {
 def _screen(
     platform: Any, industry: str, town: str, village: str, area: str, flags: set[str]
 ) -> dict[str, Any]:
-    from envplan.services.siting import SitingRequest, check_siting
-
     request = SitingRequest(
         industry=industry,
         town=town,
@@ -323,8 +321,6 @@ def _screen(
 def api_balance(
     user: ApiUserDep, platform: PlatformDep, county: Annotated[str, Query(max_length=32)]
 ) -> dict[str, float]:
-    from envplan.services.offsets import balance
-
     def run() -> dict[str, float]:
         with platform.session() as session:
             return balance(session, user.principal, county, plan=platform.plan)

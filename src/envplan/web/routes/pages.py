@@ -14,6 +14,7 @@ from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Upload
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from envplan.services import supervision as sv
 from envplan.web import charts
 from envplan.web.deps import PageUserDep, PlatformDep, render, render_cached
 from envplan.web.security import MAX_RECORD_ID
@@ -26,6 +27,8 @@ from envplan.web.views import (
     read_upload,
     record_progress,
     run_air_import,
+    run_notice_reply,
+    run_review,
     run_water_import,
     soil_view_or_none,
     task_board,
@@ -197,7 +200,6 @@ def _task_page(
 ) -> HTMLResponse:
     """The task page: state, every party (roll-up), evidence with hashes, history; after a save
     conflict, the typed text comes back in the form with the newer version to resubmit."""
-    from envplan.services import supervision as sv
 
     detail = occurrence_detail(platform, user, occurrence_id)
     with platform.session() as session:
@@ -270,8 +272,6 @@ def review_form(
     decision: Annotated[str, Form(max_length=16)],
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    from envplan.web.views import run_review
-
     run_review(
         platform,
         user,
@@ -304,8 +304,6 @@ def reply_form(
     platform: PlatformDep,
     text: Annotated[str, Form(min_length=1, max_length=5000)],
 ) -> Response:
-    from envplan.web.views import run_notice_reply
-
     run_notice_reply(platform, user, notice_id, text=text)
     return RedirectResponse("/notices?saved=1", status_code=303)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from envplan.services.public.disclosure import public_air_monthly, public_water_sections
+from envplan.services.public import public_air_monthly, public_water_sections
 from envplan.web import charts
 from envplan.web.deps import PlatformDep, render_cached
 

@@ -1,6 +1,9 @@
 """The bulletin's section on infrastructure indicators and water warnings: a data function
 (:func:`infrastructure_facts`) and a pure renderer (:func:`infrastructure_section`), hooked into
-the monthly bulletin by :func:`with_infrastructure_section` (one call in ``reports.bulletin``)."""
+the monthly bulletin by :func:`with_infrastructure_section` (one call in ``bulletin.usecase``).
+
+It lives in the bulletin package and reads the water graph through its public use cases, so the
+dependency runs one way (bulletin → water_graph) and neither package imports the other back."""
 
 from __future__ import annotations
 
@@ -11,8 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from envplan.services.bulletin.model import Bulletin, DataGap, Paragraph, Section, Sourced, Table
-from envplan.services.water_graph.indicators import indicator_board
-from envplan.services.water_graph.warnings import list_warning_notices
+from envplan.services.water_graph import indicator_board, list_warning_notices
 
 SOURCE = "基础设施指标报送（services.water_graph.indicators）"
 WARNING_SOURCE = "水质预警督办单（services.water_graph.warnings）"

@@ -12,9 +12,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from envplan.services.access import Principal
-from envplan.services.offsets.common import rule_dict
-from envplan.services.offsets.inventory import inventory_check
-from envplan.services.offsets.queries import balances, list_credits, list_debits
+from envplan.services.offsets import (
+    balances,
+    inventory_check,
+    list_credits,
+    list_debits,
+    rule_dict,
+)
+from envplan.services.siting.screen import enterprises_in_zones
 from envplan.standards.offsets import OFFSET_RULES
 
 
@@ -65,10 +70,6 @@ def offsets_export(session: Session, principal: Principal, *, year: int) -> Offs
     -------
     OffsetsExport
     """
-    # services.siting reads services.offsets.common: imported here, not at module level, so
-    # that importing either package first does not meet the other half-initialised.
-    from envplan.services.siting import enterprises_in_zones
-
     return OffsetsExport(
         year=year,
         balances=tuple(balances(session, principal)),
