@@ -10,7 +10,7 @@ import pytest
 
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-from envplan.monitoring.water_readers import (
+from envplan.monitoring.water_template import (
     read_cnemc_water_auto,
     read_provincial_targets,
     read_water_template,

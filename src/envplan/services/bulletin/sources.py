@@ -328,7 +328,7 @@ def water_facts_from_file(
     A file whose data do not fall in the month gives a :class:`WaterGap` naming what it covers.
     """
     from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.water_readers import (
+    from envplan.monitoring.water_template import (
         read_cnemc_water_auto,
         read_provincial_targets,
         read_water_template,

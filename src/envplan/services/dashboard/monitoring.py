@@ -466,7 +466,7 @@ def import_water_upload(
     reader checks everything first (``InputFileError`` lists every problem, nothing is kept),
     the file is stored by content under ``<home>/water``, the import is audited, and the water
     view is recomputed."""
-    from envplan.monitoring.water_readers import read_water_template
+    from envplan.monitoring.water_template import read_water_template
     from envplan.store import audit
 
     suffix = Path(filename).suffix.lower()

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from envplan.monitoring.air_io import ROW, is_missing
 from envplan.monitoring.errors import problem_frame, raise_if_problems
-from envplan.monitoring.water_readers import (
+from envplan.monitoring.water_template import (
     TEMPLATE_INDICATORS,
     load_table,
     numeric_cells,
