@@ -14,7 +14,7 @@ import polars as pl
 
 from envplan.monitoring.air_io import ROW, file_error, is_missing
 from envplan.monitoring.errors import problem_frame, raise_if_problems
-from envplan.monitoring.water_template import load_table, numeric_cells
+from envplan.monitoring.water_checks import load_table, numeric_cells
 from envplan.standards.soil.gb15618 import ITEM_NAMES_ZH
 from envplan.standards.soil.gb36600 import KEY_REPLACEMENTS, LIMITS_BY_KEY
 
@@ -41,7 +41,7 @@ _ALLOWED_UNITS = ("mg/kg", "亩", "无量纲")
 
 def _unit_problems(file: str, headers: list[str]) -> list[pl.DataFrame]:
     """Headers declaring a unit other than the template's (mg/kg; 亩 for 面积): one problem each."""
-    from envplan.monitoring.water_template import declared_unit
+    from envplan.monitoring.water_checks import declared_unit
 
     problems = []
     for header in headers:

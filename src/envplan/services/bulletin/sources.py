@@ -328,11 +328,9 @@ def water_facts_from_file(
     A file whose data do not fall in the month gives a :class:`WaterGap` naming what it covers.
     """
     from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.water_template import (
-        read_cnemc_water_auto,
-        read_provincial_targets,
-        read_water_template,
-    )
+    from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+    from envplan.monitoring.water_targets import read_provincial_targets
+    from envplan.monitoring.water_template import read_water_template
     from envplan.services.water.sections import assess_plan_sections
 
     try:

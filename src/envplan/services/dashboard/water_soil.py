@@ -58,7 +58,8 @@ def water_view(plan: Any, demo: bool, home: Path | None = None) -> dict[str, Any
     """The plan's 22 sections against their targets from the real CNEMC snapshot, the snapshot's
     Shanxi sections with the engine's class beside the published one, and (demo mode) the 示例
     monthly file of the water engine's template, labelled as such."""
-    from envplan.monitoring.water_template import read_cnemc_water_auto, read_water_template
+    from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+    from envplan.monitoring.water_template import read_water_template
     from envplan.services.water import sections as water
 
     if not WATER_SNAPSHOT.is_file():
