@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from envplan.monitoring.water_readers import read_water_template
+from envplan.monitoring.water_template import read_water_template
 from envplan.plan import default_plan
 from envplan.services.water.sections import assess_plan_sections, classify_measurements
 
@@ -115,7 +115,7 @@ def test_bad_period_is_refused(measurements: pl.DataFrame) -> None:
 
 
 def test_classify_measurements_lake_list(test_data: Path) -> None:
-    from envplan.monitoring.water_readers import read_cnemc_water_auto
+    from envplan.monitoring.water_cnemc import read_cnemc_water_auto
 
     frame = read_cnemc_water_auto(
         test_data / "water" / "cnemc-water-auto-2026-02-04-north.csv"

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from envplan.cli import app
 from envplan.monitoring.air_readers import read_air
-from envplan.monitoring.water_readers import read_cnemc_water_auto
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
 from envplan.services import air, water
 from envplan.services.air.daily_frame import city_daily_frame
 from envplan.services.spark import (

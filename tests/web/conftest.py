@@ -13,6 +13,7 @@ import socket
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,11 +21,13 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine, text
 
 from envplan.services.dashboard.platform import Platform, open_platform
 from envplan.services.demo import DEMO_AS_OF
 from envplan.services.settings import Settings
+from envplan.store import make_engine
+from envplan.store.testing import postgres_test_url
 from envplan.web import create_app
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -105,6 +108,39 @@ def open_test_platform(home: Path, engine: Engine | None = None) -> Platform:
     platform = open_platform(demo_settings(home), engine=engine, today=TODAY)
     ensure_accounts(platform)
     return platform
+
+
+#: The records backends a per-backend test module runs on (PostgreSQL only with the marker).
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def platform(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Platform]:
+    """A platform per test module and backend, with its own records database: a SQLite file, or
+    a fresh PostgreSQL schema dropped afterwards. Modules that need another platform (e.g. the
+    browser tests) define their own ``platform`` fixture, which takes precedence."""
+    home = tmp_path_factory.mktemp(f"home-{request.param}")
+    if request.param == "sqlite":
+        opened = open_test_platform(home)
+        yield opened
+        opened.close()
+        return
+    schema = f"web_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_test_url())
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(postgres_test_url(), pg_schema=schema)
+    try:
+        opened = open_test_platform(home, engine=engine)
+        yield opened
+        opened.close()
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

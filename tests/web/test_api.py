@@ -11,49 +11,17 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from envplan.services.dashboard.platform import Platform
-from envplan.store import make_engine
 from envplan.store.models import AuditEntry
-from envplan.store.testing import postgres_test_url
 from envplan.web import create_app
 
-from .conftest import demo_settings, login, open_test_platform
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def platform(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    """A platform with its own records database: a SQLite file, or a fresh PostgreSQL schema."""
-    home = tmp_path_factory.mktemp(f"home-{request.param}")
-    if request.param == "sqlite":
-        opened = open_test_platform(home)
-        yield opened
-        opened.close()
-        return
-    schema = f"web_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_test_url())
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(postgres_test_url(), pg_schema=schema)
-    try:
-        opened = open_test_platform(home, engine=engine)
-        yield opened
-        opened.close()
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+from .conftest import demo_settings, login
 
 
 @pytest.fixture

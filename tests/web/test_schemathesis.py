@@ -8,51 +8,17 @@ left out (it would end the session the other cases use; its own tests are elsewh
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
-import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, settings
-from sqlalchemy import create_engine, text
 
 from envplan.services.dashboard.platform import Platform
-from envplan.store import make_engine
-from envplan.store.testing import postgres_test_url
 from envplan.web import create_app
 
-from .conftest import demo_settings, login, open_test_platform
+from .conftest import demo_settings, login
 
 EXAMPLES_PER_OPERATION = 20
 SKIPPED = {("POST", "/logout")}
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def platform(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    home = tmp_path_factory.mktemp(f"fuzz-{request.param}")
-    if request.param == "sqlite":
-        opened = open_test_platform(home)
-        yield opened
-        opened.close()
-        return
-    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_test_url())
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(postgres_test_url(), pg_schema=schema)
-    try:
-        opened = open_test_platform(home, engine=engine)
-        yield opened
-        opened.close()
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_no_operation_answers_5xx(platform: Platform) -> None:

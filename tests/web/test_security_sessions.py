@@ -11,45 +11,14 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import create_engine, text
 
 from envplan.services import accounts
 from envplan.services.dashboard.platform import Platform
 from envplan.services.settings import DEMO_SECRET_KEY
-from envplan.store import make_engine
-from envplan.store.testing import postgres_test_url
 from envplan.web import create_app
 from envplan.web.security import LoginThrottle
 
-from .conftest import PASSWORD, csrf_of, demo_settings, login, open_test_platform
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def platform(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Platform]:
-    home = tmp_path_factory.mktemp(f"sec-{request.param}")
-    if request.param == "sqlite":
-        opened = open_test_platform(home)
-        yield opened
-        opened.close()
-        return
-    schema = f"sec_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_test_url())
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(postgres_test_url(), pg_schema=schema)
-    try:
-        opened = open_test_platform(home, engine=engine)
-        yield opened
-        opened.close()
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+from .conftest import PASSWORD, csrf_of, demo_settings, login
 
 
 def _client(platform: Platform, address: str = "testclient") -> TestClient:

@@ -16,7 +16,7 @@ from envplan.services.dashboard.platform import Platform
 from envplan.store.models import User
 
 from .conftest import PASSWORD, csrf_of, login
-from .test_api import api_csrf, client, platform  # noqa: F401
+from .test_api import api_csrf, client  # noqa: F401
 
 
 def _other_clerk(platform: Platform) -> None:

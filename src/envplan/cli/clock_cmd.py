@@ -6,11 +6,23 @@ with extension (延期) and overdue escalation (催办). Runs as ``system`` unle
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import typer
 
 from envplan.cli.db_cmd import acting_user, fail, parse_date, records_session
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from envplan.services.access import Principal
+    from envplan.store.models import ClockItem
+
+#: One versioned change of an item: (session, acting principal, expected version) → the item.
+Change = Callable[["Session", "Principal", int], "ClockItem"]
 
 app = typer.Typer(
     help="“13710”交办事项：立项、答复、办结、延期、催办、销号 / 13710 assigned matters.",
@@ -111,6 +123,32 @@ def list_cmd(
     typer.echo(f"共 {len(states)} 项。")
 
 
+def _apply(
+    item_id: int, day: dt.date, user: str | None, version: int | None, change: Change
+) -> None:
+    """Apply one change to an item against ``version`` (default: the item's current version),
+    commit it and print the item's clock on ``day``; refusals become the command's error."""
+    from envplan.services.supervision import (
+        AccessDenied,
+        ConflictError,
+        NotFound,
+        SupervisionError,
+        clock_state,
+        get_clock_item,
+    )
+
+    with records_session() as session:
+        principal = acting_user(session, user)
+        try:
+            current = get_clock_item(session, item_id, as_of=day, principal=principal)
+            expected = version if version is not None else current.version
+            item = change(session, principal, expected)
+        except (AccessDenied, ConflictError, NotFound, SupervisionError) as exc:
+            raise fail(str(exc)) from exc
+        session.commit()
+        _print(clock_state(item, day))
+
+
 def _step(
     item_id: int,
     step: str,
@@ -119,34 +157,24 @@ def _step(
     version: int | None,
     **kwargs: object,
 ) -> None:
-    from envplan.services.supervision import (
-        AccessDenied,
-        ConflictError,
-        NotFound,
-        SupervisionError,
-        clock_state,
-        get_clock_item,
-        record_step,
-    )
+    from envplan.services.supervision import record_step
 
     day = parse_date(on, "--date")
-    with records_session() as session:
-        principal = acting_user(session, user)
-        try:
-            current = get_clock_item(session, item_id, as_of=day, principal=principal)
-            item = record_step(
-                session,
-                principal,
-                item_id,
-                step,
-                on=day,
-                expected_version=version if version is not None else current.version,
-                **kwargs,  # type: ignore[arg-type]
-            )
-        except (AccessDenied, ConflictError, NotFound, SupervisionError) as exc:
-            raise fail(str(exc)) from exc
-        session.commit()
-        _print(clock_state(item, day))
+    _apply(
+        item_id,
+        day,
+        user,
+        version,
+        lambda session, principal, expected: record_step(
+            session,
+            principal,
+            item_id,
+            step,
+            on=day,
+            expected_version=expected,
+            **kwargs,  # type: ignore[arg-type]
+        ),
+    )
 
 
 ItemArgument = typer.Argument(..., help="事项记录号 / Item id.")
@@ -220,33 +248,18 @@ def extend(
     version: int | None = VersionOption,
 ) -> None:
     """延期办结（局管理员）/ Extend the settlement date (bureau)."""
-    from envplan.services.supervision import (
-        AccessDenied,
-        ConflictError,
-        NotFound,
-        SupervisionError,
-        clock_state,
-        extend_item,
-        get_clock_item,
-    )
+    from envplan.services.supervision import extend_item
 
     new_due = parse_date(to, "--to")
-    with records_session() as session:
-        principal = acting_user(session, user)
-        try:
-            current = get_clock_item(session, item_id, as_of=new_due, principal=principal)
-            item = extend_item(
-                session,
-                principal,
-                item_id,
-                to=new_due,
-                reason=reason,
-                expected_version=version if version is not None else current.version,
-            )
-        except (AccessDenied, ConflictError, NotFound, SupervisionError) as exc:
-            raise fail(str(exc)) from exc
-        session.commit()
-        _print(clock_state(item, new_due))
+    _apply(
+        item_id,
+        new_due,
+        user,
+        version,
+        lambda session, principal, expected: extend_item(
+            session, principal, item_id, to=new_due, reason=reason, expected_version=expected
+        ),
+    )
 
 
 @app.command("escalate")

@@ -34,7 +34,8 @@ def _fail(message: str) -> None:
 
 def _read(input_path: Path, input_format: InputFormat) -> Any:
     from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
+    from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+    from envplan.monitoring.water_template import read_water_template
 
     try:
         if input_format is InputFormat.cnemc_auto:
@@ -154,7 +155,7 @@ def assess(
 ) -> None:
     """按计划附件1逐断面评价目标达标情况 / Assess each plan section against its target."""
     from envplan.monitoring.errors import InputFileError
-    from envplan.monitoring.water_readers import read_provincial_targets
+    from envplan.monitoring.water_targets import read_provincial_targets
     from envplan.services.water import assess_plan_sections
 
     plan = _load_plan(plan_ref)

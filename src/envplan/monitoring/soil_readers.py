@@ -14,7 +14,7 @@ import polars as pl
 
 from envplan.monitoring.air_io import ROW, file_error, is_missing
 from envplan.monitoring.errors import problem_frame, raise_if_problems
-from envplan.monitoring.water_readers import load_table, numeric_cells
+from envplan.monitoring.water_checks import declared_unit, load_table, numeric_cells
 from envplan.standards.soil.gb15618 import ITEM_NAMES_ZH
 from envplan.standards.soil.gb36600 import KEY_REPLACEMENTS, LIMITS_BY_KEY
 
@@ -41,8 +41,6 @@ _ALLOWED_UNITS = ("mg/kg", "亩", "无量纲")
 
 def _unit_problems(file: str, headers: list[str]) -> list[pl.DataFrame]:
     """Headers declaring a unit other than the template's (mg/kg; 亩 for 面积): one problem each."""
-    from envplan.monitoring.water_readers import declared_unit
-
     problems = []
     for header in headers:
         unit = declared_unit(header)

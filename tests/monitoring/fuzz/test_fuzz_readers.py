@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+from envplan.monitoring.water_template import read_water_template
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data"

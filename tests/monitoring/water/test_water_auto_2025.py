@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from envplan.monitoring.water_readers import read_cnemc_water_auto
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
 from envplan.standards.water.sections import assess_sections
 
 NAME = "cnemc-water-auto-2025-11-06T20.csv"

@@ -10,7 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from envplan.monitoring.water_readers import read_cnemc_water_auto
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
 from envplan.standards.water.sections import assess_sections
 
 #: Sections whose published class needs the 湖、库 TP column (GB 3838-2002 Table 1 item 8).

@@ -13,7 +13,6 @@ Web dashboard, bulletin and CLI call these functions so that every view gives th
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +50,7 @@ from envplan.standards.air.rules import (
     AQI_RULE_SETS,
     PRIMARY_ORDER,
     AqiRuleSet,
+    aqi_rules_by_day,
     select_aqi_rules,
     select_limits,
 )
@@ -164,45 +164,28 @@ _RULE_VALUES = pl.Series(list(_RULE_CODES), dtype=RULES)
 CHUNK_ROWS = 1 << 16
 
 
-def _edition_masks(
+def _editions(
     days: pl.Series, rules: AqiRuleSet | None
 ) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
-    """The rule set(s) to apply and the rows of each (None = all rows); ``days`` are the rows'
-    natural days (for hourly data, the day of the hour-end label).
-
-    The edition in force on a day is the standards' choice (``select_aqi_rules(on=day)``, dated
-    rule sets); this function only groups the rows by the rule set their day selects."""
-    if rules is not None:
-        return [(rules, None)]
-    first, last = days.min(), days.max()
-    if first is None or last is None:
-        return [(select_aqi_rules(on=dt.date.min), None)]
-    first_rules = select_aqi_rules(on=first)  # type: ignore[arg-type]
-    if select_aqi_rules(on=last) is first_rules:  # type: ignore[arg-type]
-        # Rule sets are dated: one set at both ends means one set for every day between.
-        return [(first_rules, None)]
-    starts = sorted({r.effective_from for r in AQI_RULE_SETS.values()})
-    day_numbers = days.cast(pl.Date).to_numpy().astype("datetime64[D]")
-    bins = np.searchsorted(np.array(starts, dtype="datetime64[D]"), day_numbers, side="right")
-    parts: list[tuple[AqiRuleSet, np.ndarray | None]] = []
-    for position in np.unique(bins):
-        on = starts[max(int(position) - 1, 0)]
-        parts.append((select_aqi_rules(on=on), np.flatnonzero(bins == position)))
-    return parts
+    """``rules`` for every row (None = all rows) when given, else the HJ 633 edition of each row
+    as the standards choose it from the row's natural day (``aqi_rules_by_day``)."""
+    return [(rules, None)] if rules is not None else aqi_rules_by_day(days)
 
 
-def _hour_days(interval_end: pl.Series) -> pl.Series:
-    """Natural days of hour-end labels for ``_edition_masks`` (a label of 2026-03-01 00:00 still
-    closes 2026-02-28). When all labels fall on one side of the switch only the first and last
-    day are returned, which is all ``_edition_masks`` needs."""
+def _hour_editions(
+    interval_end: pl.Series, rules: AqiRuleSet | None
+) -> list[tuple[AqiRuleSet, np.ndarray | None]]:
+    """``_editions`` for hour-end labels (a label of 2026-03-01 00:00 still closes 2026-02-28).
+    The day of every label is computed only when the first and last day take different
+    editions."""
     first, last = interval_end.min(), interval_end.max()
-    if first is None or last is None:
-        return pl.Series([], dtype=pl.Date)
+    if rules is not None or first is None or last is None:
+        return _editions(pl.Series([], dtype=pl.Date), rules)
     bounds = pl.Series([first, last], dtype=interval_end.dtype)
-    ends = pl.select(hour_label_day(pl.lit(bounds))).to_series()
-    if select_aqi_rules(on=ends[0]) is not select_aqi_rules(on=ends[1]):
-        return pl.select(hour_label_day(pl.lit(interval_end))).to_series()
-    return ends
+    ends = _editions(pl.select(hour_label_day(pl.lit(bounds))).to_series(), None)
+    if len(ends) == 1:
+        return ends
+    return _editions(pl.select(hour_label_day(pl.lit(interval_end))).to_series(), None)
 
 
 def _columns(
@@ -312,14 +295,13 @@ def hourly_aqi_arrays(
     ``iaqi_*`` int16 with -1 = missing; ``primary``/``exceeding`` bit masks over
     ``PRIMARY_ORDER``; ``level``; ``complete``; ``published``; ``rules`` 0 = 2012, 1 = 2026).
     Runs in row chunks on all cores."""
-    days = _hour_days(hourly["interval_end"]) if rules is None else pl.Series([], dtype=pl.Date)
     names = [
         c
         for c in _HOURLY_INPUTS
         if c in hourly.columns and not (c == "SO2_24h" and hourly[c].null_count() == hourly.height)
     ]
     parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]] = []
-    for edition, index in _edition_masks(days, rules):
+    for edition, index in _hour_editions(hourly["interval_end"], rules):
         inputs = _columns(hourly, names, index)
 
         def compute(chunk: dict[str, np.ndarray], edition: AqiRuleSet = edition) -> AqiResult:
@@ -390,7 +372,7 @@ def daily_aqi_frame(
     ``category``, ``rules``): HJ 633-2012 §5.1.2 (7 indicators) or HJ 633-2026 §4.2.2 (6) by day."""
     names = ("SO2", "NO2", "CO", "PM10", "PM2.5", "O3_8h_max", "O3_1h_max")
     parts: list[tuple[dict[str, np.ndarray], np.ndarray | None]] = []
-    for edition, index in _edition_masks(daily["date"], rules):
+    for edition, index in _editions(daily["date"], rules):
         values = _columns(daily, names, index)
         result = daily_aqi(
             so2=values["SO2"],

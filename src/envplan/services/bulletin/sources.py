@@ -21,11 +21,9 @@ from envplan.monitoring.air_bundled import TEMPLATE_DIR, bundled_air_files
 from envplan.monitoring.air_readers import read_air
 from envplan.monitoring.errors import InputFileError
 from envplan.monitoring.soil_readers import read_construction_samples, read_farmland_samples
-from envplan.monitoring.water_readers import (
-    read_cnemc_water_auto,
-    read_provincial_targets,
-    read_water_template,
-)
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+from envplan.monitoring.water_targets import read_provincial_targets
+from envplan.monitoring.water_template import read_water_template
 from envplan.services import soil, supervision
 from envplan.services.air import city_daily_frame, store_daily_frame
 from envplan.services.bulletin.inputs import (

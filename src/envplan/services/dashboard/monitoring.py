@@ -23,7 +23,7 @@ import polars as pl
 from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
-from envplan.monitoring.water_readers import read_water_template
+from envplan.monitoring.water_template import read_water_template
 from envplan.services import air
 from envplan.services.air import derived_result, latest_months, store_daily_frame
 from envplan.services.dashboard.water_soil import soil_view, water_view

@@ -10,7 +10,8 @@ import polars as pl
 
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.soil_readers import read_farmland_samples
-from envplan.monitoring.water_readers import read_cnemc_water_auto, read_water_template
+from envplan.monitoring.water_cnemc import read_cnemc_water_auto
+from envplan.monitoring.water_template import read_water_template
 from envplan.services import soil, water
 
 OFFICIAL = "官方发布数据"

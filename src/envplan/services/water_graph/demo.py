@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from envplan.monitoring.water_readers import WATER_DEMO_TEMPLATE
+from envplan.monitoring.water_template import WATER_DEMO_TEMPLATE
 from envplan.services.access import SYSTEM, Principal
 from envplan.services.water_graph.imports import (
     import_drinking_sources,

@@ -18,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from envplan.monitoring.errors import InputFileError, InputProblem, problem_frame, raise_if_problems
-from envplan.monitoring.water_readers import (
-    read_provincial_targets,
-)
+from envplan.monitoring.water_targets import read_provincial_targets
 from envplan.services.access import AccessDenied, Principal, Role
 from envplan.services.water_graph.graph import reach_cycle, registry_names
 from envplan.services.water_graph.tables import Column, read_registry

@@ -15,12 +15,8 @@ from sqlalchemy.orm import Session
 
 from envplan.monitoring.air_io import ROW, is_missing
 from envplan.monitoring.errors import problem_frame, raise_if_problems
-from envplan.monitoring.water_readers import (
-    TEMPLATE_INDICATORS,
-    load_table,
-    numeric_cells,
-    read_water_template,
-)
+from envplan.monitoring.water_checks import load_table, numeric_cells
+from envplan.monitoring.water_template import TEMPLATE_INDICATORS, read_water_template
 from envplan.services.access import Principal
 from envplan.services.water_graph.imports import ImportResult, file_error, require_admin
 from envplan.store import audit

@@ -17,7 +17,7 @@ import polars as pl
 
 from envplan.monitoring.air_io import ROW, is_missing
 from envplan.monitoring.errors import PROBLEM_SCHEMA, problem_frame
-from envplan.monitoring.water_readers import load_table
+from envplan.monitoring.water_checks import load_table
 
 Kind = Literal["text", "number", "integer", "choice", "credit_code"]
 

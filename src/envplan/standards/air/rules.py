@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
 #: Indicator keys of the breakpoint tables ("<pollutant>_<averaging>").
 BREAKPOINT_KEYS = (
     "SO2_24h",
@@ -204,6 +208,45 @@ def select_aqi_rules(on: dt.date | None = None, code: str | None = None) -> AqiR
     if on is None:
         raise ValueError("须指定数据日期或规则版本")
     return HJ633_2026 if on >= HJ633_2026.effective_from else HJ633_2012
+
+
+def aqi_rules_by_day(days: pl.Series) -> list[tuple[AqiRuleSet, npt.NDArray[np.intp] | None]]:
+    """Which HJ 633 edition applies to which rows, from each row's natural day.
+
+    The edition of a row is the one in force on its day (see :func:`select_aqi_rules`):
+    HJ 633-2012 from 2016-01-01 to 2026-02-28, HJ 633-2026 from 2026-03-01. Days before
+    2016-01-01 get HJ 633-2012. For hourly data pass the natural day of each hour-end label
+    (``statistics.hour_label_day``: the label 2026-03-01 00:00 closes 2026-02-28, so it is
+    scored under HJ 633-2012).
+
+    Parameters
+    ----------
+    days : polars.Series
+        Natural day of every row (``Date``, or ``Datetime`` cut to its date), in row order. Only
+        the first and last day are read when both select the same edition.
+
+    Returns
+    -------
+    list of (AqiRuleSet, numpy.ndarray or None)
+        One entry per edition present, oldest first; the array holds the positions of that
+        edition's rows. A single entry with ``None`` means every row takes that edition (also
+        for an empty series, which gets HJ 633-2012).
+    """
+    first, last = days.min(), days.max()
+    if first is None or last is None:
+        return [(HJ633_2012, None)]
+    first_rules = select_aqi_rules(on=first)  # type: ignore[arg-type]
+    if select_aqi_rules(on=last) is first_rules:  # type: ignore[arg-type]
+        # Editions are dated: one edition at both ends is the edition of every day between.
+        return [(first_rules, None)]
+    starts = sorted({r.effective_from for r in AQI_RULE_SETS.values()})
+    day_numbers = days.cast(pl.Date).to_numpy().astype("datetime64[D]")
+    bins = np.searchsorted(np.array(starts, dtype="datetime64[D]"), day_numbers, side="right")
+    parts: list[tuple[AqiRuleSet, npt.NDArray[np.intp] | None]] = []
+    for position in np.unique(bins):
+        on = starts[max(int(position) - 1, 0)]
+        parts.append((select_aqi_rules(on=on), np.flatnonzero(bins == position)))
+    return parts
 
 
 #: GB 3095 items with their statistics: (pollutant, statistic).
