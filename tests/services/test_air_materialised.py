@@ -9,7 +9,7 @@ import pytest
 
 from envplan.monitoring import timeseries
 from envplan.services.air import figures
-from envplan.services.dashboard import monitoring
+from envplan.services.dashboard import loading as monitoring
 
 FILES = (
     "mee-city-hourly-jincheng-2019-02-04_2019-02-12.csv",

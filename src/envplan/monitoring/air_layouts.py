@@ -24,6 +24,7 @@ from envplan.monitoring.air_io import (
     header_line,
     is_archive,
 )
+from envplan.monitoring.air_template import looks_like_template
 
 AIR_FORMATS: tuple[str, ...] = (
     "mee-city",
@@ -215,8 +216,6 @@ def _format_of_columns(columns: list[str], file_name: str) -> str | None:
         return "cnemc-cities"
     if set(AQISTUDY_COLUMNS) <= names:
         return "aqistudy-daily"
-    from envplan.monitoring.air_template import looks_like_template
-
     if looks_like_template(columns):
         return "template"
     return None

@@ -70,6 +70,8 @@ from envplan.monitoring.air_schema import (
     PUBLISHED_SCHEMA,
     empty_measurements,
 )
+from envplan.monitoring.air_stations import bundled_station_catalog, fill_station_attributes
+from envplan.monitoring.air_template import read_template_tables
 from envplan.monitoring.errors import InputFileError, problem_frame, raise_if_problems
 
 
@@ -116,8 +118,6 @@ def read_air(
     files = _input_files(path, format)
     tables = [_load(f, format) for f in files]
     if format == "template":
-        from envplan.monitoring.air_template import read_template_tables
-
         slots, published_parts, problems = read_template_tables(tables, data_version)
         restricted = False
     else:
@@ -153,12 +153,8 @@ def read_air(
     raise_if_problems(problems)  # all or nothing: every problem of every file at once
     published = published.drop(FILE, ROW, COLUMN, strict=False)
     if stations is None and format == "cnemc-sites":
-        from envplan.monitoring.air_stations import bundled_station_catalog
-
         stations = bundled_station_catalog()
     if stations is not None and measurements.height:
-        from envplan.monitoring.air_stations import fill_station_attributes
-
         measurements = fill_station_attributes(measurements, stations)
     return AirReadResult(
         measurements=measurements,  # in file order; sort when order matters

@@ -25,6 +25,7 @@ from envplan.services.land import (
     LandExport,
     known_counties,
 )
+from envplan.standards.land.lifecycle import Stage
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 LIGHT_FILLS = {
@@ -122,8 +123,6 @@ def registry_workbook(registry: LandExport) -> bytes:
 def template_workbook() -> bytes:
     """The empty import template: sheets 地块 and 重点监管单位 with their headers (required ones
     marked in 说明) and a 说明 sheet with what each column takes."""
-    from envplan.standards.land.lifecycle import Stage
-
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     _sheet(book, PLOT_SHEET, [n for n, _f, _r in PLOT_COLUMNS], [])

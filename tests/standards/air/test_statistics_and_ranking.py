@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from envplan.standards.air.period import compliance, percentile_hj663, period_statistics
 from envplan.standards.air.ranking import (
     change_rate,
     composite_index,
@@ -21,12 +22,7 @@ from envplan.standards.air.ranking import (
     warning_level,
 )
 from envplan.standards.air.rules import GB3095_2012, WarningRuleSet
-from envplan.standards.air.statistics import (
-    compliance,
-    daily_statistics,
-    percentile_hj663,
-    period_statistics,
-)
+from envplan.standards.air.statistics import daily_statistics
 
 
 def _hours(day: dt.date, values: dict[int, float], pollutant: str = "PM2.5") -> pl.DataFrame:

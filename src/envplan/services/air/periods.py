@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from envplan.standards.air.period import compliance, period_statistics
 from envplan.standards.air.ranking import (
     change_rate,
     composite_index,
@@ -20,7 +21,6 @@ from envplan.standards.air.ranking import (
     warning_level,
 )
 from envplan.standards.air.rules import WARNING_2019, LimitSet, WarningRuleSet, select_limits
-from envplan.standards.air.statistics import compliance, period_statistics
 
 
 class AirServiceError(ValueError):

@@ -23,7 +23,7 @@ from envplan.services.analysis.sources import (
     station_hours,
     within,
 )
-from envplan.standards.air.statistics import month_minimum_days
+from envplan.standards.air.period import month_minimum_days
 
 #: Daily column of each pollutant in the city daily frame, and its unit.
 DAILY_COLUMN: dict[str, tuple[str, str]] = {

@@ -2,10 +2,19 @@
 
 See the submodules for details; this package re-exports their public functions."""
 
-from envplan.services.dashboard.monitoring import (
+from envplan.services.dashboard.loading import (
     AIR_UPLOAD_FORMATS,
     BUNDLED_AIR_DIR,
     BUNDLED_AIR_FILES,
+    AirReadResult,
+    compute_air_views,
+    compute_monitoring_views,
+    import_air_upload,
+    import_bundled,
+    import_water_upload,
+    refresh_air_views,
+)
+from envplan.services.dashboard.monitoring import (
     CITY,
     OFFICIAL,
     SOURCE_AQISTUDY,
@@ -13,19 +22,12 @@ from envplan.services.dashboard.monitoring import (
     SOURCE_MEE,
     STATION_SAMPLE_HOURS,
     THIRD_PARTY,
-    AirReadResult,
     Step,
     air_targets,
     air_year_view,
-    compute_air_views,
-    compute_monitoring_views,
     good_days_needed,
-    import_air_upload,
-    import_bundled,
-    import_water_upload,
     level_table,
     official_hourly_view,
-    refresh_air_views,
     station_samples,
 )
 from envplan.services.dashboard.platform import (

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from envplan.plan import Plan, default_plan
 from envplan.services import accounts, demo, supervision
 from envplan.services.access import ROLE_LABELS, Principal, Role
-from envplan.services.dashboard.monitoring import compute_monitoring_views
+from envplan.services.dashboard.loading import compute_monitoring_views
 from envplan.services.home import claim_home
 from envplan.services.settings import Settings
 from envplan.store import EvidenceStore, make_engine, make_session_factory, upgrade

@@ -29,7 +29,7 @@ COMPOSITE_TERMS: dict[str, tuple[str, str]] = {
 def composite_index(stats: pl.DataFrame, limits: LimitSet) -> pl.DataFrame:
     """Single indices I_i = C_i / S_i and the composite index I_sum = Σ I_i (环办监测〔2018〕19号).
 
-    C_i: the period statistics of ``statistics.period_statistics`` (already rounded: integers,
+    C_i: the period statistics of ``period.period_statistics`` (already rounded: integers,
     CO 1 decimal) [µg/m³; CO mg/m³]; S_i: level-2 limits of ``limits`` — annual limits for SO2,
     NO2, PM10, PM2.5, the 24-h CO limit and the O3 daily-max-8-h limit [same units]. Adds
     ``index_<pollutant>`` (unrounded) [dimensionless], ``composite_index`` (sum of the unrounded
@@ -39,7 +39,7 @@ def composite_index(stats: pl.DataFrame, limits: LimitSet) -> pl.DataFrame:
     Parameters
     ----------
     stats
-        Period statistics per city (``statistics.period_statistics``) [µg/m³; CO mg/m³].
+        Period statistics per city (``period.period_statistics``) [µg/m³; CO mg/m³].
     limits
         The GB 3095 limit set whose level-2 limits are S_i.
 
