@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, case, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload, subqueryload
 
 from envplan.services.access import Action, Principal, require
 from envplan.services.access import can_on_occurrence as _can
@@ -244,6 +244,35 @@ def _occurrence_query() -> Select[Occurrence]:
     )
 
 
+def _listing_query() -> Select[Occurrence]:
+    """The occurrence query of :func:`list_occurrences`: the task, its plan version and the unit
+    come from the joined row itself (``contains_eager``); reports, their reviews and the notices
+    each in one statement for all rows (``subqueryload``: 4 statements whatever the row count,
+    where ``selectinload`` sends one per 500 rows and relation)."""
+    return (
+        select(Occurrence)
+        .join(Occurrence.task)
+        .join(Task.plan_version)
+        .join(Occurrence.unit)
+        .where(PlanVersion.is_current.is_(True))
+        .options(
+            contains_eager(Occurrence.task).contains_eager(Task.plan_version),
+            contains_eager(Occurrence.unit),
+            subqueryload(Occurrence.reports).subqueryload(ProgressReport.reviews),
+            subqueryload(Occurrence.notices),
+        )
+        .order_by(
+            PlanVersion.plan_key,
+            Task.ordinal,
+            Occurrence.seq,
+            case(ROLE_ORDER, value=Occurrence.role, else_=9),
+            Occurrence.clause,
+            Occurrence.unit_id,
+        )
+        .execution_options(populate_existing=True)  # see _occurrence_query
+    )
+
+
 def list_occurrences(
     session: Session,
     *,
@@ -265,7 +294,7 @@ def list_occurrences(
     county, co (default all: the lead's duty, each county's own duty, each co-unit's contribution).
     principal: only what that user may read (None: no filtering, for trusted callers).
     """
-    query = _occurrence_query()
+    query = _listing_query()
     if plan_key:
         query = query.where(PlanVersion.plan_key == plan_key)
     if unit_id:
