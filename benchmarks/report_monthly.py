@@ -1,0 +1,178 @@
+"""Time ``envplan report monthly --month 2021-06`` on a demo home (issue 20: < 3 s, < 0.5 GB).
+
+Not a test; prints figures. Setup (not timed): a demo home as ``envplan serve --demo`` makes it
+(``open_platform`` with demo settings: migrations, the plan, the 示例 progress, the bundled air
+data imported into ``<home>/timeseries`` with its derived daily table). ``--home DIR`` reuses a
+home made before (a new one is made there when DIR is empty).
+
+Timed, each in a fresh process as a user runs it (imports included, bytecode cached by a first
+untimed run):
+
+1. ``envplan report monthly --month 2021-06 --format docx,xlsx,html --out …``, 3 runs: wall time
+   (around the process) and peak RSS (``os.wait4`` resource usage of that process), against the
+   targets (the best run for time, the largest peak for memory);
+2. the split of one run, in one fresh process: imports, gathering (``monthly_bulletin``), then
+   each format written alone (the Word chart is drawn once and reused by the page, as in the
+   command);
+3. with ``--pdf``: the same command with ``--format pdf`` (LibreOffice, an external process).
+
+The machine's 1-minute load average is printed beside every figure: on a shared machine only the
+proportions are comparable between runs.
+
+Usage: .venv/bin/python benchmarks/report_monthly.py [--home DIR] [--runs 3] [--pdf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MONTH = "2021-06"
+FORMATS = "docx,xlsx,html"
+TARGET_SECONDS = 3.0
+TARGET_BYTES = 0.5 * 1024**3
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f} (1/5 min) on {os.cpu_count()} CPUs"
+
+
+def make_home(home: Path) -> None:
+    """A demo home as ``envplan serve --demo`` leaves it (run in this process, not timed)."""
+    from envplan.services.dashboard.platform import open_platform
+    from envplan.services.settings import load_settings
+
+    settings = load_settings({"ENVPLAN_HOME": str(home)}, demo=True)
+    platform = open_platform(settings, progress=lambda line: print(f"  {line}"))
+    platform.close()
+
+
+def envplan_command() -> list[str]:
+    script = Path(sys.executable).with_name("envplan")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "envplan.cli"]
+
+
+def run_report(home: Path, out: Path, formats: str) -> tuple[float, int]:
+    """One ``envplan report monthly`` process: (wall seconds, peak RSS bytes of that process)."""
+    env = {**os.environ, "ENVPLAN_HOME": str(home)}
+    env.pop("ENVPLAN_DATABASE_URL", None)
+    command = [*envplan_command(), "report", "monthly", "--month", MONTH]
+    command += ["--format", formats, "--out", str(out)]
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "stdout.txt", "wb") as stdout, open(out / "stderr.txt", "wb") as stderr:
+        began = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=stdout, stderr=stderr)
+        # Reaped here, not by Popen: wait4 gives this process's own resource usage.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - began
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        error = (out / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+        raise SystemExit(f"envplan report monthly failed ({process.returncode}):\n{error}")
+    return wall, usage.ru_maxrss * 1024  # KiB on Linux
+
+
+def split(home: Path, out: Path) -> None:
+    """Child mode: one fresh process timing imports, gathering and each format; prints JSON."""
+    began = time.perf_counter()
+    from functools import partial
+
+    from envplan.plan import default_plan
+    from envplan.reports.bulletin import write_bulletin, write_bulletin_xlsx_with_ledger
+    from envplan.reports.charts import render_chart_png
+    from envplan.services.bulletin import BulletinRequest, Month, monthly_bulletin, open_records
+    from envplan.services.settings import load_settings
+
+    figures: dict[str, float] = {"imports": time.perf_counter() - began}
+    mark = time.perf_counter()
+    settings = load_settings({"ENVPLAN_HOME": str(home)}, demo=True)
+    with open_records(settings.database_url) as session:
+        result = monthly_bulletin(
+            BulletinRequest(Month.parse(MONTH)),
+            plan=default_plan(),
+            home=settings.home,
+            session=session,
+        )
+    figures["gather (records, air, water, soil, ledger rows)"] = time.perf_counter() - mark
+    charts: dict[int, bytes] = {}
+
+    def chart(item: object) -> bytes:
+        if id(item) not in charts:
+            charts[id(item)] = render_chart_png(item)  # type: ignore[arg-type]
+        return charts[id(item)]
+
+    writer = partial(write_bulletin_xlsx_with_ledger, ledger=result.ledger)
+    for fmt in FORMATS.split(","):
+        mark = time.perf_counter()
+        write_bulletin(result.bulletin, out, (fmt,), ledger_writer=writer, render_chart=chart)
+        figures[fmt + (" (incl. drawing the chart)" if fmt == "docx" else "")] = (
+            time.perf_counter() - mark
+        )
+    figures["total in process"] = time.perf_counter() - began
+    print(json.dumps(figures, ensure_ascii=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, help="demo home to reuse (made there when empty)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pdf", action="store_true", help="also time --format pdf")
+    parser.add_argument("--split", nargs=2, metavar=("HOME", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.split:
+        split(Path(args.split[0]), Path(args.split[1]))
+        return
+
+    work = Path(tempfile.mkdtemp(prefix="envplan-report-bench-"))
+    home = args.home or work / "home"
+    if not (home / "envplan-home.json").is_file():
+        print(f"setup: demo home {home} (open_platform, demo settings), {load()}")
+        began = time.perf_counter()
+        make_home(home)
+        print(f"setup done in {time.perf_counter() - began:.1f} s (not timed)")
+    run_report(home, work / "warm", FORMATS)  # compiles the bytecode; not counted
+
+    print(f"envplan report monthly --month {MONTH} --format {FORMATS} (fresh process each):")
+    walls, peaks = [], []
+    for run in range(1, args.runs + 1):
+        wall, peak = run_report(home, work / f"run{run}", FORMATS)
+        walls.append(wall)
+        peaks.append(peak)
+        print(f"  run {run}: {wall:.2f} s wall, peak RSS {peak / 1024**2:.0f} MiB   [{load()}]")
+    best, worst = min(walls), max(walls)
+    print(
+        f"  wall {best:.2f}–{worst:.2f} s (target < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if best < TARGET_SECONDS else 'NOT met'} by the best run), "
+        f"peak RSS max {max(peaks) / 1024**2:.0f} MiB (target < 512 MiB: "
+        f"{'met' if max(peaks) < TARGET_BYTES else 'NOT met'})"
+    )
+
+    completed = subprocess.run(
+        [sys.executable, __file__, "--split", str(home), str(work / "split")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = json.loads(completed.stdout.strip().splitlines()[-1])
+    print(f"split of one run (one fresh process)   [{load()}]:")
+    for name, seconds in figures.items():
+        print(f"  {name}: {seconds:.2f} s")
+    for path in sorted(p for p in (work / "run1").iterdir() if p.suffix != ".txt"):
+        print(f"  file {path.name}: {path.stat().st_size / 1024:.0f} KiB")
+
+    if args.pdf:
+        wall, peak = run_report(home, work / "pdf", "pdf")
+        print(f"--format pdf (LibreOffice): {wall:.2f} s wall   [{load()}]")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
