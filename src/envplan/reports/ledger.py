@@ -13,9 +13,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -129,17 +130,19 @@ def add_ledger_sheets(
                 alignment=HEADER_ALIGNMENT,
             )
             sheet.column_dimensions[get_column_letter(col)].width = width
-        for offset, state in enumerate(rows, start=1):
+        body = styles.array(sheet, border=BORDER, alignment=BODY_ALIGNMENT)
+        for offset, state in enumerate(rows, start=1):  # rows HEADER_ROW + 1, … in turn
+            status = styles.array(
+                sheet, fill=LIGHT_FILLS[state.light], border=BORDER, alignment=BODY_ALIGNMENT
+            )
             row = HEADER_ROW + offset
-            light = LIGHT_FILLS[state.light]
-            for col, value in enumerate(row_values(state, offset, unit_names), start=1):
-                cell = sheet.cell(row=row, column=col, value=value)
-                styles.apply(
-                    cell,
-                    fill=light if col == status_col else None,
-                    border=BORDER,
-                    alignment=BODY_ALIGNMENT,
-                )
+            values: list[Any] = row_values(state, offset, unit_names)
+            sheet.append(
+                [
+                    Cell(sheet, row, col, value, style_array=status if col == status_col else body)
+                    for col, value in enumerate(values, start=1)
+                ]
+            )
         sheet.freeze_panes = f"A{HEADER_ROW + 1}"
         sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
         sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"

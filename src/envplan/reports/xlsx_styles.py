@@ -19,6 +19,7 @@ from typing import Any
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 
 class CellStyles:
@@ -54,3 +55,23 @@ class CellStyles:
         # The objects are kept with their array so that their ids are not reused by others.
         self._arrays[key] = (copy(cell._style), parts)  # type: ignore[attr-defined]
         return cell
+
+    def array(
+        self,
+        sheet: Worksheet,
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        border: Border | None = None,
+        alignment: Alignment | None = None,
+    ) -> Any:
+        """The style index array of this combination in ``sheet``'s workbook, for cells built
+        as ``Cell(sheet, value=…, style_array=array)`` (openpyxl copies it into each cell) and
+        added with ``sheet.append``."""
+        key = (id(font), id(fill), id(border), id(alignment))
+        entry = self._arrays.get(key)
+        if entry is None:
+            scratch = Cell(sheet, 1, 1)  # never placed in the sheet; only its style ids are kept
+            self.apply(scratch, font=font, fill=fill, border=border, alignment=alignment)
+            entry = self._arrays[key]
+        return entry[0]
