@@ -19,7 +19,12 @@ untimed run, in a private cache folder, even where PYTHONDONTWRITEBYTECODE is se
 The machine's 1-minute load average is printed beside every figure: on a shared machine only the
 proportions are comparable between runs.
 
+With ``--baseline-src DIR`` (e.g. ``git archive main src | tar -x -C /tmp/old``, then
+``/tmp/old/src``) each run is preceded by the same command on that code, for ratios at the same
+load.
+
 Usage: .venv/bin/python benchmarks/report_monthly.py [--home DIR] [--runs 3] [--pdf]
+       [--baseline-src DIR]
 """
 
 from __future__ import annotations
@@ -60,7 +65,7 @@ def envplan_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "envplan.cli"]
 
 
-def child_env(home: Path, pycache: Path) -> dict[str, str]:
+def child_env(home: Path, pycache: Path, src: Path | None = None) -> dict[str, str]:
     """The child's environment: the demo home, and bytecode cached as in a normal installation
     (some sandboxes set PYTHONDONTWRITEBYTECODE, which makes every run compile envplan's ≈ 150
     modules again); the cache goes to a private folder, not into the source tree."""
@@ -68,13 +73,17 @@ def child_env(home: Path, pycache: Path) -> dict[str, str]:
     env.pop("ENVPLAN_DATABASE_URL", None)
     env["ENVPLAN_HOME"] = str(home)
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    if src is not None:  # another checkout's envplan (e.g. `git archive main src`) first
+        env["PYTHONPATH"] = str(src)
     return env
 
 
-def run_report(home: Path, out: Path, formats: str) -> tuple[float, float, int]:
+def run_report(
+    home: Path, out: Path, formats: str, src: Path | None = None
+) -> tuple[float, float, int]:
     """One ``envplan report monthly`` process: (wall seconds, CPU seconds (user + system) and
     peak RSS bytes of that process)."""
-    env = child_env(home, out.parent / "pycache")
+    env = child_env(home, out.parent / ("pycache-baseline" if src else "pycache"), src)
     command = [*envplan_command(), "report", "monthly", "--month", MONTH]
     command += ["--format", formats, "--out", str(out)]
     out.mkdir(parents=True, exist_ok=True)
@@ -136,6 +145,11 @@ def main() -> None:
     parser.add_argument("--home", type=Path, help="demo home to reuse (made there when empty)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pdf", action="store_true", help="also time --format pdf")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="a src/ folder of an older checkout: its runs alternate with these (same load)",
+    )
     parser.add_argument("--split", nargs=2, metavar=("HOME", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.split:
@@ -150,10 +164,18 @@ def main() -> None:
         make_home(home)
         print(f"setup done in {time.perf_counter() - began:.1f} s (not timed)")
     run_report(home, work / "warm", FORMATS)  # compiles the bytecode; not counted
+    if args.baseline_src:
+        run_report(home, work / "warm-baseline", FORMATS, args.baseline_src)
 
     print(f"envplan report monthly --month {MONTH} --format {FORMATS} (fresh process each):")
     walls, peaks = [], []
     for run in range(1, args.runs + 1):
+        if args.baseline_src:
+            old = run_report(home, work / f"baseline{run}", FORMATS, args.baseline_src)
+            print(
+                f"  run {run} baseline ({args.baseline_src}): {old[0]:.2f} s wall, "
+                f"{old[1]:.2f} s CPU, peak RSS {old[2] / 1024**2:.0f} MiB   [{load()}]"
+            )
         wall, cpu, peak = run_report(home, work / f"run{run}", FORMATS)
         walls.append(wall)
         peaks.append(peak)
