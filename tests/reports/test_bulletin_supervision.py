@@ -324,3 +324,84 @@ def test_headings_and_xlsx_sheets(documents) -> None:
     # traffic light: a row with overdue items is red
     assert summary.cell(row=header + 2, column=1).fill.fgColor.rgb.endswith("FFC7CE")
     assert summary.freeze_panes == "A3"
+
+
+def test_ledger_sheet_values_and_styles(documents) -> None:
+    """The attachment's 空气 ledger sheet, cell by cell where the layout (``reports.ledger``
+    docstring: title, filler line, header on row 3, frozen, widths, traffic-light 完成状态) and the
+    mini plan above fix it by hand: air-m01 done 6-29 on time; air-m02 January on time,
+    February done 3-5 (late), March never reported (overdue)."""
+    *_, workbook = documents
+    sheet = workbook["空气"]
+    title = sheet["A1"]
+    assert title.value == "测试空气计划重点任务台账（截至2021年6月30日）"
+    assert (title.font.name, title.font.sz, title.font.b) == ("SimHei", 16, True)
+    assert (title.alignment.horizontal, title.alignment.vertical) == ("center", "center")
+    assert sheet.row_dimensions[1].height == 32
+    assert str(sheet["A2"].value).startswith("填报单位：")
+    assert {"A1:K1", "A2:K2"} <= {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.freeze_panes == "A4"
+    assert [c.value for c in sheet[3]] == [
+        "序号",
+        "类别",
+        "主要任务",
+        "完成时限",
+        "牵头单位",
+        "责任单位",
+        "进展情况",
+        "完成状态",
+        "备注",
+        "编号（勿改）",
+        "版本（勿改）",
+    ]
+    for header in sheet[3]:
+        assert header.font.b is True
+        assert header.fill.patternType == "solid" and header.fill.fgColor.rgb == "00D9E1F2"
+        for side in (header.border.left, header.border.right, header.border.top):
+            assert (side.style, side.color.rgb) == ("thin", "00808080")
+        assert (header.alignment.horizontal, header.alignment.wrap_text) == ("center", True)
+    widths = {col: sheet.column_dimensions[col].width for col in "ACGHK"}
+    assert widths == {"A": 6, "C": 60, "G": 48, "H": 16, "K": 10}
+
+    def row(number: int) -> list[object]:
+        return [c.value for c in sheet[number]]
+
+    assert [row(4)[i] for i in (0, 2, 4, 5, 6, 7, 8, 9)] == [
+        1,
+        "测试任务1",
+        "市生态环境局",
+        "市生态环境局",
+        "完成",
+        "已完成",
+        None,
+        "air-m01#1",
+    ]
+    assert [row(5)[i] for i in (0, 2, 4, 7, 8, 9)] == [
+        2,
+        "测试任务2",
+        "市工信局",
+        "已完成",
+        None,
+        "air-m02#1",
+    ]
+    assert [row(6)[i] for i in (0, 7, 9)] == [3, "已完成", "air-m02#2"]
+    assert str(row(6)[8]).startswith("逾期完成")  # then the notices issued while it was late
+    assert [row(7)[i] for i in (0, 6, 7, 9)] == [4, None, "已逾期（0%）", "air-m02#3"]
+    # Traffic light in 完成状态 only: done → green, overdue → red; every body cell is boxed and
+    # top-aligned with wrapping.
+    assert [sheet.cell(row=r, column=8).fill.fgColor.rgb for r in (4, 5, 6, 7)] == [
+        "00C6EFCE",
+        "00C6EFCE",
+        "00C6EFCE",
+        "00FFC7CE",
+    ]
+    for cell in sheet[7]:
+        assert cell.border.bottom.style == "thin" and cell.border.bottom.color.rgb == "00808080"
+        assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True)
+        if cell.column != 8:
+            assert cell.fill.patternType is None
+    # The summary sheet's table headers keep their own look (黑体, black borders).
+    summary = workbook["汇总"]
+    header = next(c for c in summary["A"] if c.value == "行动计划")
+    assert (header.font.name, header.font.b, header.fill.fgColor.rgb) == ("黑体", True, "00D9E1F2")
+    assert (header.border.left.style, header.border.left.color.rgb) == ("thin", "00000000")

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from envplan.reports.ledger import write_ledger
+from envplan.reports.ledger import add_ledger_sheets, book_sheets
 from envplan.reports.xlsx_safe import neutralise_formulas
+from envplan.reports.xlsx_styles import CellStyles
 from envplan.services.bulletin import Bulletin, DataGap, LedgerBook, Table
 
 GREEN = PatternFill("solid", fgColor="C6EFCE")
@@ -31,7 +32,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 TITLE_FONT = Font(name="黑体", size=14, bold=True)
 HEADER_FONT = Font(name="黑体", size=11, bold=True)
 BODY_FONT = Font(name="仿宋_GB2312", size=11)
-# Style objects are shared: openpyxl hashes each new one, which costs more than the writing.
+# Style objects are shared and each combination is assigned once (reports.xlsx_styles): openpyxl
+# hashes every style it is given, which costs more than the writing.
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
@@ -60,77 +62,86 @@ def row_fill(table: Table, row_index: int) -> PatternFill | None:
     return None
 
 
-def write_summary_sheet(sheet: Worksheet, bulletin: Bulletin) -> None:
+def write_summary_sheet(
+    sheet: Worksheet, bulletin: Bulletin, styles: CellStyles | None = None
+) -> None:
+    styles = styles or CellStyles()
     sheet.title = "汇总"
     width = max((len(t.columns) for t in bulletin.tables()), default=2)
-    sheet.cell(row=1, column=1, value=bulletin.title).font = TITLE_FONT
+    styles.apply(sheet.cell(row=1, column=1, value=bulletin.title), font=TITLE_FONT)
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 2))
-    sheet.cell(
+    issued = sheet.cell(
         row=2,
         column=1,
         value=f"{bulletin.issuing_authority}　{bulletin.document_number}　{bulletin.issue_date_text}"
         + ("　【示例数据】" if bulletin.demo else ""),
-    ).font = BODY_FONT
+    )
+    styles.apply(issued, font=BODY_FONT)
     sheet.freeze_panes = "A3"  # title rows stay visible
     widths: dict[int, int] = {}
     row_number = 4
     table_number = 0
     for heading, section in bulletin.numbered_sections():
-        sheet.cell(row=row_number, column=1, value=heading).font = HEADER_FONT
+        styles.apply(sheet.cell(row=row_number, column=1, value=heading), font=HEADER_FONT)
         row_number += 1
         for block in section.blocks:
             if isinstance(block, DataGap):
-                sheet.cell(row=row_number, column=1, value=block.text).font = BODY_FONT
+                styles.apply(sheet.cell(row=row_number, column=1, value=block.text), font=BODY_FONT)
                 row_number += 1
             if not isinstance(block, Table):
                 continue
             table_number += 1
-            sheet.cell(
+            caption = sheet.cell(
                 row=row_number, column=1, value=f"表{table_number}　{block.caption}"
-            ).font = HEADER_FONT
+            )
+            styles.apply(caption, font=HEADER_FONT)
             row_number += 1
             for col, name in enumerate(block.columns, start=1):
                 header = sheet.cell(row=row_number, column=col, value=name)
-                header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, BORDER
-                header.alignment = CENTRE
+                styles.apply(
+                    header, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTRE
+                )
                 widths[col] = max(widths.get(col, 0), _text_width(name))
             row_number += 1
             for index, row in enumerate(block.rows):
                 fill = row_fill(block, index)
                 for col, value in enumerate(row, start=1):
                     out = sheet.cell(row=row_number, column=col, value=value.text)
-                    out.font, out.border = BODY_FONT, BORDER
                     numeric = isinstance(value.value, int | float) and not isinstance(
                         value.value, bool
                     )
-                    out.alignment = CENTRE if numeric else LEFT
-                    if fill is not None:
-                        out.fill = fill
+                    styles.apply(
+                        out,
+                        font=BODY_FONT,
+                        fill=fill,
+                        border=BORDER,
+                        alignment=CENTRE if numeric else LEFT,
+                    )
                     widths[col] = max(widths.get(col, 0), min(_text_width(value.text), 60))
                 row_number += 1
             if block.note:
-                sheet.cell(row=row_number, column=1, value=f"注：{block.note}").font = BODY_FONT
+                note = sheet.cell(row=row_number, column=1, value=f"注：{block.note}")
+                styles.apply(note, font=BODY_FONT)
                 row_number += 1
             row_number += 1
     for col, chars in widths.items():
         sheet.column_dimensions[get_column_letter(col)].width = max(8, chars + 2)
 
 
-def write_table_sheet(sheet: Worksheet, table: Table) -> None:
+def write_table_sheet(sheet: Worksheet, table: Table, styles: CellStyles | None = None) -> None:
     """One table on its own sheet: caption row, frozen header row, fitted widths."""
+    styles = styles or CellStyles()
     sheet.title = table.caption[:31]
-    sheet.cell(row=1, column=1, value=table.caption).font = TITLE_FONT
+    styles.apply(sheet.cell(row=1, column=1, value=table.caption), font=TITLE_FONT)
     widths: dict[int, int] = {}
     for col, name in enumerate(table.columns, start=1):
         header = sheet.cell(row=2, column=col, value=name)
-        header.font, header.fill, header.border = HEADER_FONT, HEADER_FILL, BORDER
-        header.alignment = CENTRE
+        styles.apply(header, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTRE)
         widths[col] = _text_width(name)
     for row_number, row in enumerate(table.rows, start=3):
         for col, value in enumerate(row, start=1):
             out = sheet.cell(row=row_number, column=col, value=value.text)
-            out.font, out.border = BODY_FONT, BORDER
-            out.alignment = LEFT
+            styles.apply(out, font=BODY_FONT, border=BORDER, alignment=LEFT)
             widths[col] = max(widths[col], min(_text_width(value.text), 60))
     sheet.freeze_panes = "A3"
     for col, chars in widths.items():
@@ -147,17 +158,23 @@ def write_bulletin_xlsx(
     (``services.bulletin.ledger_book``, in the reader's access scope), one styled ledger sheet
     per plan (``envplan.reports.ledger``), then the detail lists (``bulletin.annex_tables``)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # One workbook built in memory and saved once (no ledger file written and read back).
+    workbook = Workbook()
+    styles = CellStyles()
+    summary = workbook.active
+    assert summary is not None
+    write_summary_sheet(summary, bulletin, styles)
     if ledger is not None:
-        write_ledger(ledger, path, demo=bulletin.demo)
-        workbook = load_workbook(path)
-        summary = workbook.create_sheet("汇总", 0)
-        workbook.active = 0
-    else:
-        workbook = Workbook()
-        summary = workbook.active
-    write_summary_sheet(summary, bulletin)
+        add_ledger_sheets(
+            workbook,
+            book_sheets(ledger),
+            as_of=ledger.as_of,
+            unit_names=ledger.unit_names,
+            demo=bulletin.demo,
+            styles=styles,
+        )
     for table in bulletin.annex_tables:
-        write_table_sheet(workbook.create_sheet(), table)
+        write_table_sheet(workbook.create_sheet(), table, styles)
     workbook.properties.title = f"{bulletin.title}（附件：台账）"
     workbook.properties.creator = bulletin.issuing_authority
     neutralise_formulas(workbook)  # user text never becomes a live formula

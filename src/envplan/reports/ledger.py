@@ -13,13 +13,15 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from envplan.reports.xlsx_safe import neutralise_formulas
+from envplan.reports.xlsx_styles import CellStyles
 from envplan.services.access import Principal
 from envplan.services.bulletin import LedgerBook, ledger_book
 from envplan.services.supervision import (
@@ -82,6 +84,69 @@ def row_values(state: OccurrenceState, number: int, unit_names: Mapping[str, str
     ]
 
 
+TITLE_FONT = Font(name="SimHei", size=16, bold=True)
+TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
+HEADER_FONT = Font(bold=True)
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+BODY_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+
+
+def add_ledger_sheets(
+    workbook: Workbook,
+    sheets: Sequence[tuple[str, str, Sequence[OccurrenceState]]],
+    *,
+    as_of: dt.date,
+    unit_names: Mapping[str, str],
+    demo: bool = False,
+    styles: CellStyles | None = None,
+) -> None:
+    """Append one ledger sheet per ``sheets`` entry = (sheet name, plan title, rows) to
+    ``workbook`` (the bulletin's attachment adds them to its own workbook, in memory).
+
+    styles: the workbook's style cache (:class:`CellStyles`), when the caller shares one."""
+    styles = styles or CellStyles()
+    last_col = get_column_letter(len(LEDGER_COLUMNS))
+    status_col = LEDGER_COLUMNS.index("完成状态") + 1
+    for sheet_name, plan_title, rows in sheets:
+        sheet = workbook.create_sheet(sheet_name)
+        prefix = "【示例数据】" if demo else ""
+        sheet["A1"] = f"{prefix}{plan_title}重点任务台账（截至{_cn_date(as_of)}）"
+        styles.apply(sheet["A1"], font=TITLE_FONT, alignment=TITLE_ALIGNMENT)
+        sheet.merge_cells(f"A1:{last_col}1")
+        sheet.row_dimensions[1].height = 32
+        sheet["A2"] = (
+            "填报单位：                联系人：              联系电话：              填报日期："
+        )
+        sheet.merge_cells(f"A2:{last_col}2")
+        for col, (name, width) in enumerate(zip(LEDGER_COLUMNS, COLUMN_WIDTHS, strict=True), 1):
+            cell = sheet.cell(row=HEADER_ROW, column=col, value=name)
+            styles.apply(
+                cell,
+                font=HEADER_FONT,
+                fill=HEADER_FILL,
+                border=BORDER,
+                alignment=HEADER_ALIGNMENT,
+            )
+            sheet.column_dimensions[get_column_letter(col)].width = width
+        body = styles.array(sheet, border=BORDER, alignment=BODY_ALIGNMENT)
+        for offset, state in enumerate(rows, start=1):  # rows HEADER_ROW + 1, … in turn
+            status = styles.array(
+                sheet, fill=LIGHT_FILLS[state.light], border=BORDER, alignment=BODY_ALIGNMENT
+            )
+            row = HEADER_ROW + offset
+            values: list[Any] = row_values(state, offset, unit_names)
+            sheet.append(
+                [
+                    Cell(sheet, row, col, value, style_array=status if col == status_col else body)
+                    for col, value in enumerate(values, start=1)
+                ]
+            )
+        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+        sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
+        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+        sheet.page_setup.orientation = "landscape"
+
+
 def write_ledger_workbook(
     sheets: Sequence[tuple[str, str, Sequence[OccurrenceState]]],
     out: Path | IO[bytes],
@@ -93,40 +158,14 @@ def write_ledger_workbook(
     """Write ``sheets`` = [(sheet name, plan title, rows)] to ``out`` (.xlsx)."""
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
-    last_col = get_column_letter(len(LEDGER_COLUMNS))
-    for sheet_name, plan_title, rows in sheets:
-        sheet = workbook.create_sheet(sheet_name)
-        prefix = "【示例数据】" if demo else ""
-        sheet["A1"] = f"{prefix}{plan_title}重点任务台账（截至{_cn_date(as_of)}）"
-        sheet["A1"].font = Font(name="SimHei", size=16, bold=True)
-        sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
-        sheet.merge_cells(f"A1:{last_col}1")
-        sheet.row_dimensions[1].height = 32
-        sheet["A2"] = (
-            "填报单位：                联系人：              联系电话：              填报日期："
-        )
-        sheet.merge_cells(f"A2:{last_col}2")
-        for col, (name, width) in enumerate(zip(LEDGER_COLUMNS, COLUMN_WIDTHS, strict=True), 1):
-            cell = sheet.cell(row=HEADER_ROW, column=col, value=name)
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.border = BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            sheet.column_dimensions[get_column_letter(col)].width = width
-        status_col = LEDGER_COLUMNS.index("完成状态") + 1
-        for offset, state in enumerate(rows, start=1):
-            row = HEADER_ROW + offset
-            for col, value in enumerate(row_values(state, offset, unit_names), start=1):
-                cell = sheet.cell(row=row, column=col, value=value)
-                cell.border = BORDER
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-            sheet.cell(row=row, column=status_col).fill = LIGHT_FILLS[state.light]
-        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
-        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        sheet.page_setup.orientation = "landscape"
+    add_ledger_sheets(workbook, sheets, as_of=as_of, unit_names=unit_names, demo=demo)
     neutralise_formulas(workbook)  # user text never becomes a live formula
     workbook.save(out)
+
+
+def book_sheets(book: LedgerBook) -> list[tuple[str, str, Sequence[OccurrenceState]]]:
+    """A gathered ledger's sheets as (sheet name, plan title, rows)."""
+    return [(sheet.name, sheet.plan_title, sheet.rows) for sheet in book.sheets]
 
 
 @dataclass(frozen=True)
@@ -136,8 +175,9 @@ class LedgerExport:
 
 def write_ledger(book: LedgerBook, out: Path | IO[bytes], *, demo: bool = False) -> LedgerExport:
     """Lay out a gathered ledger (``services.bulletin.ledger_book``) into a workbook."""
-    sheets = [(sheet.name, sheet.plan_title, sheet.rows) for sheet in book.sheets]
-    write_ledger_workbook(sheets, out, as_of=book.as_of, unit_names=book.unit_names, demo=demo)
+    write_ledger_workbook(
+        book_sheets(book), out, as_of=book.as_of, unit_names=book.unit_names, demo=demo
+    )
     return LedgerExport({sheet.name: len(sheet.rows) for sheet in book.sheets})
 
 

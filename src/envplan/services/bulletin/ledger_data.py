@@ -8,6 +8,7 @@ progress notes. The workbook is laid out by ``envplan.reports.ledger`` from this
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,19 +44,29 @@ def ledger_book(
     month: str | None = None,
     plan_key: str | None = None,
     principal: Principal | None = None,
+    states: Sequence[OccurrenceState] | None = None,
 ) -> LedgerBook:
-    """The ledger of the current plan versions (one sheet per plan) in ``principal``'s scope."""
+    """The ledger of the current plan versions (one sheet per plan) in ``principal``'s scope.
+
+    states: without ``month``, the rows already gathered by the caller
+    (``list_occurrences(session, as_of=as_of, principal=principal)``, the bulletin's one read of
+    the occurrences); otherwise the rows are read here, in one query for every plan."""
     unit_names = {unit_id: name for unit_id, name in session.execute(select(Unit.id, Unit.name))}
     versions = session.scalars(
         select(PlanVersion).where(PlanVersion.is_current.is_(True)).order_by(PlanVersion.id)
     ).all()
+    if states is None or month is not None:
+        states = ledger_rows(
+            session, as_of=as_of, month=month, plan_key=plan_key, principal=principal
+        )
+    by_plan: dict[str, list[OccurrenceState]] = {}
+    for state in states:  # ledger order within each plan is kept
+        by_plan.setdefault(state.plan_key, []).append(state)
     sheets = []
     for version in versions:
         if plan_key and version.plan_key != plan_key:
             continue
-        rows = ledger_rows(
-            session, as_of=as_of, month=month, plan_key=version.plan_key, principal=principal
-        )
+        rows = by_plan.get(version.plan_key, [])
         sheets.append(
             LedgerSheet(
                 PLAN_SHEET_NAMES.get(version.plan_key, version.plan_key), version.title, tuple(rows)

@@ -171,11 +171,18 @@ def _label_text(label: str | None) -> str:
 
 
 def supervision_facts_from_session(
-    session: Any, month: Month | str, *, plan: Any = None
+    session: Any,
+    month: Month | str,
+    *,
+    plan: Any = None,
+    states: Sequence[Any] | None = None,
 ) -> SupervisionFacts | None:
     """The month's dispatch facts from the records: the frozen snapshot when there is one,
     otherwise the dispatch recomputed from the records now (and labelled so).
 
+    states: every occurrence's state as of the month end
+    (``supervision.list_occurrences(session, as_of=<month end>)``), when the caller gathered it
+    already; the recomputed dispatch and the next month's due items are taken from it.
     ``None`` when the records hold no occurrence at all (no plan loaded).
     """
 
@@ -192,7 +199,7 @@ def supervision_facts_from_session(
             f"校验码{snapshot.content_sha256[:12]}）"
         )
     else:
-        content = supervision.compute_dispatch(session, month)
+        content = supervision.compute_dispatch(session, month, states=states)
         source = f"{month_label}月调度数据（尚未冻结快照，按当前记录计算）"
     as_of = dt.date.fromisoformat(content["as_of"])
     refs = _task_refs(plan)
@@ -228,8 +235,12 @@ def supervision_facts_from_session(
         )
         for unit, items in sorted(notices_by_unit.items())
     )
-    next_month = str(Month.parse(as_of + dt.timedelta(days=1)))
-    upcoming_states = supervision.list_occurrences(session, as_of=as_of, month=next_month)
+    following = Month.parse(as_of + dt.timedelta(days=1))
+    if states is not None and all(state.as_of == as_of for state in states[:1]):
+        # The same rows list_occurrences(month=...) selects: due in the next month, in order.
+        upcoming_states = [s for s in states if following.first <= s.due_date <= following.last]
+    else:
+        upcoming_states = supervision.list_occurrences(session, as_of=as_of, month=str(following))
     upcoming = tuple(
         UpcomingItem(
             plan=state.plan_key,
@@ -292,11 +303,17 @@ def records_session(database_url: str | None) -> Iterator[Any]:
 
 
 def supervision_facts(
-    month: Month | str, *, plan: Any = None, session: Any = None, database_url: str | None = None
+    month: Month | str,
+    *,
+    plan: Any = None,
+    session: Any = None,
+    database_url: str | None = None,
+    states: Sequence[Any] | None = None,
 ) -> SupervisionFacts | None:
-    """Dispatch facts from a session, or from a database URL (opened and closed here)."""
+    """Dispatch facts from a session (``states``: see :func:`supervision_facts_from_session`),
+    or from a database URL (opened and closed here)."""
     if session is not None:
-        return supervision_facts_from_session(session, month, plan=plan)
+        return supervision_facts_from_session(session, month, plan=plan, states=states)
     if not database_url:
         return None
 

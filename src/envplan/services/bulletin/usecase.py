@@ -34,6 +34,7 @@ from envplan.services.bulletin.inputs import (
 from envplan.services.bulletin.ledger_data import LedgerBook, ledger_book
 from envplan.services.bulletin.model import Bulletin
 from envplan.services.month import Month
+from envplan.services.supervision import list_occurrences
 
 
 @dataclass(frozen=True)
@@ -144,7 +145,12 @@ def monthly_bulletin(
     air: ready air inputs (tests, and callers that keep the store's daily frame).
     Raises ``InputFileError`` for an unreadable data file (zh-CN, file/row/field).
     """
-    supervision = sources.supervision_facts(request.month, plan=plan, session=session)
+    # Every occurrence's state at the month end, read once (one set-based query) for the
+    # dispatch figures, the next month's items and the ledger sheets.
+    states = _month_end_states(session, request.month)
+    supervision = sources.supervision_facts(
+        request.month, plan=plan, session=session, states=states
+    )
     demo = _demo(request, supervision)
     options = request.options
     if demo and not options.demo_data:
@@ -168,11 +174,24 @@ def monthly_bulletin(
     # records hold them.
     bulletin = with_infrastructure_section(bulletin, session)
     ledger = (
-        ledger_book(session, as_of=request.month.last, principal=request.principal)
+        ledger_book(
+            session,
+            as_of=request.month.last,
+            principal=request.principal,
+            # A reader's scope is applied by the query on the records themselves.
+            states=states if request.principal is None else None,
+        )
         if request.with_ledger and supervision is not None
         else None
     )
     return MonthlyBulletin(bulletin, ledger)
+
+
+def _month_end_states(session: Any, month: Month) -> list[Any] | None:
+    """``supervision.list_occurrences`` as of the month's last day (``None`` without records)."""
+    if session is None:
+        return None
+    return list_occurrences(session, as_of=month.last)
 
 
 def open_records(database_url: str | None) -> Any:

@@ -126,15 +126,25 @@ SNAPSHOT_ROW_FIELDS = (
 
 
 def compute_dispatch(
-    session: Session, month: str, *, rules: SupervisionRules = DEFAULT_RULES
+    session: Session,
+    month: str,
+    *,
+    rules: SupervisionRules = DEFAULT_RULES,
+    states: Sequence[OccurrenceState] | None = None,
 ) -> dict[str, Any]:
-    """The month-end dispatch content (what :func:`take_snapshot` freezes), recomputed now."""
+    """The month-end dispatch content (what :func:`take_snapshot` freezes), recomputed now.
+
+    states: ``list_occurrences(session, as_of=<month end>, rules=rules)`` when the caller has
+    it already (the bulletin gathers it once for all its sections)."""
     _, as_of = parse_month(month)
-    states = list_occurrences(session, as_of=as_of, rules=rules)
-    rows = []
-    for state in states:
-        data = state.to_json()
-        rows.append({name: data[name] for name in SNAPSHOT_ROW_FIELDS})
+    if states is None:
+        states = list_occurrences(session, as_of=as_of, rules=rules)
+    # The fields as OccurrenceState.to_json gives them (dates as ISO strings), without its
+    # whole-record copy.
+    rows = [
+        {name: _json_value(getattr(state, name)) for name in SNAPSHOT_ROW_FIELDS}
+        for state in states
+    ]
     return {
         "month": month,
         "as_of": as_of.isoformat(),
@@ -145,6 +155,10 @@ def compute_dispatch(
             for by in ("plan", "county", "unit")
         },
     }
+
+
+def _json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _canonical(content: dict[str, Any]) -> str:

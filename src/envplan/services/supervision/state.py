@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session, selectinload
 
 from envplan.services.access import Action, Principal, require
 from envplan.services.access import can_on_occurrence as _can
+from envplan.services.supervision.listing import listed_occurrences, listing_query
 from envplan.services.supervision.occurrences import month_end
 from envplan.services.supervision.rules import (
     CITY_LEVEL,
@@ -268,7 +269,7 @@ def list_occurrences(
     county, co (default all: the lead's duty, each county's own duty, each co-unit's contribution).
     principal: only what that user may read (None: no filtering, for trusted callers).
     """
-    query = _occurrence_query()
+    query = listing_query()
     if plan_key:
         query = query.where(PlanVersion.plan_key == plan_key)
     if unit_id:
@@ -301,7 +302,8 @@ def list_occurrences(
                 f"未知状态：{'、'.join(sorted(unknown))}（可选：{'、'.join(STATUS_LABELS)}）"
             )
     states = []
-    for occurrence in session.scalars(query):
+    for record in listed_occurrences(session, query):
+        occurrence = cast(Occurrence, record)  # the attributes compute_state and _can read
         if principal is not None and not _can(principal, Action.READ, occurrence):
             continue
         state = compute_state(occurrence, as_of, rules)
