@@ -11,7 +11,7 @@ hour, as the feed is.
 
 Timed, in a FRESH Python process with glibc's default allocator: read the CSV with the wide
 reader (``monitoring.air_wide_cnemc.read_cnemc_live_wide``: typed parse, one ``strptime``, checks
-as column expressions) → group by city → ``services.air.network_period_chain`` (hourly AQI of
+as column expressions; rows left in file order) → groups of whole cities (``city_groups``) → ``services.air.network_period_chain`` (hourly AQI of
 every station-hour, daily statistics and daily AQI of stations and cities, city = hourly mean of
 its stations) → for each month ``assess_period`` (good-day ratio, PM2.5 mean, composite index …)
 and ``rank_cities`` of every city. Printed: wall and CPU time of each step, the child's peak RSS
@@ -97,43 +97,24 @@ def chain(path: Path, hours: int, hourly_aqi: bool) -> dict[str, object]:
     """The timed path (runs in the child process)."""
     import polars as pl
 
-    from envplan.monitoring.air_wide_cnemc import read_cnemc_live_wide
+    from envplan.monitoring.air_wide_cnemc import city_groups, read_cnemc_live_wide
     from envplan.services import air
 
     t0, c0 = time.perf_counter(), time.process_time()
-    wide = read_cnemc_live_wide(path)
+    wide = read_cnemc_live_wide(path, sort=False)  # file order: the chain takes any order
     if wide is None:
         raise SystemExit("the wide reader declined the file (read_air would read it)")
     t_read, c_read = time.perf_counter() - t0, time.process_time() - c0
     station_hours = wide.height
     city_names = wide["city"].unique().sort()
-    # groups of whole cities (≈ CHUNK_STATION_HOURS rows each) for network_period_chain
-    parts = wide.partition_by("city", maintain_order=True)
-    del wide
-    groups: list[pl.DataFrame] = []
-    pending: list[pl.DataFrame] = []
-    size = 0
-    for part in parts:
-        pending.append(part)
-        size += part.height
-        if size >= air.CHUNK_STATION_HOURS:
-            groups.append(pl.concat(pending))
-            pending, size = [], 0
-    if pending:
-        groups.append(pl.concat(pending))
-    parts.clear()
     aqi_rows = [0]
 
     def on_hourly_aqi(frame: pl.DataFrame) -> None:
         aqi_rows[0] += frame.height  # computed, then freed
 
-    def chunks():  # type: ignore[no-untyped-def]
-        while groups:
-            yield groups.pop(0)  # each group freed once the chain is done with it
-
     months = _months(hours)
     result = air.network_period_chain(
-        chunks(),
+        city_groups(wide, air.CHUNK_STATION_HOURS),  # groups of whole cities
         months[0],
         cities=air.CityStations(),
         on_hourly_aqi=on_hourly_aqi if hourly_aqi else None,

@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 
 from envplan.monitoring.air_readers import read_air
-from envplan.monitoring.air_wide_cnemc import read_cnemc_live_wide, station_order
+from envplan.monitoring.air_wide_cnemc import city_groups, read_cnemc_live_wide
 from envplan.services.air.hourly import hourly_aqi_wide, hourly_wide
 
 NATIONAL = "cnemc-live-national-2026-02-28_2026-03-01.csv.gz"
@@ -121,10 +121,13 @@ def test_anything_unusual_goes_to_the_general_reader(
     assert read_cnemc_live_wide(_write(tmp_path, ROW_B, *rows, prefix=prefix)) is None
 
 
-def test_station_order_groups_whole_cities(tmp_path: Path) -> None:
+def test_file_order_and_city_groups(tmp_path: Path) -> None:
     other = ROW_A.replace("1001A", "0999A").replace("北京市", "天津市")
-    fast = read_cnemc_live_wide(_write(tmp_path, ROW_A, other, ROW_B))
-    assert fast is not None
-    grouped = fast[pl.Series(station_order(fast))]
-    assert grouped["city"].to_list() == ["北京市", "北京市", "天津市"]  # code-point order
-    assert grouped["site"].to_list() == ["1001A", "1003A", "0999A"]
+    path = _write(tmp_path, ROW_A, other, ROW_B)
+    unsorted = read_cnemc_live_wide(path, sort=False)
+    assert unsorted is not None
+    assert unsorted["site"].to_list() == ["1001A", "0999A", "1003A"]  # as in the file
+    whole = list(city_groups(unsorted, station_hours=1))  # one city a group
+    assert [g["site"].to_list() for g in whole] == [["1001A", "1003A"], ["0999A"]]  # 北 < 天
+    together = list(city_groups(unsorted, station_hours=10))
+    assert [g.height for g in together] == [3]
