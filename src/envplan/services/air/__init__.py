@@ -32,7 +32,6 @@ from envplan.services.air.hourly import (
     CHUNK_ROWS,
     HOURLY_AQI_COLUMNS,
     POLLUTANT_LIST,
-    PRIMARY_ORDER,
     RULES,
     city_daily_statistics,
     daily_aqi_frame,
@@ -72,6 +71,7 @@ from envplan.services.air.ranking import (
     rank_table,
     resolve_city_set,
 )
+from envplan.standards.air.rules import PRIMARY_ORDER
 
 __all__ = [
     "CATEGORY",

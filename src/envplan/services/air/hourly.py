@@ -151,8 +151,10 @@ def hourly_wide(measurements: pl.DataFrame) -> pl.DataFrame:
 #: Text columns are Enums (fixed vocabularies): cheap to build for millions of rows, and they
 #: compare, print and export as text. Position 0 of the pollutant vocabulary is "no pollutant".
 POLLUTANT_LIST = pl.Enum(list(JOINED_CODES))
+#: Polars type of the AQI category column (优 … 严重污染, HJ 633 Table 2).
 CATEGORY = pl.Enum([lv.category for lv in AQI_LEVELS])
 _RULE_CODES = tuple(AQI_RULE_SETS)  # the dated rule sets of ``standards.air.rules``
+#: Polars type of the ``rules`` column: the code of the HJ 633 edition that scored the row.
 RULES = pl.Enum(list(_RULE_CODES))
 _POLLUTANT_VALUES = pl.Series(list(JOINED_CODES), dtype=POLLUTANT_LIST)
 _CATEGORY_VALUES = pl.Series(

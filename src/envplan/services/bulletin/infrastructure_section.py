@@ -22,6 +22,18 @@ WARNING_SOURCE = "水质预警督办单（services.water_graph.warnings）"
 
 @dataclasses.dataclass(frozen=True)
 class InfrastructureFacts:
+    """The water-infrastructure facts of one month's bulletin (read from ``services.water_graph``).
+
+    Parameters
+    ----------
+    month : str
+        The bulletin's month, ``YYYY-MM``.
+    board : tuple of dict
+        The infrastructure indicators with their lights, as reported up to the month.
+    warnings : tuple of dict
+        The water-quality warning notices issued in the month.
+    """
+
     month: str  # "2021-06"
     board: tuple[dict[str, Any], ...]
     warnings: tuple[dict[str, Any], ...]

@@ -23,7 +23,9 @@ from envplan.services.land.units import KeyUnitInput, add_key_unit
 from envplan.standards.enterprises import credit_code_problem, normalise_credit_code
 from envplan.store.land import LandKeyUnit, LandPlot
 
+#: Sheet name of the plots in the import template and the export.
 PLOT_SHEET: Final = "地块"
+#: Sheet name of the key supervised units in the import template and the export.
 UNIT_SHEET: Final = "重点监管单位"
 
 #: header → PlotInput field; * = required.
@@ -42,6 +44,7 @@ PLOT_COLUMNS: Final[tuple[tuple[str, str, bool], ...]] = (
     ("当前阶段", "stage", False),
     ("登记日期", "registered_on", False),
 )
+#: header → key-unit field; * = required.
 UNIT_COLUMNS: Final[tuple[tuple[str, str, bool], ...]] = (
     ("单位名称", "name", True),
     ("统一社会信用代码", "credit_code", False),

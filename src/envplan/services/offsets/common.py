@@ -25,6 +25,7 @@ from envplan.standards.offsets import (
 from envplan.store.enterprises import Enterprise
 from envplan.store.offsets import OffsetCredit
 
+#: The unit whose officers grant offsets (市行政审批服务管理局).
 APPROVAL_UNIT_ID = "city-approval-services"
 DEMO_TAG = "【示例】"
 
@@ -163,6 +164,18 @@ def clean_text(value: str, field_name: str, limit: int) -> str:
 
 
 def credit_dict(credit: OffsetCredit) -> dict[str, Any]:
+    """The API's JSON shape of one credit (amounts in tonnes, dates ISO).
+
+    Parameters
+    ----------
+    credit : OffsetCredit
+        The stored credit.
+
+    Returns
+    -------
+    dict
+        ``id``, ``county``, ``pollutant``, ``tonnes``, ``remaining``, ``kind``, ``source`` …
+    """
     return {
         "id": credit.id,
         "county": credit.county,

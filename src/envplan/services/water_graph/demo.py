@@ -27,6 +27,7 @@ from envplan.services.water_graph.warnings import issue_warnings
 from envplan.store.water_graph import WaterReach
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo_data"
+#: The day the 示例 warnings are issued as of (the demo's 2021-06 month end).
 DEMO_WARNING_DAY = dt.date(2021, 6, 30)
 
 #: (target id, area, period, value, narrative): 示例 reports; water-t09 and the 泽州县 figure of
