@@ -28,7 +28,8 @@ def export(
     ),
 ) -> None:
     """导出台账（每个计划一张工作表）/ Export the ledger."""
-    from envplan.reports.ledger import export_ledger
+    from envplan.reports.ledger import write_ledger
+    from envplan.services.bulletin import ledger_book
     from envplan.services.supervision import SupervisionError, parse_month
 
     try:
@@ -38,9 +39,8 @@ def export(
     day = parse_date(as_of, "--as-of", default)
     with records_session() as session:
         principal = acting_user(session, user) if user else None
-        result = export_ledger(
-            session, out, as_of=day, month=month, plan_key=plan, principal=principal
-        )
+        book = ledger_book(session, as_of=day, month=month, plan_key=plan, principal=principal)
+    result = write_ledger(book, out)
     rows = "，".join(f"{name} {count} 行" for name, count in result.sheets.items())
     typer.echo(f"已导出台账 {out}（截至 {day}）：{rows}")
 

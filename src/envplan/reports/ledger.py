@@ -22,8 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from envplan.reports.xlsx_safe import neutralise_formulas
 from envplan.reports.xlsx_styles import CellStyles
-from envplan.services.access import Principal
-from envplan.services.bulletin import LedgerBook, ledger_book
+from envplan.services.bulletin import LedgerBook
 from envplan.services.supervision import (
     COUNTY_GROUP_UNIT_NAME,
     LEDGER_COLUMNS,
@@ -179,19 +178,3 @@ def write_ledger(book: LedgerBook, out: Path | IO[bytes], *, demo: bool = False)
         book_sheets(book), out, as_of=book.as_of, unit_names=book.unit_names, demo=demo
     )
     return LedgerExport({sheet.name: len(sheet.rows) for sheet in book.sheets})
-
-
-def export_ledger(
-    session: object,
-    out: Path | IO[bytes],
-    *,
-    as_of: dt.date,
-    month: str | None = None,
-    plan_key: str | None = None,
-    principal: Principal | None = None,
-    demo: bool = False,
-) -> LedgerExport:
-    """Gather (``services.bulletin.ledger_book``) and write the ledger: the ``envplan ledger
-    export`` entry point. The records are read by the service; this module only lays out."""
-    book = ledger_book(session, as_of=as_of, month=month, plan_key=plan_key, principal=principal)
-    return write_ledger(book, out, demo=demo)

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from envplan.reports.ledger import export_ledger
+from envplan.reports.ledger import write_ledger
+from envplan.services.bulletin import ledger_book
 from envplan.services.supervision.ledger import (
     LEDGER_COLUMNS,
     LedgerImportError,
@@ -25,7 +26,7 @@ D = dt.date
 
 
 def _export(session: Session, path: Path) -> None:
-    export_ledger(session, path, as_of=D(2021, 6, 30), month="2021-06")
+    write_ledger(ledger_book(session, as_of=D(2021, 6, 30), month="2021-06"), path)
 
 
 def _rows_by_key(path: Path, sheet: str) -> dict[str, int]:

@@ -19,8 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from envplan.plan import default_plan
-from envplan.reports.ledger import export_ledger
+from envplan.reports.ledger import write_ledger
 from envplan.services import supervision as sv
+from envplan.services.bulletin import ledger_book
 from envplan.services.supervision.ledger import LEDGER_COLUMNS, LedgerImportError, import_ledger
 from envplan.store.models import ProgressReport
 
@@ -52,7 +53,7 @@ def test_stale_row_is_refused_not_reverting_a_newer_update(
     mini_session: Session, people: People, tmp_path: Path
 ) -> None:
     path = tmp_path / "ledger.xlsx"
-    export_ledger(mini_session, path, as_of=D(2021, 6, 30), month="2021-06")
+    write_ledger(ledger_book(mini_session, as_of=D(2021, 6, 30), month="2021-06"), path)
     occ = sv.find_occurrence(mini_session, "air-m02", 6)
     # after the export, the clerk reports 80 % through the web form (version 1 → 2)
     sv.submit_report(
@@ -84,7 +85,7 @@ def test_missing_version_column_is_an_error(
     mini_session: Session, people: People, tmp_path: Path
 ) -> None:
     path = tmp_path / "ledger.xlsx"
-    export_ledger(mini_session, path, as_of=D(2021, 6, 30), month="2021-06")
+    write_ledger(ledger_book(mini_session, as_of=D(2021, 6, 30), month="2021-06"), path)
     workbook = load_workbook(path)
     workbook["空气"].cell(row=3, column=VERSION_COL).value = None
     workbook.save(path)
@@ -98,7 +99,7 @@ def test_dry_run_and_real_run_refuse_the_same_rows(
     """air-m05 is approved done on 7-10; a ledger dated 7-02 still sees it open as of 7-02, but
     the report service refuses a report on an approved item: both runs must say so."""
     path = tmp_path / "ledger.xlsx"
-    export_ledger(mini_session, path, as_of=D(2021, 6, 30), month="2021-06")
+    write_ledger(ledger_book(mini_session, as_of=D(2021, 6, 30), month="2021-06"), path)
     occ = sv.find_occurrence(mini_session, "air-m05", 1)
     report = sv.submit_report(
         mini_session,
@@ -139,7 +140,9 @@ def test_responsible_column_keeps_the_co_units(db_session: Session, tmp_path: Pa
     sv.load_plan_into_db(db_session, default_plan())
     db_session.commit()
     path = tmp_path / "ledger.xlsx"
-    export_ledger(db_session, path, as_of=D(2021, 12, 31), month="2021-12", plan_key="air")
+    write_ledger(
+        ledger_book(db_session, as_of=D(2021, 12, 31), month="2021-12", plan_key="air"), path
+    )
     ws = load_workbook(path)["空气"]
     row = _rows(path, "空气")["air-m01#1"]
     # air 三、(一)1 as printed: 〔责任单位：市生态环境局、市工信局、市审批服务管理局，
