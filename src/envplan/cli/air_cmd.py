@@ -229,36 +229,60 @@ def aqi_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
-    import polars as pl
 
     from envplan.cli.progress import Steps, progress_enabled
     from envplan.services.air.hourly import HOURLY_AQI_COLUMNS
 
     with Steps(progress_enabled(quiet)) as steps:
-        frame = None
+        done = None
         if fmt is HourlyFormat.mee_city and engine is Engine.embedded:
-            frame = _aqi_wide(input_path, rules, steps)
-        if frame is None:  # every other layout, Spark, or a file the fast path leaves to read_air
+            done = _aqi_wide(input_path, rules, steps)
+        if done is None:  # every other layout, Spark, or a file the fast path leaves to read_air
             frame = _aqi_long(input_path, fmt, rules, publication, engine, master, steps)
-        with steps.step("写入输出文件", frame.height) as step:
-            _write_csv(frame.select(HOURLY_AQI_COLUMNS), output)
-            step.rows = frame.height
+            done = _summary(frame), frame.select(HOURLY_AQI_COLUMNS)
+        summary, table = done
+        del done
+        with steps.step("写入输出文件", table.height) as step:
+            _write_csv(table, output)
+            step.rows = table.height
+    used, compared = summary
+    typer.echo(f"已写入 {output}：{table.height} 行（站点×小时），计算规则：{used}")
+    if compared is not None:
+        typer.echo(f"与文件发布的 AQI 一致：{compared[0]}/{compared[1]}")
+
+
+#: What the command prints after writing: the rule sets used, and (matching, compared) counts of
+#: the file's own AQI when it has one.
+_Summary = tuple[str, tuple[int, int] | None]
+
+
+def _summary(frame: pl.DataFrame) -> _Summary:
+    """The rule sets used and the agreement with the file's AQI, as column aggregates (no copy of
+    the frame; row order does not matter)."""
+    import polars as pl
+
     used = "、".join(sorted(frame["rules"].unique().cast(pl.String).to_list())) or "—"
-    typer.echo(f"已写入 {output}：{frame.height} 行（站点×小时），计算规则：{used}")
-    if "official_aqi" in frame.columns:
-        compared = frame.filter(pl.col("official_aqi").is_not_null())
-        same = int((compared["official_aqi"] == compared["aqi"]).sum())
-        typer.echo(f"与文件发布的 AQI 一致：{same}/{compared.height}")
+    if "official_aqi" not in frame.columns:
+        return used, None
+    official = pl.col("official_aqi")
+    counts = frame.select(
+        same=(official == pl.col("aqi")).sum(),  # null (not counted) where either is missing
+        compared=official.is_not_null().sum(),
+    ).row(0)
+    return used, (int(counts[0]), int(counts[1]))
 
 
-def _aqi_wide(input_path: Path, rules: Rules | None, steps: Any) -> pl.DataFrame | None:
-    """The MEE city-hour table kept wide from reader to kernel (``monitoring.air_wide``); None
-    when the file needs the general reader (which then reports its problems)."""
+def _aqi_wide(
+    input_path: Path, rules: Rules | None, steps: Any
+) -> tuple[_Summary, pl.DataFrame] | None:
+    """The MEE city-hour table kept wide from reader to kernel (``monitoring.air_wide``): the
+    summary and the output table (``HOURLY_AQI_COLUMNS`` in site/hour order); None when the file
+    needs the general reader (which then reports its problems)."""
     import polars as pl
 
     from envplan.monitoring.air_wide import check_mee_city_wide, load_mee_city_wide
     from envplan.monitoring.errors import InputFileError
-    from envplan.services.air.hourly import hourly_aqi_wide
+    from envplan.services.air.hourly import HOURLY_AQI_COLUMNS, hourly_aqi_wide
 
     with steps.step("读取文件") as step:
         try:
@@ -274,16 +298,19 @@ def _aqi_wide(input_path: Path, rules: Rules | None, steps: Any) -> pl.DataFrame
     if wide is None:
         return None
     with steps.step("计算 AQI", wide.frame.height):
-        # The engine runs in file order; its small integer results are then put in site/hour
-        # order (the order of the long path's hourly_wide), cheaper than reordering the inputs.
-        order = pl.Series(wide.order)
+        # The engine runs in file order; the summary is taken there, then only the output columns
+        # are put in site/hour order (the order of the long path's hourly_wide): cheaper than
+        # reordering the inputs. `time` stays a datetime: _write_csv prints it as
+        # YYYY-MM-DD HH:MM, the text of the long path's "%Y-%m-%d %H:00" for whole-hour labels.
         frame = hourly_aqi_wide(wide.frame, rules=_rules(rules)).with_columns(
             wide.frame["official_aqi"]
         )
-        frame = frame.select(pl.all().gather(order))
-    # `time` stays a datetime: _write_csv prints it as YYYY-MM-DD HH:MM, the text of the long
-    # path's "%Y-%m-%d %H:00" for whole-hour labels.
-    return frame.with_columns(pl.col("interval_end").alias("time"))
+        summary = _summary(frame)
+        order = wide.order_series()
+        del wide
+        columns = ["interval_end" if c == "time" else c for c in HOURLY_AQI_COLUMNS]
+        table = frame.select(pl.col(columns).gather(order)).rename({"interval_end": "time"})
+    return summary, table
 
 
 def _aqi_long(

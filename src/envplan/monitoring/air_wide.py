@@ -65,8 +65,12 @@ class WideHourly:
     frame: pl.DataFrame
     order: np.ndarray
 
+    def order_series(self) -> pl.Series:
+        """``order`` as Polars' index type (a gather with it converts nothing per column)."""
+        return pl.Series("order", self.order, dtype=pl.get_index_type())
+
     def sorted(self) -> pl.DataFrame:
-        return self.frame.select(pl.all().gather(pl.Series(self.order)))
+        return self.frame.select(pl.all().gather(self.order_series()))
 
 
 def _raw_bytes(path: Path) -> bytes | mmap.mmap | None:
@@ -226,11 +230,17 @@ def check_mee_city_wide(frame: pl.DataFrame) -> WideHourly | None:
     normalized = primary.select(normalize_primary(pl.col("main_pollution")))
     if normalized.to_series().str.contains("?", literal=True).any():
         return None
-    stripped = frame["city"].str.strip_chars()
-    names = stripped.unique().sort()  # code-point order: the order of the text column's sort
+    # Surrounding spaces are stripped; they are rare, so the distinct names are looked at first
+    # and the whole column is stripped only when one has them.
+    city = frame["city"]
+    distinct = city.unique()
+    if not (distinct.str.strip_chars() == distinct).all():
+        city = city.str.strip_chars()
+        distinct = city.unique()
+    names = distinct.sort()  # code-point order: the order of the text column's sort
     if names.is_in(list(MISSING_MARKERS)).any():
         return None  # a city cell of spaces around a missing marker: blank city
-    site = stripped.cast(pl.Enum(names))
+    site = city.cast(pl.Enum(names))
     # One key per row: site code × 2⁴⁰ + seconds since the first hour. Files are written hour
     # by hour, so a stable sort of the small site codes alone (NumPy's radix sort) usually
     # orders the keys; otherwise the keys are sorted. Equal neighbours are duplicates.
