@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -300,17 +301,36 @@ def _aqi_wide(
     with steps.step("计算 AQI", wide.frame.height):
         # The engine runs in file order; the summary is taken there, then only the output columns
         # are put in site/hour order (the order of the long path's hourly_wide): cheaper than
-        # reordering the inputs. `time` stays a datetime: _write_csv prints it as
-        # YYYY-MM-DD HH:MM, the text of the long path's "%Y-%m-%d %H:00" for whole-hour labels.
+        # reordering the inputs.
         frame = hourly_aqi_wide(wide.frame, rules=_rules(rules)).with_columns(
-            wide.frame["official_aqi"]
+            wide.frame["official_aqi"], _hour_labels(wide.frame["interval_end"])
         )
         summary = _summary(frame)
         order = wide.order_series()
         del wide
-        columns = ["interval_end" if c == "time" else c for c in HOURLY_AQI_COLUMNS]
-        table = frame.select(pl.col(columns).gather(order)).rename({"interval_end": "time"})
+        table = frame.select(pl.col(HOURLY_AQI_COLUMNS).gather(order))
     return summary, table
+
+
+def _hour_labels(end: pl.Series) -> pl.Series:
+    """The whole-hour times as ``time`` labels "YYYY-MM-DD HH:MM" (the text of the long path's
+    "%Y-%m-%d %H:00"), an Enum over the hours of the file's span: only those are formatted, each
+    row gets a 4-byte code (formatting every row's datetime costs a third of the CSV write, and
+    the code is cheaper to reorder). A file spanning more hours than it has rows keeps the
+    datetime (``_write_csv`` prints it in the same notation)."""
+    import polars as pl
+
+    first, last = end.min(), end.max()
+    if not isinstance(first, datetime) or not isinstance(last, datetime):
+        return end.alias("time")
+    span = (last - first) // timedelta(hours=1) + 1
+    if span > end.len():
+        return end.alias("time")
+    hours = pl.datetime_range(first, last, "1h", time_unit="us", eager=True)
+    text = hours.dt.strftime("%Y-%m-%d %H:%M")
+    labels = pl.Series("time", text, dtype=pl.Enum(text))
+    codes = (end - first).dt.total_hours().cast(pl.get_index_type())
+    return labels.gather(codes)
 
 
 def _aqi_long(
