@@ -172,12 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         ]
         floor_command = [python, "-c", FLOOR, str(source), str(folder / f"floor-{rows}.csv")]
         clis, floors = [], []
+        load = os.getloadavg()[0]
         try:
             for _ in range(args.repeat):  # alternated, so both see the same machine load
                 clis.append(run(command))
                 floors.append(run(floor_command))
         except Refused as refused:
-            # e.g. the input limits of envplan.monitoring.input_limits (2,000,000 lines)
+            # e.g. the input limits of envplan.monitoring.input_limits
             print(f"{rows:,} rows: envplan air aqi refused the file: {refused}")
             continue
         cli, floor = _best(clis), _best(floors)
@@ -218,26 +219,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         loop = float(theirs[3].split()[-1])  # the child's own time for the sample's rows
         scaled = theirs[0] - loop + loop * rows / sample  # process start + all rows
-        table.append((rows, size_mb, cli, floor, scaled))
+        table.append((rows, size_mb, cli, floor, scaled, (load, os.getloadavg()[0])))
         if not args.keep:
             for name in (f"aqi-{rows}.csv", f"floor-{rows}.csv", f"python-aqi-{rows}.csv"):
                 (folder / name).unlink(missing_ok=True)
     print(
         f"{'rows':>10} {'MB':>5} | {'envplan wall s':>14} {'cpu s':>6} {'GB':>5} | "
         f"{'floor wall s':>12} {'cpu s':>6} {'GB':>5} | {'python-aqi s':>12} | "
-        f"{'×python-aqi':>11} {'÷floor wall':>11} {'÷floor cpu':>10} {'÷floor RSS':>10}"
+        f"{'×python-aqi':>11} {'÷floor wall':>11} {'÷floor cpu':>10} {'÷floor RSS':>10} | "
+        f"{'load 1 min':>10}"
     )
-    for rows, size_mb, cli, floor, scaled in table:
+    for rows, size_mb, cli, floor, scaled, loads in table:
         print(
             f"{rows:>10,} {size_mb:>5.0f} | {cli[0]:>14.2f} {cli[1]:>6.2f} {cli[2]:>5.2f} | "
             f"{floor[0]:>12.2f} {floor[1]:>6.2f} {floor[2]:>5.2f} | {scaled:>12.1f} | "
             f"{scaled / cli[0]:>10.0f}× {cli[0] / floor[0]:>10.2f}× {cli[1] / floor[1]:>9.2f}× "
-            f"{cli[2] / floor[2]:>9.2f}×"
+            f"{cli[2] / floor[2]:>9.2f}× | {loads[0]:>4.1f}–{loads[1]:<4.1f}"
         )
     print(
         f"python-aqi: the first {args.sample:,} rows timed inside its process, scaled to the row "
-        "count, plus its process start. Targets (1 M rows): ≥ 200× python-aqi, ≤ 2× floor wall "
-        "time, ≤ 2× floor peak RSS."
+        "count, plus its process start; ×python-aqi = its wall time ÷ envplan's. Load: the 1-minute "
+        "load average before the first and after the last timed run of that row count. Targets "
+        "(1 M and 4 M rows): ≥ 200× python-aqi, ≤ 2× floor wall and CPU time, ≤ 2× floor peak RSS."
     )
     if not args.keep and args.data is None:
         for path in folder.iterdir():

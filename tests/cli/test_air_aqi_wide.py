@@ -189,6 +189,41 @@ def test_unusual_but_valid_files_give_the_same_output(tmp_path: Path) -> None:
     assert first[:4] == ["晋城市", "2019-02-04 00:00", "62", "false"]
 
 
+@pytest.mark.parametrize(
+    ("times", "labels"),
+    [
+        # dense span with a gap (3 hours, 3 rows): the labels of the span's hours
+        (
+            ["2019-02-04 00:00:00", "2019-02-04 02:00:00", "2019-02-04 01:00:00"],
+            ["2019-02-04 00:00", "2019-02-04 02:00", "2019-02-04 01:00"],
+        ),
+        # sparse (a span of months, 3 rows), across a year end: the datetimes themselves
+        (
+            ["2018-12-31 23:00:00", "2019-03-01 05:00:00", "2019-01-01 00:00:00"],
+            ["2018-12-31 23:00", "2019-03-01 05:00", "2019-01-01 00:00"],
+        ),
+    ],
+    ids=["dense-with-gap", "sparse"],
+)
+def test_time_labels_of_dense_and_sparse_files(
+    tmp_path: Path, times: list[str], labels: list[str]
+) -> None:
+    # Row 1 is 晋城市, rows 2 and 3 太原市; the output is by city (code-point order: 太 < 晋)
+    # and hour, times written "YYYY-MM-DD HH:MM".
+    rows = [
+        ROWS[0].replace("2019-02-04 00:00:00", times[0]),
+        ROWS[1].replace("晋城市", "太原市").replace("2019-02-04 01:00:00", times[1]),
+        ROWS[2].replace("晋城市", "太原市").replace("2019-02-04 02:00:00", times[2]),
+    ]
+    source = _write(tmp_path, rows, "times.csv")
+    out = tmp_path / "out.csv"
+    result = _aqi(str(source), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    taiyuan = sorted([labels[1], labels[2]])
+    got = [line.split(",")[:2] for line in out.read_text(encoding="utf-8").splitlines()[1:]]
+    assert got == [["太原市", taiyuan[0]], ["太原市", taiyuan[1]], ["晋城市", labels[0]]]
+
+
 def test_bytes_that_are_neither_utf8_nor_gbk(tmp_path: Path) -> None:
     path = tmp_path / "binary.csv"
     path.write_bytes(HEADER.encode() + b"\n\xff\xfe\xff,1,2\n")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -229,36 +231,65 @@ def aqi_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help=QUIET_HELP),
 ) -> None:
     """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
-    import polars as pl
 
     from envplan.cli.progress import Steps, progress_enabled
     from envplan.services.air.hourly import HOURLY_AQI_COLUMNS
 
     with Steps(progress_enabled(quiet)) as steps:
-        frame = None
+        done = None
         if fmt is HourlyFormat.mee_city and engine is Engine.embedded:
-            frame = _aqi_wide(input_path, rules, steps)
-        if frame is None:  # every other layout, Spark, or a file the fast path leaves to read_air
+            done = _aqi_wide(input_path, rules, steps)
+        if done is None:  # every other layout, Spark, or a file the fast path leaves to read_air
             frame = _aqi_long(input_path, fmt, rules, publication, engine, master, steps)
-        with steps.step("写入输出文件", frame.height) as step:
-            _write_csv(frame.select(HOURLY_AQI_COLUMNS), output)
-            step.rows = frame.height
-    used = "、".join(sorted(frame["rules"].unique().cast(pl.String).to_list())) or "—"
-    typer.echo(f"已写入 {output}：{frame.height} 行（站点×小时），计算规则：{used}")
-    if "official_aqi" in frame.columns:
-        compared = frame.filter(pl.col("official_aqi").is_not_null())
-        same = int((compared["official_aqi"] == compared["aqi"]).sum())
-        typer.echo(f"与文件发布的 AQI 一致：{same}/{compared.height}")
+            done = _summary(frame), frame.select(HOURLY_AQI_COLUMNS)
+        summary, table = done
+        del done
+        with steps.step("写入输出文件", table.height) as step:
+            _write_csv(table, output)
+            step.rows = table.height
+    used, compared = summary
+    typer.echo(f"已写入 {output}：{table.height} 行（站点×小时），计算规则：{used}")
+    if compared is not None:
+        typer.echo(f"与文件发布的 AQI 一致：{compared[0]}/{compared[1]}")
 
 
-def _aqi_wide(input_path: Path, rules: Rules | None, steps: Any) -> pl.DataFrame | None:
-    """The MEE city-hour table kept wide from reader to kernel (``monitoring.air_wide``); None
-    when the file needs the general reader (which then reports its problems)."""
+#: What the command prints after writing: the rule sets used, and (matching, compared) counts of
+#: the file's own AQI when it has one.
+_Summary = tuple[str, tuple[int, int] | None]
+
+
+def _summary(frame: pl.DataFrame) -> _Summary:
+    """The rule sets used and the agreement with the file's AQI, as column aggregates (no copy of
+    the frame; row order does not matter)."""
     import polars as pl
+
+    used = "、".join(sorted(frame["rules"].unique().cast(pl.String).to_list())) or "—"
+    if "official_aqi" not in frame.columns:
+        return used, None
+    official = pl.col("official_aqi")
+    counts = frame.select(
+        same=(official == pl.col("aqi")).sum(),  # null (not counted) where either is missing
+        compared=official.is_not_null().sum(),
+    ).row(0)
+    return used, (int(counts[0]), int(counts[1]))
+
+
+def _aqi_wide(
+    input_path: Path, rules: Rules | None, steps: Any
+) -> tuple[_Summary, pl.DataFrame] | None:
+    """The MEE city-hour table kept wide from reader to kernel (``monitoring.air_wide``): the
+    summary and the output table (``HOURLY_AQI_COLUMNS`` in site/hour order); None when the file
+    needs the general reader (which then reports its problems)."""
+    if "numpy" not in sys.modules:
+        # Not a lazy import, a setting read when NumPy is first imported (just below): this
+        # command does no linear algebra, and OpenBLAS would otherwise start a thread per core
+        # that busy-waits after the import (≈ 0.04 s CPU a run). Only this embedded path, which
+        # starts no other process, sets it; an explicit setting is kept.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
     from envplan.monitoring.air_wide import check_mee_city_wide, load_mee_city_wide
     from envplan.monitoring.errors import InputFileError
-    from envplan.services.air.hourly import hourly_aqi_wide
+    from envplan.services.air.hourly import HOURLY_AQI_COLUMNS, hourly_aqi_wide
 
     with steps.step("读取文件") as step:
         try:
@@ -274,16 +305,39 @@ def _aqi_wide(input_path: Path, rules: Rules | None, steps: Any) -> pl.DataFrame
     if wide is None:
         return None
     with steps.step("计算 AQI", wide.frame.height):
-        # The engine runs in file order; its small integer results are then put in site/hour
-        # order (the order of the long path's hourly_wide), cheaper than reordering the inputs.
-        order = pl.Series(wide.order)
+        # The engine runs in file order; the summary is taken there, then only the output columns
+        # are put in site/hour order (the order of the long path's hourly_wide): cheaper than
+        # reordering the inputs.
         frame = hourly_aqi_wide(wide.frame, rules=_rules(rules)).with_columns(
-            wide.frame["official_aqi"]
+            wide.frame["official_aqi"], _hour_labels(wide.frame["interval_end"])
         )
-        frame = frame.select(pl.all().gather(order))
-    # `time` stays a datetime: _write_csv prints it as YYYY-MM-DD HH:MM, the text of the long
-    # path's "%Y-%m-%d %H:00" for whole-hour labels.
-    return frame.with_columns(pl.col("interval_end").alias("time"))
+        summary = _summary(frame)
+        order = wide.order_series()
+        del wide
+        # A frame-level row gather checks the index once, not once per column.
+        table = frame.select(HOURLY_AQI_COLUMNS)[order]
+    return summary, table
+
+
+def _hour_labels(end: pl.Series) -> pl.Series:
+    """The whole-hour times as ``time`` labels "YYYY-MM-DD HH:MM" (the text of the long path's
+    "%Y-%m-%d %H:00"), an Enum over the hours of the file's span: only those are formatted, each
+    row gets a 4-byte code (formatting every row's datetime costs a third of the CSV write, and
+    the code is cheaper to reorder). A file spanning more hours than it has rows keeps the
+    datetime (``_write_csv`` prints it in the same notation)."""
+    import polars as pl
+
+    first, last = end.min(), end.max()
+    if not isinstance(first, datetime) or not isinstance(last, datetime):
+        return end.alias("time")
+    span = (last - first) // timedelta(hours=1) + 1
+    if span > end.len():
+        return end.alias("time")
+    hours = pl.datetime_range(first, last, "1h", time_unit="us", eager=True)
+    text = hours.dt.strftime("%Y-%m-%d %H:%M")
+    labels = pl.Series("time", text, dtype=pl.Enum(text))
+    codes = (end - first).dt.total_hours().cast(pl.get_index_type())
+    return labels.gather(codes)
 
 
 def _aqi_long(

@@ -26,6 +26,7 @@ import mmap
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -65,8 +66,12 @@ class WideHourly:
     frame: pl.DataFrame
     order: np.ndarray
 
+    def order_series(self) -> pl.Series:
+        """``order`` as Polars' index type (a gather with it converts nothing per column)."""
+        return pl.Series("order", self.order, dtype=pl.get_index_type())
+
     def sorted(self) -> pl.DataFrame:
-        return self.frame.select(pl.all().gather(pl.Series(self.order)))
+        return self.frame.select(pl.all().gather(self.order_series()))
 
 
 def _raw_bytes(path: Path) -> bytes | mmap.mmap | None:
@@ -219,23 +224,31 @@ def check_mee_city_wide(frame: pl.DataFrame) -> WideHourly | None:
         values=pl.any_horizontal(value_bad).any(),
         aqi=((aqi < 0) | (aqi > 500) | (aqi != aqi.round(0)) | aqi.is_nan()).any(),
         first=end.min(),
+        **_unit_counts(),  # one pass over the frame for every check
     )
-    if any(checks.drop("first").row(0)) or _unit_mistake(frame):
+    got = checks.row(0, named=True)
+    if got["blank"] or got["values"] or got["aqi"] or _unit_mistake(frame, got):
         return None
     primary = frame["main_pollution"].unique().to_frame()
     normalized = primary.select(normalize_primary(pl.col("main_pollution")))
     if normalized.to_series().str.contains("?", literal=True).any():
         return None
-    stripped = frame["city"].str.strip_chars()
-    names = stripped.unique().sort()  # code-point order: the order of the text column's sort
+    # Surrounding spaces are stripped; they are rare, so the distinct names are looked at first
+    # and the whole column is stripped only when one has them.
+    city = frame["city"]
+    distinct = city.unique()
+    if not (distinct.str.strip_chars() == distinct).all():
+        city = city.str.strip_chars()
+        distinct = city.unique()
+    names = distinct.sort()  # code-point order: the order of the text column's sort
     if names.is_in(list(MISSING_MARKERS)).any():
         return None  # a city cell of spaces around a missing marker: blank city
-    site = stripped.cast(pl.Enum(names))
+    site = city.cast(pl.Enum(names))
     # One key per row: site code × 2⁴⁰ + seconds since the first hour. Files are written hour
     # by hour, so a stable sort of the small site codes alone (NumPy's radix sort) usually
     # orders the keys; otherwise the keys are sorted. Equal neighbours are duplicates.
     codes = site.to_physical().to_numpy()
-    seconds = (frame["interval_end"] - checks["first"][0]).dt.total_seconds().to_numpy()
+    seconds = (frame["interval_end"] - got["first"]).dt.total_seconds().to_numpy()
     key = (codes.astype(np.uint64) << np.uint64(40)) | seconds.astype(np.uint64)
     order = np.argsort(codes, kind="stable")
     if not _increasing(key[order]):
@@ -255,13 +268,8 @@ def _increasing(values: np.ndarray) -> bool:
     return bool((values[1:] > values[:-1]).all())
 
 
-def _unit_mistake(frame: pl.DataFrame) -> bool:
-    """``air_checks._unit_problems`` on each column: a CO median above 20 mg/m³, or a µg/m³
-    column (≥ 10 values) whose median of non-zero values is below 1.
-
-    The median of n values is above L exactly when more than n/2 values are (2c > n, c the
-    count above L), except when 2c = n (n even: the two middle values straddle L): only then
-    is the median itself computed. The same holds for "below"."""
+def _unit_counts() -> dict[str, pl.Expr]:
+    """The counts ``_unit_mistake`` decides on, as named aggregate expressions."""
     counts: dict[str, pl.Expr] = {}
     for p in MEE_POLLUTANTS:
         column = pl.col(p)
@@ -272,7 +280,17 @@ def _unit_mistake(frame: pl.DataFrame) -> bool:
             counts[f"{p}:all"] = column.count()
             counts[f"{p}:n"] = (column > 0).sum()
             counts[f"{p}:c"] = ((column > 0) & (column < _UG_MEDIAN_FLOOR)).sum()
-    got = frame.select(**counts).row(0, named=True)
+    return counts
+
+
+def _unit_mistake(frame: pl.DataFrame, got: dict[str, Any]) -> bool:
+    """``air_checks._unit_problems`` on each column: a CO median above 20 mg/m³, or a µg/m³
+    column (≥ 10 values) whose median of non-zero values is below 1; ``got`` holds the
+    aggregates of ``_unit_counts``.
+
+    The median of n values is above L exactly when more than n/2 values are (2c > n, c the
+    count above L), except when 2c = n (n even: the two middle values straddle L): only then
+    is the median itself computed. The same holds for "below"."""
     for p in MEE_POLLUTANTS:
         n, c = got[f"{p}:n"], got[f"{p}:c"]
         if p != "CO" and got[f"{p}:all"] < _MIN_VALUES_FOR_UNIT_CHECK:
