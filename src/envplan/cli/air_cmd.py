@@ -119,7 +119,7 @@ def _read(path: Path, fmt: str) -> Any:
 def _rules(rules: Rules | None) -> Any:
     if rules is None:
         return None
-    from envplan.services.air.hourly import select_aqi_rules
+    from envplan.services.air import select_aqi_rules
 
     return select_aqi_rules(code=rules.value)
 
@@ -140,7 +140,7 @@ def _write_csv(frame: pl.DataFrame, output: Path) -> None:
 
 
 def _city_config(exclude: str | None, order: Order) -> Any:
-    from envplan.services.air.hourly import DEFAULT_EXCLUDED_STATIONS, CityStations
+    from envplan.services.air import DEFAULT_EXCLUDED_STATIONS, CityStations
 
     excluded = (
         DEFAULT_EXCLUDED_STATIONS
@@ -159,8 +159,7 @@ def _daily(
 ) -> pl.DataFrame:
     """Daily frame of every site, plus city rows when the input is station data: the frame of
     ``services.air_daily_frame.city_daily_frame``, the one the bulletin and the pages use."""
-    from envplan.services.air.daily_frame import city_daily_frame
-    from envplan.services.air.hourly import AirServiceError
+    from envplan.services.air import AirServiceError, city_daily_frame
 
     try:
         if engine is not None and engine.spark:
@@ -206,7 +205,7 @@ class _Engine:
 
 def _period_and_limits(period: str, limits: str | None) -> tuple[Any, Any]:
     """The --period span and the --limits set (None: the set in force on the period's first day)."""
-    from envplan.services.air.hourly import parse_period, select_limits
+    from envplan.services.air import parse_period, select_limits
 
     try:
         return parse_period(period), select_limits(code=limits) if limits else None
@@ -233,7 +232,7 @@ def aqi_command(
     """逐小时 AQI（每个站点/城市每小时一行） / Hourly AQI, one row per site and hour."""
 
     from envplan.cli.progress import Steps, progress_enabled
-    from envplan.services.air.hourly import HOURLY_AQI_COLUMNS
+    from envplan.services.air import HOURLY_AQI_COLUMNS
 
     with Steps(progress_enabled(quiet)) as steps:
         done = None
@@ -289,7 +288,7 @@ def _aqi_wide(
 
     from envplan.monitoring.air_wide import check_mee_city_wide, load_mee_city_wide
     from envplan.monitoring.errors import InputFileError
-    from envplan.services.air.hourly import HOURLY_AQI_COLUMNS, hourly_aqi_wide
+    from envplan.services.air import HOURLY_AQI_COLUMNS, hourly_aqi_wide
 
     with steps.step("读取文件") as step:
         try:
@@ -351,7 +350,7 @@ def _aqi_long(
 ) -> pl.DataFrame:
     """The general path: ``read_air``'s long table, then the hourly AQI of ``services.air``."""
     from envplan.monitoring.air_publication import publication_flags
-    from envplan.services.air.hourly import hourly_aqi
+    from envplan.services.air import hourly_aqi
 
     with steps.step("读取并检查文件") as step:
         result = _read(input_path, fmt.value)
@@ -450,7 +449,7 @@ def assess_command(
     master: str | None = typer.Option(None, "--master", help=MASTER_HELP),
 ) -> None:
     """期间评价：统计量、达标、超标倍数、综合指数、优良天数比例、重污染天数 / Period assessment."""
-    from envplan.services.air.hourly import AirServiceError, assess_period
+    from envplan.services.air import AirServiceError, assess_period
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
@@ -499,7 +498,7 @@ def rank_command(
     """城市综合指数排名（由小到大，并列同名次） / Composite-index ranking of all cities present."""
     import polars as pl
 
-    from envplan.services.air.hourly import rank_cities
+    from envplan.services.air import rank_cities
 
     span, limit_set = _period_and_limits(period, limits)
     result = _read(input_path, fmt.value)
@@ -551,7 +550,7 @@ def spark_job_command(
     """在 Spark 上计算平台数据目录中的全部空气数据，结果写回数据目录供平台读取 /
     Run the air chain on Spark over the platform store; results are written beside it."""
     from envplan.services.settings import load_settings
-    from envplan.services.spark.job import SparkJobError, run
+    from envplan.services.spark import SparkJobError, run_spark_job
 
     try:
         settings = load_settings(os.environ)
@@ -559,7 +558,7 @@ def spark_job_command(
         settings = load_settings(os.environ, demo=True)
     with _Engine(Engine.spark, master) as chosen:
         try:
-            target = run(chosen.session, settings.timeseries_dir, task)
+            target = run_spark_job(chosen.session, settings.timeseries_dir, task)
         except SparkJobError as error:
             raise _fail(str(error)) from None
     typer.echo(f"已写入 {target}")
