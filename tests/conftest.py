@@ -25,3 +25,12 @@ def test_data() -> Path:
 @pytest.fixture(scope="session")
 def seed_path(test_data: Path) -> Path:
     return test_data / "seed" / "jincheng-2021-action-plans.txt"
+
+
+#: Tests that run for minutes (schemathesis over every API operation, on each backend): started
+#: first, so that the two xdist workers do not end with one of them running them alone.
+LONG_RUNNING = ("tests/web/test_schemathesis.py::",)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONG_RUNNING))
