@@ -51,13 +51,17 @@ def load() -> str:
 
 
 def make_home(home: Path) -> None:
-    """A demo home as ``envplan serve --demo`` leaves it (run in this process, not timed)."""
-    from envplan.services.dashboard.platform import open_platform
-    from envplan.services.settings import load_settings
-
-    settings = load_settings({"ENVPLAN_HOME": str(home)}, demo=True)
-    platform = open_platform(settings, progress=lambda line: print(f"  {line}"))
-    platform.close()
+    """A demo home as ``envplan serve --demo`` leaves it (not timed), made in a child process:
+    on Linux a forked child starts with its parent's peak RSS, so the ~3 GB of this setup done
+    in the benchmark's own process would show as every timed run's peak."""
+    code = (
+        "import sys\n"
+        "from envplan.services.dashboard.platform import open_platform\n"
+        "from envplan.services.settings import load_settings\n"
+        "settings = load_settings({'ENVPLAN_HOME': sys.argv[1]}, demo=True)\n"
+        "open_platform(settings, progress=lambda line: print(f'  {line}', flush=True)).close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(home)], check=True)
 
 
 def envplan_command() -> list[str]:
