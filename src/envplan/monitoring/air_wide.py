@@ -24,6 +24,7 @@ import codecs
 import gzip
 import mmap
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -224,10 +225,10 @@ def check_mee_city_wide(frame: pl.DataFrame) -> WideHourly | None:
         values=pl.any_horizontal(value_bad).any(),
         aqi=((aqi < 0) | (aqi > 500) | (aqi != aqi.round(0)) | aqi.is_nan()).any(),
         first=end.min(),
-        **_unit_counts(),  # one pass over the frame for every check
+        **unit_counts(),  # one pass over the frame for every check
     )
     got = checks.row(0, named=True)
-    if got["blank"] or got["values"] or got["aqi"] or _unit_mistake(frame, got):
+    if got["blank"] or got["values"] or got["aqi"] or unit_mistake(frame, got):
         return None
     primary = frame["main_pollution"].unique().to_frame()
     normalized = primary.select(normalize_primary(pl.col("main_pollution")))
@@ -268,38 +269,48 @@ def _increasing(values: np.ndarray) -> bool:
     return bool((values[1:] > values[:-1]).all())
 
 
-def _unit_counts() -> dict[str, pl.Expr]:
-    """The counts ``_unit_mistake`` decides on, as named aggregate expressions."""
+#: The MEE layout's value columns, each named after its pollutant.
+_MEE_COLUMNS = {p: p for p in MEE_POLLUTANTS}
+
+
+def unit_counts(columns: Mapping[str, str] | None = None) -> dict[str, pl.Expr]:
+    """The counts ``unit_mistake`` decides on, as named aggregate expressions.
+
+    columns: value column → pollutant (default: the MEE layout, where each column is named after
+    its pollutant).
+    """
     counts: dict[str, pl.Expr] = {}
-    for p in MEE_POLLUTANTS:
-        column = pl.col(p)
+    for c, p in (columns or _MEE_COLUMNS).items():
+        column = pl.col(c)
         if p == "CO":
-            counts[f"{p}:n"] = column.count()
-            counts[f"{p}:c"] = (column > _CO_MEDIAN_LIMIT_MG).sum()
+            counts[f"{c}:n"] = column.count()
+            counts[f"{c}:c"] = (column > _CO_MEDIAN_LIMIT_MG).sum()
         else:
-            counts[f"{p}:all"] = column.count()
-            counts[f"{p}:n"] = (column > 0).sum()
-            counts[f"{p}:c"] = ((column > 0) & (column < _UG_MEDIAN_FLOOR)).sum()
+            counts[f"{c}:all"] = column.count()
+            counts[f"{c}:n"] = (column > 0).sum()
+            counts[f"{c}:c"] = ((column > 0) & (column < _UG_MEDIAN_FLOOR)).sum()
     return counts
 
 
-def _unit_mistake(frame: pl.DataFrame, got: dict[str, Any]) -> bool:
+def unit_mistake(
+    frame: pl.DataFrame, got: dict[str, Any], columns: Mapping[str, str] | None = None
+) -> bool:
     """``air_checks._unit_problems`` on each column: a CO median above 20 mg/m³, or a µg/m³
     column (≥ 10 values) whose median of non-zero values is below 1; ``got`` holds the
-    aggregates of ``_unit_counts``.
+    aggregates of ``unit_counts(columns)``.
 
     The median of n values is above L exactly when more than n/2 values are (2c > n, c the
     count above L), except when 2c = n (n even: the two middle values straddle L): only then
     is the median itself computed. The same holds for "below"."""
-    for p in MEE_POLLUTANTS:
-        n, c = got[f"{p}:n"], got[f"{p}:c"]
-        if p != "CO" and got[f"{p}:all"] < _MIN_VALUES_FOR_UNIT_CHECK:
+    for c, p in (columns or _MEE_COLUMNS).items():
+        n, k = got[f"{c}:n"], got[f"{c}:c"]
+        if p != "CO" and got[f"{c}:all"] < _MIN_VALUES_FOR_UNIT_CHECK:
             continue
-        if 2 * c != n:
-            if 2 * c > n:
+        if 2 * k != n:
+            if 2 * k > n:
                 return True
             continue
-        values = frame[p] if p == "CO" else frame[p].filter(frame[p] > 0)
+        values = frame[c] if p == "CO" else frame[c].filter(frame[c] > 0)
         median = values.median()
         if not isinstance(median, float):
             continue  # no values: no unit check, as in air_checks

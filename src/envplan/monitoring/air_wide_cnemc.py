@@ -28,14 +28,12 @@ import numpy as np
 import polars as pl
 
 from envplan.monitoring.air_checks import (
-    _CO_MEDIAN_LIMIT_MG,
-    _MIN_VALUES_FOR_UNIT_CHECK,
-    _UG_MEDIAN_FLOOR,
     normalize_primary,
 )
 from envplan.monitoring.air_io import InputPath
 from envplan.monitoring.air_layouts import CNEMC_LIVE_COLUMNS
 from envplan.monitoring.air_schema import PHYSICAL_MAXIMA, POLLUTANTS
+from envplan.monitoring.air_wide import unit_counts, unit_mistake
 from envplan.monitoring.input_limits import check_file
 
 #: Time notations tried on the first ``timepoint`` cell (the 2026 feed writes the first, the
@@ -221,36 +219,10 @@ def _site_hour_order(frame: pl.DataFrame) -> np.ndarray | None:
 
 
 def _unit_mistake(frame: pl.DataFrame) -> bool:
-    """``air_checks._unit_problems`` on each value column: a CO median above 20 mg/m³, or a µg/m³
-    column (≥ 10 values) whose median of non-zero values is below 1. Counted as in
-    ``air_wide._unit_mistake``: the median is above L exactly when more than half the values are,
-    except when exactly half are; only then is the median itself computed."""
-    counts: dict[str, pl.Expr] = {}
-    for c, (p, _) in CNEMC_LIVE_COLUMNS.items():
-        column = pl.col(c)
-        if p == "CO":
-            counts[f"{c}:n"] = column.count()
-            counts[f"{c}:c"] = (column > _CO_MEDIAN_LIMIT_MG).sum()
-        else:
-            counts[f"{c}:all"] = column.count()
-            counts[f"{c}:n"] = (column > 0).sum()
-            counts[f"{c}:c"] = ((column > 0) & (column < _UG_MEDIAN_FLOOR)).sum()
-    got = frame.select(**counts).row(0, named=True)
-    for c, (p, _) in CNEMC_LIVE_COLUMNS.items():
-        n, k = got[f"{c}:n"], got[f"{c}:c"]
-        if p != "CO" and got[f"{c}:all"] < _MIN_VALUES_FOR_UNIT_CHECK:
-            continue
-        if 2 * k != n:
-            if 2 * k > n:
-                return True
-            continue
-        series = frame[c] if p == "CO" else frame[c].filter(frame[c] > 0)
-        median = series.median()
-        if not isinstance(median, float):
-            continue
-        if median > _CO_MEDIAN_LIMIT_MG if p == "CO" else median < _UG_MEDIAN_FLOOR:
-            return True
-    return False
+    """``air_wide.unit_mistake`` on the value columns of the CNEMC live layout."""
+    columns = {c: p for c, (p, _) in CNEMC_LIVE_COLUMNS.items()}
+    got = frame.select(**unit_counts(columns)).row(0, named=True)
+    return unit_mistake(frame, got, columns)
 
 
 def read_cnemc_live_wide(path: InputPath, *, sort: bool = True) -> pl.DataFrame | None:
