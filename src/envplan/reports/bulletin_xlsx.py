@@ -6,36 +6,31 @@ under its caption: frozen title rows, column widths fitted to the text, and traf
 
 The per-plan ledger sheets come from ``envplan.reports.ledger`` (the supervision ledger export,
 reused as is); the item-by-item lists of the bulletin (e.g. overdue items) follow on sheets of
-their own.
+their own. Written with XlsxWriter (:mod:`envplan.reports.xlsx_fast`), in one pass.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet
 
 from envplan.reports.ledger import add_ledger_sheets, book_sheets
-from envplan.reports.xlsx_safe import neutralise_formulas
-from envplan.reports.xlsx_styles import CellStyles
+from envplan.reports.xlsx_fast import Formats, close_book, open_book, sheet_name, write_text
 from envplan.services.bulletin import Bulletin, DataGap, LedgerBook, Table
 
-GREEN = PatternFill("solid", fgColor="C6EFCE")
-YELLOW = PatternFill("solid", fgColor="FFEB9C")
-RED = PatternFill("solid", fgColor="FFC7CE")
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-THIN = Side(style="thin", color="000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-TITLE_FONT = Font(name="黑体", size=14, bold=True)
-HEADER_FONT = Font(name="黑体", size=11, bold=True)
-BODY_FONT = Font(name="仿宋_GB2312", size=11)
-# Style objects are shared and each combination is assigned once (reports.xlsx_styles): openpyxl
-# hashes every style it is given, which costs more than the writing.
-CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+GREEN = {"pattern": 1, "bg_color": "#C6EFCE"}
+YELLOW = {"pattern": 1, "bg_color": "#FFEB9C"}
+RED = {"pattern": 1, "bg_color": "#FFC7CE"}
+HEADER_FILL = {"pattern": 1, "bg_color": "#D9E1F2"}
+BORDER = {"border": 1, "border_color": "#000000"}
+TITLE_FONT = {"font_name": "黑体", "font_size": 14, "bold": True}
+HEADER_FONT = {"font_name": "黑体", "font_size": 11, "bold": True}
+BODY_FONT = {"font_name": "仿宋_GB2312", "font_size": 11}
+CENTRE = {"align": "center", "valign": "vcenter", "text_wrap": True}
+LEFT = {"align": "left", "valign": "vcenter", "text_wrap": True}
+NO_FILL: dict[str, Any] = {}
 
 
 def _text_width(text: str) -> int:
@@ -43,11 +38,11 @@ def _text_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def row_fill(table: Table, row_index: int) -> PatternFill | None:
+def row_fill(table: Table, row_index: int) -> dict[str, Any]:
     """Traffic light of a progress row: red when it has overdue items, green when all due items
-    are done; ``None`` for tables without those columns."""
+    are done, yellow when some are not; no fill (``{}``) for tables without those columns."""
     if "逾期未完成" not in table.columns:
-        return None
+        return NO_FILL
     row = table.rows[row_index]
     overdue = row[table.columns.index("逾期未完成")].value
     if isinstance(overdue, int) and overdue > 0:
@@ -59,93 +54,79 @@ def row_fill(table: Table, row_index: int) -> PatternFill | None:
             return GREEN
         if isinstance(due, int) and due > 0:
             return YELLOW
-    return None
+    return NO_FILL
 
 
-def write_summary_sheet(
-    sheet: Worksheet, bulletin: Bulletin, styles: CellStyles | None = None
-) -> None:
-    styles = styles or CellStyles()
-    sheet.title = "汇总"
+def _fit_columns(sheet: Worksheet, widths: dict[int, int]) -> None:
+    for col, chars in widths.items():
+        sheet.set_column(col, col, max(8, chars + 2))
+
+
+def write_summary_sheet(sheet: Worksheet, bulletin: Bulletin, formats: Formats) -> None:
+    """The "汇总" sheet: every table of the bulletin under its caption (rows 0-based here)."""
     width = max((len(t.columns) for t in bulletin.tables()), default=2)
-    styles.apply(sheet.cell(row=1, column=1, value=bulletin.title), font=TITLE_FONT)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(width, 2))
-    issued = sheet.cell(
-        row=2,
-        column=1,
-        value=f"{bulletin.issuing_authority}　{bulletin.document_number}　{bulletin.issue_date_text}"
-        + ("　【示例数据】" if bulletin.demo else ""),
+    title = formats.get(TITLE_FONT)
+    sheet.merge_range(0, 0, 0, max(width, 2) - 1, bulletin.title, title)
+    issued = (
+        f"{bulletin.issuing_authority}　{bulletin.document_number}　{bulletin.issue_date_text}"
+        + ("　【示例数据】" if bulletin.demo else "")
     )
-    styles.apply(issued, font=BODY_FONT)
-    sheet.freeze_panes = "A3"  # title rows stay visible
+    write_text(sheet, 1, 0, issued, formats, BODY_FONT)
+    sheet.freeze_panes(2, 0)  # title rows stay visible
     widths: dict[int, int] = {}
-    row_number = 4
+    row_number = 3
     table_number = 0
     for heading, section in bulletin.numbered_sections():
-        styles.apply(sheet.cell(row=row_number, column=1, value=heading), font=HEADER_FONT)
+        write_text(sheet, row_number, 0, heading, formats, HEADER_FONT)
         row_number += 1
         for block in section.blocks:
             if isinstance(block, DataGap):
-                styles.apply(sheet.cell(row=row_number, column=1, value=block.text), font=BODY_FONT)
+                write_text(sheet, row_number, 0, block.text, formats, BODY_FONT)
                 row_number += 1
             if not isinstance(block, Table):
                 continue
             table_number += 1
-            caption = sheet.cell(
-                row=row_number, column=1, value=f"表{table_number}　{block.caption}"
-            )
-            styles.apply(caption, font=HEADER_FONT)
+            caption = f"表{table_number}　{block.caption}"
+            write_text(sheet, row_number, 0, caption, formats, HEADER_FONT)
             row_number += 1
-            for col, name in enumerate(block.columns, start=1):
-                header = sheet.cell(row=row_number, column=col, value=name)
-                styles.apply(
-                    header, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTRE
+            for col, name in enumerate(block.columns):
+                write_text(
+                    sheet, row_number, col, name, formats, HEADER_FONT, HEADER_FILL, BORDER, CENTRE
                 )
                 widths[col] = max(widths.get(col, 0), _text_width(name))
             row_number += 1
             for index, row in enumerate(block.rows):
                 fill = row_fill(block, index)
-                for col, value in enumerate(row, start=1):
-                    out = sheet.cell(row=row_number, column=col, value=value.text)
+                for col, value in enumerate(row):
                     numeric = isinstance(value.value, int | float) and not isinstance(
                         value.value, bool
                     )
-                    styles.apply(
-                        out,
-                        font=BODY_FONT,
-                        fill=fill,
-                        border=BORDER,
-                        alignment=CENTRE if numeric else LEFT,
+                    align = CENTRE if numeric else LEFT
+                    write_text(
+                        sheet, row_number, col, value.text, formats, BODY_FONT, fill, BORDER, align
                     )
                     widths[col] = max(widths.get(col, 0), min(_text_width(value.text), 60))
                 row_number += 1
             if block.note:
-                note = sheet.cell(row=row_number, column=1, value=f"注：{block.note}")
-                styles.apply(note, font=BODY_FONT)
+                write_text(sheet, row_number, 0, f"注：{block.note}", formats, BODY_FONT)
                 row_number += 1
             row_number += 1
-    for col, chars in widths.items():
-        sheet.column_dimensions[get_column_letter(col)].width = max(8, chars + 2)
+    _fit_columns(sheet, widths)
 
 
-def write_table_sheet(sheet: Worksheet, table: Table, styles: CellStyles | None = None) -> None:
+def write_table_sheet(sheet: Worksheet, table: Table, formats: Formats) -> None:
     """One table on its own sheet: caption row, frozen header row, fitted widths."""
-    styles = styles or CellStyles()
-    sheet.title = table.caption[:31]
-    styles.apply(sheet.cell(row=1, column=1, value=table.caption), font=TITLE_FONT)
+    write_text(sheet, 0, 0, table.caption, formats, TITLE_FONT)
     widths: dict[int, int] = {}
-    for col, name in enumerate(table.columns, start=1):
-        header = sheet.cell(row=2, column=col, value=name)
-        styles.apply(header, font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=CENTRE)
+    for col, name in enumerate(table.columns):
+        write_text(sheet, 1, col, name, formats, HEADER_FONT, HEADER_FILL, BORDER, CENTRE)
         widths[col] = _text_width(name)
-    for row_number, row in enumerate(table.rows, start=3):
-        for col, value in enumerate(row, start=1):
-            out = sheet.cell(row=row_number, column=col, value=value.text)
-            styles.apply(out, font=BODY_FONT, border=BORDER, alignment=LEFT)
+    for row_number, row in enumerate(table.rows, start=2):
+        for col, value in enumerate(row):
+            write_text(sheet, row_number, col, value.text, formats, BODY_FONT, BORDER, LEFT)
             widths[col] = max(widths[col], min(_text_width(value.text), 60))
-    sheet.freeze_panes = "A3"
-    for col, chars in widths.items():
-        sheet.column_dimensions[get_column_letter(col)].width = max(8, chars + 2)
+    sheet.freeze_panes(2, 0)
+    _fit_columns(sheet, widths)
 
 
 def write_bulletin_xlsx(
@@ -156,26 +137,25 @@ def write_bulletin_xlsx(
 ) -> None:
     """Write the Excel attachment: the summary sheet first, then, with the gathered ledger rows
     (``services.bulletin.ledger_book``, in the reader's access scope), one styled ledger sheet
-    per plan (``envplan.reports.ledger``), then the detail lists (``bulletin.annex_tables``)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # One workbook built in memory and saved once (no ledger file written and read back).
-    workbook = Workbook()
-    styles = CellStyles()
-    summary = workbook.active
-    assert summary is not None
-    write_summary_sheet(summary, bulletin, styles)
+    per plan (``envplan.reports.ledger``), then the detail lists (``bulletin.annex_tables``).
+    User text never becomes a live formula (:mod:`envplan.reports.xlsx_fast`)."""
+    book, buffer = open_book(path)
+    formats = Formats(book)
+    taken: set[str] = set()
+    write_summary_sheet(book.add_worksheet(sheet_name("汇总", taken)), bulletin, formats)
     if ledger is not None:
         add_ledger_sheets(
-            workbook,
+            book,
             book_sheets(ledger),
             as_of=ledger.as_of,
             unit_names=ledger.unit_names,
             demo=bulletin.demo,
-            styles=styles,
+            formats=formats,
+            taken=taken,
         )
     for table in bulletin.annex_tables:
-        write_table_sheet(workbook.create_sheet(), table, styles)
-    workbook.properties.title = f"{bulletin.title}（附件：台账）"
-    workbook.properties.creator = bulletin.issuing_authority
-    neutralise_formulas(workbook)  # user text never becomes a live formula
-    workbook.save(path)
+        write_table_sheet(book.add_worksheet(sheet_name(table.caption, taken)), table, formats)
+    book.set_properties(
+        {"title": f"{bulletin.title}（附件：台账）", "author": bulletin.issuing_authority}
+    )
+    close_book(book, buffer, path)

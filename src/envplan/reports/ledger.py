@@ -3,8 +3,9 @@
 Row 1 is the title ("…重点任务台账（截至2021年6月30日）"), row 2 the filler's unit, contact person
 and date, row 3 the header (序号, 类别, 主要任务, 完成时限, 牵头单位, 责任单位, 进展情况, 完成状态,
 备注, and the 编号 key used on import). The header is frozen, columns have working widths, text
-wraps, and 完成状态 is filled with the traffic-light colour. The monthly bulletin reuses
-:func:`write_ledger_workbook` with rows it selected itself.
+wraps, and 完成状态 is filled with the traffic-light colour. The monthly bulletin adds the same
+sheets to its own workbook (:func:`add_ledger_sheets`). Written with XlsxWriter
+(:mod:`envplan.reports.xlsx_fast`: the ledger is the largest sheet envplan writes).
 """
 
 from __future__ import annotations
@@ -13,15 +14,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from xlsxwriter.workbook import Workbook
 
-from envplan.reports.xlsx_safe import neutralise_formulas
-from envplan.reports.xlsx_styles import CellStyles
+from envplan.reports.xlsx_fast import Formats, close_book, open_book, sheet_name, write_row
+from envplan.reports.xlsx_safe import is_risky
 from envplan.services.bulletin import LedgerBook
 from envplan.services.supervision import (
     COUNTY_GROUP_UNIT_NAME,
@@ -33,15 +31,9 @@ from envplan.services.supervision import (
 )
 
 COLUMN_WIDTHS = (6, 18, 60, 22, 20, 24, 48, 16, 20, 16, 10)
-LIGHT_FILLS = {
-    "green": PatternFill("solid", fgColor="C6EFCE"),
-    "yellow": PatternFill("solid", fgColor="FFEB9C"),
-    "red": PatternFill("solid", fgColor="FFC7CE"),
-}
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_ROW = 3
+LIGHT_FILLS = {"green": "#C6EFCE", "yellow": "#FFEB9C", "red": "#FFC7CE"}
+HEADER_FILL = "#D9E1F2"
+HEADER_ROW = 3  # 1-based, as the sheet shows it
 
 
 def _cn_date(day: dt.date) -> str:
@@ -83,67 +75,83 @@ def row_values(state: OccurrenceState, number: int, unit_names: Mapping[str, str
     ]
 
 
-TITLE_FONT = Font(name="SimHei", size=16, bold=True)
-TITLE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
-HEADER_FONT = Font(bold=True)
-HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
-BODY_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
+TITLE = {
+    "font_name": "SimHei",
+    "font_size": 16,
+    "bold": True,
+    "align": "center",
+    "valign": "vcenter",
+}
+BORDER = {"border": 1, "border_color": "#808080"}
+HEADER = {
+    **BORDER,
+    "bold": True,
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
+    "pattern": 1,
+    "bg_color": HEADER_FILL,
+}
+BODY = {**BORDER, "valign": "top", "text_wrap": True}
+FILLER_LINE = "填报单位：                联系人：              联系电话：              填报日期："
 
 
 def add_ledger_sheets(
-    workbook: Workbook,
+    book: Workbook,
     sheets: Sequence[tuple[str, str, Sequence[OccurrenceState]]],
     *,
     as_of: dt.date,
     unit_names: Mapping[str, str],
     demo: bool = False,
-    styles: CellStyles | None = None,
+    formats: Formats | None = None,
+    taken: set[str] | None = None,
 ) -> None:
-    """Append one ledger sheet per ``sheets`` entry = (sheet name, plan title, rows) to
-    ``workbook`` (the bulletin's attachment adds them to its own workbook, in memory).
+    """Append one ledger sheet per ``sheets`` entry = (sheet name, plan title, rows) to the
+    XlsxWriter ``book`` (the bulletin's attachment adds them to its own workbook).
 
-    styles: the workbook's style cache (:class:`CellStyles`), when the caller shares one."""
-    styles = styles or CellStyles()
-    last_col = get_column_letter(len(LEDGER_COLUMNS))
-    status_col = LEDGER_COLUMNS.index("完成状态") + 1
-    for sheet_name, plan_title, rows in sheets:
-        sheet = workbook.create_sheet(sheet_name)
-        prefix = "【示例数据】" if demo else ""
-        sheet["A1"] = f"{prefix}{plan_title}重点任务台账（截至{_cn_date(as_of)}）"
-        styles.apply(sheet["A1"], font=TITLE_FONT, alignment=TITLE_ALIGNMENT)
-        sheet.merge_cells(f"A1:{last_col}1")
-        sheet.row_dimensions[1].height = 32
-        sheet["A2"] = (
-            "填报单位：                联系人：              联系电话：              填报日期："
+    formats: the workbook's format cache (:class:`~envplan.reports.xlsx_fast.Formats`), when the
+    caller shares one; taken: the sheet names already used in ``book`` (lower case)."""
+    formats = formats or Formats(book)
+    taken = set() if taken is None else taken
+    last_col = len(LEDGER_COLUMNS) - 1
+    status_col = LEDGER_COLUMNS.index("完成状态")
+    body = [formats.get(BODY)] * len(LEDGER_COLUMNS)
+    body_quoted = [formats.get(BODY, quoted=True)] * len(LEDGER_COLUMNS)
+    by_light = {
+        light: (
+            [
+                *body[:status_col],
+                formats.get(BODY, {"pattern": 1, "bg_color": colour}),
+                *body[status_col + 1 :],
+            ],
+            [
+                *body_quoted[:status_col],
+                formats.get(BODY, {"pattern": 1, "bg_color": colour}, quoted=True),
+                *body_quoted[status_col + 1 :],
+            ],
         )
-        sheet.merge_cells(f"A2:{last_col}2")
-        for col, (name, width) in enumerate(zip(LEDGER_COLUMNS, COLUMN_WIDTHS, strict=True), 1):
-            cell = sheet.cell(row=HEADER_ROW, column=col, value=name)
-            styles.apply(
-                cell,
-                font=HEADER_FONT,
-                fill=HEADER_FILL,
-                border=BORDER,
-                alignment=HEADER_ALIGNMENT,
-            )
-            sheet.column_dimensions[get_column_letter(col)].width = width
-        body = styles.array(sheet, border=BORDER, alignment=BODY_ALIGNMENT)
+        for light, colour in LIGHT_FILLS.items()
+    }
+    for wanted, plan_title, rows in sheets:
+        sheet = book.add_worksheet(sheet_name(wanted, taken))
+        prefix = "【示例数据】" if demo else ""
+        title = f"{prefix}{plan_title}重点任务台账（截至{_cn_date(as_of)}）"
+        sheet.merge_range(0, 0, 0, last_col, title, formats.get(TITLE, quoted=is_risky(title)))
+        sheet.set_row(0, 32)
+        sheet.merge_range(1, 0, 1, last_col, FILLER_LINE, formats.get({}))
+        header = formats.get(HEADER)
+        for col, (name, width) in enumerate(zip(LEDGER_COLUMNS, COLUMN_WIDTHS, strict=True)):
+            sheet.write_string(HEADER_ROW - 1, col, name, header)
+            sheet.set_column(col, col, width)
         for offset, state in enumerate(rows, start=1):  # rows HEADER_ROW + 1, … in turn
-            status = styles.array(
-                sheet, fill=LIGHT_FILLS[state.light], border=BORDER, alignment=BODY_ALIGNMENT
+            plain, quoted = by_light[state.light]
+            write_row(
+                sheet, HEADER_ROW - 1 + offset, row_values(state, offset, unit_names), plain, quoted
             )
-            row = HEADER_ROW + offset
-            values: list[Any] = row_values(state, offset, unit_names)
-            sheet.append(
-                [
-                    Cell(sheet, row, col, value, style_array=status if col == status_col else body)
-                    for col, value in enumerate(values, start=1)
-                ]
-            )
-        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{HEADER_ROW + len(rows)}"
-        sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        sheet.page_setup.orientation = "landscape"
+        sheet.freeze_panes(HEADER_ROW, 0)
+        sheet.autofilter(HEADER_ROW - 1, 0, HEADER_ROW - 1 + len(rows), last_col)
+        sheet.repeat_rows(HEADER_ROW - 1)
+        sheet.set_landscape()
 
 
 def write_ledger_workbook(
@@ -154,12 +162,11 @@ def write_ledger_workbook(
     unit_names: Mapping[str, str],
     demo: bool = False,
 ) -> None:
-    """Write ``sheets`` = [(sheet name, plan title, rows)] to ``out`` (.xlsx)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
-    add_ledger_sheets(workbook, sheets, as_of=as_of, unit_names=unit_names, demo=demo)
-    neutralise_formulas(workbook)  # user text never becomes a live formula
-    workbook.save(out)
+    """Write ``sheets`` = [(sheet name, plan title, rows)] to ``out`` (.xlsx). User text never
+    becomes a live formula (:mod:`envplan.reports.xlsx_fast`)."""
+    book, buffer = open_book(out)
+    add_ledger_sheets(book, sheets, as_of=as_of, unit_names=unit_names, demo=demo)
+    close_book(book, buffer, out)
 
 
 def book_sheets(book: LedgerBook) -> list[tuple[str, str, Sequence[OccurrenceState]]]:
