@@ -11,7 +11,10 @@ same words. envplan's renderers write no formulas of their own.
 
 from __future__ import annotations
 
-from openpyxl import Workbook
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the XlsxWriter writers need only is_risky, not openpyxl (≈ 0.1 s to import)
+    from openpyxl import Workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

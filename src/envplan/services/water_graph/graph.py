@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,8 @@ class WaterGraph:
 
     def upstream(self, section: str) -> list[Node]:
         """Every node upstream of ``section``, nearest first (by hops, then name)."""
+        import networkx as nx
+
         node = ("section", section)
         if node not in self.graph:
             return []
@@ -47,6 +48,8 @@ class WaterGraph:
 
     def downstream_order(self) -> list[str]:
         """Section names in flow order (a topological order, upstream first, ties by name)."""
+        import networkx as nx
+
         order = nx.lexicographical_topological_sort(self.graph, key=lambda n: f"{n[0]}:{n[1]}")
         return [name for kind, name in order if kind == "section"]
 
@@ -64,6 +67,8 @@ def build_graph(
     outfalls: list[WaterOutfall],
 ) -> WaterGraph:
     """Assemble the DiGraph from records (see the module docstring for its shape)."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     result = WaterGraph(graph=graph)
     result.reaches = {r.code: r for r in reaches}
@@ -120,6 +125,8 @@ def load_graph(session: Session) -> WaterGraph:
 
 def reach_cycle(edges: list[tuple[str, str]]) -> list[str] | None:
     """A cycle among reach → downstream-reach edges (codes in order), or None."""
+    import networkx as nx
+
     graph = nx.DiGraph(edges)
     try:
         cycle = nx.find_cycle(graph)
