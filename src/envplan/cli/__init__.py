@@ -88,8 +88,15 @@ def _root(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point. A data folder that cannot be used (``ENVPLAN_HOME`` naming a
+    file, say) is one zh-CN line and exit code 2, whichever command met it."""
+    from envplan.services.settings import HomeNotUsable
+
+    try:
+        app()
+    except HomeNotUsable as error:
+        typer.secho(f"配置错误：{error}", fg=typer.colors.RED, err=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":
