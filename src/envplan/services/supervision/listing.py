@@ -118,27 +118,38 @@ def listed_occurrences(session: Session, query: Select[*tuple[Any, ...]]) -> lis
             SimpleNamespace(level=level, issued_on=issued_on)
         )
     rows = []
+    # One task and one unit record per task and unit (a task has many occurrences): the
+    # records are read-only, so rows share them.
+    tasks: dict[int, SimpleNamespace] = {}
+    units: dict[tuple[str, str, str | None], SimpleNamespace] = {}
     for row in session.execute(query):
         (oid, seq, label, kind, unit_id, period_start, nominal_due, due_date, version, role) = row[
             :10
         ]
         clause, parent_id = row[10], row[11]
-        (tid, task_key, task_kind, category, text, deadline_raw, leads, cos, all_counties) = row[
-            12:21
-        ]
+        tid = row[12]
         plan_key, unit_name, county = row[21:]
-        task = SimpleNamespace(
-            id=tid,
-            task_key=task_key,
-            kind=task_kind,
-            category=category,
-            text=text,
-            deadline_raw=deadline_raw,
-            lead_unit_ids=leads,
-            co_unit_ids=cos,
-            all_counties=all_counties,
-            plan_version=SimpleNamespace(plan_key=plan_key),
-        )
+        task = tasks.get(tid)
+        if task is None:
+            (task_key, task_kind, category, text, deadline_raw, leads, cos, all_counties) = row[
+                13:21
+            ]
+            task = tasks[tid] = SimpleNamespace(
+                id=tid,
+                task_key=task_key,
+                kind=task_kind,
+                category=category,
+                text=text,
+                deadline_raw=deadline_raw,
+                lead_unit_ids=leads,
+                co_unit_ids=cos,
+                all_counties=all_counties,
+                plan_version=SimpleNamespace(plan_key=plan_key),
+            )
+        unit_key = (unit_id, unit_name, county)
+        unit = units.get(unit_key)
+        if unit is None:
+            unit = units[unit_key] = SimpleNamespace(id=unit_id, name=unit_name, county=county)
         rows.append(
             SimpleNamespace(
                 id=oid,
@@ -154,7 +165,7 @@ def listed_occurrences(session: Session, query: Select[*tuple[Any, ...]]) -> lis
                 clause=clause,
                 parent_id=parent_id,
                 task=task,
-                unit=SimpleNamespace(id=unit_id, name=unit_name, county=county),
+                unit=unit,
                 reports=reports.get(oid, []),
                 notices=notices.get(oid, []),
             )
