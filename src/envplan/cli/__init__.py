@@ -6,6 +6,12 @@ Heavy libraries are imported inside the commands so that ``envplan --help`` stay
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
+from typing import NoReturn
+
 import typer
 
 from envplan import __version__
@@ -89,14 +95,38 @@ def _root(
 
 def main() -> None:
     """Console-script entry point. A data folder that cannot be used (``ENVPLAN_HOME`` naming a
-    file, say) is one zh-CN line and exit code 2, whichever command met it."""
+    file, say) is one zh-CN line and exit code 2, whichever command met it. When the command has
+    finished, the process leaves through :func:`leave`."""
     from envplan.services.settings import HomeNotUsable
 
     try:
         app()
     except HomeNotUsable as error:
         typer.secho(f"配置错误：{error}", fg=typer.colors.RED, err=True)
-        raise SystemExit(2) from None
+        leave(2)
+    except SystemExit as finished:  # Typer/Click end every command this way, errors included
+        leave(finished.code)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process with ``code`` (``sys.exit``'s meaning) without tearing the interpreter
+    down: the exit handlers run (temporary folders, logging) and the output is flushed, then
+    ``os._exit``. Freeing every module and object one by one is what a normal exit adds after a
+    command such as ``envplan report monthly`` (≈ 0.5 s of its 2.8 s, issue 20); nothing of it
+    is needed once every file and database session is closed, which the commands do with
+    ``with`` blocks. An exception that escapes a command still ends the normal way (traceback)."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): the message on stderr, status 1
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`envplan … | head`)
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":
