@@ -18,6 +18,7 @@ from envplan import __version__
 from envplan.cli import (
     air_analysis_cmd,
     air_cmd,
+    air_store_cmd,
     audit_cmd,
     clock_cmd,
     db_cmd,
@@ -54,6 +55,7 @@ app = typer.Typer(
 app.add_typer(plan_cmd.app, name="plan")
 app.add_typer(air_cmd.app, name="air")
 air_analysis_cmd.register(air_cmd.app)
+air_store_cmd.register(air_cmd.app)
 app.add_typer(water_cmd.app, name="water")
 water_graph_cmd.register(water_cmd.app)
 app.add_typer(soil_cmd.app, name="soil")

@@ -71,6 +71,11 @@ from envplan.services.air.ranking import (
     rank_table,
     resolve_city_set,
 )
+from envplan.services.air.store_import import (
+    AirImportRequest,
+    AirImportResult,
+    import_air_data,
+)
 from envplan.standards.air.rules import PRIMARY_ORDER
 
 __all__ = [
@@ -88,6 +93,8 @@ __all__ = [
     "PRIMARY_ORDER",
     "RULES",
     "SHANXI_11",
+    "AirImportRequest",
+    "AirImportResult",
     "AirServiceError",
     "CitySet",
     "CityStations",
@@ -114,6 +121,7 @@ __all__ = [
     "hourly_aqi_arrays",
     "hourly_aqi_wide",
     "hourly_wide",
+    "import_air_data",
     "latest_months",
     "month_figures",
     "network_daily_statistics",

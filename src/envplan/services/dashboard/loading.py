@@ -17,7 +17,13 @@ from envplan.monitoring import timeseries
 from envplan.monitoring.air_bundled import bundled_air_file
 from envplan.monitoring.air_readers import AirReadResult
 from envplan.monitoring.water_template import read_water_template
-from envplan.services.air import derived_result, latest_months, store_daily_frame
+from envplan.services.air import (
+    AirImportRequest,
+    derived_result,
+    import_air_data,
+    latest_months,
+    store_daily_frame,
+)
 from envplan.services.dashboard.monitoring import CITY, Step, official_hourly_view
 from envplan.services.dashboard.water_soil import soil_view, water_view
 from envplan.store import audit
@@ -182,7 +188,8 @@ AIR_UPLOAD_FORMATS: tuple[tuple[str, str], ...] = (
 def import_air_upload(
     platform: Platform, user: Any, filename: str, data: bytes, fmt: str | None
 ) -> dict[str, Any]:
-    """Import an uploaded air file: the reader checks everything first (``InputFileError`` lists
+    """Import an uploaded air file (``services.air.import_air_data``, the use case of
+    ``envplan air import`` too): the reader checks everything first (``InputFileError`` lists
     every problem and nothing is written), the store commits the import atomically, the audit log
     records who imported what, then the air views are recomputed."""
 
@@ -197,31 +204,23 @@ def import_air_upload(
         Path(filename).name if Path(filename).name.lower().endswith(suffix) else f"upload{suffix}"
     )
     target.write_bytes(data)
-    summary = timeseries.import_air_file(target, platform.timeseries_dir, fmt or None)
+    request = AirImportRequest(target, fmt or None, name=filename, sha256=digest)
     with platform.write() as session:
-        audit.append(
-            session,
-            actor=user.username,
-            action="monitoring.import",
-            entity="air_import",
-            entity_id=summary.import_id,
-            after={
-                "file": filename,
-                "sha256": digest,
-                "format": summary.format,
-                "measurement_rows": summary.measurement_rows,
-                "published_rows": summary.published_rows,
-                "already_imported": summary.already_imported,
-            },
+        # The store import commits on its own (all or nothing); the audit entry with it.
+        result = import_air_data(
+            request,
+            timeseries_dir=platform.timeseries_dir,
+            session=session,
+            principal=user.principal,
         )
     refresh_air_views(platform)
     return {
-        "import_id": summary.import_id,
+        "import_id": result.import_id,
         "file": filename,
-        "format": summary.format,
-        "measurement_rows": summary.measurement_rows,
-        "published_rows": summary.published_rows,
-        "already_imported": summary.already_imported,
+        "format": result.format,
+        "measurement_rows": result.measurement_rows,
+        "published_rows": result.published_rows,
+        "already_imported": result.already_imported,
     }
 
 
