@@ -406,6 +406,33 @@ def query_air(
     return frame.select(list(MEASUREMENT_SCHEMA)).cast(MEASUREMENT_SCHEMA)
 
 
+def air_site_counts(root: str | Path) -> pl.DataFrame:
+    """Every stored site with its ``city`` and number of stored measurement rows (columns
+    ``site``, ``city``, ``rows``; empty without data), counted by DuckDB over the committed
+    parts without loading them: what a caller needs to cut the store into groups of whole cities
+    (``services.air.store_daily_frame``). Overlapping imports are counted once per part, an
+    upper bound that is enough to size the groups."""
+    base = Path(root) / _AIR
+    committed = {
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (base / _IMPORTS).glob("*.json")
+    }
+    parts = _committed_parts(base / _MEASUREMENTS, committed, None) if committed else {}
+    files = sorted(p for ps in parts.values() for p in ps)
+    schema = {"site": pl.String, "city": pl.String, "rows": pl.Int64}
+    if not files:
+        return pl.DataFrame(schema=schema)
+    sql = (
+        "SELECT site, city, count(*)::BIGINT AS rows FROM read_parquet(?, hive_partitioning = true,"
+        " union_by_name = true) GROUP BY site, city ORDER BY site, city NULLS FIRST"
+    )
+    with duckdb.connect() as connection:
+        connection.execute("SET enable_progress_bar = false")
+        arrow = connection.sql(sql, params=[files]).to_arrow_table()
+    frame = pl.from_arrow(arrow)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.cast(schema)  # type: ignore[arg-type]
+
+
 def query_published(
     root: str | Path,
     *,

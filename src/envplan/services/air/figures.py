@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from envplan.monitoring.timeseries import query_air
+from envplan.monitoring.timeseries import air_site_counts, query_air
 from envplan.services.air import hourly as air
 from envplan.services.air.daily_frame import city_daily_frame
 from envplan.services.air.materialised import derived_result
@@ -59,20 +59,78 @@ _COLUMNS = {
 }
 
 
-def store_daily_frame(timeseries_dir: Path) -> pl.DataFrame:
+#: Stored measurement rows (one pollutant value each) read at a time when the daily frame is
+#: built from the store: whole cities up to this many rows (≈ 0.3 M station-hours of a station
+#: feed, ≈ 0.5 GB), so that memory stays bounded whatever the store holds.
+STORE_CHUNK_ROWS = 4_000_000
+
+
+def store_daily_frame(timeseries_dir: Path, *, chunk_rows: int = STORE_CHUNK_ROWS) -> pl.DataFrame:
     """The daily frame of everything imported into the store (every data version), with the
     city rows formed from stations (``services.air_daily_frame.city_daily_frame``).
 
     Computed once per state of the store and code (``services.air.materialised``): the platform's
-    start, its pages and ``envplan report monthly`` read the same frame back.
+    start, its pages and ``envplan report monthly`` read the same frame back. It is computed in
+    groups of whole cities of at most ``chunk_rows`` stored rows (a city larger than that is one
+    group, and the whole store is one read when it fits): every daily value depends only on its
+    own site, and a city's formed value only on its
+    stations, so the groups give the frame of the whole store, row for row.
     """
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()
     frame, _ = derived_result(
-        timeseries_dir, "air-daily", lambda: (city_daily_frame(query_air(timeseries_dir)), {})
+        timeseries_dir, "air-daily", lambda: (_daily_by_city_groups(timeseries_dir, chunk_rows), {})
     )
     assert frame is not None
     return frame
+
+
+def city_groups_of_store(timeseries_dir: Path, chunk_rows: int) -> list[list[str]]:
+    """The store's sites in groups of whole cities (a site belongs to its city, or is its own
+    group without one), in city order: a group holds the cities whose rows start within the same
+    ``chunk_rows`` of the running total, so about ``chunk_rows`` rows (at most that plus its last
+    city's)."""
+    counts = air_site_counts(timeseries_dir)
+    if counts.is_empty():
+        return []
+    # A site is grouped with its city (a city row's site is the city itself; a station without a
+    # city is its own); a site stored under two cities joins them into one group: the label of
+    # a (site, city) pair is the smallest city name reachable through shared sites.
+    pairs = counts.select(
+        "site", pl.col("city").fill_null(pl.col("site")).alias("city"), "rows"
+    ).with_columns(pl.col("city").alias("label"))
+    while True:
+        spread = pairs.with_columns(pl.col("label").min().over("site")).with_columns(
+            pl.col("label").min().over("city")
+        )
+        if spread["label"].equals(pairs["label"]):
+            break
+        pairs = spread
+    keyed = pairs.group_by("site", maintain_order=True).agg(
+        pl.col("label").first().alias("key"), pl.col("rows").sum()
+    )
+    cities = (
+        keyed.group_by("key")
+        .agg(pl.col("site").sort(), pl.col("rows").sum())
+        .sort("key")
+        .with_columns((pl.col("rows").cum_sum() - pl.col("rows")).alias("before"))
+    )
+    # Greedy packing in city order: a new group starts where the running total crosses a
+    # multiple of chunk_rows (vectorised: the group number of each city).
+    cities = cities.with_columns((pl.col("before") // max(chunk_rows, 1)).alias("group"))
+    grouped = cities.explode("site").group_by("group", maintain_order=True).agg("site")
+    return [list(sites) for sites in grouped["site"].to_list()]
+
+
+def _daily_by_city_groups(timeseries_dir: Path, chunk_rows: int) -> pl.DataFrame:
+    groups = city_groups_of_store(timeseries_dir, chunk_rows)
+    if len(groups) <= 1:  # the whole store at once: no site list to filter by
+        return city_daily_frame(query_air(timeseries_dir))
+    frames = [city_daily_frame(query_air(timeseries_dir, sites=sites)) for sites in groups]
+    frames = [f for f in frames if not f.is_empty()]
+    if not frames:
+        return pl.DataFrame()
+    return pl.concat(frames, how="diagonal_relaxed").sort("site", "date")
 
 
 def data_label(daily: pl.DataFrame, site: str, month: Month) -> str:

@@ -353,9 +353,12 @@ STATION_SAMPLE_HOURS = 24
 def station_samples(root: Path) -> list[dict[str, Any]]:
     """The CNEMC live Jincheng station hours of the latest day in the store (at most
     ``STATION_SAMPLE_HOURS`` hours): the engine's AQI beside the published one."""
-    stored = timeseries.query_air(root, formats=["cnemc-live"])
-    if stored.is_empty() or "city" not in stored.columns:
+    # Only the city's stations are read (the store may hold the whole national feed).
+    counts = timeseries.air_site_counts(root)
+    sites = counts.filter(pl.col("city") == CITY)["site"].unique().to_list()
+    if not sites:
         return []
+    stored = timeseries.query_air(root, formats=["cnemc-live"], sites=sites)
     mine = stored.filter(pl.col("city") == CITY)
     if mine.is_empty():
         return []
