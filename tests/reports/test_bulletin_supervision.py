@@ -363,9 +363,7 @@ def test_ledger_sheet_values_and_styles(documents) -> None:
         assert (header.alignment.horizontal, header.alignment.wrap_text) == ("center", True)
     # the widths Excel shows, in characters of the default font (7 px): the file holds the
     # characters plus 5 px of cell padding, in 1/256 of a character (ECMA-376 §18.3.1.13)
-    widths = {
-        col: round(sheet.column_dimensions[col].width - 5 / 7, 2) for col in "ACGHK"
-    }
+    widths = {col: round(sheet.column_dimensions[col].width - 5 / 7, 2) for col in "ACGHK"}
     assert widths == {"A": 6, "C": 60, "G": 48, "H": 16, "K": 10}
 
     def row(number: int) -> list[object]:

@@ -37,7 +37,9 @@ def test_user_text_is_never_a_formula_link_or_number() -> None:
     again = load_workbook(io.BytesIO(sink.getvalue())).active
     assert [again.cell(row=r, column=2).value for r in range(1, 9)] == NOTES  # text unchanged
     # the five that start with = + - @ carry Excel's quote prefix, the others do not
-    assert [again.cell(row=r, column=2).quotePrefix for r in range(1, 9)] == [True] * 5 + [False] * 3
+    assert [again.cell(row=r, column=2).quotePrefix for r in range(1, 9)] == [True] * 5 + [
+        False
+    ] * 3
     assert [again.cell(row=r, column=1).value for r in range(1, 9)] == list(range(1, 9))
     # None and "" are empty cells that keep the row's border
     for col in (3, 4):
