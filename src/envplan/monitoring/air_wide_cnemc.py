@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -68,12 +69,20 @@ def _head(path: Path) -> bytes:
         return b""  # the general reader names the broken archive
 
 
-def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
+def load_cnemc_live_wide(path: InputPath, *, published: bool = False) -> pl.DataFrame | None:
     """Parse a clean ``cnemc-live`` CSV (plain or .gz) into typed columns, or None.
 
     Columns: the text columns of ``_TEXT`` and ``primarypollutant`` as in the file, the value
     columns of ``CNEMC_LIVE_COLUMNS`` and ``aqi`` as Float64 (null where missing), and
-    ``interval_end``. Raises ``InputFileError`` only for the input limits."""
+    ``interval_end``. Raises ``InputFileError`` only for the input limits.
+
+    ``published``: also what the store keeps of the file's published fields
+    (``air_wide_long``): ``longitude`` and ``latitude`` as text, ``source_commit`` /
+    ``source_blob`` when present (None when one has an empty cell, which the typed read cannot
+    tell from ``NA``), and ``/<column>`` (Boolean) for each 1-h value column: the cell is
+    ``/`` (not reported). Only ``""`` and ``NA`` are then read as nulls; the value columns are
+    read as text and cast (the general reader's ``parse_number`` on a clean cell), ``/`` first
+    set to null."""
     if not isinstance(path, Path) or not path.is_file():
         return None
     if path.suffix.lower() not in (".csv", ".gz") or path.name.lower().endswith(".zip"):
@@ -93,22 +102,29 @@ def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
     if len(set(names)) != len(names) or not {*_TEXT, "primarypollutant", *numeric} <= set(names):
         return None
     wanted = [*_TEXT, "primarypollutant", *numeric]
+    if published:
+        wanted += [n for n in _PUBLISHED_TEXT if n in names]
     last = names[-1]
+    typed = pl.String if published else pl.Float64
     try:
         frame = pl.read_csv(
             path,
             has_header=True,
             columns=list(dict.fromkeys([*wanted, last])),
-            schema_overrides={n: pl.Float64 if n in numeric else pl.String for n in names},
-            null_values=list(CNEMC_MISSING),
+            schema_overrides={n: typed if n in numeric else pl.String for n in names},
+            null_values=list(CNEMC_MISSING[:2] if published else CNEMC_MISSING),
             encoding="utf8",
             truncate_ragged_lines=False,  # a long row raises: the general reader decides
         )
+        if published:
+            frame = _typed_values(frame, numeric)
     except (pl.exceptions.PolarsError, ValueError, OSError):
         return None  # text in a number column, bad UTF-8, a long row …
     # A short row is padded with nulls, so it lacks the last field: require it in every row.
     if frame.height == 0 or frame[last].null_count():
         return None
+    if published and any(frame[n].null_count() for n in _SOURCE if n in frame.columns):
+        return None  # an empty cell: read_air keeps it as null, "NA" as text
     first = frame["timepoint"].drop_nulls().head(1).to_list()
     fmt = next((f for f in _TIME_FORMATS if first and _parses(first[0], f)), None)
     if fmt is None:
@@ -116,6 +132,25 @@ def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
     return frame.with_columns(
         interval_end=pl.col("timepoint").str.strptime(pl.Datetime("us"), fmt, strict=False)
     )
+
+
+#: Published text columns kept by the store (``air_formats._read_cnemc_live``).
+_SOURCE = ("source_commit", "source_blob")
+_PUBLISHED_TEXT = ("longitude", "latitude", *_SOURCE)
+
+#: The value columns that can be a 1-h value (``o3`` in the 2026 layout, ``o3_24h`` in 2022).
+HOURLY_CANDIDATES = ("so2", "no2", "co", "o3", "o3_24h", "pm10", "pm2_5")
+
+
+def _typed_values(frame: pl.DataFrame, numeric: list[str]) -> pl.DataFrame:
+    """Text value columns to Float64 (strict: any other text raises), ``/`` to null, with the
+    ``/`` flags of the 1-h candidates."""
+    slash = {f"/{c}": pl.col(c) == "/" for c in HOURLY_CANDIDATES}
+    values = {
+        c: pl.when(pl.col(c) == "/").then(None).otherwise(pl.col(c)).cast(pl.Float64, strict=True)
+        for c in numeric
+    }
+    return frame.with_columns(**slash).with_columns(**values)
 
 
 def _parses(text: str, fmt: str) -> bool:
@@ -136,13 +171,21 @@ def _o3_swapped(frame: pl.DataFrame) -> bool:
     return bool(both.item())
 
 
-def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFrame | None:
-    """The checks of ``read_air`` for ``cnemc-live`` as column expressions; the wide hourly frame
-    (``WIDE_COLUMNS``), or None when any check would fail.
+@dataclass(frozen=True, slots=True)
+class CheckedLive:
+    """A ``cnemc-live`` frame that passed every check: the expression of its station names
+    (stripped when some name has spaces around it), its 1-h O3 column (``o3`` in the 2026
+    layout, ``o3_24h`` in the 2022 archive's) and the positions that sort it by station and
+    hour."""
 
-    ``sort``: rows sorted by site and hour (the order of ``hourly_wide``); False = file order
-    (reordering 5 M station-hours costs seconds; the AQI engine and the daily grids of
-    ``services.air`` take rows in any order)."""
+    name: pl.Expr
+    o3: str
+    order: np.ndarray
+
+
+def check_cnemc_live(frame: pl.DataFrame) -> CheckedLive | None:
+    """The checks of ``read_air`` for ``cnemc-live`` as column expressions on a frame of
+    ``load_cnemc_live_wide``; None when any check would fail."""
     end = pl.col("interval_end")
     # range checks on each column's extremes (min/max skip NaN, checked apart)
     value_bad = [
@@ -174,6 +217,24 @@ def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataF
     if normalized.to_series().str.contains("?", literal=True).any():
         return None
     o3 = "o3_24h" if _o3_swapped(frame) else "o3"
+    order = _site_hour_order(frame)
+    if order is None:
+        return None  # a repeated station-hour: the general reader lists every repeat
+    return CheckedLive(name=name, o3=o3, order=order)
+
+
+def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFrame | None:
+    """The checks of ``read_air`` for ``cnemc-live`` as column expressions; the wide hourly frame
+    (``WIDE_COLUMNS``), or None when any check would fail.
+
+    ``sort``: rows sorted by site and hour (the order of ``hourly_wide``); False = file order
+    (reordering 5 M station-hours costs seconds; the AQI engine and the daily grids of
+    ``services.air`` take rows in any order)."""
+    checked = check_cnemc_live(frame)
+    if checked is None:
+        return None
+    o3, name, order = checked.o3, checked.name, checked.order
+    aqi = pl.col("aqi")
     values = {
         "SO2": "so2",
         "NO2": "no2",
@@ -182,9 +243,6 @@ def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataF
         "PM10": "pm10",
         "PM2.5": "pm2_5",
     }
-    order = _site_hour_order(frame)
-    if order is None:
-        return None  # a repeated station-hour: the general reader lists every repeat
     wide = frame.select(
         pl.col("stationcode").alias("site"),
         "interval_end",
@@ -249,7 +307,10 @@ def city_groups(frame: pl.DataFrame, station_hours: int) -> Iterator[pl.DataFram
 
 __all__ = [
     "CNEMC_MISSING",
+    "HOURLY_CANDIDATES",
     "WIDE_COLUMNS",
+    "CheckedLive",
+    "check_cnemc_live",
     "check_cnemc_live_wide",
     "city_groups",
     "load_cnemc_live_wide",

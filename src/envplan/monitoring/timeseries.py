@@ -42,6 +42,7 @@ from envplan.monitoring.air_schema import (
     PUBLISHED_KEY,
     PUBLISHED_SCHEMA,
 )
+from envplan.monitoring.air_wide_long import read_cnemc_live_long
 from envplan.monitoring.errors import InputFileError, InputProblem
 
 _AIR = "air"
@@ -62,16 +63,24 @@ class ImportSummary:
     already_imported: bool
 
 
-def import_id_of(result: AirReadResult) -> str:
-    """Stable id of an import: format, data versions and the SHA-256 of each file's bytes."""
+def import_id_of(result: AirReadResult, known: dict[InputPath, str] | None = None) -> str:
+    """Stable id of an import: format, data versions and the SHA-256 of each file's bytes.
+
+    known: hex SHA-256 already computed for some of the files (``_request_key``'s), not read
+    again; the id is the same."""
     versions = sorted(result.measurements["data_version"].unique().drop_nulls().to_list())
-    return _import_id(f"{result.format}|{','.join(versions)}", result.files)
+    return _import_id(f"{result.format}|{','.join(versions)}", result.files, known)
 
 
-def _import_id(format: str, files: Sequence[InputPath]) -> str:
+def _import_id(
+    format: str, files: Sequence[InputPath], known: dict[InputPath, str] | None = None
+) -> str:
     digest = hashlib.sha256(format.encode())
     for path in sorted(files, key=lambda p: p.name):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        hexdigest = (known or {}).get(path)
+        digest.update(
+            bytes.fromhex(hexdigest) if hexdigest else hashlib.sha256(path.read_bytes()).digest()
+        )
     return digest.hexdigest()[:20]
 
 
@@ -165,9 +174,13 @@ def write_air(
     """Store a read result under `root` (idempotent: the same files again change nothing).
 
     request: how the file was asked for (``_request_key``), kept in the import's record so that
-    the same request again is answered from the record without reading the file.
+    the same request again is answered from the record without reading the file; its SHA-256
+    is the one of the result's single file (the file is not hashed again).
     """
-    staging = _Staging(Path(root), result.format, import_id_of(result))
+    known = None
+    if request is not None and len(result.files) == 1:
+        known = {result.files[0]: str(request["sha256"])}
+    staging = _Staging(Path(root), result.format, import_id_of(result, known))
     summary = ImportSummary(
         import_id=staging.import_id,
         format=result.format,
@@ -248,13 +261,31 @@ def import_air_file(
         fmt = format or detect_air_format(path)
         return _import_folder(path, Path(root), fmt, data_version, stations)
     if stations is not None:  # the station table is part of the request: no shortcut
-        return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
+        return write_air(_read_file(path, format, data_version, stations), root)
     request = _request_key(path, format, data_version)
     done = _imported_by_request(Path(root), request)
     if done is not None:
         return done
-    result = read_air(path, format, data_version=data_version)
+    result = _read_file(path, format, data_version, None)
     return write_air(result, root, request=request)
+
+
+def _read_file(
+    path: InputPath, format: str | None, data_version: str | None, stations: pl.DataFrame | None
+) -> AirReadResult:
+    """``read_air`` of one file; a ``cnemc-live`` file through the wide parse
+    (``air_wide_long``: the same tables), unless that declines it."""
+    fmt = format
+    if fmt is None and isinstance(path, Path) and path.is_file():
+        try:
+            fmt = detect_air_format(path)
+        except InputFileError:
+            fmt = None  # read_air reports it
+    if fmt == "cnemc-live":
+        fast = read_cnemc_live_long(path, data_version=data_version, stations=stations)
+        if fast is not None:
+            return fast
+    return read_air(path, format, data_version=data_version, stations=stations)
 
 
 def _import_folder(
@@ -281,7 +312,7 @@ def _import_folder(
     try:
         for index, path in enumerate(files):
             try:
-                result = read_air(path, format, data_version=data_version, stations=stations)
+                result = _read_file(path, format, data_version, stations)
             except InputFileError as error:
                 problems.extend(error.problems)
                 total += error.total

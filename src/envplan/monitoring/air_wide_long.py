@@ -1,0 +1,154 @@
+"""The store import of a ``cnemc-live`` file from the wide parse: ``read_air``'s tables, faster.
+
+``read_air`` loads a file as an all-text frame (the bytes decoded and re-encoded in memory, the
+field count of every record taken by the ``csv`` module), turns every station-hour into thirteen
+or fourteen text rows and only then parses numbers and times and checks them. Here the file is
+parsed once with types and checked with column expressions (``air_wide_cnemc``:
+``load_cnemc_live_wide(published=True)``, ``check_cnemc_live``), and the two canonical tables
+are built from the wide frame with the same expressions ``air_formats._read_cnemc_live`` and
+``air_checks.finish_measurements`` / ``finish_published`` apply to a clean file: the same rows,
+in the same order, with the same columns and types, so ``timeseries.write_air`` stores exactly
+what it stores for ``read_air``'s result.
+
+Whenever the wide parse or a check declines the file (see ``air_wide_cnemc``), the caller reads
+it with ``read_air``, which gives its usual zh-CN problems (file, row, column) or the same data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from envplan.monitoring.air_checks import interval_start, normalize_primary
+from envplan.monitoring.air_io import InputPath, is_missing
+from envplan.monitoring.air_layouts import CNEMC_LIVE_COLUMNS
+from envplan.monitoring.air_readers import AirReadResult
+from envplan.monitoring.air_schema import (
+    MEASUREMENT_SCHEMA,
+    PUBLISHED_SCHEMA,
+    UNITS,
+)
+from envplan.monitoring.air_stations import fill_station_attributes
+from envplan.monitoring.air_wide_cnemc import check_cnemc_live, load_cnemc_live_wide
+
+_FORMAT = "cnemc-live"
+
+
+def _value_columns(o3: str) -> dict[str, tuple[str, str]]:
+    """``air_formats._cnemc_live_o3_mapping`` given the 1-h O3 column found by the checks."""
+    if o3 == "o3_24h":  # the 2022 archive's swapped headers
+        return CNEMC_LIVE_COLUMNS
+    current = {k: v for k, v in CNEMC_LIVE_COLUMNS.items() if k not in ("o3", "o3_24h")}
+    return {"o3": ("O3", "1h"), **current}
+
+
+def read_cnemc_live_long(
+    path: InputPath,
+    *,
+    data_version: str | None = None,
+    stations: pl.DataFrame | None = None,
+) -> AirReadResult | None:
+    """``read_air(path, "cnemc-live", data_version=…, stations=…)`` for a clean file, or None
+    (then ``read_air`` reads it). Raises ``InputFileError`` only for the input limits."""
+    version = data_version or "realtime"
+    if version not in ("realtime", "audited") or not isinstance(path, Path):
+        return None  # read_air names the version problem
+    frame = load_cnemc_live_wide(path, published=True)
+    if frame is None:
+        return None
+    checked = check_cnemc_live(frame)
+    if checked is None:
+        return None
+    mapping = _value_columns(checked.o3)
+    source = f"{path.name} ({_FORMAT})"
+    base = frame.select(
+        pl.col("stationcode").alias("site"),  # no padding: check_cnemc_live
+        checked.name.alias("site_name"),
+        pl.col("area").alias("city"),
+        "interval_end",
+        *mapping,
+    )
+    measurements = _measurements(base, mapping, source, version)
+    if stations is not None and measurements.height:
+        measurements = fill_station_attributes(measurements, stations)
+    published = _published(frame, mapping, source, version)
+    return AirReadResult(
+        measurements=measurements,
+        published=published,
+        format=_FORMAT,
+        files=(path,),
+        encodings=("utf-8",),
+    )
+
+
+def _measurements(
+    base: pl.DataFrame, mapping: dict[str, tuple[str, str]], source: str, version: str
+) -> pl.DataFrame:
+    """One row per value column and station-hour, column by column (the unpivot of
+    ``air_formats._pollutant_slots``), shaped as ``finish_measurements`` shapes it."""
+    keys = pl.DataFrame(
+        {
+            "_column": list(mapping),
+            "pollutant": [p for p, _ in mapping.values()],
+            "averaging": [a for _, a in mapping.values()],
+        }
+    )
+    long = base.unpivot(
+        on=list(mapping),
+        index=["site", "site_name", "city", "interval_end"],
+        variable_name="_column",
+        value_name="value",
+    ).join(keys, on="_column", how="left", maintain_order="left")
+    return (
+        long.with_columns(
+            site_kind=pl.lit("station"),
+            unit=pl.col("pollutant").replace_strict(UNITS, return_dtype=pl.String),
+            source=pl.lit(source),
+            data_version=pl.lit(version),
+        )
+        .with_columns(interval_start=interval_start(True))
+        .select(list(MEASUREMENT_SCHEMA))
+        .cast(MEASUREMENT_SCHEMA)
+    )
+
+
+def _published(
+    frame: pl.DataFrame, mapping: dict[str, tuple[str, str]], source: str, version: str
+) -> pl.DataFrame:
+    """``finish_published`` of ``air_formats._read_cnemc_live`` on a clean file, with the extra
+    fields (coordinates, source commit or blob, the 1-h items written ``/``)."""
+    primary = pl.col("primarypollutant")
+    columns = frame.columns
+    extra: dict[str, pl.Expr] = {
+        c: pl.col(c).cast(pl.Float64, strict=False)
+        if c in columns
+        else pl.lit(None, dtype=pl.Float64)
+        for c in ("longitude", "latitude")
+    }
+    for c in ("source_commit", "source_blob"):
+        if c in columns:
+            extra[c] = pl.col(c)
+    hourly = [c for c, (_, averaging) in mapping.items() if averaging == "1h"]
+    # one pollutant per 1-h column: joined in column order, no repeats (the list.unique of
+    # the general reader changes nothing)
+    listed = pl.concat_str(
+        [pl.when(pl.col(f"/{c}")).then(pl.lit(mapping[c][0])) for c in hourly],
+        separator=",",
+        ignore_nulls=True,
+    )
+    slashed = pl.any_horizontal(pl.col(f"/{c}") for c in hourly)
+    extra["unreported"] = pl.when(slashed).then(listed).otherwise(None)
+    return frame.select(
+        pl.col("stationcode").alias("site"),
+        "interval_end",
+        pl.col("aqi").cast(pl.Int64).alias("aqi"),
+        normalize_primary(primary).alias("primary_pollutant"),
+        pl.when(is_missing(primary)).then(None).otherwise(primary).alias("primary_pollutant_raw"),
+        pl.lit(source).alias("source"),
+        pl.lit(version).alias("data_version"),
+        *(expr.alias(name) for name, expr in extra.items()),
+    ).cast(pl.Schema({**PUBLISHED_SCHEMA}))
+
+
+__all__ = ["read_cnemc_live_long"]
