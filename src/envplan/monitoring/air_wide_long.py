@@ -16,8 +16,11 @@ it with ``read_air``, which gives its usual zh-CN problems (file, row, column) o
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from envplan.monitoring.air_checks import interval_start, normalize_primary
@@ -43,14 +46,69 @@ def _value_columns(o3: str) -> dict[str, tuple[str, str]]:
     return {"o3": ("O3", "1h"), **current}
 
 
-def read_cnemc_live_long(
-    path: InputPath,
-    *,
-    data_version: str | None = None,
-    stations: pl.DataFrame | None = None,
-) -> AirReadResult | None:
-    """``read_air(path, "cnemc-live", data_version=…, stations=…)`` for a clean file, or None
-    (then ``read_air`` reads it). Raises ``InputFileError`` only for the input limits."""
+@dataclass(frozen=True, slots=True)
+class LiveTables:
+    """A clean ``cnemc-live`` file, wide: the canonical tables of ``read_air`` on demand, whole
+    (``result``) or month by month (``months``: a five-month national file is about 75 M long
+    rows, ≈ 12 GB at once)."""
+
+    path: Path
+    base: pl.DataFrame  # site, site_name, city, interval_end, the value columns (file order)
+    published: pl.DataFrame
+    mapping: dict[str, tuple[str, str]]
+    version: str
+    order: np.ndarray  # positions of ``base`` in site and time order (``CheckedLive.order``)
+
+    @property
+    def source(self) -> str:
+        return f"{self.path.name} ({_FORMAT})"
+
+    @property
+    def measurement_rows(self) -> int:
+        return self.base.height * len(self.mapping)
+
+    def measurements(self, base: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The measurements of ``base`` (default: the whole file), in ``read_air``'s order."""
+        frame = self.base if base is None else base
+        return _measurements(frame, self.mapping, self.source, self.version)
+
+    def result(self, stations: pl.DataFrame | None = None) -> AirReadResult:
+        """What ``read_air`` returns for the file."""
+        measurements = self.measurements()
+        if stations is not None and measurements.height:
+            measurements = fill_station_attributes(measurements, stations)
+        return AirReadResult(
+            measurements=measurements,
+            published=self.published,
+            format=_FORMAT,
+            files=(self.path,),
+            encodings=("utf-8",),
+        )
+
+    def months(self) -> Iterator[tuple[int, int, pl.DataFrame, pl.DataFrame]]:
+        """(year, month, measurements, published) of each month of the store's partition (the
+        month of the hour's start), in order of first appearance: the rows ``write_air`` takes
+        of that month from ``result()``, the measurements already in site and time order
+        (``_sorted_measurements``), so the store's sort of 15 M long rows a month is not
+        needed."""
+        start = pl.col("interval_end") - pl.duration(microseconds=1)
+        month = (start.dt.year() * 100 + start.dt.month()).alias("_month")
+        keys = self.base.select(month).to_series()
+        sorted_keys = keys.to_numpy()[self.order]
+        published_keys = self.published.select(month).to_series()
+        for value in keys.unique(maintain_order=True).to_list():
+            # the file's station-hour order restricted to the month: its rows in that order
+            rows = self.base[pl.Series(self.order[sorted_keys == value])]
+            measurements = _sorted_measurements(rows, self.mapping, self.source, self.version)
+            published = self.published.filter(published_keys == value)
+            yield value // 100, value % 100, measurements, published
+
+
+def load_cnemc_live_tables(
+    path: InputPath, *, data_version: str | None = None
+) -> LiveTables | None:
+    """A clean ``cnemc-live`` file as ``LiveTables``, or None (then ``read_air`` reads it).
+    Raises ``InputFileError`` only for the input limits."""
     version = data_version or "realtime"
     if version not in ("realtime", "audited") or not isinstance(path, Path):
         return None  # read_air names the version problem
@@ -69,17 +127,27 @@ def read_cnemc_live_long(
         "interval_end",
         *mapping,
     )
-    measurements = _measurements(base, mapping, source, version)
-    if stations is not None and measurements.height:
-        measurements = fill_station_attributes(measurements, stations)
     published = _published(frame, mapping, source, version)
-    return AirReadResult(
-        measurements=measurements,
+    return LiveTables(
+        path=path,
+        base=base,
         published=published,
-        format=_FORMAT,
-        files=(path,),
-        encodings=("utf-8",),
+        mapping=mapping,
+        version=version,
+        order=checked.order,
     )
+
+
+def read_cnemc_live_long(
+    path: InputPath,
+    *,
+    data_version: str | None = None,
+    stations: pl.DataFrame | None = None,
+) -> AirReadResult | None:
+    """``read_air(path, "cnemc-live", data_version=…, stations=…)`` for a clean file, or None
+    (then ``read_air`` reads it). Raises ``InputFileError`` only for the input limits."""
+    tables = load_cnemc_live_tables(path, data_version=data_version)
+    return None if tables is None else tables.result(stations)
 
 
 def _measurements(
@@ -111,6 +179,39 @@ def _measurements(
         .select(list(MEASUREMENT_SCHEMA))
         .cast(MEASUREMENT_SCHEMA)
     )
+
+
+def _sorted_measurements(
+    rows: pl.DataFrame, mapping: dict[str, tuple[str, str]], source: str, version: str
+) -> pl.DataFrame:
+    """``_measurements`` of station-hours already in site and time order, built in that order,
+    the values of one station-hour in column order: what sorting ``_measurements(rows)`` by
+    site and time gives (the store's sort in ``Staging.add_frames`` is not stable, so the order
+    among one station-hour's rows is not fixed there either). Each station-hour is repeated
+    once per value column; the values are the row-major ravel of the value columns."""
+    k, n = len(mapping), rows.height
+    repeat = pl.Series(np.repeat(np.arange(n, dtype=np.int64), k), dtype=pl.get_index_type())
+    tile = pl.Series(np.tile(np.arange(k, dtype=np.int64), n), dtype=pl.get_index_type())
+    pollutants = pl.Series([p for p, _ in mapping.values()], dtype=pl.String)
+    averagings = pl.Series([a for _, a in mapping.values()], dtype=pl.String)
+    units = pl.Series([UNITS[p] for p, _ in mapping.values()], dtype=pl.String)
+    # null (missing) → NaN → null: the checks refused any NaN value of the file
+    matrix = rows.select(list(mapping)).to_numpy(order="c").ravel()
+    values = pl.Series("value", matrix, dtype=pl.Float64, nan_to_null=True)
+    long = (
+        rows.select("site", "site_name", "city", "interval_end")[repeat]
+        .with_columns(
+            pollutant=pollutants.gather(tile),
+            averaging=averagings.gather(tile),
+            unit=units.gather(tile),
+            value=values,
+            site_kind=pl.lit("station"),
+            source=pl.lit(source),
+            data_version=pl.lit(version),
+        )
+        .with_columns(interval_start=interval_start(True))
+    )
+    return long.select(list(MEASUREMENT_SCHEMA)).cast(MEASUREMENT_SCHEMA)
 
 
 def _published(
@@ -151,4 +252,4 @@ def _published(
     ).cast(pl.Schema({**PUBLISHED_SCHEMA}))
 
 
-__all__ = ["read_cnemc_live_long"]
+__all__ = ["LiveTables", "load_cnemc_live_tables", "read_cnemc_live_long"]

@@ -79,7 +79,7 @@ def test_the_same_request_again_reads_no_file(
 
     # both readers: read_air and the wide parse of cnemc-live files (air_wide_long)
     monkeypatch.setattr(timeseries, "read_air", no_read)
-    monkeypatch.setattr(timeseries, "read_cnemc_live_long", no_read)
+    monkeypatch.setattr(timeseries, "load_cnemc_live_tables", no_read)
     again = timeseries.import_air_file(source, tmp_path)
     # the counts of the original import, from its record (700 values, 50 published hours)
     assert (again.already_imported, again.import_id) == (True, first.import_id)
@@ -108,6 +108,6 @@ def test_an_import_recorded_before_requests_learns_its_request(
     assert "request" in json.loads(marker.read_text(encoding="utf-8"))
     monkeypatch.setattr(timeseries, "read_air", lambda *a, **k: pytest.fail("read again"))
     monkeypatch.setattr(
-        timeseries, "read_cnemc_live_long", lambda *a, **k: pytest.fail("read again")
+        timeseries, "load_cnemc_live_tables", lambda *a, **k: pytest.fail("read again")
     )
     assert timeseries.import_air_file(source, tmp_path).already_imported
