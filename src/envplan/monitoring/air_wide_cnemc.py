@@ -145,7 +145,7 @@ HOURLY_CANDIDATES = ("so2", "no2", "co", "o3", "o3_24h", "pm10", "pm2_5")
 def _typed_values(frame: pl.DataFrame, numeric: list[str]) -> pl.DataFrame:
     """Text value columns to Float64 (strict: any other text raises), ``/`` to null, with the
     ``/`` flags of the 1-h candidates."""
-    slash = {f"/{c}": pl.col(c) == "/" for c in HOURLY_CANDIDATES}
+    slash = {f"/{c}": (pl.col(c) == "/").fill_null(False) for c in HOURLY_CANDIDATES}
     values = {
         c: pl.when(pl.col(c) == "/").then(None).otherwise(pl.col(c)).cast(pl.Float64, strict=True)
         for c in numeric
@@ -233,27 +233,30 @@ def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataF
     checked = check_cnemc_live(frame)
     if checked is None:
         return None
-    o3, name, order = checked.o3, checked.name, checked.order
-    aqi = pl.col("aqi")
+    wide = hourly_frame(frame, checked)
+    return wide[pl.Series(checked.order)] if sort else wide
+
+
+def hourly_frame(frame: pl.DataFrame, checked: CheckedLive) -> pl.DataFrame:
+    """The wide hourly frame (``WIDE_COLUMNS``) of a checked frame, in file order."""
     values = {
         "SO2": "so2",
         "NO2": "no2",
         "CO": "co",
-        "O3": o3,
+        "O3": checked.o3,
         "PM10": "pm10",
         "PM2.5": "pm2_5",
     }
-    wide = frame.select(
+    return frame.select(
         pl.col("stationcode").alias("site"),
         "interval_end",
         pl.lit("station").alias("site_kind"),
         pl.col("area").alias("city"),
-        name.alias("site_name"),
+        checked.name.alias("site_name"),
         *(pl.col(values[p]).alias(p) for p in POLLUTANTS),
         pl.col("so2_24h").alias("SO2_24h"),
-        aqi.cast(pl.Int64).alias("official_aqi"),
+        pl.col("aqi").cast(pl.Int64).alias("official_aqi"),
     )
-    return wide[pl.Series(order)] if sort else wide
 
 
 def _site_hour_order(frame: pl.DataFrame) -> np.ndarray | None:
@@ -313,6 +316,7 @@ __all__ = [
     "check_cnemc_live",
     "check_cnemc_live_wide",
     "city_groups",
+    "hourly_frame",
     "load_cnemc_live_wide",
     "read_cnemc_live_wide",
 ]
