@@ -18,13 +18,22 @@ and ``rank_cities`` of every city. Printed: wall and CPU time of each step, the 
 (``ru_maxrss``), rows/s, the load average before the run.
 
 ``--store`` also times, in the same way and apart, the general reader and the store import
-(``monitoring.timeseries.import_air_file``: ``read_air``'s long table then the long Parquet
-store) on the real two-day file, and the wide reader on it, so the per-row cost of that path
-can be compared (the five-month file itself is not imported: the long path would need
-several GB on this machine).
+(``monitoring.timeseries.import_air_file``) on the real two-day file, and the wide reader on it,
+so the per-row cost of that path can be compared.
+
+``--user`` times the user's path on the generated file instead of the chain, in a fresh child:
+``import_air_file`` into a fresh store (for ``cnemc-live`` the wide parse of
+``monitoring.air_wide_long``, the long tables built and written a month at a time; the stored
+rows are those of ``read_air``), then the monthly city table from the store as the platform
+computes it: ``services.air.store_daily_frame`` (``query_air`` of the whole long store →
+``city_daily_frame``) and, per month, ``assess_period`` and ``rank_cities`` of every city.
+Printed: wall, CPU and peak RSS of the import and of the whole path, the store's size. The
+store → monthly step holds the whole long store in memory (≈ 10.7 GB for one month of the
+national feed), so above ``--daily-max-hours`` (default 744, one month) only the import is
+timed: five months would not fit this machine (23 GB). See docs/air.md §8.4 for figures.
 
 Usage: .venv/bin/python benchmarks/feed_import.py [--hours 3600] [--data /tmp/envplan-feed]
-       [--runs 1] [--no-hourly-aqi] [--store]
+       [--runs 1] [--no-hourly-aqi] [--store] [--user [--daily-max-hours 744]]
 """
 
 from __future__ import annotations
