@@ -167,3 +167,22 @@ def test_a_repeated_station_hour_is_listed_as_before(test_data: Path, tmp_path: 
         4,
         f"重复数据：{station} 在 2026-02-28 00:00 的 AQI/首要污染物 已在文件「repeat.csv」第 2 行出现",
     ) in messages
+
+
+def test_a_station_table_is_applied_as_before(
+    test_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``stations`` (no request shortcut): the file's own names and cities win, as before."""
+    source = test_data / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv"
+    stations = pl.DataFrame(
+        {"site": ["2160A"], "site_name": ["另一个名称"], "city": ["另一个城市"]}
+    )
+    old_root, new_root, old, new = _import_both(source, tmp_path, monkeypatch, stations=stations)
+    assert new == old
+    _assert_same_store(old_root, new_root, exact_order=True)
+    stored = pl.concat(
+        pl.read_parquet(p) for p in (new_root / "air" / "measurements").rglob("*.parquet")
+    )
+    # 2160A is 自来水公司 of 晋城市 in the file (its first data line)
+    names = stored.filter(pl.col("site") == "2160A").select("site_name", "city").unique()
+    assert names.rows() == [("自来水公司", "晋城市")]
