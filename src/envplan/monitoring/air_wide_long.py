@@ -214,12 +214,24 @@ def _sorted_measurements(
     return long.select(list(MEASUREMENT_SCHEMA)).cast(MEASUREMENT_SCHEMA)
 
 
+def _by_distinct(column: pl.Expr, expr: pl.Expr, distinct: pl.DataFrame) -> pl.Expr:
+    """``expr`` (of the text column ``_raw``) for every row of ``column``, computed on the
+    ``distinct`` non-null texts only; a null text gives ``expr`` of null."""
+    done = distinct.select("_raw", expr.alias("_out"))
+    null = pl.DataFrame({"_raw": [None]}, schema={"_raw": pl.String}).select(expr).item()
+    mapped = column.replace_strict(done["_raw"], done["_out"], return_dtype=pl.String)
+    return pl.when(column.is_null()).then(pl.lit(null, dtype=pl.String)).otherwise(mapped)
+
+
 def _published(
     frame: pl.DataFrame, mapping: dict[str, tuple[str, str]], source: str, version: str
 ) -> pl.DataFrame:
     """``finish_published`` of ``air_formats._read_cnemc_live`` on a clean file, with the extra
     fields (coordinates, source commit or blob, the 1-h items written ``/``)."""
     primary = pl.col("primarypollutant")
+    raw = pl.col("_raw")
+    # the published texts are a few dozen distinct values: normalised once each, then mapped
+    distinct = frame.select(primary.drop_nulls().unique().alias("_raw"))
     columns = frame.columns
     extra: dict[str, pl.Expr] = {
         c: pl.col(c).cast(pl.Float64, strict=False)
@@ -244,8 +256,12 @@ def _published(
         pl.col("stationcode").alias("site"),
         "interval_end",
         pl.col("aqi").cast(pl.Int64).alias("aqi"),
-        normalize_primary(primary).alias("primary_pollutant"),
-        pl.when(is_missing(primary)).then(None).otherwise(primary).alias("primary_pollutant_raw"),
+        _by_distinct(primary, normalize_primary(pl.col("_raw")), distinct).alias(
+            "primary_pollutant"
+        ),
+        _by_distinct(primary, pl.when(is_missing(raw)).then(None).otherwise(raw), distinct).alias(
+            "primary_pollutant_raw"
+        ),
         pl.lit(source).alias("source"),
         pl.lit(version).alias("data_version"),
         *(expr.alias(name) for name, expr in extra.items()),
