@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import envplan.cli.air_aqi_live as live
+import envplan.cli.progress as progress
 from envplan.cli import app
 
 runner = CliRunner()
@@ -76,3 +77,19 @@ def test_a_bad_value_keeps_the_general_readers_message(test_data: Path, tmp_path
     )
     assert result.exit_code != 0
     assert "文件「bad.csv」 第 3 行 列「no2」：浓度不能为负值（-6 µg/m³）" in result.output
+
+
+def test_progress_steps_of_the_wide_path_and_quiet(
+    test_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = test_data / "air" / "cnemc-live-jincheng-stations-2022-06-15.csv"  # 50 data lines
+    monkeypatch.setattr(progress, "on_terminal", lambda: True)
+    args = ["air", "aqi", str(source), "--format", "cnemc-live", "-o"]
+    shown = runner.invoke(app, [*args, str(tmp_path / "a.csv")])
+    assert shown.exit_code == 0, shown.output
+    for step in ("读取文件", "检查数据", "计算 AQI", "写入输出文件"):
+        assert step in shown.stderr
+    assert "读取并检查文件" not in shown.stderr  # not the general path's single step
+    assert "50 行" in shown.stderr and "行/秒" in shown.stderr
+    quiet = runner.invoke(app, [*args, str(tmp_path / "b.csv"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and "已写入" in quiet.output
