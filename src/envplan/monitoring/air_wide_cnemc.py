@@ -20,7 +20,6 @@ same data. The input limits of ``input_limits`` apply as in ``read_air``.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,8 @@ from envplan.monitoring.air_io import InputPath
 from envplan.monitoring.air_layouts import CNEMC_LIVE_COLUMNS
 from envplan.monitoring.air_schema import PHYSICAL_MAXIMA, POLLUTANTS
 from envplan.monitoring.air_wide import unit_counts, unit_mistake
-from envplan.monitoring.input_limits import check_file
+from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.input_limits import check_file, read_gzip_checked
 
 #: Time notations tried on the first ``timepoint`` cell (the 2026 feed writes the first, the
 #: 2022 archive the second); the whole column is then parsed with that one format.
@@ -61,12 +61,11 @@ WIDE_COLUMNS = (
 
 
 def _head(path: Path) -> bytes:
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rb") as handle:
+        with path.open("rb") as handle:
             return bytes(handle.read(1 << 16))
-    except (OSError, EOFError):
-        return b""  # the general reader names the broken archive
+    except OSError:
+        return b""  # the general reader names the problem
 
 
 def load_cnemc_live_wide(path: InputPath, *, published: bool = False) -> pl.DataFrame | None:
@@ -87,8 +86,16 @@ def load_cnemc_live_wide(path: InputPath, *, published: bool = False) -> pl.Data
         return None
     if path.suffix.lower() not in (".csv", ".gz") or path.name.lower().endswith(".zip"):
         return None
-    check_file(path)
-    head = _head(path)
+    source: Path | bytes = path
+    if path.suffix.lower() == ".gz":
+        try:
+            source = read_gzip_checked(path)  # check_file's limit; parsed from these bytes
+        except InputFileError:
+            return None  # too big or broken: read_air raises the same error itself
+        head = source[: 1 << 16]
+    else:
+        check_file(path)
+        head = _head(path)
     if not head or head[:3] == b"\xef\xbb\xbf":
         return None
     end = head.find(b"\n")
@@ -108,7 +115,7 @@ def load_cnemc_live_wide(path: InputPath, *, published: bool = False) -> pl.Data
     typed = pl.String if published else pl.Float64
     try:
         frame = pl.read_csv(
-            path,
+            source,
             has_header=True,
             columns=list(dict.fromkeys([*wanted, last])),
             schema_overrides={n: typed if n in numeric else pl.String for n in names},
