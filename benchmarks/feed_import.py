@@ -18,13 +18,22 @@ and ``rank_cities`` of every city. Printed: wall and CPU time of each step, the 
 (``ru_maxrss``), rows/s, the load average before the run.
 
 ``--store`` also times, in the same way and apart, the general reader and the store import
-(``monitoring.timeseries.import_air_file``: ``read_air``'s long table then the long Parquet
-store) on the real two-day file, and the wide reader on it, so the per-row cost of that path
-can be compared (the five-month file itself is not imported: the long path would need
-several GB on this machine).
+(``monitoring.timeseries.import_air_file``) on the real two-day file, and the wide reader on it,
+so the per-row cost of that path can be compared.
+
+``--user`` times the user's path on the generated file instead of the chain, in a fresh child:
+``import_air_file`` into a fresh store (for ``cnemc-live`` the wide parse of
+``monitoring.air_wide_long``, the long tables built and written a month at a time; the stored
+rows are those of ``read_air``), then the monthly city table from the store as the platform
+computes it: ``services.air.store_daily_frame`` (``query_air`` of the whole long store →
+``city_daily_frame``) and, per month, ``assess_period`` and ``rank_cities`` of every city.
+Printed: wall, CPU and peak RSS of the import and of the whole path, the store's size. The
+store → monthly step holds the whole long store in memory (≈ 10.7 GB for one month of the
+national feed), so above ``--daily-max-hours`` (default 744, one month) only the import is
+timed: five months would not fit this machine (23 GB). See docs/air.md §8.4 for figures.
 
 Usage: .venv/bin/python benchmarks/feed_import.py [--hours 3600] [--data /tmp/envplan-feed]
-       [--runs 1] [--no-hourly-aqi] [--store]
+       [--runs 1] [--no-hourly-aqi] [--store] [--user [--daily-max-hours 744]]
 """
 
 from __future__ import annotations
@@ -184,6 +193,74 @@ def store(path: Path) -> dict[str, object]:
     }
 
 
+def user_path(path: Path, hours: int, daily_max_hours: int) -> dict[str, object]:
+    """The user's path (runs in the child process): ``import_air_file`` into a fresh store, then
+    the monthly city table from the store as the platform computes it
+    (``services.air.store_daily_frame``: ``query_air`` of the whole store → ``city_daily_frame``)
+    and, per month, ``assess_period`` and ``rank_cities`` of every city."""
+    import polars as pl
+
+    from envplan.monitoring.timeseries import import_air_file
+    from envplan.services import air
+
+    months = _months(hours)
+    with tempfile.TemporaryDirectory(prefix="envplan-feed-user-", dir=path.parent) as folder:
+        root = Path(folder)
+        t0, c0 = time.perf_counter(), time.process_time()
+        summary = import_air_file(path, root, "cnemc-live")
+        t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
+        rss_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+        store_mb = sum(f.stat().st_size for f in root.rglob("*.parquet")) / 1024**2
+        if hours > daily_max_hours:  # ≈ 10.7 GB a month of the national feed: see the docstring
+            return {
+                "import_seconds": t_import,
+                "import_cpu_seconds": c_import,
+                "import_peak_rss_gb": rss_import,
+                "measurement_rows": summary.measurement_rows,
+                "published_rows": summary.published_rows,
+                "store_mb": store_mb,
+            }
+        daily = air.store_daily_frame(root)
+        t_daily = time.perf_counter() - t0 - t_import
+        cities = daily.filter(pl.col("site_kind") == "city")["site"].unique().sort()
+        tables = []
+        for month in months:
+            assessed = air.assess_period(daily, month).filter(
+                pl.col("site").is_in(cities.implode())
+            )
+            ranked = air.rank_cities(daily, month, sites=cities.to_list())
+            tables.append(
+                assessed.select(
+                    pl.lit(month).alias("month"),
+                    "site",
+                    "good_day_ratio",
+                    "PM2.5_mean",
+                    "composite_index",
+                ).join(ranked.select("site", "rank"), on="site", how="left")
+            )
+        monthly = pl.concat(tables)
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    sample = monthly.filter(pl.col("rank") == 1).sort("month").rows()
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "import_seconds": t_import,
+        "import_cpu_seconds": c_import,
+        "import_peak_rss_gb": rss_import,
+        "daily_seconds": t_daily,
+        "months_seconds": seconds - t_import - t_daily,
+        "peak_rss_gb": usage.ru_maxrss / 1024**2,
+        "measurement_rows": summary.measurement_rows,
+        "published_rows": summary.published_rows,
+        "store_mb": store_mb,
+        "site_days": daily.height,
+        "cities": cities.len(),
+        "monthly_rows": monthly.height,
+        "first_ranked": [list(map(str, r)) for r in sample],
+    }
+
+
 def run_child(args: list[str]) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GLIBC_TUNABLES", "MALLOC_"))}
     command = [sys.executable, str(Path(__file__).resolve()), *args]
@@ -198,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--no-hourly-aqi", action="store_true")
     parser.add_argument("--store", action="store_true")
-    parser.add_argument("--child", choices=("chain", "store"), help=argparse.SUPPRESS)
+    parser.add_argument("--user", action="store_true")
+    parser.add_argument("--daily-max-hours", type=int, default=744)
+    parser.add_argument("--child", choices=("chain", "store", "user"), help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child == "chain":
@@ -206,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.child == "store":
         print(json.dumps(store(args.file)))
+        return 0
+    if args.child == "user":
+        print(json.dumps(user_path(args.file, args.hours, args.daily_max_hours)))
         return 0
 
     t0 = time.perf_counter()
@@ -215,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     child = ["--child", "chain", "--file", str(path), "--hours", str(args.hours)]
     if args.no_hourly_aqi:
         child.append("--no-hourly-aqi")
-    for run in range(args.runs):
+    for run in range(0 if args.user else args.runs):
         load = os.getloadavg()
         r = run_child(child)
         rate = float(r["station_hours"]) / float(r["seconds"])  # type: ignore[arg-type]
@@ -241,6 +323,34 @@ def main(argv: list[str] | None = None) -> int:
             f"(≈ {float(s['import_seconds']) * per:.0f} s per M station-hours, linear estimate); "  # type: ignore[arg-type]
             f"peak RSS {s['peak_rss_gb']:.2f} GB; load before {load[0]:.2f}/{load[1]:.2f}"
         )
+    if args.user:
+        for run in range(args.runs):
+            load = os.getloadavg()
+            user = ["--child", "user", "--file", str(path), "--hours", str(args.hours)]
+            u = run_child([*user, "--daily-max-hours", str(args.daily_max_hours)])
+            if "seconds" not in u:
+                print(
+                    f"user's path, run {run + 1}: import_air_file {u['import_seconds']:.2f} s "
+                    f"wall, CPU {u['import_cpu_seconds']:.2f} s, peak RSS "
+                    f"{u['import_peak_rss_gb']:.2f} GB; {u['measurement_rows']:,} long rows + "
+                    f"{u['published_rows']:,} published ({u['store_mb']:.0f} MB of Parquet); "
+                    f"store → monthly not run (> --daily-max-hours {args.daily_max_hours}: "
+                    f"store_daily_frame holds the whole long store, ≈ 10.7 GB a month); load "
+                    f"before {load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
+                )
+                continue
+            print(
+                f"user's path, run {run + 1}: {u['seconds']:.2f} s wall, CPU "
+                f"{u['cpu_seconds']:.2f} s (import_air_file {u['import_seconds']:.2f} s [CPU "
+                f"{u['import_cpu_seconds']:.2f}, peak RSS {u['import_peak_rss_gb']:.2f} GB], "
+                f"store → daily frame {u['daily_seconds']:.2f} s, monthly tables "
+                f"{u['months_seconds']:.2f} s); peak RSS {u['peak_rss_gb']:.2f} GB; "
+                f"{u['measurement_rows']:,} long rows + {u['published_rows']:,} published "
+                f"({u['store_mb']:.0f} MB of Parquet), {u['site_days']:,} site-days, "
+                f"{u['cities']} cities, {u['monthly_rows']} monthly rows; load before "
+                f"{load[0]:.2f}/{load[1]:.2f}/{load[2]:.2f}"
+            )
+            print(f"  rank 1 per month: {u['first_ranked']}")
     print("target: < 15 s on 2 cores, CSV to monthly city figures (fresh process)")
     return 0
 

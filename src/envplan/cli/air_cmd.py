@@ -238,6 +238,8 @@ def aqi_command(
         done = None
         if fmt is HourlyFormat.mee_city and engine is Engine.embedded:
             done = _aqi_wide(input_path, rules, steps)
+        elif fmt.value == "cnemc-live" and engine is Engine.embedded:
+            done = _aqi_live(input_path, rules, publication, steps)
         if done is None:  # every other layout, Spark, or a file the fast path leaves to read_air
             frame = _aqi_long(input_path, fmt, rules, publication, engine, master, steps)
             done = _summary(frame), frame.select(HOURLY_AQI_COLUMNS)
@@ -316,6 +318,20 @@ def _aqi_wide(
         # A frame-level row gather checks the index once, not once per column.
         table = frame.select(HOURLY_AQI_COLUMNS)[order]
     return summary, table
+
+
+def _aqi_live(
+    input_path: Path, rules: Rules | None, publication: Publication, steps: Any
+) -> tuple[_Summary, pl.DataFrame] | None:
+    """The CNEMC live station table kept wide (``cli.air_aqi_live``); None: general reader."""
+    from envplan.cli.air_aqi_live import aqi_wide_live
+    from envplan.monitoring.errors import InputFileError
+
+    try:
+        done = aqi_wide_live(input_path, _rules(rules), publication.value, steps, _hour_labels)
+    except InputFileError as error:
+        raise _fail(str(error)) from None
+    return None if done is None else (_summary(done[0]), done[1])
 
 
 def _hour_labels(end: pl.Series) -> pl.Series:

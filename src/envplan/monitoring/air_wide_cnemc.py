@@ -20,8 +20,8 @@ same data. The input limits of ``input_limits`` apply as in ``read_air``.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,8 @@ from envplan.monitoring.air_io import InputPath
 from envplan.monitoring.air_layouts import CNEMC_LIVE_COLUMNS
 from envplan.monitoring.air_schema import PHYSICAL_MAXIMA, POLLUTANTS
 from envplan.monitoring.air_wide import unit_counts, unit_mistake
-from envplan.monitoring.input_limits import check_file
+from envplan.monitoring.errors import InputFileError
+from envplan.monitoring.input_limits import check_file, read_gzip_checked
 
 #: Time notations tried on the first ``timepoint`` cell (the 2026 feed writes the first, the
 #: 2022 archive the second); the whole column is then parsed with that one format.
@@ -60,26 +61,41 @@ WIDE_COLUMNS = (
 
 
 def _head(path: Path) -> bytes:
-    opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rb") as handle:
+        with path.open("rb") as handle:
             return bytes(handle.read(1 << 16))
-    except (OSError, EOFError):
-        return b""  # the general reader names the broken archive
+    except OSError:
+        return b""  # the general reader names the problem
 
 
-def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
+def load_cnemc_live_wide(path: InputPath, *, published: bool = False) -> pl.DataFrame | None:
     """Parse a clean ``cnemc-live`` CSV (plain or .gz) into typed columns, or None.
 
     Columns: the text columns of ``_TEXT`` and ``primarypollutant`` as in the file, the value
     columns of ``CNEMC_LIVE_COLUMNS`` and ``aqi`` as Float64 (null where missing), and
-    ``interval_end``. Raises ``InputFileError`` only for the input limits."""
+    ``interval_end``. Raises ``InputFileError`` only for the input limits.
+
+    ``published``: also what the store keeps of the file's published fields
+    (``air_wide_long``): ``longitude`` and ``latitude`` as text, ``source_commit`` /
+    ``source_blob`` when present (None when one has an empty cell, which the typed read cannot
+    tell from ``NA``), and ``/<column>`` (Boolean) for each 1-h value column: the cell is
+    ``/`` (not reported). Only ``""`` and ``NA`` are then read as nulls; the value columns are
+    read as text and cast (the general reader's ``parse_number`` on a clean cell), ``/`` first
+    set to null."""
     if not isinstance(path, Path) or not path.is_file():
         return None
     if path.suffix.lower() not in (".csv", ".gz") or path.name.lower().endswith(".zip"):
         return None
-    check_file(path)
-    head = _head(path)
+    source: Path | bytes = path
+    if path.suffix.lower() == ".gz":
+        try:
+            source = read_gzip_checked(path)  # check_file's limit; parsed from these bytes
+        except InputFileError:
+            return None  # too big or broken: read_air raises the same error itself
+        head = source[: 1 << 16]
+    else:
+        check_file(path)
+        head = _head(path)
     if not head or head[:3] == b"\xef\xbb\xbf":
         return None
     end = head.find(b"\n")
@@ -93,22 +109,29 @@ def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
     if len(set(names)) != len(names) or not {*_TEXT, "primarypollutant", *numeric} <= set(names):
         return None
     wanted = [*_TEXT, "primarypollutant", *numeric]
+    if published:
+        wanted += [n for n in _PUBLISHED_TEXT if n in names]
     last = names[-1]
+    typed = pl.String if published else pl.Float64
     try:
         frame = pl.read_csv(
-            path,
+            source,
             has_header=True,
             columns=list(dict.fromkeys([*wanted, last])),
-            schema_overrides={n: pl.Float64 if n in numeric else pl.String for n in names},
-            null_values=list(CNEMC_MISSING),
+            schema_overrides={n: typed if n in numeric else pl.String for n in names},
+            null_values=list(CNEMC_MISSING[:2] if published else CNEMC_MISSING),
             encoding="utf8",
             truncate_ragged_lines=False,  # a long row raises: the general reader decides
         )
+        if published:
+            frame = _typed_values(frame, numeric)
     except (pl.exceptions.PolarsError, ValueError, OSError):
         return None  # text in a number column, bad UTF-8, a long row …
     # A short row is padded with nulls, so it lacks the last field: require it in every row.
     if frame.height == 0 or frame[last].null_count():
         return None
+    if published and any(frame[n].null_count() for n in _SOURCE if n in frame.columns):
+        return None  # an empty cell: read_air keeps it as null, "NA" as text
     first = frame["timepoint"].drop_nulls().head(1).to_list()
     fmt = next((f for f in _TIME_FORMATS if first and _parses(first[0], f)), None)
     if fmt is None:
@@ -116,6 +139,25 @@ def load_cnemc_live_wide(path: InputPath) -> pl.DataFrame | None:
     return frame.with_columns(
         interval_end=pl.col("timepoint").str.strptime(pl.Datetime("us"), fmt, strict=False)
     )
+
+
+#: Published text columns kept by the store (``air_formats._read_cnemc_live``).
+_SOURCE = ("source_commit", "source_blob")
+_PUBLISHED_TEXT = ("longitude", "latitude", *_SOURCE)
+
+#: The value columns that can be a 1-h value (``o3`` in the 2026 layout, ``o3_24h`` in 2022).
+HOURLY_CANDIDATES = ("so2", "no2", "co", "o3", "o3_24h", "pm10", "pm2_5")
+
+
+def _typed_values(frame: pl.DataFrame, numeric: list[str]) -> pl.DataFrame:
+    """Text value columns to Float64 (strict: any other text raises), ``/`` to null, with the
+    ``/`` flags of the 1-h candidates."""
+    slash = {f"/{c}": (pl.col(c) == "/").fill_null(False) for c in HOURLY_CANDIDATES}
+    values = {
+        c: pl.when(pl.col(c) == "/").then(None).otherwise(pl.col(c)).cast(pl.Float64, strict=True)
+        for c in numeric
+    }
+    return frame.with_columns(**slash).with_columns(**values)
 
 
 def _parses(text: str, fmt: str) -> bool:
@@ -136,13 +178,21 @@ def _o3_swapped(frame: pl.DataFrame) -> bool:
     return bool(both.item())
 
 
-def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFrame | None:
-    """The checks of ``read_air`` for ``cnemc-live`` as column expressions; the wide hourly frame
-    (``WIDE_COLUMNS``), or None when any check would fail.
+@dataclass(frozen=True, slots=True)
+class CheckedLive:
+    """A ``cnemc-live`` frame that passed every check: the expression of its station names
+    (stripped when some name has spaces around it), its 1-h O3 column (``o3`` in the 2026
+    layout, ``o3_24h`` in the 2022 archive's) and the positions that sort it by station and
+    hour."""
 
-    ``sort``: rows sorted by site and hour (the order of ``hourly_wide``); False = file order
-    (reordering 5 M station-hours costs seconds; the AQI engine and the daily grids of
-    ``services.air`` take rows in any order)."""
+    name: pl.Expr
+    o3: str
+    order: np.ndarray
+
+
+def check_cnemc_live(frame: pl.DataFrame) -> CheckedLive | None:
+    """The checks of ``read_air`` for ``cnemc-live`` as column expressions on a frame of
+    ``load_cnemc_live_wide``; None when any check would fail."""
     end = pl.col("interval_end")
     # range checks on each column's extremes (min/max skip NaN, checked apart)
     value_bad = [
@@ -174,28 +224,46 @@ def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataF
     if normalized.to_series().str.contains("?", literal=True).any():
         return None
     o3 = "o3_24h" if _o3_swapped(frame) else "o3"
+    order = _site_hour_order(frame)
+    if order is None:
+        return None  # a repeated station-hour: the general reader lists every repeat
+    return CheckedLive(name=name, o3=o3, order=order)
+
+
+def check_cnemc_live_wide(frame: pl.DataFrame, *, sort: bool = True) -> pl.DataFrame | None:
+    """The checks of ``read_air`` for ``cnemc-live`` as column expressions; the wide hourly frame
+    (``WIDE_COLUMNS``), or None when any check would fail.
+
+    ``sort``: rows sorted by site and hour (the order of ``hourly_wide``); False = file order
+    (reordering 5 M station-hours costs seconds; the AQI engine and the daily grids of
+    ``services.air`` take rows in any order)."""
+    checked = check_cnemc_live(frame)
+    if checked is None:
+        return None
+    wide = hourly_frame(frame, checked)
+    return wide[pl.Series(checked.order)] if sort else wide
+
+
+def hourly_frame(frame: pl.DataFrame, checked: CheckedLive) -> pl.DataFrame:
+    """The wide hourly frame (``WIDE_COLUMNS``) of a checked frame, in file order."""
     values = {
         "SO2": "so2",
         "NO2": "no2",
         "CO": "co",
-        "O3": o3,
+        "O3": checked.o3,
         "PM10": "pm10",
         "PM2.5": "pm2_5",
     }
-    order = _site_hour_order(frame)
-    if order is None:
-        return None  # a repeated station-hour: the general reader lists every repeat
-    wide = frame.select(
+    return frame.select(
         pl.col("stationcode").alias("site"),
         "interval_end",
         pl.lit("station").alias("site_kind"),
         pl.col("area").alias("city"),
-        name.alias("site_name"),
+        checked.name.alias("site_name"),
         *(pl.col(values[p]).alias(p) for p in POLLUTANTS),
         pl.col("so2_24h").alias("SO2_24h"),
-        aqi.cast(pl.Int64).alias("official_aqi"),
+        pl.col("aqi").cast(pl.Int64).alias("official_aqi"),
     )
-    return wide[pl.Series(order)] if sort else wide
 
 
 def _site_hour_order(frame: pl.DataFrame) -> np.ndarray | None:
@@ -249,9 +317,13 @@ def city_groups(frame: pl.DataFrame, station_hours: int) -> Iterator[pl.DataFram
 
 __all__ = [
     "CNEMC_MISSING",
+    "HOURLY_CANDIDATES",
     "WIDE_COLUMNS",
+    "CheckedLive",
+    "check_cnemc_live",
     "check_cnemc_live_wide",
     "city_groups",
+    "hourly_frame",
     "load_cnemc_live_wide",
     "read_cnemc_live_wide",
 ]

@@ -138,6 +138,14 @@ def check_bytes(name: str, data: bytes) -> None:
     check_stream(name, io.BytesIO(data))
 
 
+def read_gzip_checked(path: Path) -> bytes:
+    """The decompressed content of a local ``.gz`` file, under the limit ``check_file`` applies
+    to it (same errors): one decompression serves both the check and the parse."""
+    limit = max(MAX_EXPANDED_BYTES, MAX_LOCAL_RATIO * path.stat().st_size)
+    with path.open("rb") as handle:
+        return b"".join(_gunzip_chunks(path.name, handle, limit))
+
+
 def check_file(path: Path | zipfile.Path) -> None:
     """Check a file on the user's disk before a reader parses it (see the module docstring)."""
     if not path.is_file():

@@ -27,7 +27,6 @@ import json
 import os
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -42,138 +41,69 @@ from envplan.monitoring.air_schema import (
     PUBLISHED_KEY,
     PUBLISHED_SCHEMA,
 )
+from envplan.monitoring.air_staging import AIR as _AIR
+from envplan.monitoring.air_staging import IMPORTS as _IMPORTS
+from envplan.monitoring.air_staging import MEASUREMENTS as _MEASUREMENTS
+from envplan.monitoring.air_staging import PUBLISHED as _PUBLISHED
+from envplan.monitoring.air_staging import ImportSummary as ImportSummary
+from envplan.monitoring.air_staging import Staging
+from envplan.monitoring.air_wide_long import LiveTables, load_cnemc_live_tables
 from envplan.monitoring.errors import InputFileError, InputProblem
 
-_AIR = "air"
-_MEASUREMENTS = "measurements"
-_PUBLISHED = "published"
-_IMPORTS = "imports"
 
+def import_id_of(result: AirReadResult, known: dict[InputPath, str] | None = None) -> str:
+    """Stable id of an import: format, data versions and the SHA-256 of each file's bytes.
 
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import did: its id, whether it was new, and how many rows it stored."""
-
-    import_id: str
-    format: str
-    files: tuple[str, ...]
-    measurement_rows: int
-    published_rows: int
-    already_imported: bool
-
-
-def import_id_of(result: AirReadResult) -> str:
-    """Stable id of an import: format, data versions and the SHA-256 of each file's bytes."""
+    known: hex SHA-256 already computed for some of the files (``_request_key``'s), not read
+    again; the id is the same."""
     versions = sorted(result.measurements["data_version"].unique().drop_nulls().to_list())
-    return _import_id(f"{result.format}|{','.join(versions)}", result.files)
+    return _import_id(f"{result.format}|{','.join(versions)}", result.files, known)
 
 
-def _import_id(format: str, files: Sequence[InputPath]) -> str:
+def _import_id(
+    format: str, files: Sequence[InputPath], known: dict[InputPath, str] | None = None
+) -> str:
     digest = hashlib.sha256(format.encode())
     for path in sorted(files, key=lambda p: p.name):
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        hexdigest = (known or {}).get(path)
+        digest.update(
+            bytes.fromhex(hexdigest) if hexdigest else hashlib.sha256(path.read_bytes()).digest()
+        )
     return digest.hexdigest()[:20]
 
 
-class _Staging:
-    """Parquet parts written under temporary names, renamed into place only on commit."""
-
-    def __init__(self, root: Path, format: str, import_id: str) -> None:
-        self.base = root / _AIR
-        self.format = format
-        self.import_id = import_id
-        self.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-        self.staged: list[tuple[Path, Path]] = []
-        self.sequence = 0
-        # Time range of the import's labels: queries de-duplicate only imports that overlap.
-        self.first_end: dt.datetime | None = None
-        self.last_end: dt.datetime | None = None
-
-    @property
-    def marker(self) -> Path:
-        return self.base / _IMPORTS / f"{self.import_id}.json"
-
-    def add(self, result: AirReadResult) -> None:
-        stamp = [
-            pl.lit(self.import_id).alias("import_id"),
-            pl.lit(self.imported_at).alias("imported_at"),
-        ]
-        for table, frame in ((_MEASUREMENTS, result.measurements), (_PUBLISHED, result.published)):
-            if frame.height == 0:
-                continue
-            # the month of the interval's start: a day ending at 00:00 belongs to the month before
-            start = pl.col("interval_end") - pl.duration(microseconds=1)
-            stamped = frame.with_columns(*stamp, _year=start.dt.year(), _month=start.dt.month())
-            for (year, month), part in stamped.group_by("_year", "_month", maintain_order=True):
-                folder = (
-                    self.base
-                    / table
-                    / f"format={self.format}"
-                    / f"year={year}"
-                    / f"month={month:02d}"
-                )
-                folder.mkdir(parents=True, exist_ok=True)
-                final = folder / f"part-{self.import_id}-{self.sequence:05d}.parquet"
-                temp = folder / f".tmp-{uuid.uuid4().hex}.parquet"
-                self.staged.append((temp, final))
-                # Sorted by site and time so DuckDB skips row groups on site/period filters.
-                part.drop("_year", "_month").sort("site", "interval_end").write_parquet(
-                    temp, compression="lz4", row_group_size=100_000
-                )
-        self.sequence += 1
-        for frame in (result.measurements, result.published):
-            if frame.height:
-                low, high = frame["interval_end"].min(), frame["interval_end"].max()
-                assert isinstance(low, dt.datetime) and isinstance(high, dt.datetime)
-                self.first_end = low if self.first_end is None else min(self.first_end, low)
-                self.last_end = high if self.last_end is None else max(self.last_end, high)
-
-    def commit(
-        self,
-        summary: ImportSummary,
-        encodings: Sequence[str],
-        request: dict[str, object] | None = None,
-    ) -> None:
-        for temp, final in self.staged:
-            os.replace(temp, final)
-        self.marker.parent.mkdir(parents=True, exist_ok=True)
-        record = {
-            "import_id": self.import_id,
-            "format": self.format,
-            "files": list(summary.files),
-            "encodings": list(encodings),
-            "measurement_rows": summary.measurement_rows,
-            "published_rows": summary.published_rows,
-            "imported_at": self.imported_at.isoformat(),
-            "first_end": self.first_end.isoformat() if self.first_end else None,
-            "last_end": self.last_end.isoformat() if self.last_end else None,
-        }
-        if request is not None:
-            record["request"] = request
-        temp_marker = self.marker.with_suffix(".tmp")
-        temp_marker.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(temp_marker, self.marker)
-
-    def discard(self) -> None:
-        for temp, _ in self.staged:
-            temp.unlink(missing_ok=True)
-
-
 def write_air(
-    result: AirReadResult, root: str | Path, *, request: dict[str, object] | None = None
+    result: AirReadResult | LiveTables,
+    root: str | Path,
+    *,
+    request: dict[str, object] | None = None,
 ) -> ImportSummary:
     """Store a read result under `root` (idempotent: the same files again change nothing).
 
+    result: ``read_air``'s, or a clean ``cnemc-live`` file kept wide (``air_wide_long``), whose
+    long tables are built and stored one month at a time (the same parts).
     request: how the file was asked for (``_request_key``), kept in the import's record so that
-    the same request again is answered from the record without reading the file.
+    the same request again is answered from the record without reading the file; its SHA-256
+    is the one of the result's single file (the file is not hashed again).
     """
-    staging = _Staging(Path(root), result.format, import_id_of(result))
+    if isinstance(result, LiveTables):
+        files: tuple[InputPath, ...] = (result.path,)
+        encodings: tuple[str, ...] = ("utf-8",)
+        fmt, label = "cnemc-live", f"cnemc-live|{result.version}"
+        rows = (result.measurement_rows, result.published.height)
+    else:
+        files, fmt, encodings = result.files, result.format, result.encodings
+        versions = sorted(result.measurements["data_version"].unique().drop_nulls().to_list())
+        label = f"{fmt}|{','.join(versions)}"
+        rows = (result.measurements.height, result.published.height)
+    known = {files[0]: str(request["sha256"])} if request is not None and len(files) == 1 else None
+    staging = Staging(Path(root), fmt, _import_id(label, files, known))
     summary = ImportSummary(
         import_id=staging.import_id,
-        format=result.format,
-        files=tuple(p.name for p in result.files),
-        measurement_rows=result.measurements.height,
-        published_rows=result.published.height,
+        format=fmt,
+        files=tuple(p.name for p in files),
+        measurement_rows=rows[0],
+        published_rows=rows[1],
         already_imported=staging.marker.exists(),
     )
     if summary.already_imported:
@@ -181,8 +111,13 @@ def write_air(
             _remember_request(staging.marker, request)
         return summary
     try:
-        staging.add(result)
-        staging.commit(summary, result.encodings, request)
+        if isinstance(result, LiveTables):
+            for year, month, measurements, published in result.months():  # a month at a time
+                staging.add_month(year, month, measurements, published)
+            staging.sequence += 1
+        else:
+            staging.add(result)
+        staging.commit(summary, encodings, request)
     finally:
         staging.discard()  # no-op after a commit: the temporary names are gone
     return summary
@@ -248,13 +183,40 @@ def import_air_file(
         fmt = format or detect_air_format(path)
         return _import_folder(path, Path(root), fmt, data_version, stations)
     if stations is not None:  # the station table is part of the request: no shortcut
-        return write_air(read_air(path, format, data_version=data_version, stations=stations), root)
+        return write_air(_read_file(path, format, data_version, stations), root)
     request = _request_key(path, format, data_version)
     done = _imported_by_request(Path(root), request)
     if done is not None:
         return done
-    result = read_air(path, format, data_version=data_version)
+    tables = _live_tables(path, format, data_version)  # stored a month at a time
+    result = read_air(path, format, data_version=data_version) if tables is None else tables
     return write_air(result, root, request=request)
+
+
+def _live_tables(
+    path: InputPath, format: str | None, data_version: str | None
+) -> LiveTables | None:
+    """A ``cnemc-live`` file through the wide parse (``air_wide_long``: the tables of
+    ``read_air``), or None: another layout, or a file the wide parse declines."""
+    fmt = format
+    if fmt is None and isinstance(path, Path) and path.is_file():
+        try:
+            fmt = detect_air_format(path)
+        except InputFileError:
+            return None  # read_air reports it
+    if fmt != "cnemc-live":
+        return None
+    return load_cnemc_live_tables(path, data_version=data_version)
+
+
+def _read_file(
+    path: InputPath, format: str | None, data_version: str | None, stations: pl.DataFrame | None
+) -> AirReadResult:
+    """``read_air`` of one file (a clean ``cnemc-live`` file through the wide parse)."""
+    tables = _live_tables(path, format, data_version)
+    if tables is not None:
+        return tables.result(stations)
+    return read_air(path, format, data_version=data_version, stations=stations)
 
 
 def _import_folder(
@@ -269,7 +231,7 @@ def _import_folder(
         raise InputFileError(
             [InputProblem(folder.name, None, None, "文件夹或压缩包中没有 CSV 文件")]
         )
-    staging = _Staging(root, format, _import_id(f"{format}|{data_version or 'realtime'}", files))
+    staging = Staging(root, format, _import_id(f"{format}|{data_version or 'realtime'}", files))
     names = tuple(p.name for p in files)
     if staging.marker.exists():
         return ImportSummary(staging.import_id, format, names, 0, 0, already_imported=True)
@@ -281,7 +243,7 @@ def _import_folder(
     try:
         for index, path in enumerate(files):
             try:
-                result = read_air(path, format, data_version=data_version, stations=stations)
+                result = _read_file(path, format, data_version, stations)
             except InputFileError as error:
                 problems.extend(error.problems)
                 total += error.total

@@ -77,7 +77,9 @@ def test_the_same_request_again_reads_no_file(
     def no_read(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the file was read again")
 
+    # both readers: read_air and the wide parse of cnemc-live files (air_wide_long)
     monkeypatch.setattr(timeseries, "read_air", no_read)
+    monkeypatch.setattr(timeseries, "load_cnemc_live_tables", no_read)
     again = timeseries.import_air_file(source, tmp_path)
     # the counts of the original import, from its record (700 values, 50 published hours)
     assert (again.already_imported, again.import_id) == (True, first.import_id)
@@ -105,4 +107,7 @@ def test_an_import_recorded_before_requests_learns_its_request(
     assert timeseries.import_air_file(source, tmp_path).already_imported  # reads, then learns
     assert "request" in json.loads(marker.read_text(encoding="utf-8"))
     monkeypatch.setattr(timeseries, "read_air", lambda *a, **k: pytest.fail("read again"))
+    monkeypatch.setattr(
+        timeseries, "load_cnemc_live_tables", lambda *a, **k: pytest.fail("read again")
+    )
     assert timeseries.import_air_file(source, tmp_path).already_imported
