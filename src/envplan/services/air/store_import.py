@@ -23,12 +23,19 @@ from envplan.store import audit
 class AirImportRequest:
     """One import: a file, folder or zip archive of air data.
 
-    path: what to import (a folder or archive is imported one daily file at a time, still all or
+    Attributes
+    ----------
+    path
+        What to import (a folder or archive is imported one daily file at a time, still all or
         nothing).
-    format: the layout (``mee-city``, ``cnemc-live`` …; ``None`` = detect it).
-    data_version: the data version to record (``None`` = the layout's own, e.g. 实时).
-    name: the name the user knows the file by (an upload's original name; default the path's).
-    sha256: the SHA-256 of the file's bytes when the caller has it (uploads), for the audit.
+    format
+        The layout (``mee-city``, ``cnemc-live`` …; ``None`` = detect it).
+    data_version
+        The data version to record (``None`` = the layout's own, e.g. 实时).
+    name
+        The name the user knows the file by (an upload's original name; default the path's).
+    sha256
+        The SHA-256 of the file's bytes when the caller has it (uploads), for the audit.
     """
 
     path: Path
@@ -51,6 +58,7 @@ class AirImportResult:
     already_imported: bool
 
     def as_dict(self) -> dict[str, object]:
+        """The result as a plain dict (field name → value)."""
         return asdict(self)
 
 
