@@ -29,7 +29,6 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from envplan.monitoring.air_io import InputPath, is_archive
@@ -387,6 +386,8 @@ def air_site_counts(root: str | Path) -> pl.DataFrame:
         "SELECT site, city, count(*)::BIGINT AS rows FROM read_parquet(?, hive_partitioning = true,"
         " union_by_name = true) GROUP BY site, city ORDER BY site, city NULLS FIRST"
     )
+    import duckdb  # loaded by the queries only (see docs/architecture.md)
+
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         arrow = connection.sql(sql, params=[files]).to_arrow_table()
@@ -473,6 +474,8 @@ def query_results(
     if not (folder / "_SUCCESS").exists():
         return None
     where, params = ("TRUE", []) if sites is None else _in_list("site", sites)
+    import duckdb  # loaded by the queries only (see docs/architecture.md)
+
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         arrow = connection.sql(
@@ -543,6 +546,8 @@ def _query(
     sql = " UNION ALL BY NAME ".join(f"({q})" for q in selects)
     if ordered:
         sql += f" ORDER BY {', '.join(key)}"
+    import duckdb  # loaded by the queries only (see docs/architecture.md)
+
     with duckdb.connect() as connection:
         connection.execute("SET enable_progress_bar = false")
         arrow = connection.sql(sql, params=params).to_arrow_table()
