@@ -25,9 +25,9 @@ from envplan.services.air.hourly import hourly_aqi_wide, network_daily_parts
 from envplan.services.air.periods import AirServiceError, Period, assess_period, rank_cities
 from envplan.standards.air.rules import AqiRuleSet
 
-#: Station-hours per group read by ``read_city_chunks`` (≈ 115 stations × 8,760 h): bounds the
+#: Station-hours per group read by ``read_city_chunks`` (≈ 57 stations × 8,760 h): bounds the
 #: hourly working set to a few hundred MB whatever the size of the network.
-CHUNK_STATION_HOURS = 1_000_000
+CHUNK_STATION_HOURS = 500_000
 
 
 #: One group's results: station-hours, hourly AQI (or None), station and city daily frames.
