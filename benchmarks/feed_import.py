@@ -48,6 +48,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE.parent / "tests" / "data" / "air" / "cnemc-live-national-2026-02-28_2026-03-01.csv.gz"
@@ -102,6 +103,29 @@ def _months(hours: int) -> list[str]:
     return months
 
 
+def monthly_table(daily: Any, months: list[str], cities: Any) -> Any:
+    """The monthly city table of both timed paths: per month, ``assess_period`` (good-day
+    ratio, PM2.5 mean, composite index) and ``rank_cities`` of ``cities`` (a Series of names)."""
+    import polars as pl
+
+    from envplan.services import air
+
+    tables = []
+    for month in months:
+        assessed = air.assess_period(daily, month).filter(pl.col("site").is_in(cities.implode()))
+        ranked = air.rank_cities(daily, month, sites=cities.to_list())
+        tables.append(
+            assessed.select(
+                pl.lit(month).alias("month"),
+                "site",
+                "good_day_ratio",
+                "PM2.5_mean",
+                "composite_index",
+            ).join(ranked.select("site", "rank"), on="site", how="left")
+        )
+    return pl.concat(tables)
+
+
 def chain(path: Path, hours: int, hourly_aqi: bool) -> dict[str, object]:
     """The timed path (runs in the child process)."""
     import polars as pl
@@ -129,22 +153,7 @@ def chain(path: Path, hours: int, hourly_aqi: bool) -> dict[str, object]:
         on_hourly_aqi=on_hourly_aqi if hourly_aqi else None,
     )
     t_chain = time.perf_counter() - t0 - t_read
-    tables = []
-    for month in months:
-        assessed = air.assess_period(result.daily, month).filter(
-            pl.col("site").is_in(city_names.implode())
-        )
-        ranked = air.rank_cities(result.daily, month, sites=city_names.to_list())
-        tables.append(
-            assessed.select(
-                pl.lit(month).alias("month"),
-                "site",
-                "good_day_ratio",
-                "PM2.5_mean",
-                "composite_index",
-            ).join(ranked.select("site", "rank"), on="site", how="left")
-        )
-    monthly = pl.concat(tables)
+    monthly = monthly_table(result.daily, months, city_names)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     sample = monthly.filter(pl.col("rank") == 1).sort("month").rows()
@@ -223,22 +232,7 @@ def user_path(path: Path, hours: int, daily_max_hours: int) -> dict[str, object]
         daily = air.store_daily_frame(root)
         t_daily = time.perf_counter() - t0 - t_import
         cities = daily.filter(pl.col("site_kind") == "city")["site"].unique().sort()
-        tables = []
-        for month in months:
-            assessed = air.assess_period(daily, month).filter(
-                pl.col("site").is_in(cities.implode())
-            )
-            ranked = air.rank_cities(daily, month, sites=cities.to_list())
-            tables.append(
-                assessed.select(
-                    pl.lit(month).alias("month"),
-                    "site",
-                    "good_day_ratio",
-                    "PM2.5_mean",
-                    "composite_index",
-                ).join(ranked.select("site", "rank"), on="site", how="left")
-            )
-        monthly = pl.concat(tables)
+        monthly = monthly_table(daily, months, cities)
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     usage = resource.getrusage(resource.RUSAGE_SELF)
     sample = monthly.filter(pl.col("rank") == 1).sort("month").rows()

@@ -9,7 +9,7 @@ twice), and the audit chain records who imported what, in the caller's transacti
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,10 +58,6 @@ class AirImportResult:
     measurement_rows: int
     published_rows: int
     already_imported: bool
-
-    def as_dict(self) -> dict[str, object]:
-        """The result as a plain dict (field name → value)."""
-        return asdict(self)
 
 
 def import_air_data(
