@@ -13,14 +13,13 @@ from pathlib import Path
 
 import typer
 
-from envplan.cli.db_cmd import acting_user, cli_settings, records_session
-
-QUIET_HELP = "不显示进度（非终端输出时自动关闭） / No progress display (off when not a terminal)."
+from envplan.cli.air_cmd import QUIET_HELP
+from envplan.cli.db_cmd import acting_user, cli_settings, fail, records_session
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"错误：{message}", err=True)
-    return typer.Exit(code=2)
+    """The records commands' error line (``db_cmd.fail``) with the air commands' exit code 2."""
+    return fail(message, 2)
 
 
 def import_command(

@@ -71,10 +71,10 @@ def store_daily_frame(timeseries_dir: Path, *, chunk_rows: int = STORE_CHUNK_ROW
 
     Computed once per state of the store and code (``services.air.materialised``): the platform's
     start, its pages and ``envplan report monthly`` read the same frame back. It is computed in
-    groups of whole cities of at most ``chunk_rows`` stored rows (a city larger than that is one
-    group, and the whole store is one read when it fits): every daily value depends only on its
-    own site, and a city's formed value only on its
-    stations, so the groups give the frame of the whole store, row for row.
+    groups of whole cities of about ``chunk_rows`` stored rows (:func:`city_groups_of_store`;
+    the whole store is one read when it fits): every daily value depends only on its own site,
+    and a city's formed value only on its stations, so the groups give the frame of the whole
+    store, row for row.
     """
     if not (timeseries_dir / "air").is_dir():
         return pl.DataFrame()
