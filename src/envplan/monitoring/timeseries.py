@@ -373,12 +373,8 @@ def air_site_counts(root: str | Path) -> pl.DataFrame:
     parts without loading them: what a caller needs to cut the store into groups of whole cities
     (``services.air.store_daily_frame``). Overlapping imports are counted once per part, an
     upper bound that is enough to size the groups."""
-    base = Path(root) / _AIR
-    committed = {
-        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (base / _IMPORTS).glob("*.json")
-    }
-    parts = _committed_parts(base / _MEASUREMENTS, committed, None) if committed else {}
-    files = sorted(p for ps in parts.values() for p in ps)
+    plain, shared = committed_part_files(root)
+    files = sorted([*plain, *shared])
     schema = {"site": pl.String, "city": pl.String, "rows": pl.Int64}
     if not files:
         return pl.DataFrame(schema=schema)
