@@ -50,6 +50,10 @@ def import_command(
     timeseries_dir = cli_settings().timeseries_dir
     with Steps(progress_enabled(quiet)) as steps, records_session() as session:
         principal = acting_user(session, user)
+        # End the read now: on SQLite every transaction takes the single write lock (BEGIN
+        # IMMEDIATE), which the file import (seconds to minutes) must not hold; the audit entry
+        # starts its own transaction when the store import has committed.
+        session.commit()
         with steps.step(f"读取、检查并导入 {path.name}") as step:
             try:
                 result = import_air_data(
